@@ -1,0 +1,113 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { DirectoryStore, TokenRecord } from '../store/directory-store';
+
+/** Recognisable prefix: secret scanners and admins can tell a ScimDesk token at a glance. */
+export const TOKEN_PREFIX = 'scimdesk_';
+
+/** A new secret token: the prefix and 256 random bits, base64url. */
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/**
+ * Keyed hash of a token. The token is 256 random bits, so a fast HMAC is as
+ * safe as a slow password hash and keeps every request cheap (a bcrypt per
+ * request turns each wrong token into ~250 ms of CPU).
+ */
+export function hashToken(key: Buffer, token: string): Buffer {
+  return createHmac('sha256', key).update(token, 'utf8').digest();
+}
+
+/** What the UI and CLI show instead of the token: the prefix and the last four characters. */
+export function tokenHint(token: string): string {
+  return `${TOKEN_PREFIX}••••••••${token.slice(-4)}`;
+}
+
+export type TokenCheck =
+  | { readonly ok: true; readonly tokenId: number }
+  | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
+
+export interface IssuedToken {
+  /** The clear token: shown once, never stored. */
+  readonly token: string;
+  readonly record: TokenRecord;
+}
+
+/** How often a token's last-used time is written: once a minute is precise enough and spares a write per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * Issues, checks and revokes the SCIM bearer token. Checks read the active
+ * hashes from the store on every request, so a rotation made by the CLI in
+ * another process takes effect at once.
+ */
+export class TokenService {
+  private key: Buffer | undefined;
+  private readonly lastTouch = new Map<number, number>();
+
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Generates a token and revokes every other one at once. `lifetimeDays` 0 means it never expires. */
+  async rotate(lifetimeDays = 0): Promise<IssuedToken> {
+    const token = generateToken();
+    const now = this.now();
+    const record = await this.store.replaceToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
+    return { token, record };
+  }
+
+  /** Generates a token that works beside the current one, for a rotation without downtime. */
+  async issueAdditional(lifetimeDays = 0): Promise<IssuedToken> {
+    const token = generateToken();
+    const now = this.now();
+    const record = await this.store.addToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
+    return { token, record };
+  }
+
+  /** Revokes every active token (or all but one); SCIM requests fail with 401 until a new one is generated. */
+  async revoke(exceptId?: number): Promise<number> {
+    return this.store.revokeTokens(this.now(), exceptId);
+  }
+
+  async list(): Promise<ReadonlyArray<TokenRecord>> {
+    return this.store.listTokens();
+  }
+
+  /** The newest token that is neither revoked nor expired. */
+  async current(): Promise<TokenRecord | undefined> {
+    const now = this.now().toISOString();
+    return (await this.store.listTokens()).find((t) => t.revoked === null && (t.expires === null || t.expires > now));
+  }
+
+  /** Checks a presented bearer token in constant time against every active hash. */
+  async verify(presented: string | undefined): Promise<TokenCheck> {
+    if (presented === undefined || presented === '') return { ok: false, reason: 'missing' };
+    const hash = hashToken(await this.hashKey(), presented);
+    const now = this.now();
+    let match: { id: number; expires: string | null } | undefined;
+    for (const candidate of await this.store.activeTokenHashes()) {
+      // Compare against every candidate, without stopping early, so timing says nothing about which matched.
+      if (candidate.hash.length === hash.length && timingSafeEqual(candidate.hash, hash)) match = candidate;
+    }
+    if (!match) return { ok: false, reason: 'invalid' };
+    if (match.expires !== null && match.expires <= now.toISOString()) return { ok: false, reason: 'expired' };
+    const last = this.lastTouch.get(match.id) ?? 0;
+    if (now.getTime() - last >= TOUCH_INTERVAL_MS) {
+      this.lastTouch.set(match.id, now.getTime());
+      await this.store.touchToken(match.id, now);
+    }
+    return { ok: true, tokenId: match.id };
+  }
+
+  private async hashKey(): Promise<Buffer> {
+    this.key ??= await this.store.tokenHashKey();
+    return this.key;
+  }
+}
+
+function expiry(now: Date, lifetimeDays: number): Date | null {
+  if (!Number.isFinite(lifetimeDays) || lifetimeDays < 0) throw new RangeError('Token lifetime must be 0 (never expires) or a number of days');
+  return lifetimeDays === 0 ? null : new Date(now.getTime() + lifetimeDays * 86_400_000);
+}

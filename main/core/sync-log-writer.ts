@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { DirectoryStore, SyncLogEntry } from '../store/directory-store';
+
+export interface SyncLogRetention {
+  /** Entries older than this many days are deleted. */
+  readonly maxAgeDays: number;
+  /** At most this many entries are kept (the newest). */
+  readonly maxRows: number;
+}
+
+export const DEFAULT_SYNC_LOG_RETENTION: SyncLogRetention = { maxAgeDays: 30, maxRows: 200_000 };
+
+type Listener = (entries: ReadonlyArray<SyncLogEntry>) => void;
+
+/**
+ * Records every SCIM request in the sync log table and the rotating JSON log
+ * files. Entries are buffered and written in one transaction per event-loop
+ * turn, so logging costs one commit per burst rather than one per request.
+ */
+export class SyncLogWriter {
+  private buffer: SyncLogEntry[] = [];
+  private scheduled: NodeJS.Immediate | undefined;
+  private readonly listeners = new Set<Listener>();
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly fileLog: Logger | undefined,
+  ) {}
+
+  record(entry: SyncLogEntry): void {
+    this.buffer.push(entry);
+    this.fileLog?.info(
+      {
+        requestId: entry.requestId,
+        method: entry.method,
+        path: entry.path,
+        operation: entry.operation,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId,
+        userName: entry.userName,
+        externalId: entry.externalId,
+        status: entry.status,
+        durationMs: entry.durationMs,
+        scimType: entry.scimType,
+        error: entry.error,
+      },
+      'scim request',
+    );
+    this.scheduled ??= setImmediate(() => void this.flush());
+  }
+
+  /** Writes what is buffered; resolves when it is in the database. */
+  flush(): Promise<void> {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return this.pending;
+    this.pending = this.pending
+      .then(() => this.store.appendSyncLog(batch))
+      .then(() => {
+        for (const listener of this.listeners) listener(batch);
+      })
+      .catch((error: unknown) => {
+        this.fileLog?.error({ err: error }, 'could not write the sync log');
+      });
+    return this.pending;
+  }
+
+  /** Live tail: called with each batch once it is stored. Returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async prune(retention: SyncLogRetention, now: Date): Promise<number> {
+    await this.flush();
+    const olderThan = new Date(now.getTime() - retention.maxAgeDays * 86_400_000).toISOString();
+    return this.store.pruneSyncLog(olderThan, retention.maxRows);
+  }
+}

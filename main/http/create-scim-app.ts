@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import Router, { type RouterContext } from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns';
+import type { SyncLogWriter } from '../core/sync-log-writer';
+import type { TokenService } from '../core/scim-token';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import { isScimError, ScimError } from '../scim/scim-error';
+import { newTrace, type RequestTrace, type ScimRequest, type ScimResponse, type ScimService } from '../scim/scim-service';
+import { readJsonBody } from './read-json-body';
+import { scimErrorBody } from './scim-error-body';
+
+export interface ScimAppOptions {
+  readonly service: ScimService;
+  readonly tokens: TokenService;
+  readonly syncLog: SyncLogWriter;
+  /** Largest accepted request body; larger ones get 413. */
+  readonly bodyLimitBytes?: number;
+  /** The public base URL (e.g. a tunnel's https URL) used in meta.location; the request's own origin otherwise. */
+  readonly publicUrl?: () => string | undefined;
+  readonly logger?: Logger;
+}
+
+/** SCIM is served under both prefixes: Entra admins paste either as the Tenant URL. */
+export const SCIM_PREFIXES = ['/scim/v2', '/scim'] as const;
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+const DETAIL_LIMIT = 32 * 1024;
+
+interface ScimState {
+  requestId: string;
+  trace: RequestTrace;
+  body: unknown;
+  prefix: string;
+  error: { scimType: string | null; detail: string } | undefined;
+}
+
+type Ctx = Koa.ParameterizedContext<ScimState, RouterContext<ScimState>>;
+
+/** Replaces every `password` value so no secret a client sends reaches the sync log. */
+function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([key, inner]) =>
+      key.toLowerCase() === 'password' || key.toLowerCase().endsWith(':password') ? [key, '[redacted]'] : [key, redact(inner)],
+    ),
+  );
+}
+
+function detailJson(state: ScimState, query: Record<string, unknown>, clientRequestId: string | undefined): string | null {
+  const detail: Record<string, unknown> = {};
+  if (Object.keys(query).length > 0) detail['query'] = query;
+  if (state.body !== undefined) detail['request'] = redact(state.body);
+  if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
+  if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
+  if (state.trace.ignored.length > 0) detail['ignoredAttributes'] = [...new Set(state.trace.ignored)];
+  if (clientRequestId) detail['clientRequestId'] = clientRequestId;
+  if (Object.keys(detail).length === 0) return null;
+  const text = JSON.stringify(detail);
+  return text.length > DETAIL_LIMIT ? JSON.stringify({ truncated: true, head: text.slice(0, DETAIL_LIMIT) }) : text;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The SCIM 2.0 endpoint as a Koa app, without opening a port (tests drive
+ * `app.callback()`). Order matters: the sync-log recorder wraps everything so
+ * it sees the final status; the error handler comes next so every failure,
+ * including a bad token or a bad body, answers with a SCIM error body.
+ */
+export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
+  const { service, tokens, syncLog } = options;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const app = new Koa<ScimState>();
+  app.proxy = false;
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.trace = newTrace('unknown');
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } finally {
+      const trace = ctx.state.trace;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      syncLog.record({
+        time: new Date().toISOString(),
+        requestId,
+        method: ctx.method,
+        path: ctx.path,
+        operation: trace.operation,
+        resourceType: trace.resourceType,
+        resourceId: trace.resourceId,
+        userName: trace.userName,
+        externalId: trace.externalId,
+        displayName: trace.displayName,
+        status: ctx.status,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        scimType: ctx.state.error?.scimType ?? null,
+        error: ctx.state.error?.detail ?? null,
+        client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
+        detail: detailJson(ctx.state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id'])),
+      });
+    }
+  });
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.state.error = { scimType: null, detail: `No SCIM endpoint at ${ctx.method} ${ctx.path}` };
+        ctx.status = 404;
+        ctx.type = SCIM_CONTENT_TYPE;
+        ctx.body = scimErrorBody(404, undefined, ctx.state.error.detail);
+      }
+    } catch (error) {
+      let status = 500;
+      let scimType: string | undefined;
+      let detail: string;
+      if (isScimError(error)) {
+        status = error.status;
+        scimType = error.scimType;
+        detail = error.detail;
+      } else if (typeof (error as { status?: unknown }).status === 'number' && (error as { expose?: boolean }).expose) {
+        // Koa/router HTTP errors (405 Method Not Allowed and the like) keep their status.
+        status = (error as { status: number }).status;
+        detail = (error as Error).message;
+      } else {
+        detail = `Internal error; the ScimDesk log has the details under request id ${ctx.state.requestId}`;
+        options.logger?.error({ err: error, requestId: ctx.state.requestId }, 'unhandled error in a SCIM request');
+      }
+      ctx.state.error = { scimType: scimType ?? null, detail };
+      ctx.status = status;
+      ctx.type = SCIM_CONTENT_TYPE;
+      ctx.body = scimErrorBody(status, scimType, detail);
+      if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="ScimDesk", error="invalid_token"');
+    }
+  });
+
+  // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
+  app.use(async (ctx, next) => {
+    if (ctx.path.includes('//')) ctx.path = ctx.path.replace(/\/{2,}/g, '/');
+    await next();
+  });
+
+  app.use(async (ctx, next) => {
+    const prefix = SCIM_PREFIXES.find((p) => ctx.path === p || ctx.path.startsWith(p + '/'));
+    if (!prefix) return next();
+    ctx.state.prefix = prefix;
+    const header = headerValue(ctx.headers.authorization) ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const check = await tokens.verify(match?.[1]);
+    if (!check.ok) {
+      const why = {
+        missing: 'No bearer token: send the Secret Token as "Authorization: Bearer <token>"',
+        invalid: 'The bearer token is not valid: it is wrong, or was revoked or regenerated',
+        expired: 'The bearer token has expired: generate a new one and update Entra',
+      }[check.reason];
+      throw new ScimError(401, undefined, why);
+    }
+    if (['POST', 'PUT', 'PATCH'].includes(ctx.method)) ctx.state.body = await readJsonBody(ctx.req, bodyLimit);
+    await next();
+  });
+
+  const respond = (ctx: Ctx, response: ScimResponse) => {
+    ctx.status = response.status;
+    for (const [name, value] of Object.entries(response.headers ?? {})) ctx.set(name, value);
+    if (response.body !== undefined) {
+      ctx.type = SCIM_CONTENT_TYPE;
+      ctx.body = response.body;
+    }
+  };
+
+  const requestOf = (ctx: Ctx): ScimRequest => {
+    const configured = options.publicUrl?.();
+    const origin = configured ? configured.replace(/\/+$/, '') : `${ctx.protocol}://${ctx.host}`;
+    return {
+      baseUrl: `${origin}${ctx.state.prefix}`,
+      query: Object.fromEntries(Object.entries(ctx.query).map(([key, value]) => [key, Array.isArray(value) ? value[0] : value])),
+      ifMatch: headerValue(ctx.headers['if-match']),
+      ifNoneMatch: headerValue(ctx.headers['if-none-match']),
+      body: ctx.state.body,
+      trace: ctx.state.trace,
+    };
+  };
+
+  const handle =
+    (operation: string, run: (ctx: Ctx, request: ScimRequest) => ScimResponse | Promise<ScimResponse>) => async (ctx: Ctx) => {
+      ctx.state.trace.operation = operation;
+      respond(ctx, await run(ctx, requestOf(ctx)));
+    };
+
+  const id = (ctx: Ctx) => String(ctx.params['id']);
+
+  for (const prefix of SCIM_PREFIXES) {
+    const router = new Router<ScimState>({ prefix });
+    for (const [endpoint, kind] of [
+      ['/Users', 'User'],
+      ['/Groups', 'Group'],
+    ] as const satisfies ReadonlyArray<readonly [string, ResourceKind]>) {
+      router.post(`${endpoint}/.search`, handle('search', (_ctx, request) => service.searchPost(kind, request)));
+      router.get(endpoint, handle('list', (_ctx, request) => service.list(kind, request)));
+      router.post(endpoint, handle('create', (_ctx, request) => service.create(kind, request)));
+      router.get(`${endpoint}/:id`, handle('get', (ctx, request) => service.get(kind, id(ctx), request)));
+      router.put(`${endpoint}/:id`, handle('replace', (ctx, request) => service.replace(kind, id(ctx), request)));
+      router.patch(`${endpoint}/:id`, handle('patch', (ctx, request) => service.patch(kind, id(ctx), request)));
+      router.delete(`${endpoint}/:id`, handle('delete', (ctx, request) => service.remove(kind, id(ctx), request)));
+    }
+    router.post('/.search', handle('search', (_ctx, request) => service.searchPost(undefined, request)));
+    router.get('/ServiceProviderConfig', handle('discovery', (_ctx, request) => service.serviceProviderConfig(request)));
+    router.get('/Schemas', handle('discovery', (_ctx, request) => service.schemasList(request)));
+    router.get('/Schemas/:id', handle('discovery', (ctx, request) => service.schema(id(ctx), request)));
+    router.get('/ResourceTypes', handle('discovery', (_ctx, request) => service.resourceTypes(request)));
+    router.get('/ResourceTypes/:id', handle('discovery', (ctx, request) => service.resourceType(id(ctx), request)));
+    for (const unsupported of ['/Bulk', '/Me']) {
+      router.all(unsupported, (ctx) => {
+        ctx.state.trace.operation = 'unsupported';
+        throw new ScimError(501, undefined, `${unsupported.slice(1)} is not supported by ScimDesk`);
+      });
+    }
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+
+  return app;
+}

@@ -1,0 +1,432 @@
+import { URN } from '../../shared/scim/urns';
+import type { DirectoryStore, StoredResource } from '../store/directory-store';
+import {
+  allSchemas,
+  DEFAULT_COUNT,
+  discoveryList,
+  MAX_RESULTS,
+  resourceTypeRepresentation,
+  schemaRepresentation,
+  serviceProviderConfig,
+} from './discovery';
+import { ifNoneMatchHits, toEtag, versionsFromIfMatch } from './etag';
+import type { FilterNode } from './filter/filter-ast';
+import { parseFilter } from './filter/parse-filter';
+import { resolveFilter } from './filter/resolve-filter';
+import { applyPatch } from './patch/apply-patch';
+import { normalizePatchRequest } from './patch/normalize-patch';
+import { canonicalizeResource } from './resource/canonicalize';
+import { parseAttributeList, projectResource, wantsAttribute } from './resource/project';
+import type { ResourceDoc } from './resource/resource-doc';
+import type { ResourceKind } from './schema/attribute-def';
+import type { ResolvedAttr, ResourceSchema } from './schema/resource-schema';
+import { ScimError } from './scim-error';
+
+/**
+ * What the service learned about a request, for the sync log: filled in as
+ * the request is handled, so even a failed request names its user.
+ */
+export interface RequestTrace {
+  operation: string;
+  resourceType: ResourceKind | null;
+  resourceId: string | null;
+  userName: string | null;
+  externalId: string | null;
+  displayName: string | null;
+  /** Entra quirks that were normalised, in words an admin can read. */
+  notes: string[];
+  /** Attributes the client sent that no schema defines (not stored). */
+  ignored: string[];
+  /** The operations after normalisation, for the sync log's request detail. */
+  normalized: unknown;
+}
+
+export function newTrace(operation: string): RequestTrace {
+  return {
+    operation,
+    resourceType: null,
+    resourceId: null,
+    userName: null,
+    externalId: null,
+    displayName: null,
+    notes: [],
+    ignored: [],
+    normalized: undefined,
+  };
+}
+
+export interface ScimRequest {
+  /** Base URL of the SCIM root as the client reached it, e.g. https://host/scim/v2. */
+  readonly baseUrl: string;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly ifMatch?: string | undefined;
+  readonly ifNoneMatch?: string | undefined;
+  readonly body?: unknown;
+  readonly trace: RequestTrace;
+}
+
+export interface ScimResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface ScimServiceOptions {
+  readonly store: DirectoryStore;
+  /** The current schemas (they change when the admin edits extensions). */
+  readonly schemas: () => Record<ResourceKind, ResourceSchema>;
+  readonly now?: () => Date;
+}
+
+const ENDPOINT: Record<ResourceKind, string> = { User: 'Users', Group: 'Groups' };
+
+interface Projection {
+  readonly attributes: ResolvedAttr[];
+  readonly excluded: ResolvedAttr[];
+}
+
+interface ListParams {
+  readonly filter: string | undefined;
+  readonly startIndex: number;
+  readonly count: number;
+  readonly sortBy: string | undefined;
+  readonly descending: boolean;
+  readonly attributes: string | undefined;
+  readonly excludedAttributes: string | undefined;
+}
+
+/** Parses a non-negative integer query parameter; RFC 7644 §3.4.2.4 clamps out-of-range values. */
+function integerParam(raw: unknown, name: string, fallback: number): number {
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(value) || !Number.isInteger(value)) {
+    throw ScimError.badRequest('invalidValue', `${name} must be an integer, got "${String(raw)}"`);
+  }
+  return value;
+}
+
+function stringParam(raw: unknown, name: string): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (Array.isArray(raw)) {
+    if (!raw.every((item) => typeof item === 'string')) throw ScimError.badRequest('invalidValue', `${name} must list strings`);
+    return raw.join(',');
+  }
+  if (typeof raw !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string`);
+  return raw;
+}
+
+function listParams(source: Readonly<Record<string, unknown>>): ListParams {
+  // Query parameter names are case-sensitive in the RFC, but clients vary (`startindex`); unknown ones are ignored.
+  const get = (name: string) => {
+    if (name in source) return source[name];
+    const key = Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : source[key];
+  };
+  const sortOrder = stringParam(get('sortOrder'), 'sortOrder');
+  if (sortOrder !== undefined && !['ascending', 'descending'].includes(sortOrder.toLowerCase())) {
+    throw ScimError.badRequest('invalidValue', `sortOrder must be "ascending" or "descending", got "${sortOrder}"`);
+  }
+  return {
+    filter: stringParam(get('filter'), 'filter'),
+    startIndex: Math.max(1, integerParam(get('startIndex'), 'startIndex', 1)),
+    count: Math.min(MAX_RESULTS, Math.max(0, integerParam(get('count'), 'count', DEFAULT_COUNT))),
+    sortBy: stringParam(get('sortBy'), 'sortBy'),
+    descending: sortOrder?.toLowerCase() === 'descending',
+    attributes: stringParam(get('attributes'), 'attributes'),
+    excludedAttributes: stringParam(get('excludedAttributes'), 'excludedAttributes'),
+  };
+}
+
+/** Records the identifiers an Entra probe (`userName eq "x"`) asks about, so the sync log can find it. */
+function traceFilterIdentifiers(filter: FilterNode<ResolvedAttr>, trace: RequestTrace): void {
+  if (filter.kind === 'and') {
+    traceFilterIdentifiers(filter.left, trace);
+    traceFilterIdentifiers(filter.right, trace);
+    return;
+  }
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return;
+  if (filter.path.key === 'userName') trace.userName = filter.value;
+  else if (filter.path.key === 'externalId') trace.externalId = filter.value;
+  else if (filter.path.key === 'displayName') trace.displayName = filter.value;
+  else if (filter.path.key === 'id') trace.resourceId = filter.value;
+}
+
+function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
+  trace.resourceType = kind;
+  if (id !== null) trace.resourceId = id;
+  if (kind === 'User' && typeof doc['userName'] === 'string') trace.userName = doc['userName'];
+  if (typeof doc['externalId'] === 'string') trace.externalId = doc['externalId'];
+  if (typeof doc['displayName'] === 'string') trace.displayName = doc['displayName'];
+}
+
+/**
+ * The SCIM 2.0 service provider (RFC 7644), independent of HTTP and SQL: it
+ * validates and normalises what clients send, calls the store's whole
+ * operations, and shapes what goes back. The Koa routes are a thin layer on it.
+ */
+export class ScimService {
+  private readonly store: DirectoryStore;
+  private readonly schemas: () => Record<ResourceKind, ResourceSchema>;
+  private readonly now: () => Date;
+
+  constructor(options: ScimServiceOptions) {
+    this.store = options.store;
+    this.schemas = options.schemas;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async create(kind: ResourceKind, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.schemas()[kind];
+    request.trace.resourceType = kind;
+    const input = canonicalizeResource(request.body, schema);
+    traceDoc(kind, null, input.doc, request.trace);
+    request.trace.ignored.push(...input.ignored);
+    const stored = await this.store.createResource(kind, input.members ? { doc: input.doc, members: input.members } : { doc: input.doc }, this.now());
+    request.trace.resourceId = stored.id;
+    return this.single(stored, schema, request, 201);
+  }
+
+  async get(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.schemas()[kind];
+    request.trace.resourceType = kind;
+    request.trace.resourceId = id;
+    const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
+    const stored = await this.store.getResource(kind, id, this.readOptions(schema, projection));
+    if (!stored) throw ScimError.notFound(`${kind} ${id} not found`);
+    traceDoc(kind, id, stored.doc, request.trace);
+    if (ifNoneMatchHits(request.ifNoneMatch, stored.version)) {
+      return { status: 304, headers: { ETag: toEtag(stored.version) } };
+    }
+    return this.single(stored, schema, request, 200, projection);
+  }
+
+  async replace(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.schemas()[kind];
+    request.trace.resourceType = kind;
+    request.trace.resourceId = id;
+    const input = canonicalizeResource(request.body, schema);
+    traceDoc(kind, id, input.doc, request.trace);
+    request.trace.ignored.push(...input.ignored);
+    const versions = versionsFromIfMatch(request.ifMatch);
+    const stored = await this.store.replaceResource(
+      kind,
+      id,
+      input.members ? { doc: input.doc, members: input.members } : { doc: input.doc },
+      versions ? { versions } : {},
+      this.now(),
+    );
+    return this.single(stored, schema, request, 200);
+  }
+
+  async patch(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.schemas()[kind];
+    request.trace.resourceType = kind;
+    request.trace.resourceId = id;
+    const normalized = normalizePatchRequest(request.body, schema);
+    request.trace.notes.push(...normalized.notes);
+    request.trace.normalized = normalized.operations;
+    const versions = versionsFromIfMatch(request.ifMatch);
+    const { resource } = await this.store.patchResource(
+      kind,
+      id,
+      (doc) => applyPatch(doc, normalized.operations, schema),
+      versions ? { versions } : {},
+      this.now(),
+    );
+    traceDoc(kind, id, resource.doc, request.trace);
+    const askedForBody = request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
+    if (kind === 'Group' && !askedForBody) {
+      // Entra never re-reads membership and prefers 204 for group PATCH; it also spares reading every member.
+      return { status: 204, headers: { ETag: toEtag(resource.version) } };
+    }
+    const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
+    const full = await this.store.getResource(kind, id, this.readOptions(schema, projection));
+    return this.single(full ?? resource, schema, request, 200, projection);
+  }
+
+  async remove(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    request.trace.resourceType = kind;
+    request.trace.resourceId = id;
+    const versions = versionsFromIfMatch(request.ifMatch);
+    const directory = await this.store.getDirectory();
+    await this.store.deleteResource(kind, id, versions ? { versions } : {}, directory?.onDelete ?? { mode: 'hard' }, this.now());
+    return { status: 204 };
+  }
+
+  async list(kind: ResourceKind, request: ScimRequest): Promise<ScimResponse> {
+    return this.search(kind, request, listParams(request.query));
+  }
+
+  /** POST /.search (RFC 7644 §3.4.3): the same query in a SearchRequest body. */
+  async searchPost(kind: ResourceKind | undefined, request: ScimRequest): Promise<ScimResponse> {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw ScimError.badRequest('invalidSyntax', 'A SearchRequest must be a JSON object');
+    }
+    const params = listParams(body as Record<string, unknown>);
+    if (kind) return this.search(kind, request, params);
+    return this.searchRoot(request, params);
+  }
+
+  serviceProviderConfig(request: ScimRequest): ScimResponse {
+    request.trace.operation = 'discovery';
+    return { status: 200, body: serviceProviderConfig(request.baseUrl) };
+  }
+
+  schemasList(request: ScimRequest): ScimResponse {
+    request.trace.operation = 'discovery';
+    const schemas = allSchemas(this.schemas()).map((schema) => schemaRepresentation(schema, request.baseUrl));
+    return { status: 200, body: discoveryList(schemas) };
+  }
+
+  schema(id: string, request: ScimRequest): ScimResponse {
+    request.trace.operation = 'discovery';
+    const schema = allSchemas(this.schemas()).find((s) => s.id.toLowerCase() === id.toLowerCase());
+    if (!schema) throw ScimError.notFound(`Schema ${id} not found`);
+    return { status: 200, body: schemaRepresentation(schema, request.baseUrl) };
+  }
+
+  resourceTypes(request: ScimRequest): ScimResponse {
+    request.trace.operation = 'discovery';
+    const schemas = this.schemas();
+    return {
+      status: 200,
+      body: discoveryList([schemas.User, schemas.Group].map((resource) => resourceTypeRepresentation(resource, request.baseUrl))),
+    };
+  }
+
+  resourceType(name: string, request: ScimRequest): ScimResponse {
+    request.trace.operation = 'discovery';
+    const schemas = this.schemas();
+    const resource = [schemas.User, schemas.Group].find((r) => r.type.name.toLowerCase() === name.toLowerCase());
+    if (!resource) throw ScimError.notFound(`ResourceType ${name} not found`);
+    return { status: 200, body: resourceTypeRepresentation(resource, request.baseUrl) };
+  }
+
+  /** The full SCIM representation of a stored resource (before projection). */
+  representation(stored: StoredResource, schema: ResourceSchema, baseUrl: string): Record<string, unknown> {
+    const { externalId, ...rest } = stored.doc;
+    const extensionUrns = schema.extensions.map((e) => e.id).filter((urn) => urn in stored.doc);
+    const location = `${baseUrl}/${ENDPOINT[stored.kind]}/${stored.id}`;
+    const resource: Record<string, unknown> = {
+      schemas: [schema.core.id, ...extensionUrns],
+      id: stored.id,
+      ...(externalId !== undefined ? { externalId } : {}),
+      ...rest,
+    };
+    if (stored.members && stored.members.length > 0) {
+      resource['members'] = stored.members.map((member) => ({
+        value: member.value,
+        $ref: `${baseUrl}/${member.type === 'Group' ? 'Groups' : 'Users'}/${member.value}`,
+        type: member.type ?? 'User',
+      }));
+    }
+    if (stored.groups && stored.groups.length > 0) {
+      resource['groups'] = stored.groups.map((group) => ({
+        value: group.value,
+        $ref: `${baseUrl}/Groups/${group.value}`,
+        display: group.display,
+        type: group.type,
+      }));
+    }
+    resource['meta'] = {
+      resourceType: stored.kind,
+      created: stored.created,
+      lastModified: stored.lastModified,
+      location,
+      version: toEtag(stored.version),
+    };
+    return resource;
+  }
+
+  private single(stored: StoredResource, schema: ResourceSchema, request: ScimRequest, status: number, projection?: Projection): ScimResponse {
+    const full = this.representation(stored, schema, request.baseUrl);
+    const body = projectResource(full, schema, projection ?? this.projection(schema, request.query['attributes'], request.query['excludedAttributes']));
+    const location = `${request.baseUrl}/${ENDPOINT[stored.kind]}/${stored.id}`;
+    return { status, body, headers: { ETag: toEtag(stored.version), ...(status === 201 ? { Location: location } : {}) } };
+  }
+
+  private projection(schema: ResourceSchema, attributes: string | undefined, excluded: string | undefined): Projection {
+    return { attributes: parseAttributeList(attributes, schema), excluded: parseAttributeList(excluded, schema) };
+  }
+
+  private readOptions(schema: ResourceSchema, projection: Projection) {
+    return {
+      withMembers: schema.kind === 'Group' && wantsAttribute(schema, projection, 'members'),
+      withGroups: schema.kind === 'User' && wantsAttribute(schema, projection, 'groups'),
+    };
+  }
+
+  private resolveQuery(schema: ResourceSchema, params: ListParams, trace: RequestTrace) {
+    let filter: FilterNode<ResolvedAttr> | undefined;
+    if (params.filter !== undefined && params.filter.trim() !== '') {
+      filter = resolveFilter(parseFilter(params.filter), schema);
+      traceFilterIdentifiers(filter, trace);
+    }
+    let sortBy: ResolvedAttr | undefined;
+    if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
+      const [attr] = parseAttributeList(params.sortBy, schema);
+      if (!attr) throw ScimError.badRequest('invalidValue', `sortBy names no attribute of ${schema.kind}: "${params.sortBy}"`);
+      sortBy = attr;
+    }
+    return { filter, sortBy };
+  }
+
+  private async search(kind: ResourceKind, request: ScimRequest, params: ListParams): Promise<ScimResponse> {
+    const schema = this.schemas()[kind];
+    request.trace.resourceType = kind;
+    const { filter, sortBy } = this.resolveQuery(schema, params, request.trace);
+    const projection = this.projection(schema, params.attributes, params.excludedAttributes);
+    const result = await this.store.listResources(kind, {
+      filter,
+      sortBy,
+      descending: params.descending,
+      startIndex: params.startIndex,
+      count: params.count,
+      ...this.readOptions(schema, projection),
+    });
+    const resources = result.resources.map((stored) =>
+      projectResource(this.representation(stored, schema, request.baseUrl), schema, projection),
+    );
+    return { status: 200, body: this.listResponse(result.total, params.startIndex, resources) };
+  }
+
+  /** A search at the service root covers users, then groups, paged as one list. */
+  private async searchRoot(request: ScimRequest, params: ListParams): Promise<ScimResponse> {
+    const schemas = this.schemas();
+    const resources: unknown[] = [];
+    let total = 0;
+    let skip = params.startIndex - 1;
+    let room = params.count;
+    for (const kind of ['User', 'Group'] as const) {
+      const schema = schemas[kind];
+      const { filter, sortBy } = this.resolveQuery(schema, params, request.trace);
+      const projection = this.projection(schema, params.attributes, params.excludedAttributes);
+      const result = await this.store.listResources(kind, {
+        filter,
+        sortBy,
+        descending: params.descending,
+        startIndex: skip + 1,
+        count: room,
+        ...this.readOptions(schema, projection),
+      });
+      total += result.total;
+      skip = Math.max(0, skip - result.total);
+      room -= result.resources.length;
+      for (const stored of result.resources) {
+        resources.push(projectResource(this.representation(stored, schema, request.baseUrl), schema, projection));
+      }
+    }
+    return { status: 200, body: this.listResponse(total, params.startIndex, resources) };
+  }
+
+  private listResponse(total: number, startIndex: number, resources: ReadonlyArray<unknown>): Record<string, unknown> {
+    return {
+      schemas: [URN.listResponse],
+      totalResults: total,
+      itemsPerPage: resources.length,
+      startIndex,
+      Resources: resources,
+    };
+  }
+}

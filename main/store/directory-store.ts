@@ -1,0 +1,210 @@
+import type { FilterNode } from '../scim/filter/filter-ast';
+import type { PatchResult } from '../scim/patch/patch-operation';
+import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import type { CustomExtension, ResolvedAttr } from '../scim/schema/resource-schema';
+
+/**
+ * The store's contract: whole operations, each atomic inside the store, so no
+ * transaction ever spans an `await`. SQLite (better-sqlite3) is the only
+ * implementation; a PostgreSQL one would implement the same interface, with
+ * the filter printed by a second SQL printer from the same parsed tree.
+ *
+ * Methods return promises so a networked store fits the same seam; the SQLite
+ * implementation does its work synchronously inside one transaction and
+ * returns a settled promise.
+ */
+export interface DirectoryStore
+  extends ResourceStore,
+    TokenStore,
+    SyncLogStore,
+    SettingsStore,
+    DirectoryInfoStore,
+    ExtensionStore {
+  close(): Promise<void>;
+}
+
+/** A resource as stored: document plus the columns the store owns. */
+export interface StoredResource {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly doc: ResourceDoc;
+  readonly created: string;
+  readonly lastModified: string;
+  readonly version: number;
+  /** Group members, only when asked for (reading them costs one row per member). */
+  readonly members?: ReadonlyArray<MemberRef>;
+  readonly memberCount?: number;
+  /** The groups a user belongs to, directly or through nested groups, when asked for. */
+  readonly groups?: ReadonlyArray<GroupRef>;
+}
+
+export interface GroupRef {
+  readonly value: string;
+  readonly display: string;
+  readonly type: 'direct' | 'indirect';
+}
+
+/** What the store needs to know to honour `If-Match` (RFC 7644 §3.14). */
+export interface WriteCondition {
+  /** Versions the client accepts (If-Match may list several); undefined means any. */
+  readonly versions?: ReadonlyArray<number>;
+}
+
+export interface ResourceInput {
+  readonly doc: ResourceDoc;
+  /** A group's members on POST/PUT; PUT replaces the whole list (RFC 7644 §3.5.1). */
+  readonly members?: ReadonlyArray<MemberRef>;
+}
+
+export interface ListQuery {
+  readonly filter: FilterNode<ResolvedAttr> | undefined;
+  /** 1-based (RFC 7644 §3.4.2.4). */
+  readonly startIndex: number;
+  readonly count: number;
+  readonly sortBy: ResolvedAttr | undefined;
+  readonly descending: boolean;
+  readonly withMembers: boolean;
+  readonly withGroups: boolean;
+}
+
+export interface ListResult {
+  readonly total: number;
+  readonly resources: ReadonlyArray<StoredResource>;
+}
+
+export interface ReadOptions {
+  readonly withMembers: boolean;
+  readonly withGroups: boolean;
+}
+
+/** On DELETE: remove at once, or keep the record (invisible to SCIM) for a number of days. */
+export type DeleteRetention = { readonly mode: 'hard' } | { readonly mode: 'retain'; readonly days: number };
+
+export interface ResourceStore {
+  createResource(kind: ResourceKind, input: ResourceInput, now: Date): Promise<StoredResource>;
+  getResource(kind: ResourceKind, id: string, options: ReadOptions): Promise<StoredResource | undefined>;
+  replaceResource(kind: ResourceKind, id: string, input: ResourceInput, condition: WriteCondition, now: Date): Promise<StoredResource>;
+  /**
+   * Reads the document, runs the pure `apply` on it and writes the result, all
+   * in one transaction: a PATCH that throws leaves nothing behind.
+   */
+  patchResource(
+    kind: ResourceKind,
+    id: string,
+    apply: (doc: ResourceDoc) => PatchResult,
+    condition: WriteCondition,
+    now: Date,
+  ): Promise<{ readonly resource: StoredResource; readonly changed: boolean }>;
+  deleteResource(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): Promise<void>;
+  listResources(kind: ResourceKind, query: ListQuery): Promise<ListResult>;
+  /** Members of one group, a page at a time, for the admin UI. */
+  listMembers(groupId: string, startIndex: number, count: number): Promise<ListResult & { readonly members: ReadonlyArray<MemberRef> }>;
+  countResources(kind: ResourceKind): Promise<number>;
+  /** Permanently removes records kept after DELETE whose retention has passed; returns how many. */
+  purgeDeletedResources(now: Date): Promise<number>;
+}
+
+export interface TokenRecord {
+  readonly id: number;
+  readonly hint: string;
+  readonly created: string;
+  readonly expires: string | null;
+  readonly revoked: string | null;
+  readonly lastUsed: string | null;
+}
+
+export interface TokenStore {
+  /** Stores a new token's hash and revokes every other active token, in one transaction. */
+  replaceToken(hash: Buffer, hint: string, expires: Date | null, now: Date): Promise<TokenRecord>;
+  /** Stores an extra token beside the current ones (zero-downtime rotation keeps both for a while). */
+  addToken(hash: Buffer, hint: string, expires: Date | null, now: Date): Promise<TokenRecord>;
+  revokeTokens(now: Date, exceptId?: number): Promise<number>;
+  activeTokenHashes(): Promise<ReadonlyArray<{ readonly id: number; readonly hash: Buffer; readonly expires: string | null }>>;
+  touchToken(id: number, now: Date): Promise<void>;
+  listTokens(): Promise<ReadonlyArray<TokenRecord>>;
+  /** The per-installation key of the keyed token hash; created on first use. */
+  tokenHashKey(): Promise<Buffer>;
+}
+
+export type SyncOutcome = 'success' | 'clientError' | 'serverError';
+
+/** One SCIM request as the sync log records it; secrets never reach it. */
+export interface SyncLogEntry {
+  readonly time: string;
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: string;
+  readonly resourceType: ResourceKind | null;
+  readonly resourceId: string | null;
+  readonly userName: string | null;
+  readonly externalId: string | null;
+  readonly displayName: string | null;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly scimType: string | null;
+  readonly error: string | null;
+  readonly client: string | null;
+  /** Sanitised request body, normalised operations and notes, as JSON text. */
+  readonly detail: string | null;
+}
+
+export interface StoredSyncLogEntry extends SyncLogEntry {
+  readonly seq: number;
+}
+
+export interface SyncLogQuery {
+  readonly since?: string;
+  readonly until?: string;
+  readonly operation?: string;
+  readonly outcome?: SyncOutcome;
+  readonly status?: number;
+  readonly resourceId?: string;
+  /** Matches userName, externalId, displayName or resource id, case-insensitively. */
+  readonly text?: string;
+  /** Cursor: only entries older than this sequence number. */
+  readonly beforeSeq?: number;
+  readonly limit: number;
+}
+
+export interface SyncLogSummary {
+  readonly total: number;
+  readonly errors: number;
+  readonly lastTime: string | null;
+}
+
+export interface SyncLogStore {
+  appendSyncLog(entries: ReadonlyArray<SyncLogEntry>): Promise<void>;
+  querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
+  summarizeSyncLog(since: string): Promise<SyncLogSummary>;
+  /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */
+  pruneSyncLog(olderThan: string, maxRows: number): Promise<number>;
+}
+
+export interface SettingsStore {
+  getSetting<T>(key: string): Promise<T | undefined>;
+  setSetting(key: string, value: unknown): Promise<void>;
+}
+
+export interface DirectoryInfo {
+  readonly name: string;
+  readonly description: string;
+  /** On `active=false`: keep the user, marked inactive (the only sane choice for Entra's soft delete). */
+  readonly onInactive: 'suspend';
+  readonly onDelete: DeleteRetention;
+  readonly created: string;
+  readonly updated: string;
+}
+
+export interface DirectoryInfoStore {
+  getDirectory(): Promise<DirectoryInfo | undefined>;
+  saveDirectory(info: Omit<DirectoryInfo, 'created' | 'updated'>, now: Date): Promise<DirectoryInfo>;
+}
+
+export interface ExtensionStore {
+  listExtensions(): Promise<ReadonlyArray<CustomExtension>>;
+  /** Adds or replaces the extension with this schema URN. */
+  saveExtension(extension: CustomExtension, now: Date): Promise<void>;
+  deleteExtension(urn: string): Promise<boolean>;
+}

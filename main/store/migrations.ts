@@ -1,0 +1,163 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations, applied in order inside one transaction each and
+ * tracked with `PRAGMA user_version` (the Signal-Desktop pattern). Never edit
+ * a released migration: add the next one.
+ */
+export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
+  // 1: directory, tokens, users, groups, membership, sync log, settings, extensions.
+  (db) => {
+    db.exec(`
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE directory (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        name        TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        on_inactive TEXT NOT NULL DEFAULT 'suspend',
+        on_delete   TEXT NOT NULL DEFAULT 'hard' CHECK (on_delete IN ('hard', 'retain')),
+        retain_days INTEGER NOT NULL DEFAULT 30,
+        created     TEXT NOT NULL,
+        updated     TEXT NOT NULL
+      );
+
+      CREATE TABLE tokens (
+        id        INTEGER PRIMARY KEY,
+        hash      BLOB NOT NULL UNIQUE,
+        hint      TEXT NOT NULL,
+        created   TEXT NOT NULL,
+        expires   TEXT,
+        revoked   TEXT,
+        last_used TEXT
+      );
+
+      -- seq is the insertion order: stable pagination without a sort key.
+      -- *_key columns hold Unicode case-folded copies for attributes that are not caseExact.
+      CREATE TABLE users (
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        user_name        TEXT NOT NULL,
+        user_name_key    TEXT NOT NULL UNIQUE,
+        external_id      TEXT,
+        display_name_key TEXT,
+        active           INTEGER,
+        doc              TEXT NOT NULL,
+        created          TEXT NOT NULL,
+        last_modified    TEXT NOT NULL,
+        version          INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX users_external_id ON users (external_id);
+      CREATE INDEX users_display_name ON users (display_name_key);
+
+      -- Every email of every user, so emails.value filters use an index.
+      CREATE TABLE user_emails (
+        user_seq   INTEGER NOT NULL REFERENCES users (seq) ON DELETE CASCADE,
+        position   INTEGER NOT NULL,
+        value_key  TEXT,
+        type_key   TEXT,
+        is_primary INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_seq, position)
+      ) WITHOUT ROWID;
+      CREATE INDEX user_emails_value ON user_emails (value_key);
+
+      CREATE TABLE groups (
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        display_name_key TEXT NOT NULL,
+        external_id      TEXT,
+        doc              TEXT NOT NULL,
+        member_count     INTEGER NOT NULL DEFAULT 0,
+        created          TEXT NOT NULL,
+        last_modified    TEXT NOT NULL,
+        version          INTEGER NOT NULL DEFAULT 1
+      );
+      CREATE INDEX groups_display_name ON groups (display_name_key);
+      CREATE INDEX groups_external_id ON groups (external_id);
+
+      -- Membership in its own table: adding 50 members to a group of 100,000 touches 50 rows.
+      CREATE TABLE group_members (
+        group_id    TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        member_id   TEXT NOT NULL,
+        member_type TEXT NOT NULL CHECK (member_type IN ('User', 'Group')),
+        PRIMARY KEY (group_id, member_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX group_members_member ON group_members (member_id);
+
+      -- Resources deleted under the "keep for N days" policy: invisible to SCIM, kept for the admin.
+      CREATE TABLE deleted_resources (
+        seq          INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        id           TEXT NOT NULL,
+        name         TEXT,
+        external_id  TEXT,
+        resource     TEXT NOT NULL,
+        deleted_at   TEXT NOT NULL,
+        purge_after  TEXT NOT NULL
+      );
+      CREATE INDEX deleted_resources_purge ON deleted_resources (purge_after);
+
+      CREATE TABLE sync_log (
+        seq           INTEGER PRIMARY KEY,
+        time          TEXT NOT NULL,
+        request_id    TEXT NOT NULL,
+        method        TEXT NOT NULL,
+        path          TEXT NOT NULL,
+        operation     TEXT NOT NULL,
+        resource_type TEXT,
+        resource_id   TEXT,
+        user_name     TEXT,
+        external_id   TEXT,
+        display_name  TEXT,
+        status        INTEGER NOT NULL,
+        duration_ms   REAL NOT NULL,
+        scim_type     TEXT,
+        error         TEXT,
+        client        TEXT,
+        detail        TEXT
+      );
+      CREATE INDEX sync_log_time ON sync_log (time);
+      CREATE INDEX sync_log_resource ON sync_log (resource_id);
+      CREATE INDEX sync_log_status ON sync_log (status);
+
+      CREATE TABLE schema_extensions (
+        urn           TEXT PRIMARY KEY,
+        resource_type TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+        definition    TEXT NOT NULL,
+        updated       TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = migrations.length;
+
+/** A database written by a newer ScimDesk: refusing it protects data this code does not understand. */
+export class DatabaseTooNewError extends Error {
+  constructor(found: number) {
+    super(
+      `The database was written by a newer ScimDesk (schema ${found}, this version understands up to ${SCHEMA_VERSION}). ` +
+        'Install the newer version, or point --data-dir at another folder.',
+    );
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+/** Brings the database up to SCHEMA_VERSION, one transaction per migration. */
+export function migrate(db: Database.Database): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > SCHEMA_VERSION) throw new DatabaseTooNewError(from);
+  for (let version = from; version < SCHEMA_VERSION; version++) {
+    const step = migrations[version];
+    if (!step) break;
+    db.transaction(() => {
+      step(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return { from, to: SCHEMA_VERSION };
+}

@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { migrate } from './migrations';
+
+/** Unicode case folding shared by writes (the *_key columns) and filters. */
+export function foldCase(value: string): string {
+  return value.toLowerCase();
+}
+
+/**
+ * Opens (or creates) the database file with the settings every connection
+ * needs: WAL so readers never block the writer and a killed process loses no
+ * committed transaction; foreign keys; a busy timeout so the token CLI and a
+ * running service can share the file; the `scim_fold` SQL function.
+ */
+export function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives a process crash; only power loss may drop the last ones.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.function('scim_fold', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? foldCase(value) : value,
+    );
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

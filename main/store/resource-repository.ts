@@ -1,0 +1,578 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { FilterNode } from '../scim/filter/filter-ast';
+import type { MemberChange, PatchResult } from '../scim/patch/patch-operation';
+import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
+import type { AttributeDef, ResourceKind } from '../scim/schema/attribute-def';
+import { findSubAttribute, type ResolvedAttr } from '../scim/schema/resource-schema';
+import { ScimError } from '../scim/scim-error';
+import type {
+  DeleteRetention,
+  GroupRef,
+  ListQuery,
+  ListResult,
+  ReadOptions,
+  ResourceInput,
+  StoredResource,
+  WriteCondition,
+} from './directory-store';
+import { foldCase } from './open-database';
+import {
+  columnScalar,
+  jsonCollection,
+  jsonScalar,
+  documentKeys,
+  printElementFilter,
+  printFilter,
+  printSort,
+  type CollectionSql,
+  type ColumnMap,
+  type ScalarSql,
+} from './sql-filter';
+import { StatementCache } from './statement-cache';
+
+interface ResourceRow {
+  seq: number;
+  id: string;
+  doc: string;
+  created: string;
+  last_modified: string;
+  version: number;
+  member_count?: number;
+}
+
+const TABLE: Record<ResourceKind, 'users' | 'groups'> = { User: 'users', Group: 'groups' };
+
+/** Literal SQL for a constant string (resourceType is the table's own name, never user input). */
+const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+function commonScalar(attr: ResolvedAttr, kind: ResourceKind): ScalarSql | undefined {
+  if (!attr.isCommon) return undefined;
+  const def = attr.sub ?? attr.attribute;
+  switch (attr.key) {
+    case 'id':
+      return columnScalar('r.id', def, false);
+    case 'externalId':
+      return columnScalar('r.external_id', def, false);
+    case 'meta.created':
+      return columnScalar('r.created', def, false, false);
+    case 'meta.lastModified':
+      return columnScalar('r.last_modified', def, false, false);
+    case 'meta.resourceType':
+      return columnScalar(sqlString(kind), def, false, false);
+    case 'meta.version':
+      return columnScalar(`('W/"' || r.version || '"')`, def, false, false);
+    default:
+      // meta.location depends on the request's base URL; meta itself is complex.
+      return columnScalar('NULL', def, false, false);
+  }
+}
+
+function membersCollection(alias: string, correlation: string): CollectionSql {
+  return {
+    from: `group_members AS ${alias}`,
+    where: correlation,
+    params: [],
+    element(sub) {
+      const def = sub ?? ({ name: 'value', type: 'string', caseExact: true } as AttributeDef);
+      switch (sub?.name ?? 'value') {
+        case 'value':
+          return columnScalar(`${alias}.member_id`, def, false);
+        case 'type':
+          return columnScalar(`scim_fold(${alias}.member_type)`, def, true, false);
+        case 'display':
+          return columnScalar(
+            `scim_fold(COALESCE((SELECT json_extract(u.doc, '$.displayName') FROM users u WHERE u.id = ${alias}.member_id),` +
+              ` (SELECT json_extract(g.doc, '$.displayName') FROM groups g WHERE g.id = ${alias}.member_id)))`,
+            def,
+            true,
+            false,
+          );
+        default:
+          // $ref is derived from the base URL at response time; nothing stored to compare.
+          return columnScalar('NULL', def, false, false);
+      }
+    },
+    primaryOrder: undefined,
+  };
+}
+
+/** The membership table seen as the elements of `members`, for DELETE … WHERE of a PATCH filter. */
+const memberRowsCollection = membersCollection('group_members', '1');
+
+const userColumns: ColumnMap = {
+  scalar(attr) {
+    const common = commonScalar(attr, 'User');
+    if (common) return common;
+    const def = attr.sub ?? attr.attribute;
+    if (!attr.isExtension && !attr.sub) {
+      if (attr.attribute.name === 'userName') return columnScalar('r.user_name_key', def, true);
+      if (attr.attribute.name === 'displayName') return columnScalar('r.display_name_key', def, true);
+      if (attr.attribute.name === 'active') return columnScalar('r.active', def, false);
+    }
+    return jsonScalar('r.doc', documentKeys(attr), def);
+  },
+  collection(attr, subs) {
+    if (!attr.isExtension && attr.attribute.name === 'emails') return emailsCollection(attr, subs);
+    if (!attr.isExtension && attr.attribute.name === 'groups') {
+      const collection = membersCollection('gm', 'gm.member_id = r.id');
+      return {
+        ...collection,
+        element(sub) {
+          const def = sub ?? attr.attribute;
+          if (!sub || sub.name === 'value') return columnScalar('gm.group_id', def, false);
+          if (sub.name === 'display') {
+            return columnScalar(`scim_fold((SELECT json_extract(g.doc, '$.displayName') FROM groups g WHERE g.id = gm.group_id))`, def, true, false);
+          }
+          if (sub.name === 'type') return columnScalar(`'direct'`, def, true, false);
+          return columnScalar('NULL', def, false, false);
+        },
+      };
+    }
+    return jsonCollection('r.doc', attr);
+  },
+};
+
+const INDEXED_EMAIL_SUBS: ReadonlySet<string> = new Set(['value', 'type', 'primary']);
+
+/** emails use the indexed user_emails rows when value/type/primary are all a filter reads, JSON otherwise. */
+function emailsCollection(attr: ResolvedAttr, subs: ReadonlyArray<string>): CollectionSql {
+  if (!subs.every((sub) => INDEXED_EMAIL_SUBS.has(sub))) return jsonCollection('r.doc', attr);
+  return {
+    from: 'user_emails AS ue',
+    where: 'ue.user_seq = r.seq',
+    params: [],
+    element(sub) {
+      const def = sub ?? findSubAttribute(attr.attribute, 'value') ?? attr.attribute;
+      switch (sub?.name ?? 'value') {
+        case 'type':
+          return columnScalar('ue.type_key', def, true, false);
+        case 'primary':
+          return columnScalar('ue.is_primary', def, false, false);
+        default:
+          return columnScalar('ue.value_key', def, true);
+      }
+    },
+    primaryOrder: 'ue.is_primary DESC',
+  };
+}
+
+const groupColumns: ColumnMap = {
+  scalar(attr) {
+    const common = commonScalar(attr, 'Group');
+    if (common) return common;
+    const def = attr.sub ?? attr.attribute;
+    if (!attr.isExtension && !attr.sub && attr.attribute.name === 'displayName') {
+      return columnScalar('r.display_name_key', def, true);
+    }
+    return jsonScalar('r.doc', documentKeys(attr), def);
+  },
+  collection(attr) {
+    if (!attr.isExtension && attr.attribute.name === 'members') return membersCollection('m', 'm.group_id = r.id');
+    return jsonCollection('r.doc', attr);
+  },
+};
+
+const COLUMNS: Record<ResourceKind, ColumnMap> = { User: userColumns, Group: groupColumns };
+
+/** Values of the indexed columns, taken from the document. */
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+function emailRows(doc: ResourceDoc): Array<{ value: string | null; type: string | null; primary: number }> {
+  const emails = Array.isArray(doc['emails']) ? (doc['emails'] as unknown[]) : [];
+  return emails.map((email) => {
+    const record = (email ?? {}) as Record<string, unknown>;
+    const value = stringOrNull(record['value']);
+    const type = stringOrNull(record['type']);
+    return { value: value === null ? null : foldCase(value), type: type === null ? null : foldCase(type), primary: record['primary'] === true ? 1 : 0 };
+  });
+}
+
+/**
+ * Users, groups and membership in SQLite. Every public method is one
+ * transaction; validation that needs the database (uniqueness, member
+ * existence, versions) happens inside it, so a failed request writes nothing.
+ */
+export class ResourceRepository {
+  private readonly cache: StatementCache;
+
+  constructor(private readonly db: Database.Database) {
+    this.cache = new StatementCache(db);
+  }
+
+  private exec(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.cache.get(sql).run(...params);
+  }
+
+  private one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.cache.get(sql).get(...params) as T | undefined;
+  }
+
+  private many<T>(sql: string, ...params: unknown[]): T[] {
+    return this.cache.get(sql).all(...params) as T[];
+  }
+
+  create(kind: ResourceKind, input: ResourceInput, now: Date): StoredResource {
+    return this.db
+      .transaction(() => {
+        const id = randomUUID();
+        const time = now.toISOString();
+        if (kind === 'User') {
+          this.assertUserNameFree(input.doc, undefined);
+          const info = this.exec(
+            `INSERT INTO users (id, user_name, user_name_key, external_id, display_name_key, active, doc, created, last_modified)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            id,
+            ...this.userColumns(input.doc),
+            JSON.stringify(input.doc),
+            time,
+            time,
+          );
+          this.writeEmails(Number(info.lastInsertRowid), input.doc, false);
+        } else {
+          this.exec(
+            `INSERT INTO groups (id, display_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?)`,
+            id,
+            ...this.groupColumns(input.doc),
+            JSON.stringify(input.doc),
+            time,
+            time,
+          );
+          if (input.members?.length) this.addMembers(id, input.members);
+        }
+        return this.read(kind, id, { withMembers: kind === 'Group', withGroups: false })!;
+      })
+      .immediate();
+  }
+
+  get(kind: ResourceKind, id: string, options: ReadOptions): StoredResource | undefined {
+    return this.read(kind, id, options);
+  }
+
+  replace(kind: ResourceKind, id: string, input: ResourceInput, condition: WriteCondition, now: Date): StoredResource {
+    return this.db
+      .transaction(() => {
+        const row = this.requireRow(kind, id, condition);
+        const time = now.toISOString();
+        if (kind === 'User') {
+          this.assertUserNameFree(input.doc, id);
+          this.exec(
+            `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
+               last_modified = ?, version = version + 1 WHERE id = ?`,
+            ...this.userColumns(input.doc),
+            JSON.stringify(input.doc),
+            time,
+            id,
+          );
+          this.writeEmails(row.seq, input.doc, true);
+        } else {
+          this.exec(
+            `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
+            ...this.groupColumns(input.doc),
+            JSON.stringify(input.doc),
+            time,
+            id,
+          );
+          if (input.members !== undefined) {
+            this.applyMemberChanges(id, [{ kind: 'removeAll' }, { kind: 'add', members: [...input.members] }]);
+          }
+        }
+        return this.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!;
+      })
+      .immediate();
+  }
+
+  patch(
+    kind: ResourceKind,
+    id: string,
+    apply: (doc: ResourceDoc) => PatchResult,
+    condition: WriteCondition,
+    now: Date,
+  ): { resource: StoredResource; changed: boolean } {
+    return this.db
+      .transaction(() => {
+        const row = this.requireRow(kind, id, condition);
+        const result = apply(JSON.parse(row.doc) as ResourceDoc);
+        let changed = false;
+        if (result.changed && JSON.stringify(result.doc) !== row.doc) {
+          changed = true;
+          if (kind === 'User') {
+            this.assertUserNameFree(result.doc, id);
+            this.exec(
+              `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ? WHERE id = ?`,
+              ...this.userColumns(result.doc),
+              JSON.stringify(result.doc),
+              id,
+            );
+            this.writeEmails(row.seq, result.doc, true);
+          } else {
+            this.exec(
+              `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ? WHERE id = ?`,
+              ...this.groupColumns(result.doc),
+              JSON.stringify(result.doc),
+              id,
+            );
+          }
+        }
+        if (result.memberChanges.length > 0) {
+          if (kind !== 'Group') throw ScimError.badRequest('invalidPath', 'Only groups have members');
+          if (this.applyMemberChanges(id, result.memberChanges) > 0) changed = true;
+        }
+        if (changed) {
+          this.exec(`UPDATE ${TABLE[kind]} SET last_modified = ?, version = version + 1 WHERE id = ?`, now.toISOString(), id);
+        }
+        // Group PATCH answers 204, so reading 100,000 members back would be wasted work.
+        return { resource: this.read(kind, id, { withMembers: false, withGroups: kind === 'User' })!, changed };
+      })
+      .immediate();
+  }
+
+  delete(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): void {
+    this.db
+      .transaction(() => {
+        this.requireRow(kind, id, condition);
+        const time = now.toISOString();
+        if (retention.mode === 'retain') {
+          const resource = this.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!;
+          const purgeAfter = new Date(now.getTime() + retention.days * 86_400_000).toISOString();
+          this.exec(
+            `INSERT INTO deleted_resources (kind, id, name, external_id, resource, deleted_at, purge_after) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            kind,
+            id,
+            stringOrNull(resource.doc[kind === 'User' ? 'userName' : 'displayName']),
+            stringOrNull(resource.doc['externalId']),
+            JSON.stringify(resource),
+            time,
+            purgeAfter,
+          );
+        }
+        // Groups that had this resource as a member change too: keep their counts and versions honest.
+        this.exec(
+          `UPDATE groups SET member_count = member_count - 1, version = version + 1, last_modified = ?
+           WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)`,
+          time,
+          id,
+        );
+        this.exec(`DELETE FROM group_members WHERE member_id = ?`, id);
+        this.exec(`DELETE FROM ${TABLE[kind]} WHERE id = ?`, id);
+      })
+      .immediate();
+  }
+
+  list(kind: ResourceKind, query: ListQuery): ListResult {
+    const map = COLUMNS[kind];
+    const where = query.filter ? printFilter(query.filter, map) : { sql: '1', params: [] };
+    const table = TABLE[kind];
+    const total = this.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} AS r WHERE ${where.sql}`, ...where.params)!.n;
+    if (query.count <= 0 || query.startIndex > total) return { total, resources: [] };
+    const sort = query.sortBy ? printSort(query.sortBy, map, query.descending) : undefined;
+    const order = sort ? `${sort.sql}, r.seq` : 'r.seq';
+    const rows = this.many<ResourceRow>(
+      `SELECT r.seq, r.id, r.doc, r.created, r.last_modified, r.version${kind === 'Group' ? ', r.member_count' : ''}
+       FROM ${table} AS r WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+      ...where.params,
+      ...(sort?.params ?? []),
+      query.count,
+      query.startIndex - 1,
+    );
+    return {
+      total,
+      resources: rows.map((row) => this.toResource(kind, row, { withMembers: query.withMembers, withGroups: query.withGroups })),
+    };
+  }
+
+  listMembers(groupId: string, startIndex: number, count: number): ListResult & { members: MemberRef[] } {
+    const group = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version, member_count FROM groups WHERE id = ?`, groupId);
+    if (!group) throw ScimError.notFound(`Group ${groupId} not found`);
+    const members = this.many<{ member_id: string; member_type: 'User' | 'Group'; display: string | null }>(
+      `SELECT m.member_id, m.member_type,
+              COALESCE(json_extract(u.doc, '$.displayName'), u.user_name, json_extract(g.doc, '$.displayName')) AS display
+       FROM group_members m LEFT JOIN users u ON u.id = m.member_id LEFT JOIN groups g ON g.id = m.member_id
+       WHERE m.group_id = ? ORDER BY m.member_id LIMIT ? OFFSET ?`,
+      groupId,
+      count,
+      Math.max(0, startIndex - 1),
+    );
+    return {
+      total: group.member_count ?? 0,
+      resources: [],
+      members: members.map((m) => ({ value: m.member_id, type: m.member_type, ...(m.display !== null ? { display: m.display } : {}) })),
+    };
+  }
+
+  count(kind: ResourceKind): number {
+    return this.one<{ n: number }>(`SELECT count(*) AS n FROM ${TABLE[kind]}`)!.n;
+  }
+
+  purgeDeleted(now: Date): number {
+    return this.exec(`DELETE FROM deleted_resources WHERE purge_after <= ?`, now.toISOString()).changes;
+  }
+
+  /** Query plan of the statement a member add runs, for tests that prove it touches only the new rows. */
+  explainMemberAdd(): string[] {
+    return this.db
+      .prepare(`EXPLAIN QUERY PLAN INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`)
+      .all('g', 'm', 'User')
+      .map((row) => String((row as { detail: string }).detail));
+  }
+
+  private userColumns(doc: ResourceDoc): [string, string, string | null, string | null, number | null] {
+    const userName = stringOrNull(doc['userName']);
+    if (userName === null || userName === '') throw ScimError.badRequest('invalidValue', 'userName is required');
+    const displayName = stringOrNull(doc['displayName']);
+    const active = typeof doc['active'] === 'boolean' ? (doc['active'] ? 1 : 0) : null;
+    return [userName, foldCase(userName), stringOrNull(doc['externalId']), displayName === null ? null : foldCase(displayName), active];
+  }
+
+  private groupColumns(doc: ResourceDoc): [string, string | null] {
+    const displayName = stringOrNull(doc['displayName']);
+    if (displayName === null || displayName === '') throw ScimError.badRequest('invalidValue', 'displayName is required');
+    return [foldCase(displayName), stringOrNull(doc['externalId'])];
+  }
+
+  private assertUserNameFree(doc: ResourceDoc, selfId: string | undefined): void {
+    const userName = stringOrNull(doc['userName']);
+    if (userName === null) return;
+    const existing = this.one<{ id: string }>(`SELECT id FROM users WHERE user_name_key = ?`, foldCase(userName));
+    if (existing && existing.id !== selfId) {
+      throw new ScimError(409, 'uniqueness', `userName "${userName}" is already used by user ${existing.id}`);
+    }
+  }
+
+  private writeEmails(userSeq: number, doc: ResourceDoc, replace: boolean): void {
+    if (replace) this.exec(`DELETE FROM user_emails WHERE user_seq = ?`, userSeq);
+    emailRows(doc).forEach((email, position) => {
+      this.exec(
+        `INSERT INTO user_emails (user_seq, position, value_key, type_key, is_primary) VALUES (?, ?, ?, ?, ?)`,
+        userSeq,
+        position,
+        email.value,
+        email.type,
+        email.primary,
+      );
+    });
+  }
+
+  private requireRow(kind: ResourceKind, id: string, condition: WriteCondition): ResourceRow {
+    const row = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version FROM ${TABLE[kind]} WHERE id = ?`, id);
+    if (!row) throw ScimError.notFound(`${kind} ${id} not found`);
+    if (condition.versions !== undefined && !condition.versions.includes(row.version)) {
+      throw new ScimError(412, undefined, `${kind} ${id} is at version ${row.version}; If-Match named ${condition.versions.join(', ')}`);
+    }
+    return row;
+  }
+
+  private read(kind: ResourceKind, id: string, options: ReadOptions): StoredResource | undefined {
+    const row = this.one<ResourceRow>(
+      `SELECT seq, id, doc, created, last_modified, version${kind === 'Group' ? ', member_count' : ''} FROM ${TABLE[kind]} WHERE id = ?`,
+      id,
+    );
+    return row ? this.toResource(kind, row, options) : undefined;
+  }
+
+  private toResource(kind: ResourceKind, row: ResourceRow, options: ReadOptions): StoredResource {
+    const base = {
+      kind,
+      id: row.id,
+      doc: JSON.parse(row.doc) as ResourceDoc,
+      created: row.created,
+      lastModified: row.last_modified,
+      version: row.version,
+    };
+    if (kind === 'Group') {
+      return {
+        ...base,
+        memberCount: row.member_count ?? 0,
+        ...(options.withMembers ? { members: this.membersOf(row.id) } : {}),
+      };
+    }
+    return options.withGroups ? { ...base, groups: this.groupsOf(row.id) } : base;
+  }
+
+  private membersOf(groupId: string): MemberRef[] {
+    return this.many<{ member_id: string; member_type: 'User' | 'Group' }>(
+      `SELECT member_id, member_type FROM group_members WHERE group_id = ?`,
+      groupId,
+    ).map((m) => ({ value: m.member_id, type: m.member_type }));
+  }
+
+  /** Direct groups and the groups those belong to (RFC 7643 §4.1.2 "direct" / "indirect"), cycles bounded. */
+  private groupsOf(memberId: string): GroupRef[] {
+    return this.many<{ id: string; depth: number; display: string | null }>(
+      `WITH RECURSIVE up(id, depth) AS (
+         SELECT group_id, 0 FROM group_members WHERE member_id = ?
+         UNION
+         SELECT m.group_id, up.depth + 1 FROM group_members m JOIN up ON m.member_id = up.id WHERE up.depth < 16
+       )
+       SELECT up.id, min(up.depth) AS depth, json_extract(g.doc, '$.displayName') AS display
+       FROM up JOIN groups g ON g.id = up.id GROUP BY up.id ORDER BY display`,
+      memberId,
+    ).map((g) => ({ value: g.id, display: g.display ?? '', type: g.depth === 0 ? 'direct' : 'indirect' }));
+  }
+
+  /** Applies membership changes; returns how many rows changed. Unknown member ids fail the whole request. */
+  private applyMemberChanges(groupId: string, changes: ReadonlyArray<MemberChange>): number {
+    let changedRows = 0;
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'add':
+          changedRows += this.addMembers(groupId, change.members);
+          break;
+        case 'remove': {
+          let removed = 0;
+          for (const memberId of new Set(change.ids)) {
+            removed += this.exec(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
+          }
+          this.adjustCount(groupId, -removed);
+          changedRows += removed;
+          break;
+        }
+        case 'removeWhere': {
+          const where = printElementFilter(change.filter as FilterNode<ResolvedAttr>, memberRowsCollection);
+          const removed = this.exec(`DELETE FROM group_members WHERE group_id = ? AND (${where.sql})`, groupId, ...where.params).changes;
+          this.adjustCount(groupId, -removed);
+          changedRows += removed;
+          break;
+        }
+        case 'removeAll': {
+          const removed = this.exec(`DELETE FROM group_members WHERE group_id = ?`, groupId).changes;
+          this.exec(`UPDATE groups SET member_count = 0 WHERE id = ?`, groupId);
+          changedRows += removed;
+          break;
+        }
+      }
+    }
+    return changedRows;
+  }
+
+  private addMembers(groupId: string, members: ReadonlyArray<MemberRef>): number {
+    const missing: string[] = [];
+    const typed: Array<{ id: string; type: 'User' | 'Group' }> = [];
+    for (const member of members) {
+      if (member.value === groupId) throw ScimError.badRequest('invalidValue', `Group ${groupId} cannot be a member of itself`);
+      const found = this.one<{ type: 'User' | 'Group' }>(
+        `SELECT 'User' AS type FROM users WHERE id = ? UNION ALL SELECT 'Group' FROM groups WHERE id = ?`,
+        member.value,
+        member.value,
+      );
+      if (!found) missing.push(member.value);
+      else typed.push({ id: member.value, type: found.type });
+    }
+    if (missing.length > 0) {
+      const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? `, … (${missing.length} in all)` : '');
+      throw ScimError.badRequest('invalidValue', `No user or group with id ${shown}: members must be provisioned first`);
+    }
+    let added = 0;
+    for (const member of typed) {
+      added += this.exec(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, groupId, member.id, member.type).changes;
+    }
+    this.adjustCount(groupId, added);
+    return added;
+  }
+
+  private adjustCount(groupId: string, delta: number): void {
+    if (delta !== 0) this.exec(`UPDATE groups SET member_count = member_count + ? WHERE id = ?`, delta, groupId);
+  }
+}

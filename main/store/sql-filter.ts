@@ -1,0 +1,282 @@
+import type { CompareOp, FilterNode, FilterValue } from '../scim/filter/filter-ast';
+import type { AttributeDef, AttributeType } from '../scim/schema/attribute-def';
+import type { ResolvedAttr } from '../scim/schema/resource-schema';
+import { ScimError } from '../scim/scim-error';
+import { foldCase } from './open-database';
+
+/** A parameterised SQL fragment: values never reach the SQL text. */
+export interface SqlFragment {
+  readonly sql: string;
+  readonly params: ReadonlyArray<unknown>;
+}
+
+/** How one scalar value is reached in SQL. */
+export interface ScalarSql {
+  readonly expr: string;
+  /** Params the expression itself needs (e.g. a JSON path), placed before the comparison's. */
+  readonly exprParams: ReadonlyArray<unknown>;
+  readonly type: AttributeType;
+  /** The expression yields case-folded text (a *_key column or scim_fold()): fold the compared value too. */
+  readonly folded: boolean;
+  /** A plain indexed column: prefix searches use a range so the index serves them. */
+  readonly indexed: boolean;
+  /** JSON text from json_extract: dateTime compares through julianday(). */
+  readonly fromJson: boolean;
+}
+
+/** How the elements of one multi-valued attribute are reached: rows of a table or of json_each. */
+export interface CollectionSql {
+  /** FROM clause for the element rows, correlated to the outer row. */
+  readonly from: string;
+  readonly where: string;
+  readonly params: ReadonlyArray<unknown>;
+  /** The element's sub-attribute (or the element itself for simple multi-valued attributes). */
+  element(sub: AttributeDef | undefined): ScalarSql;
+  /** Sorting by a multi-valued attribute uses its primary element first (RFC 7644 §3.4.2.3). */
+  readonly primaryOrder: string | undefined;
+}
+
+/** Maps resolved attributes of one resource type to SQL; the dialect-neutral filter tree does the rest. */
+export interface ColumnMap {
+  scalar(attr: ResolvedAttr): ScalarSql;
+  /** `subs`: the sub-attributes the expression will read, so a map can pick an indexed table when it covers them all. */
+  collection(attr: ResolvedAttr, subs: ReadonlyArray<string>): CollectionSql;
+}
+
+const STRING_TYPES: ReadonlySet<AttributeType> = new Set(['string', 'reference', 'binary', 'dateTime']);
+
+/** Quotes every key so URNs and `$ref` are safe in a JSON path. */
+export function jsonPath(keys: ReadonlyArray<string>): string {
+  return '$' + keys.map((key) => `."${key.replace(/"/g, '')}"`).join('');
+}
+
+/** JSON keys of an attribute inside the stored document (extensions nest under their URN). */
+export function documentKeys(attr: ResolvedAttr): string[] {
+  const keys = attr.isExtension ? [attr.schema, attr.attribute.name] : [attr.attribute.name];
+  return attr.sub ? [...keys, attr.sub.name] : keys;
+}
+
+/** A scalar read out of a JSON document column with json_extract. */
+export function jsonScalar(column: string, keys: ReadonlyArray<string>, def: AttributeDef): ScalarSql {
+  const expr = `json_extract(${column}, ?)`;
+  const foldable = !def.caseExact && STRING_TYPES.has(def.type) && def.type !== 'dateTime';
+  return {
+    expr: foldable ? `scim_fold(${expr})` : expr,
+    exprParams: [jsonPath(keys)],
+    type: def.type,
+    folded: foldable,
+    indexed: false,
+    fromJson: true,
+  };
+}
+
+/** Elements of a multi-valued attribute stored inside the JSON document. */
+export function jsonCollection(column: string, attr: ResolvedAttr): CollectionSql {
+  const alias = 'e';
+  const keys = attr.isExtension ? [attr.schema, attr.attribute.name] : [attr.attribute.name];
+  const hasPrimary = attr.attribute.subAttributes?.some((sub) => sub.name === 'primary') ?? false;
+  return {
+    from: `json_each(${column}, ?) AS ${alias}`,
+    where: '1',
+    params: [jsonPath(keys)],
+    element(sub) {
+      if (!sub) {
+        const def = attr.attribute;
+        const foldable = !def.caseExact && def.type === 'string';
+        return {
+          expr: foldable ? `scim_fold(${alias}.value)` : `${alias}.value`,
+          exprParams: [],
+          type: def.type,
+          folded: foldable,
+          indexed: false,
+          fromJson: true,
+        };
+      }
+      return jsonScalar(`${alias}.value`, [sub.name], sub);
+    },
+    primaryOrder: hasPrimary ? `json_extract(${alias}.value, '$.primary') DESC` : undefined,
+  };
+}
+
+/** A plain column as a scalar. */
+export function columnScalar(expr: string, def: AttributeDef, folded: boolean, indexed = true): ScalarSql {
+  return { expr, exprParams: [], type: def.type, folded, indexed, fromJson: false };
+}
+
+function toSqlValue(scalar: ScalarSql, value: FilterValue): unknown {
+  if (value === null) return null;
+  switch (scalar.type) {
+    case 'boolean':
+      return value === true || (typeof value === 'string' && value.toLowerCase() === 'true') ? 1 : 0;
+    case 'integer':
+    case 'decimal':
+      return typeof value === 'number' ? value : Number(value);
+    case 'dateTime': {
+      const time = new Date(String(value));
+      if (Number.isNaN(time.getTime())) throw ScimError.badRequest('invalidFilter', `"${String(value)}" is not a dateTime`);
+      return time.toISOString();
+    }
+    default: {
+      const text = String(value);
+      return scalar.folded ? foldCase(text) : text;
+    }
+  }
+}
+
+/** The highest code point: `p` ≤ s < `p + MAX` holds exactly for strings starting with p. */
+const MAX_CHAR = '\u{10FFFF}';
+
+function printCompare(scalar: ScalarSql, op: CompareOp, raw: FilterValue): SqlFragment {
+  const value = toSqlValue(scalar, raw);
+  const x = scalar.fromJson && scalar.type === 'dateTime' ? `julianday(${scalar.expr})` : scalar.expr;
+  const p = scalar.fromJson && scalar.type === 'dateTime' ? 'julianday(?)' : '?';
+  const base = scalar.exprParams;
+  const twice = (sql: string, ...params: unknown[]): SqlFragment => ({ sql, params: [...base, ...params] });
+  if (value === null) {
+    if (op === 'eq') return twice(`${x} IS NULL`);
+    if (op === 'ne') return twice(`${x} IS NOT NULL`);
+    throw ScimError.badRequest('invalidFilter', `Operator "${op}" cannot compare with null`);
+  }
+  switch (op) {
+    case 'eq':
+      return twice(`${x} = ${p}`, value);
+    case 'ne':
+      return { sql: `(${x} IS NULL OR ${x} <> ${p})`, params: [...base, ...base, value] };
+    case 'gt':
+      return twice(`${x} > ${p}`, value);
+    case 'ge':
+      return twice(`${x} >= ${p}`, value);
+    case 'lt':
+      return twice(`${x} < ${p}`, value);
+    case 'le':
+      return twice(`${x} <= ${p}`, value);
+    case 'co':
+    case 'sw':
+    case 'ew': {
+      const text = String(value);
+      if (text === '') return twice(`${x} IS NOT NULL`);
+      if (op === 'co') return twice(`instr(${x}, ?) > 0`, text);
+      if (op === 'sw') {
+        if (scalar.indexed) return { sql: `(${x} >= ? AND ${x} < ?)`, params: [...base, text, ...base, text + MAX_CHAR] };
+        return twice(`substr(${x}, 1, length(?)) = ?`, text, text);
+      }
+      return twice(`substr(${x}, -length(?)) = ?`, text, text);
+    }
+  }
+}
+
+function printPresent(scalar: ScalarSql): SqlFragment {
+  return { sql: `(${scalar.expr} IS NOT NULL AND ${scalar.expr} <> '')`, params: [...scalar.exprParams, ...scalar.exprParams] };
+}
+
+function exists(collection: CollectionSql, condition: SqlFragment | undefined): SqlFragment {
+  const where = condition ? `${collection.where} AND ${condition.sql}` : collection.where;
+  return {
+    sql: `EXISTS (SELECT 1 FROM ${collection.from} WHERE ${where})`,
+    params: [...collection.params, ...(condition?.params ?? [])],
+  };
+}
+
+function isMultiValued(attr: ResolvedAttr): boolean {
+  return attr.attribute.multiValued;
+}
+
+/**
+ * Prints a resolved filter tree as a WHERE condition. Every leaf is two-valued
+ * after `COALESCE` under NOT, so `not (title eq "x")` matches users without a
+ * title, as the in-memory matcher does.
+ */
+export function printFilter(filter: FilterNode<ResolvedAttr>, map: ColumnMap): SqlFragment {
+  return print(filter, map, undefined);
+}
+
+/**
+ * Prints a filter whose paths all name sub-attributes of one multi-valued
+ * attribute, against that attribute's element rows (e.g. a PATCH's
+ * `members[type eq "Group"]` as a DELETE condition on the membership table).
+ */
+export function printElementFilter(filter: FilterNode<ResolvedAttr>, collection: CollectionSql): SqlFragment {
+  return print(filter, undefined, collection);
+}
+
+function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, element: CollectionSql | undefined): SqlFragment {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const left = print(node.left, map, element);
+      const right = print(node.right, map, element);
+      return { sql: `(${left.sql} ${node.kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] };
+    }
+    case 'not': {
+      const inner = print(node.filter, map, element);
+      return { sql: `NOT COALESCE(${inner.sql}, 0)`, params: inner.params };
+    }
+    case 'valuePath': {
+      if (element || !map) throw ScimError.badRequest('invalidFilter', 'Value filters cannot be nested');
+      const collection = map.collection(node.path, subsUsed(node.filter));
+      const inner = print(node.filter, undefined, collection);
+      return exists(collection, inner);
+    }
+    case 'compare':
+    case 'present': {
+      const attr = node.path;
+      if (element) {
+        const scalar = element.element(attr.sub);
+        return node.kind === 'present' ? printPresent(scalar) : printCompare(scalar, node.op, node.value);
+      }
+      if (!map) throw new Error('printFilter needs a column map');
+      if (isMultiValued(attr)) {
+        const sub = attr.sub ?? (node.kind === 'present' ? undefined : subOrSelf(attr));
+        const collection = map.collection(attr, sub ? [sub.name] : []);
+        if (!sub) return exists(collection, undefined);
+        const scalar = collection.element(sub);
+        return exists(collection, node.kind === 'present' ? printPresent(scalar) : printCompare(scalar, node.op, node.value));
+      }
+      const scalar = map.scalar(attr);
+      return node.kind === 'present' ? printPresent(scalar) : printCompare(scalar, node.op, node.value);
+    }
+  }
+}
+
+function subsUsed(node: FilterNode<ResolvedAttr>): string[] {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return [...subsUsed(node.left), ...subsUsed(node.right)];
+    case 'not':
+      return subsUsed(node.filter);
+    case 'valuePath':
+      return subsUsed(node.filter);
+    default:
+      return node.path.sub ? [node.path.sub.name] : [];
+  }
+}
+
+/** `emails eq "x"` compares the `value` sub-attribute (RFC 7644 §3.4.2.2); simple multi-valued compare the element. */
+function subOrSelf(attr: ResolvedAttr): AttributeDef | undefined {
+  return attr.attribute.subAttributes?.find((sub) => sub.name === 'value');
+}
+
+/** ORDER BY expression for `sortBy`; nulls sort last ascending and first descending (null is "largest"). */
+export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolean): SqlFragment {
+  let expr: SqlFragment;
+  if (isMultiValued(attr)) {
+    const sub = attr.sub ?? subOrSelf(attr);
+    const collection = map.collection(attr, sub ? [sub.name] : []);
+    const scalar = collection.element(sub);
+    const order = collection.primaryOrder ? ` ORDER BY ${collection.primaryOrder}` : '';
+    expr = {
+      sql: `(SELECT ${scalar.expr} FROM ${collection.from} WHERE ${collection.where}${order} LIMIT 1)`,
+      params: [...scalar.exprParams, ...collection.params],
+    };
+  } else {
+    const scalar = map.scalar(attr);
+    expr = { sql: scalar.expr, params: scalar.exprParams };
+  }
+  const direction = descending ? 'DESC' : 'ASC';
+  return {
+    sql: `(${expr.sql}) IS NULL ${direction}, ${expr.sql} ${direction}`,
+    params: [...expr.params, ...expr.params],
+  };
+}
+

@@ -1,0 +1,60 @@
+import type Database from 'better-sqlite3';
+import type { DirectoryStore } from './directory-store';
+import { openDatabase } from './open-database';
+import { ResourceRepository } from './resource-repository';
+import { SettingsRepository } from './settings-repository';
+import { SyncLogRepository } from './sync-log-repository';
+import { TokenRepository } from './token-repository';
+
+/** Runs synchronous work as a settled promise, turning a throw into a rejection. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * The embedded store: one better-sqlite3 connection, every method one
+ * transaction. `file` is a path, or ':memory:' for tests.
+ */
+export function createSqliteStore(file: string): DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository } {
+  const db = openDatabase(file);
+  const resources = new ResourceRepository(db);
+  const tokens = new TokenRepository(db);
+  const syncLog = new SyncLogRepository(db);
+  const settings = new SettingsRepository(db);
+  return {
+    db,
+    resources,
+    createResource: (kind, input, now) => settle(() => resources.create(kind, input, now)),
+    getResource: (kind, id, options) => settle(() => resources.get(kind, id, options)),
+    replaceResource: (kind, id, input, condition, now) => settle(() => resources.replace(kind, id, input, condition, now)),
+    patchResource: (kind, id, apply, condition, now) => settle(() => resources.patch(kind, id, apply, condition, now)),
+    deleteResource: (kind, id, condition, retention, now) => settle(() => resources.delete(kind, id, condition, retention, now)),
+    listResources: (kind, query) => settle(() => resources.list(kind, query)),
+    listMembers: (groupId, startIndex, count) => settle(() => resources.listMembers(groupId, startIndex, count)),
+    countResources: (kind) => settle(() => resources.count(kind)),
+    purgeDeletedResources: (now) => settle(() => resources.purgeDeleted(now)),
+    replaceToken: (hash, hint, expires, now) => settle(() => tokens.replace(hash, hint, expires, now)),
+    addToken: (hash, hint, expires, now) => settle(() => tokens.add(hash, hint, expires, now)),
+    revokeTokens: (now, exceptId) => settle(() => tokens.revokeAll(now, exceptId)),
+    activeTokenHashes: () => settle(() => tokens.active()),
+    touchToken: (id, now) => settle(() => tokens.touch(id, now)),
+    listTokens: () => settle(() => tokens.list()),
+    tokenHashKey: () => settle(() => tokens.hashKey()),
+    appendSyncLog: (entries) => settle(() => syncLog.append(entries)),
+    querySyncLog: (query) => settle(() => syncLog.query(query)),
+    summarizeSyncLog: (since) => settle(() => syncLog.summarize(since)),
+    pruneSyncLog: (olderThan, maxRows) => settle(() => syncLog.prune(olderThan, maxRows)),
+    getSetting: <T>(key: string) => settle(() => settings.get<T>(key)),
+    setSetting: (key, value) => settle(() => settings.set(key, value)),
+    getDirectory: () => settle(() => settings.getDirectory()),
+    saveDirectory: (info, now) => settle(() => settings.saveDirectory(info, now)),
+    listExtensions: () => settle(() => settings.listExtensions()),
+    saveExtension: (extension, now) => settle(() => settings.saveExtension(extension, now)),
+    deleteExtension: (urn) => settle(() => settings.deleteExtension(urn)),
+    close: () => settle(() => void db.close()),
+  };
+}

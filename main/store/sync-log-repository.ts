@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+import type { StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
+
+interface SyncLogRow {
+  seq: number;
+  time: string;
+  request_id: string;
+  method: string;
+  path: string;
+  operation: string;
+  resource_type: 'User' | 'Group' | null;
+  resource_id: string | null;
+  user_name: string | null;
+  external_id: string | null;
+  display_name: string | null;
+  status: number;
+  duration_ms: number;
+  scim_type: string | null;
+  error: string | null;
+  client: string | null;
+  detail: string | null;
+}
+
+const toEntry = (row: SyncLogRow): StoredSyncLogEntry => ({
+  seq: row.seq,
+  time: row.time,
+  requestId: row.request_id,
+  method: row.method,
+  path: row.path,
+  operation: row.operation,
+  resourceType: row.resource_type,
+  resourceId: row.resource_id,
+  userName: row.user_name,
+  externalId: row.external_id,
+  displayName: row.display_name,
+  status: row.status,
+  durationMs: row.duration_ms,
+  scimType: row.scim_type,
+  error: row.error,
+  client: row.client,
+  detail: row.detail,
+});
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The sync log table: appended in batches, queried newest first with a sequence cursor. */
+export class SyncLogRepository {
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO sync_log (time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id,
+         display_name, status, duration_ms, scim_type, error, client, detail)
+       VALUES (@time, @requestId, @method, @path, @operation, @resourceType, @resourceId, @userName, @externalId,
+         @displayName, @status, @durationMs, @scimType, @error, @client, @detail)`,
+    );
+  }
+
+  append(entries: ReadonlyArray<SyncLogEntry>): void {
+    if (entries.length === 0) return;
+    this.db.transaction(() => {
+      for (const entry of entries) this.insert.run(entry);
+    })();
+  }
+
+  query(query: SyncLogQuery): StoredSyncLogEntry[] {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.since !== undefined) where.push('time >= ?'), params.push(query.since);
+    if (query.until !== undefined) where.push('time <= ?'), params.push(query.until);
+    if (query.operation !== undefined) where.push('operation = ?'), params.push(query.operation);
+    if (query.status !== undefined) where.push('status = ?'), params.push(query.status);
+    if (query.outcome === 'success') where.push('status < 400');
+    if (query.outcome === 'clientError') where.push('status >= 400 AND status < 500');
+    if (query.outcome === 'serverError') where.push('status >= 500');
+    if (query.resourceId !== undefined) where.push('resource_id = ?'), params.push(query.resourceId);
+    if (query.beforeSeq !== undefined) where.push('seq < ?'), params.push(query.beforeSeq);
+    if (query.text !== undefined && query.text !== '') {
+      const like = `%${escapeLike(query.text)}%`;
+      where.push(
+        `(user_name LIKE ? ESCAPE '\\' OR external_id LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\' OR resource_id LIKE ? ESCAPE '\\')`,
+      );
+      params.push(like, like, like, like);
+    }
+    const sql = `SELECT * FROM sync_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, query.limit) as SyncLogRow[]).map(toEntry);
+  }
+
+  summarize(since: string): SyncLogSummary {
+    const row = this.db
+      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ?`)
+      .get(since) as { total: number; errors: number };
+    const last = this.db.prepare(`SELECT time FROM sync_log ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
+    return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
+  }
+
+  prune(olderThan: string, maxRows: number): number {
+    return this.db.transaction(() => {
+      let removed = this.db.prepare(`DELETE FROM sync_log WHERE time < ?`).run(olderThan).changes;
+      const newest = this.db.prepare(`SELECT max(seq) AS seq FROM sync_log`).get() as { seq: number | null };
+      if (newest.seq !== null) removed += this.db.prepare(`DELETE FROM sync_log WHERE seq <= ?`).run(newest.seq - maxRows).changes;
+      return removed;
+    })();
+  }
+}
