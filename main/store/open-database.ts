@@ -12,8 +12,14 @@ export function foldCase(value: string): string {
  * committed transaction; foreign keys; a busy timeout so the token CLI and a
  * running service can share the file; the `scim_fold` SQL function.
  */
-export function openDatabase(file: string): Database.Database {
-  const db = new Database(file);
+export interface OpenOptions {
+  /** Called with the text of every statement run: lets tests prove what a request did and did not read. */
+  readonly onStatement?: (sql: string) => void;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
+  const onStatement = options.onStatement;
+  const db = new Database(file, onStatement ? { verbose: (message) => onStatement(String(message)) } : {});
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a process crash; only power loss may drop the last ones.

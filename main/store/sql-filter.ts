@@ -133,8 +133,9 @@ function printCompare(scalar: ScalarSql, op: CompareOp, raw: FilterValue): SqlFr
   const base = scalar.exprParams;
   const twice = (sql: string, ...params: unknown[]): SqlFragment => ({ sql, params: [...base, ...params] });
   if (value === null) {
-    if (op === 'eq') return twice(`${x} IS NULL`);
-    if (op === 'ne') return twice(`${x} IS NOT NULL`);
+    // `eq null` means "not present" and `ne null` "present", exactly as `pr` reads presence.
+    if (op === 'eq') return { sql: `(${x} IS NULL OR ${x} = '')`, params: [...base, ...base] };
+    if (op === 'ne') return { sql: `(${x} IS NOT NULL AND ${x} <> '')`, params: [...base, ...base] };
     throw ScimError.badRequest('invalidFilter', `Operator "${op}" cannot compare with null`);
   }
   switch (op) {
@@ -230,7 +231,14 @@ function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, eleme
         const collection = map.collection(attr, sub ? [sub.name] : []);
         if (!sub) return exists(collection, undefined);
         const scalar = collection.element(sub);
-        return exists(collection, node.kind === 'present' ? printPresent(scalar) : printCompare(scalar, node.op, node.value));
+        if (node.kind === 'present') return exists(collection, printPresent(scalar));
+        const any = exists(collection, printCompare(scalar, node.op, node.value));
+        // With no elements the attribute is missing, and a missing attribute is `ne` anything and `eq null`.
+        if ((node.op === 'ne') !== (node.value === null)) {
+          const none = exists(collection, undefined);
+          return { sql: `(NOT ${none.sql} OR ${any.sql})`, params: [...none.params, ...any.params] };
+        }
+        return any;
       }
       const scalar = map.scalar(attr);
       return node.kind === 'present' ? printPresent(scalar) : printCompare(scalar, node.op, node.value);

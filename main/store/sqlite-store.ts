@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DirectoryStore } from './directory-store';
-import { openDatabase } from './open-database';
+import { openDatabase, type OpenOptions } from './open-database';
 import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
 import { SyncLogRepository } from './sync-log-repository';
@@ -19,8 +19,11 @@ function settle<T>(work: () => T): Promise<T> {
  * The embedded store: one better-sqlite3 connection, every method one
  * transaction. `file` is a path, or ':memory:' for tests.
  */
-export function createSqliteStore(file: string): DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository } {
-  const db = openDatabase(file);
+export function createSqliteStore(
+  file: string,
+  options: OpenOptions = {},
+): DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository } {
+  const db = openDatabase(file, options);
   const resources = new ResourceRepository(db);
   const tokens = new TokenRepository(db);
   const syncLog = new SyncLogRepository(db);

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { DatabaseTooNewError, SCHEMA_VERSION } from '../../../main/store/migrations';
+import { openDatabase } from '../../../main/store/open-database';
+
+describe('migrations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'scimdesk-migrations-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('brings a new database to the current schema version in WAL mode', () => {
+    const db = openDatabase(join(dir, 'new.db'));
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    db.close();
+  });
+
+  it('opens an up-to-date database again without re-running migrations', () => {
+    const file = join(dir, 'again.db');
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('refuses a database written by a newer ScimDesk and leaves it untouched', () => {
+    const file = join(dir, 'newer.db');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.exec('CREATE TABLE future (x)');
+    raw.close();
+    assert.throws(() => openDatabase(file), DatabaseTooNewError);
+    const check = new Database(file);
+    assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
+    check.close();
+  });
+
+  it('keeps an acknowledged write when the process is killed without closing the store', () => {
+    const file = join(dir, 'crash.db');
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/scripts/write-then-die.ts', file], { encoding: 'utf8' });
+    assert.equal(child.signal, 'SIGKILL');
+    const id = child.stdout.trim();
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    const db = openDatabase(file);
+    assert.deepEqual(db.prepare('SELECT id, user_name FROM users').all(), [{ id, user_name: 'acknowledged@contoso.com' }]);
+    db.close();
+  });
+});
