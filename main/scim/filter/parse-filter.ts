@@ -207,7 +207,16 @@ export class FilterParser {
     if (this.peek() === '[') {
       if (inValuePath) this.fail("a comparison operator or 'pr' (value filters cannot be nested)");
       if (path.subAttr !== undefined) this.fail("a comparison operator or 'pr' (a value filter cannot follow a sub-attribute)");
-      return { kind: 'valuePath', path, filter: this.valueFilter() };
+      const filter = this.valueFilter();
+      if (this.peek() !== '.') return { kind: 'valuePath', path, filter };
+      // Entra matching on a typed element sends `emails[type eq "work"].value eq "x"`, which RFC 7644's
+      // grammar lacks; it reads as the value path `emails[type eq "work" and value eq "x"]`.
+      const subStart = this.pos + 1;
+      const sub = this.subAttrName();
+      const subPath: AttrPath = { uri: undefined, attr: sub, subAttr: undefined };
+      const inner = this.attrExpr(subPath, true);
+      if (inner.kind !== 'compare' && inner.kind !== 'present') this.fail('a comparison after the sub-attribute', subStart);
+      return { kind: 'valuePath', path, filter: { kind: 'and', left: filter, right: inner } };
     }
     this.skipWhitespace();
     const opStart = this.pos;

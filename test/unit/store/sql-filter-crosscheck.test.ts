@@ -167,6 +167,7 @@ describe('SQL filter printer against the in-memory matcher', () => {
     'emails.value ne "x"',
     'emails eq "alex@contoso.com"',
     'emails[type eq "home"]',
+    'emails[type eq "work"].value eq "alex@contoso.com"',
     'emails[type eq "work" and primary eq true]',
     'emails[type eq "home" or value co "other"]',
     'phoneNumbers.type eq "mobile"',

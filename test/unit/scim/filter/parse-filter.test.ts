@@ -31,6 +31,11 @@ const vp = (p: AttrPath | string, filter: Filter): Filter => ({ kind: 'valuePath
 const VALID: ReadonlyArray<readonly [string, Filter]> = [
   // Every operator (RFC 7644 §3.4.2.2 table 3).
   ['userName eq "bjensen"', cmp('userName', 'eq', 'bjensen')],
+  // Entra matching on a typed element: a sub-attribute comparison after the value filter.
+  [
+    'emails[type eq "work"].value eq "adele@contoso.com"',
+    vp('emails', and(cmp('type', 'eq', 'work'), cmp('value', 'eq', 'adele@contoso.com'))),
+  ],
   ['title ne "CEO"', cmp('title', 'ne', 'CEO')],
   ['name.familyName co "O\'Malley"', cmp(path('name', 'familyName'), 'co', "O'Malley")],
   ['userName sw "J"', cmp('userName', 'sw', 'J')],
@@ -169,8 +174,9 @@ const INVALID: ReadonlyArray<string> = [
   'userName eq )',
   'emails[type eq "work"',
   'emails[type eq "work"]]',
+  'emails[type eq "work"].value',
+  'emails[type eq "work"].value[type pr]',
   'emails[type eq "work"] pr',
-  'emails[type eq "work"].value eq "x"',
   'emails[]',
   'emails[type[value eq "x"] pr]',
   'emails[urn:x:type eq "a"]',
