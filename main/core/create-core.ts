@@ -1,24 +1,29 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import type { EndpointSettings } from '../../shared/admin/contract';
 import { createScimApp } from '../http/create-scim-app';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import { createSqliteStore } from '../store/sqlite-store';
-import { TokenService, type IssuedToken } from './scim-token';
-import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from './sync-log-writer';
+import { inspectPfx, type CertificateSummary } from './certificate';
+import { AdminEventBus } from './event-bus';
 import { createFileLogger } from './file-logger';
+import { TokenService, type IssuedToken } from './scim-token';
+import { FileSecretStore, type SecretStore } from './secret-store';
+import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from './sync-log-writer';
 
 export interface CoreOptions {
-  /** Folder for the database and the log files; created if missing. */
+  /** Folder for the database, the certificate and the log files; created if missing. */
   readonly dataDir: string;
-  readonly host: string;
-  readonly port: number;
-  /** Public base URL in front of the endpoint (tunnel, reverse proxy); the request's origin otherwise. */
+  /** Overrides of the saved endpoint settings (command-line flags, tests); saved settings or defaults otherwise. */
+  readonly host?: string;
+  readonly port?: number;
   readonly publicUrl?: string;
   /** Rotating JSON log files in `<dataDir>/logs`; off for tests that need no files. */
   readonly fileLogs?: boolean;
@@ -26,10 +31,19 @@ export interface CoreOptions {
   readonly now?: () => Date;
   /** How often retention runs (purge of kept deletions, sync-log pruning). */
   readonly maintenanceIntervalMs?: number;
+  readonly secrets?: SecretStore;
+}
+
+/** Where the SCIM endpoint listens now. */
+export interface EndpointState {
+  /** The SCIM base URL to paste into Entra as the Tenant URL. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly https: boolean;
 }
 
 export interface StartedCore {
-  /** The SCIM base URL to paste into Entra as the Tenant URL. */
   readonly scimUrl: string;
   readonly port: number;
   /** A token generated on this start because none existed: print it once, it is never shown again. */
@@ -41,44 +55,139 @@ export interface Core {
   readonly service: ScimService;
   readonly tokens: TokenService;
   readonly syncLog: SyncLogWriter;
+  readonly events: AdminEventBus;
+  readonly secrets: SecretStore;
   readonly logger: Logger;
   readonly dataDir: string;
+  readonly now: () => Date;
   /** Current User and Group schemas, with the admin's extensions. */
   schemas(): Record<ResourceKind, ResourceSchema>;
   /** Re-reads the extension schemas after the admin changed them. */
   reloadSchemas(): Promise<void>;
   start(): Promise<StartedCore>;
   stop(): Promise<void>;
+  endpoint(): EndpointState | undefined;
+  endpointSettings(): Promise<EndpointSettings>;
+  /** Saves the settings and moves the listener; the old one keeps serving if the new address fails. */
+  reconfigureEndpoint(settings: EndpointSettings): Promise<EndpointState>;
+  certificate(): Promise<CertificateSummary | null>;
+  /** Checks the PFX, stores it (passphrase in the secret store) and switches the endpoint to HTTPS. */
+  setCertificate(pfx: Buffer, passphrase: string): Promise<CertificateSummary>;
+  clearCertificate(): Promise<void>;
 }
 
 export const DATABASE_FILE = 'scimdesk.db';
 export const DEFAULT_PORT = 8631;
+export const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
+const CERTIFICATE_FILE = 'certificate.pfx';
+const PASSPHRASE_SECRET = 'endpoint.certificatePassphrase';
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
 
 /**
- * Wires the headless core: store, schemas, token service, sync log, SCIM app.
- * The Electron main process, the `serve` command and the tests all start it
- * the same way; it reads no environment and imports no Electron.
+ * Wires the headless core: store, schemas, token service, sync log, SCIM app
+ * and its listener. The Electron main process, the `serve` command and the
+ * tests all start it the same way; it reads no environment and imports no
+ * Electron.
  */
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   const logger = options.fileLogs === false ? pino({ enabled: false }) : await createFileLogger(join(options.dataDir, 'logs'));
   const store = createSqliteStore(join(options.dataDir, DATABASE_FILE));
+  const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
+  const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
   const service = new ScimService({ store, schemas: () => schemas, now });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
+  let publicUrl: string | undefined;
   const app = createScimApp({
     service,
     tokens,
     syncLog,
     logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
-    publicUrl: () => options.publicUrl,
+    publicUrl: () => publicUrl,
   });
+  const certificateFile = join(options.dataDir, CERTIFICATE_FILE);
   let server: Server | undefined;
+  let state: EndpointState | undefined;
   let maintenance: NodeJS.Timeout | undefined;
+
+  syncLog.subscribe((entries) => {
+    events.emit('syncLog.appended', { items: entries.map(({ detail: _detail, ...rest }) => rest) });
+    if (entries.some((entry) => entry.method !== 'GET')) events.emit('overview.changed', {});
+  });
+
+  const savedEndpoint = async (): Promise<EndpointSettings> => {
+    const saved = await store.getSetting<EndpointSettings>('endpoint');
+    return {
+      host: options.host ?? saved?.host ?? DEFAULT_HOST,
+      port: options.port ?? saved?.port ?? DEFAULT_PORT,
+      publicUrl: options.publicUrl ?? saved?.publicUrl ?? '',
+    };
+  };
+
+  const tlsOptions = async (): Promise<{ pfx: Buffer; passphrase: string } | undefined> => {
+    if (!existsSync(certificateFile)) return undefined;
+    return { pfx: readFileSync(certificateFile), passphrase: (await secrets.get(PASSPHRASE_SECRET)) ?? '' };
+  };
+
+  const listen = async (settings: EndpointSettings): Promise<{ server: Server; state: EndpointState }> => {
+    const tls = await tlsOptions();
+    const next = tls ? createHttpsServer(tls, app.callback()) : createHttpServer(app.callback());
+    // Entra keeps connections open between requests; outlive its idle time rather than reset them.
+    next.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      next.once('error', reject);
+      next.listen(settings.port, settings.host, () => {
+        next.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (next.address() as AddressInfo).port;
+    const url = settings.publicUrl
+      ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2`
+      : `${tls ? 'https' : 'http'}://${urlHost(settings.host)}:${port}/scim/v2`;
+    return { server: next, state: { url, host: settings.host, port, https: tls !== undefined } };
+  };
+
+  const close = async (target: Server | undefined) => {
+    if (!target) return;
+    const closing = new Promise<void>((resolve) => target.close(() => resolve()));
+    target.closeAllConnections();
+    await closing;
+  };
+
+  /** Moves the listener; binding the same host:port twice fails, so that case closes first and reopens the old one on failure. */
+  const relisten = async (settings: EndpointSettings): Promise<EndpointState> => {
+    const previous = server;
+    const previousSettings: EndpointSettings | undefined = state && { host: state.host, port: state.port, publicUrl: publicUrl ?? '' };
+    const samePort = previous !== undefined && state !== undefined && state.port === settings.port;
+    if (samePort) await close(previous);
+    try {
+      const started = await listen(settings);
+      if (!samePort) await close(previous);
+      server = started.server;
+      state = started.state;
+      publicUrl = settings.publicUrl || undefined;
+      events.emit('overview.changed', {});
+      logger.info({ url: state.url }, 'SCIM endpoint listening');
+      return state;
+    } catch (error) {
+      if (samePort && previousSettings) {
+        const restored = await listen(previousSettings);
+        server = restored.server;
+        state = restored.state;
+      }
+      throw error;
+    }
+  };
 
   const runMaintenance = async () => {
     const retention = (await store.getSetting<SyncLogRetention>('syncLog.retention')) ?? DEFAULT_SYNC_LOG_RETENTION;
@@ -92,8 +201,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     service,
     tokens,
     syncLog,
+    events,
+    secrets,
     logger,
     dataDir: options.dataDir,
+    now,
     schemas: () => schemas,
     async reloadSchemas() {
       schemas = buildResourceSchemas(await store.listExtensions());
@@ -104,35 +216,50 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       }
       const firstToken = (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();
-      server = createServer(app.callback());
-      // Entra keeps connections open between requests; outlive its idle time rather than reset them.
-      server.keepAliveTimeout = 65_000;
-      await new Promise<void>((resolve, reject) => {
-        server!.once('error', reject);
-        server!.listen(options.port, options.host, () => {
-          server!.off('error', reject);
-          resolve();
-        });
-      });
-      maintenance = setInterval(() => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')), options.maintenanceIntervalMs ?? 3_600_000);
+      const started = await relisten(await savedEndpoint());
+      maintenance = setInterval(
+        () => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')),
+        options.maintenanceIntervalMs ?? 3_600_000,
+      );
       maintenance.unref();
-      const port = (server.address() as AddressInfo).port;
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-      const scimUrl = options.publicUrl ? `${options.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${host}:${port}/scim/v2`;
-      logger.info({ scimUrl, port }, 'SCIM endpoint listening');
-      return { scimUrl, port, firstToken };
+      return { scimUrl: started.url, port: started.port, firstToken };
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
-      if (server) {
-        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeAllConnections();
-        await closing;
-        server = undefined;
-      }
+      await close(server);
+      server = undefined;
+      state = undefined;
       await syncLog.flush();
       await store.close();
       logger.flush();
     },
+    endpoint: () => state,
+    endpointSettings: savedEndpoint,
+    async reconfigureEndpoint(settings) {
+      const moved = await relisten(settings);
+      await store.setSetting('endpoint', settings);
+      return moved;
+    },
+    async certificate() {
+      return (await store.getSetting<CertificateSummary>('endpoint.certificate')) ?? null;
+    },
+    async setCertificate(pfx, passphrase) {
+      const summary = await inspectPfx(pfx, passphrase);
+      writeFileSync(certificateFile, pfx, { mode: 0o600 });
+      await secrets.set(PASSPHRASE_SECRET, passphrase);
+      await store.setSetting('endpoint.certificate', summary);
+      if (server) await relisten(await currentSettings());
+      return summary;
+    },
+    async clearCertificate() {
+      rmSync(certificateFile, { force: true });
+      await secrets.delete(PASSPHRASE_SECRET);
+      await store.setSetting('endpoint.certificate', null);
+      if (server) await relisten(await currentSettings());
+    },
   };
+
+  async function currentSettings(): Promise<EndpointSettings> {
+    return state ? { host: state.host, port: state.port, publicUrl: publicUrl ?? '' } : savedEndpoint();
+  }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DirectoryStore, SyncLogEntry } from '../store/directory-store';
+import type { DirectoryStore, StoredSyncLogEntry, SyncLogEntry } from '../store/directory-store';
 
 export interface SyncLogRetention {
   /** Entries older than this many days are deleted. */
@@ -10,7 +10,7 @@ export interface SyncLogRetention {
 
 export const DEFAULT_SYNC_LOG_RETENTION: SyncLogRetention = { maxAgeDays: 30, maxRows: 200_000 };
 
-type Listener = (entries: ReadonlyArray<SyncLogEntry>) => void;
+type Listener = (entries: ReadonlyArray<StoredSyncLogEntry>) => void;
 
 /**
  * Records every SCIM request in the sync log table and the rotating JSON log
@@ -59,8 +59,8 @@ export class SyncLogWriter {
     if (batch.length === 0) return this.pending;
     this.pending = this.pending
       .then(() => this.store.appendSyncLog(batch))
-      .then(() => {
-        for (const listener of this.listeners) listener(batch);
+      .then((stored) => {
+        for (const listener of this.listeners) listener(stored);
       })
       .catch((error: unknown) => {
         this.fileLog?.error({ err: error }, 'could not write the sync log');

@@ -33,25 +33,45 @@ interface ScimState {
   trace: RequestTrace;
   body: unknown;
   prefix: string;
+  tokenPresented: boolean;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
 type Ctx = Koa.ParameterizedContext<ScimState, RouterContext<ScimState>>;
 
-/** Replaces every `password` value so no secret a client sends reaches the sync log. */
+const REDACTED = '[redacted]';
+
+/** `password`, `urn:…:User:password`, `password.x`: any name that reaches the password attribute. */
+const isPasswordName = (name: string) => /(^|:)password($|\.)/i.test(name);
+
+/**
+ * Replaces every password a client sends (as an attribute, a path-less PATCH
+ * key, or the value of a PATCH op whose path is `password`) so no secret
+ * reaches the sync log.
+ */
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);
   if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const pathKey = Object.keys(record).find((key) => key.toLowerCase() === 'path');
+  const targetsPassword = pathKey !== undefined && typeof record[pathKey] === 'string' && isPasswordName(record[pathKey]);
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([key, inner]) =>
-      key.toLowerCase() === 'password' || key.toLowerCase().endsWith(':password') ? [key, '[redacted]'] : [key, redact(inner)],
+    Object.entries(record).map(([key, inner]) =>
+      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner)],
     ),
   );
 }
 
+/** Query parameters that may carry a credential (RFC 6750 §2.3 allows `access_token`); never logged. */
+const SECRET_QUERY = /^(access_token|token|code|password|secret|client_secret)$/i;
+
+function redactQuery(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, SECRET_QUERY.test(key) ? REDACTED : value]));
+}
+
 function detailJson(state: ScimState, query: Record<string, unknown>, clientRequestId: string | undefined): string | null {
   const detail: Record<string, unknown> = {};
-  if (Object.keys(query).length > 0) detail['query'] = query;
+  if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
   if (state.body !== undefined) detail['request'] = redact(state.body);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
@@ -114,11 +134,19 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   app.use(async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.state.error = { scimType: null, detail: `No SCIM endpoint at ${ctx.method} ${ctx.path}` };
-        ctx.status = 404;
+      // The router answers unknown paths (404) and wrong methods (405, with its Allow header) without a body.
+      if ((ctx.status === 404 || ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null)) {
+        const status = ctx.status;
+        const detail =
+          status === 404
+            ? `No SCIM endpoint at ${ctx.method} ${ctx.path}`
+            : status === 405
+              ? `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`
+              : `${ctx.method} ${ctx.path} is not implemented`;
+        ctx.state.error = { scimType: null, detail };
+        ctx.status = status;
         ctx.type = SCIM_CONTENT_TYPE;
-        ctx.body = scimErrorBody(404, undefined, ctx.state.error.detail);
+        ctx.body = scimErrorBody(status, undefined, detail);
       }
     } catch (error) {
       let status = 500;
@@ -140,7 +168,8 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
       ctx.status = status;
       ctx.type = SCIM_CONTENT_TYPE;
       ctx.body = scimErrorBody(status, scimType, detail);
-      if (status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="ScimDesk", error="invalid_token"');
+      // RFC 6750 §3: no error code when the request carried no token at all.
+      if (status === 401) ctx.set('WWW-Authenticate', ctx.state.tokenPresented ? 'Bearer realm="ScimDesk", error="invalid_token"' : 'Bearer realm="ScimDesk"');
     }
   });
 
@@ -156,6 +185,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     ctx.state.prefix = prefix;
     const header = headerValue(ctx.headers.authorization) ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    ctx.state.tokenPresented = header !== '';
     const check = await tokens.verify(match?.[1]);
     if (!check.ok) {
       const why = {
@@ -226,7 +256,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
       });
     }
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    app.use(router.allowedMethods());
   }
 
   return app;

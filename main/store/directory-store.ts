@@ -20,7 +20,9 @@ export interface DirectoryStore
     SyncLogStore,
     SettingsStore,
     DirectoryInfoStore,
-    ExtensionStore {
+    ExtensionStore,
+    AuditStore,
+    AdminSessionStore {
   close(): Promise<void>;
 }
 
@@ -175,7 +177,9 @@ export interface SyncLogSummary {
 }
 
 export interface SyncLogStore {
-  appendSyncLog(entries: ReadonlyArray<SyncLogEntry>): Promise<void>;
+  /** Appends in one transaction; returns the entries with their sequence numbers. */
+  appendSyncLog(entries: ReadonlyArray<SyncLogEntry>): Promise<ReadonlyArray<StoredSyncLogEntry>>;
+  getSyncLogEntry(seq: number): Promise<StoredSyncLogEntry | undefined>;
   querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   summarizeSyncLog(since: string): Promise<SyncLogSummary>;
   /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */
@@ -207,4 +211,45 @@ export interface ExtensionStore {
   /** Adds or replaces the extension with this schema URN. */
   saveExtension(extension: CustomExtension, now: Date): Promise<void>;
   deleteExtension(urn: string): Promise<boolean>;
+}
+
+/** One change an administrator made, with what it was before and after. */
+export interface AuditRecord {
+  readonly time: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly resourceType: ResourceKind | null;
+  readonly resourceId: string | null;
+  readonly summary: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+}
+
+export interface StoredAuditRecord extends AuditRecord {
+  readonly seq: number;
+}
+
+export interface AuditStore {
+  appendAudit(record: AuditRecord): Promise<StoredAuditRecord>;
+  listAudit(query: { readonly resourceId?: string; readonly beforeSeq?: number; readonly limit: number }): Promise<ReadonlyArray<StoredAuditRecord>>;
+  /**
+   * Sets a resource's externalId and appends the audit record in one
+   * transaction; returns the updated resource, or undefined if it does not exist.
+   */
+  setExternalId(kind: ResourceKind, id: string, externalId: string | null, audit: Omit<AuditRecord, 'before' | 'after'>, now: Date): Promise<{ readonly resource: StoredResource; readonly audit: StoredAuditRecord } | undefined>;
+}
+
+export interface AdminSession {
+  readonly csrf: string;
+  readonly expires: string;
+}
+
+/** Admin login codes and sessions, stored as hashes so the CLI can mint a login link for a running service. */
+export interface AdminSessionStore {
+  addLoginCode(hash: Buffer, expires: Date): Promise<void>;
+  /** Marks the code used and returns true when it existed, was unused and had not expired. */
+  consumeLoginCode(hash: Buffer, now: Date): Promise<boolean>;
+  createSession(hash: Buffer, csrf: string, expires: Date, now: Date): Promise<void>;
+  getSession(hash: Buffer, now: Date): Promise<AdminSession | undefined>;
+  deleteSession(hash: Buffer): Promise<void>;
 }

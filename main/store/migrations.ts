@@ -131,6 +131,38 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ) WITHOUT ROWID;
     `);
   },
+  // 2: audit trail of admin changes; admin sessions and one-time login codes.
+  (db) => {
+    db.exec(`
+      CREATE TABLE audit_log (
+        seq           INTEGER PRIMARY KEY,
+        time          TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        resource_type TEXT,
+        resource_id   TEXT,
+        summary       TEXT NOT NULL,
+        before        TEXT,
+        after         TEXT
+      );
+      CREATE INDEX audit_log_resource ON audit_log (resource_id);
+
+      -- Only hashes: a copied database opens no admin session.
+      CREATE TABLE admin_login_codes (
+        hash    BLOB PRIMARY KEY,
+        expires TEXT NOT NULL,
+        used    TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE admin_sessions (
+        hash       BLOB PRIMARY KEY,
+        csrf       TEXT NOT NULL,
+        created    TEXT NOT NULL,
+        expires    TEXT NOT NULL,
+        last_seen  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

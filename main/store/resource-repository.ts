@@ -6,13 +6,16 @@ import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
 import type { AttributeDef, ResourceKind } from '../scim/schema/attribute-def';
 import { findSubAttribute, type ResolvedAttr } from '../scim/schema/resource-schema';
 import { ScimError } from '../scim/scim-error';
+import type { AuditRepository } from './audit-repository';
 import type {
+  AuditRecord,
   DeleteRetention,
   GroupRef,
   ListQuery,
   ListResult,
   ReadOptions,
   ResourceInput,
+  StoredAuditRecord,
   StoredResource,
   WriteCondition,
 } from './directory-store';
@@ -400,6 +403,36 @@ export class ResourceRepository {
       resources: [],
       members: members.map((m) => ({ value: m.member_id, type: m.member_type, ...(m.display !== null ? { display: m.display } : {}) })),
     };
+  }
+
+  /** Sets externalId and records who did it, in one transaction (the admin's manual link/unlink). */
+  setExternalId(
+    kind: ResourceKind,
+    id: string,
+    externalId: string | null,
+    audit: AuditRepository,
+    record: Omit<AuditRecord, 'before' | 'after'>,
+    now: Date,
+  ): { resource: StoredResource; audit: StoredAuditRecord } | undefined {
+    return this.db
+      .transaction(() => {
+        const row = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version FROM ${TABLE[kind]} WHERE id = ?`, id);
+        if (!row) return undefined;
+        const doc = JSON.parse(row.doc) as ResourceDoc;
+        const before = stringOrNull(doc['externalId']);
+        if (externalId === null) delete doc['externalId'];
+        else doc['externalId'] = externalId;
+        this.exec(
+          `UPDATE ${TABLE[kind]} SET external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
+          externalId,
+          JSON.stringify(doc),
+          now.toISOString(),
+          id,
+        );
+        const stored = audit.append({ ...record, before: { externalId: before }, after: { externalId } });
+        return { resource: this.read(kind, id, { withMembers: false, withGroups: kind === 'User' })!, audit: stored };
+      })
+      .immediate();
   }
 
   count(kind: ResourceKind): number {

@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DirectoryStore } from './directory-store';
+import { AdminSessionRepository } from './admin-session-repository';
+import { AuditRepository } from './audit-repository';
 import { openDatabase, type OpenOptions } from './open-database';
 import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
@@ -28,6 +30,8 @@ export function createSqliteStore(
   const tokens = new TokenRepository(db);
   const syncLog = new SyncLogRepository(db);
   const settings = new SettingsRepository(db);
+  const audit = new AuditRepository(db);
+  const sessions = new AdminSessionRepository(db);
   return {
     db,
     resources,
@@ -49,6 +53,7 @@ export function createSqliteStore(
     tokenHashKey: () => settle(() => tokens.hashKey()),
     appendSyncLog: (entries) => settle(() => syncLog.append(entries)),
     querySyncLog: (query) => settle(() => syncLog.query(query)),
+    getSyncLogEntry: (seq) => settle(() => syncLog.get(seq)),
     summarizeSyncLog: (since) => settle(() => syncLog.summarize(since)),
     pruneSyncLog: (olderThan, maxRows) => settle(() => syncLog.prune(olderThan, maxRows)),
     getSetting: <T>(key: string) => settle(() => settings.get<T>(key)),
@@ -58,6 +63,14 @@ export function createSqliteStore(
     listExtensions: () => settle(() => settings.listExtensions()),
     saveExtension: (extension, now) => settle(() => settings.saveExtension(extension, now)),
     deleteExtension: (urn) => settle(() => settings.deleteExtension(urn)),
+    appendAudit: (record) => settle(() => audit.append(record)),
+    listAudit: (query) => settle(() => audit.list(query)),
+    setExternalId: (kind, id, externalId, record, now) => settle(() => resources.setExternalId(kind, id, externalId, audit, record, now)),
+    addLoginCode: (hash, expires) => settle(() => sessions.addLoginCode(hash, expires)),
+    consumeLoginCode: (hash, now) => settle(() => sessions.consumeLoginCode(hash, now)),
+    createSession: (hash, csrf, expires, now) => settle(() => sessions.createSession(hash, csrf, expires, now)),
+    getSession: (hash, now) => settle(() => sessions.getSession(hash, now)),
+    deleteSession: (hash) => settle(() => sessions.deleteSession(hash)),
     close: () => settle(() => void db.close()),
   };
 }

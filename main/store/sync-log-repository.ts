@@ -56,11 +56,16 @@ export class SyncLogRepository {
     );
   }
 
-  append(entries: ReadonlyArray<SyncLogEntry>): void {
-    if (entries.length === 0) return;
-    this.db.transaction(() => {
-      for (const entry of entries) this.insert.run(entry);
-    })();
+  append(entries: ReadonlyArray<SyncLogEntry>): StoredSyncLogEntry[] {
+    if (entries.length === 0) return [];
+    return this.db.transaction(() =>
+      entries.map((entry) => ({ seq: Number(this.insert.run(entry).lastInsertRowid), ...entry })),
+    )();
+  }
+
+  get(seq: number): StoredSyncLogEntry | undefined {
+    const row = this.db.prepare(`SELECT * FROM sync_log WHERE seq = ?`).get(seq) as SyncLogRow | undefined;
+    return row ? toEntry(row) : undefined;
   }
 
   query(query: SyncLogQuery): StoredSyncLogEntry[] {

@@ -360,9 +360,14 @@ function canonicalizeComplex(def: AttributeDef, value: unknown, path: string, ig
   let object: Record<string, unknown>;
   if (isObject(value)) {
     object = value;
-  } else if ((typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && findSubAttribute(def, 'value')) {
+  } else if (
+    (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
+    !def.multiValued &&
+    findSubAttribute(def, 'value')
+  ) {
     // Entra quirk: the enterprise `manager` arrives as a bare id string; it must be stored
-    // (and returned) as {"value": id}, or every later sync of that user fails.
+    // (and returned) as {"value": id}, or every later sync of that user fails. Only single-valued
+    // attributes: a bare string in `emails` is a client error, not a dialect.
     object = { value };
   } else {
     throw invalidValue(path, `must be an object, got ${describe(value)}`);

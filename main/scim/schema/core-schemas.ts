@@ -34,7 +34,10 @@ function multiValued(
     description,
     multiValued: true,
     subAttributes: [
-      defineAttribute('value', valueType, { description: `The ${name} value.` }),
+      defineAttribute('value', valueType, {
+        description: `The ${name} value.`,
+        ...(valueType === 'reference' ? { referenceTypes: ['external'] } : {}),
+      }),
       str('display', 'A human-readable name, primarily used for display purposes.'),
       str('type', `A label indicating the ${name}'s function.`, types.length ? { canonicalValues: types } : {}),
       defineAttribute('primary', 'boolean', { description: 'Indicates the primary value; at most one is true.' }),

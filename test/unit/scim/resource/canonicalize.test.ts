@@ -199,10 +199,14 @@ describe('canonicalizeResource', () => {
   });
 
   it('wraps a single value of a multi-valued attribute in an array', () => {
-    const { doc } = canonicalizeResource(user({ emails: { value: 'a@x', type: 'work' }, phoneNumbers: '+1 555', [CUSTOM]: { tags: 'x' } }), users);
+    const { doc } = canonicalizeResource(user({ emails: { value: 'a@x', type: 'work' }, [CUSTOM]: { tags: 'x' } }), users);
     assert.deepEqual(doc['emails'], [{ value: 'a@x', type: 'work' }]);
-    assert.deepEqual(doc['phoneNumbers'], [{ value: '+1 555' }]);
     assert.deepEqual(doc[CUSTOM], { tags: ['x'] });
+  });
+
+  it('rejects a bare string where a multi-valued complex attribute needs objects', () => {
+    assertRejects(() => canonicalizeResource(user({ phoneNumbers: '+1 555' }), users), 'invalidValue', 'phoneNumbers');
+    assertRejects(() => canonicalizeResource(user({ emails: ['a@x'] }), users), 'invalidValue', 'emails');
   });
 
   it('reads booleans sent as "True"/"False" in any case', () => {
@@ -433,7 +437,7 @@ describe('canonicalizeElement', () => {
   it('canonicalizes one element of a multi-valued complex attribute', () => {
     const emails = resolve(users, undefined, 'emails').attribute;
     assert.deepEqual(canonicalizeElement(emails, { Value: 'a@x', Primary: 'true' }, 'emails', []), { value: 'a@x', primary: true });
-    assert.deepEqual(canonicalizeElement(emails, 'a@x', 'emails', []), { value: 'a@x' });
+    assertRejects(() => canonicalizeElement(emails, 'a@x', 'emails', []), 'invalidValue', "'emails'");
     assert.equal(canonicalizeElement(emails, null, 'emails', []), undefined);
     assertRejects(() => canonicalizeElement(emails, [{ value: 'a@x' }], 'emails', []), 'invalidValue', "'emails'");
   });

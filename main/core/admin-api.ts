@@ -1,0 +1,551 @@
+import {
+  adminMethods,
+  type AdminErrorCode,
+  type AdminResult,
+  type AuditEntry,
+  type ExtensionSchema,
+  type MethodName,
+  type MethodOutput,
+  type ParsedInput,
+  type ResourceRow,
+  type SettingsView,
+  type SyncLogEntry,
+  type TokenInfo,
+} from '../../shared/admin/contract';
+import type { FilterNode } from '../scim/filter/filter-ast';
+import { parseFilter } from '../scim/filter/parse-filter';
+import { resolveFilter } from '../scim/filter/resolve-filter';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import { defineAttribute } from '../scim/schema/core-schemas';
+import type { CustomExtension, ResolvedAttr } from '../scim/schema/resource-schema';
+import { isScimError } from '../scim/scim-error';
+import type { StoredAuditRecord, StoredResource, StoredSyncLogEntry, SyncLogQuery, TokenRecord } from '../store/directory-store';
+import { CertificateError } from './certificate';
+import type { Core } from './create-core';
+import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
+
+/** Who made an admin call, for the audit trail. */
+export interface AdminCallContext {
+  readonly actor: string;
+}
+
+export type AdminHandlers = {
+  readonly [M in MethodName]: (input: ParsedInput<M>, context: AdminCallContext) => Promise<MethodOutput<M>>;
+};
+
+/** An admin call that cannot be done, with the contract's error code. */
+export class AdminApiError extends Error {
+  constructor(
+    readonly code: AdminErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AdminApiError';
+  }
+}
+
+const toTokenInfo = (record: TokenRecord): TokenInfo => ({
+  hint: record.hint,
+  created: record.created,
+  expires: record.expires,
+  lastUsed: record.lastUsed,
+  revoked: record.revoked,
+});
+
+const toSyncLogEntry = ({ detail: _detail, ...entry }: StoredSyncLogEntry): SyncLogEntry => entry;
+
+const toAuditEntry = (record: StoredAuditRecord): AuditEntry => ({ ...record });
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function primaryEmail(doc: Record<string, unknown>): string | null {
+  const emails = Array.isArray(doc['emails']) ? (doc['emails'] as Array<Record<string, unknown>>) : [];
+  const primary = emails.find((email) => email['primary'] === true) ?? emails[0];
+  return primary ? str(primary['value']) : null;
+}
+
+function toRow(stored: StoredResource): ResourceRow {
+  const doc = stored.doc;
+  return {
+    id: stored.id,
+    name: (stored.kind === 'User' ? str(doc['userName']) : str(doc['displayName'])) ?? '',
+    displayName: str(doc['displayName']),
+    externalId: str(doc['externalId']),
+    active: stored.kind === 'User' ? (typeof doc['active'] === 'boolean' ? doc['active'] : null) : null,
+    email: stored.kind === 'User' ? primaryEmail(doc) : null,
+    memberCount: stored.kind === 'Group' ? (stored.memberCount ?? 0) : null,
+    lastModified: stored.lastModified,
+  };
+}
+
+/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
+function csvCell(value: unknown): string {
+  let text = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const CSV_COLUMNS: ReadonlyArray<keyof SyncLogEntry> = [
+  'time',
+  'requestId',
+  'method',
+  'path',
+  'operation',
+  'resourceType',
+  'resourceId',
+  'userName',
+  'externalId',
+  'displayName',
+  'status',
+  'durationMs',
+  'scimType',
+  'error',
+  'client',
+];
+
+function toCustomExtension(extension: ExtensionSchema): CustomExtension {
+  return {
+    resourceType: extension.resourceType,
+    schema: {
+      id: extension.urn,
+      name: extension.name,
+      description: extension.description,
+      attributes: extension.attributes.map((attribute) =>
+        defineAttribute(attribute.name, attribute.type, {
+          multiValued: attribute.multiValued,
+          required: attribute.required,
+          caseExact: attribute.caseExact,
+          description: attribute.description,
+        }),
+      ),
+    },
+  };
+}
+
+function fromCustomExtension(extension: CustomExtension): ExtensionSchema {
+  return {
+    urn: extension.schema.id,
+    resourceType: extension.resourceType,
+    name: extension.schema.name,
+    description: extension.schema.description,
+    attributes: extension.schema.attributes.map((attribute) => ({
+      name: attribute.name,
+      type: attribute.type as ExtensionSchema['attributes'][number]['type'],
+      multiValued: attribute.multiValued,
+      required: attribute.required,
+      caseExact: attribute.caseExact,
+      description: attribute.description,
+    })),
+  };
+}
+
+/**
+ * The admin methods of the contract, implemented once over the core. Both
+ * transports (loopback HTTP in serve mode, IPC in Electron) dispatch here.
+ */
+export function createAdminHandlers(core: Core): AdminHandlers {
+  const { store, tokens } = core;
+
+  const baseUrl = () => core.endpoint()?.url ?? 'http://127.0.0.1/scim/v2';
+
+  const filterFor = (kind: ResourceKind, search: string | undefined, filter: string | undefined): FilterNode<ResolvedAttr> | undefined => {
+    const schema = core.schemas()[kind];
+    const parts: FilterNode<ResolvedAttr>[] = [];
+    if (search) {
+      const q = JSON.stringify(search);
+      const text =
+        kind === 'User'
+          ? `userName sw ${q} or displayName co ${q} or externalId eq ${q} or emails.value sw ${q} or id eq ${q}`
+          : `displayName co ${q} or externalId eq ${q} or id eq ${q}`;
+      parts.push(resolveFilter(parseFilter(text), schema));
+    }
+    if (filter && filter.trim() !== '') parts.push(resolveFilter(parseFilter(filter), schema));
+    return parts.reduce<FilterNode<ResolvedAttr> | undefined>((left, right) => (left ? { kind: 'and', left, right } : right), undefined);
+  };
+
+  const sortAttr = (kind: ResourceKind, sortBy: string): ResolvedAttr => {
+    const schema = core.schemas()[kind];
+    const path =
+      sortBy === 'name'
+        ? { uri: undefined, attr: kind === 'User' ? 'userName' : 'displayName', subAttr: undefined }
+        : sortBy === 'lastModified' || sortBy === 'created'
+          ? { uri: undefined, attr: 'meta', subAttr: sortBy }
+          : { uri: undefined, attr: sortBy, subAttr: undefined };
+    const resolved = schema.resolve(path);
+    if (!resolved) throw new AdminApiError('invalidInput', `Cannot sort by ${sortBy}`);
+    return resolved;
+  };
+
+  const list = async (kind: ResourceKind, input: ParsedInput<'users.list'>) => {
+    const result = await store.listResources(kind, {
+      filter: filterFor(kind, input.search, input.filter),
+      startIndex: input.startIndex,
+      count: input.count,
+      sortBy: sortAttr(kind, input.sortBy),
+      descending: input.sortOrder === 'descending',
+      withMembers: false,
+      withGroups: false,
+    });
+    return { total: result.total, startIndex: input.startIndex, items: result.resources.map(toRow) };
+  };
+
+  const details = async (kind: ResourceKind, id: string) => {
+    const stored = await store.getResource(kind, id, { withMembers: false, withGroups: kind === 'User' });
+    if (!stored) throw new AdminApiError('notFound', `${kind === 'User' ? 'User' : 'Group'} ${id} does not exist (it may have been deleted)`);
+    const [history, audit] = await Promise.all([
+      store.querySyncLog({ resourceId: id, limit: 50 }),
+      store.listAudit({ resourceId: id, limit: 50 }),
+    ]);
+    return {
+      stored,
+      resource: core.service.representation(stored, core.schemas()[kind], baseUrl()),
+      history: history.map(toSyncLogEntry),
+      audit: audit.map(toAuditEntry),
+    };
+  };
+
+  const setExternalId = async (kind: ResourceKind, input: ParsedInput<'users.setExternalId'>, context: AdminCallContext) => {
+    if (input.externalId !== null) {
+      const schema = core.schemas()[kind];
+      const taken = await store.listResources(kind, {
+        filter: resolveFilter(parseFilter(`externalId eq ${JSON.stringify(input.externalId)}`), schema),
+        startIndex: 1,
+        count: 2,
+        sortBy: undefined,
+        descending: false,
+        withMembers: false,
+        withGroups: false,
+      });
+      const other = taken.resources.find((resource) => resource.id !== input.id);
+      if (other) {
+        const name = str(other.doc['userName']) ?? str(other.doc['displayName']) ?? other.id;
+        throw new AdminApiError(
+          'conflict',
+          `Object ID ${input.externalId} is already linked to ${name} (${other.id}); two records with one Object ID make Entra match the wrong one`,
+        );
+      }
+    }
+    const label = kind === 'User' ? 'user' : 'group';
+    const summary =
+      (input.externalId === null ? `Object ID in Entra cleared on the ${label}` : `Object ID in Entra set to ${input.externalId}`) +
+      (input.reason ? ` — ${input.reason}` : '');
+    const result = await store.setExternalId(
+      kind,
+      input.id,
+      input.externalId,
+      { time: core.now().toISOString(), actor: context.actor, action: 'setExternalId', resourceType: kind, resourceId: input.id, summary },
+      core.now(),
+    );
+    if (!result) throw new AdminApiError('notFound', `${kind} ${input.id} does not exist (it may have been deleted)`);
+    return { resource: core.service.representation(result.resource, core.schemas()[kind], baseUrl()), audit: toAuditEntry(result.audit) };
+  };
+
+  const syncLogQuery = (input: Omit<SyncLogQuery, 'limit'>): Omit<SyncLogQuery, 'limit'> => {
+    const query: { -readonly [K in keyof SyncLogQuery]?: SyncLogQuery[K] } = {};
+    for (const key of ['since', 'until', 'operation', 'outcome', 'text', 'resourceId', 'beforeSeq'] as const) {
+      if (input[key] !== undefined) (query as Record<string, unknown>)[key] = input[key];
+    }
+    return query;
+  };
+
+  const settingsView = async (): Promise<SettingsView> => {
+    const endpoint = core.endpoint();
+    return {
+      endpoint: await core.endpointSettings(),
+      listening: endpoint ? { url: endpoint.url, host: endpoint.host, port: endpoint.port, https: endpoint.https } : null,
+      certificate: await core.certificate(),
+      retention: (await store.getSetting<SyncLogRetention>('syncLog.retention')) ?? DEFAULT_SYNC_LOG_RETENTION,
+      dataDir: core.dataDir,
+      secretStore: core.secrets.description,
+    };
+  };
+
+  const extensions = async () => ({ items: (await store.listExtensions()).map(fromCustomExtension) });
+
+  return {
+    async 'overview.get'() {
+      const endpoint = core.endpoint();
+      const settings = await core.endpointSettings();
+      const since = new Date(core.now().getTime() - 86_400_000).toISOString();
+      const [directory, history, current, users, groups, summary, probes, discovery] = await Promise.all([
+        store.getDirectory(),
+        tokens.list(),
+        tokens.current(),
+        store.countResources('User'),
+        store.countResources('Group'),
+        store.summarizeSyncLog(since),
+        store.querySyncLog({ operation: 'list', outcome: 'success', limit: 1 }),
+        store.querySyncLog({ operation: 'discovery', outcome: 'success', limit: 1 }),
+      ]);
+      const active = await store.listResources('User', {
+        filter: resolveFilter(parseFilter('active eq true'), core.schemas().User),
+        startIndex: 1,
+        count: 0,
+        sortBy: undefined,
+        descending: false,
+        withMembers: false,
+        withGroups: false,
+      });
+      if (!directory) throw new AdminApiError('unavailable', 'The directory has not been created yet: start the endpoint first');
+      return {
+        scimUrl: endpoint?.url ?? null,
+        endpoint: {
+          listening: endpoint !== undefined,
+          https: endpoint?.https ?? false,
+          host: endpoint?.host ?? settings.host,
+          port: endpoint?.port ?? settings.port,
+        },
+        directory: { name: directory.name, description: directory.description, onInactive: 'suspend', onDelete: directory.onDelete },
+        token: current ? toTokenInfo(current) : null,
+        counts: { users, activeUsers: active.total, groups },
+        lastActivity: summary.lastTime,
+        last24h: { requests: summary.total, errors: summary.errors, since },
+        setup: {
+          tokenGenerated: history.length > 0,
+          tokenUsed: history.some((token) => token.lastUsed !== null),
+          testConnectionSeen: probes.length > 0,
+          schemaDiscoverySeen: discovery.length > 0,
+          usersProvisioned: users > 0,
+          groupsProvisioned: groups > 0,
+        },
+      };
+    },
+
+    async 'directory.get'() {
+      const directory = await store.getDirectory();
+      if (!directory) throw new AdminApiError('unavailable', 'The directory has not been created yet: start the endpoint first');
+      return { name: directory.name, description: directory.description, onInactive: 'suspend', onDelete: directory.onDelete };
+    },
+    async 'directory.update'(input, context) {
+      const before = await store.getDirectory();
+      const saved = await store.saveDirectory(input, core.now());
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'updateDirectory',
+        resourceType: null,
+        resourceId: null,
+        summary: `Directory settings saved (${input.onDelete.mode === 'hard' ? 'DELETE removes at once' : `DELETE keeps records ${input.onDelete.days} days`})`,
+        before,
+        after: saved,
+      });
+      core.events.emit('overview.changed', {});
+      return { name: saved.name, description: saved.description, onInactive: 'suspend', onDelete: saved.onDelete };
+    },
+
+    async 'token.status'() {
+      const [current, history] = await Promise.all([tokens.current(), tokens.list()]);
+      return { current: current ? toTokenInfo(current) : null, history: history.map(toTokenInfo) };
+    },
+    async 'token.generate'(input, context) {
+      const issued = await tokens.rotate(input.lifetimeDays);
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'generateToken',
+        resourceType: null,
+        resourceId: null,
+        summary: `Secret token regenerated (${issued.record.hint}); earlier tokens revoked`,
+      });
+      core.events.emit('overview.changed', {});
+      return { token: issued.token, info: toTokenInfo(issued.record) };
+    },
+    async 'token.revoke'(_input, context) {
+      const revoked = await tokens.revoke();
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'revokeToken',
+        resourceType: null,
+        resourceId: null,
+        summary: `Revoked ${revoked} token(s)`,
+      });
+      core.events.emit('overview.changed', {});
+      return { revoked };
+    },
+
+    'users.list': (input) => list('User', input),
+    async 'users.get'(input) {
+      const { stored, resource, history, audit } = await details('User', input.id);
+      const groups = (stored.groups ?? []).map((group) => ({ id: group.value, displayName: group.display, type: group.type }));
+      return { resource, groups, history, audit };
+    },
+    'users.setExternalId': (input, context) => setExternalId('User', input, context),
+
+    'groups.list': (input) => list('Group', input),
+    async 'groups.get'(input) {
+      const { resource, history, audit } = await details('Group', input.id);
+      return { resource, history, audit };
+    },
+    async 'groups.members'(input) {
+      try {
+        const page = await store.listMembers(input.id, input.startIndex, input.count);
+        return {
+          total: page.total,
+          startIndex: input.startIndex,
+          items: page.members.map((member) => ({ id: member.value, type: member.type ?? 'User', display: member.display ?? null })),
+        };
+      } catch (error) {
+        if (isScimError(error) && error.status === 404) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);
+        throw error;
+      }
+    },
+    'groups.setExternalId': (input, context) => setExternalId('Group', input, context),
+
+    async 'syncLog.query'(input) {
+      const items = await store.querySyncLog({ ...syncLogQuery(input), limit: input.limit });
+      const last = items[items.length - 1];
+      return { items: items.map(toSyncLogEntry), nextBeforeSeq: items.length === input.limit && last ? last.seq : null };
+    },
+    async 'syncLog.entry'(input) {
+      const entry = await store.getSyncLogEntry(input.seq);
+      if (!entry) throw new AdminApiError('notFound', `Sync log entry ${input.seq} does not exist (retention may have removed it)`);
+      return { ...toSyncLogEntry(entry), detail: entry.detail ? (JSON.parse(entry.detail) as Record<string, unknown>) : null };
+    },
+    async 'syncLog.exportCsv'(input) {
+      const lines = [CSV_COLUMNS.join(',')];
+      let beforeSeq: number | undefined;
+      let rows = 0;
+      const query = syncLogQuery(input);
+      while (rows < input.limit) {
+        const page = await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: Math.min(1000, input.limit - rows) });
+        for (const entry of page) lines.push(CSV_COLUMNS.map((column) => csvCell(entry[column])).join(','));
+        rows += page.length;
+        const last = page[page.length - 1];
+        if (!last || page.length < Math.min(1000, input.limit - rows + page.length)) break;
+        beforeSeq = last.seq;
+      }
+      const more = rows === input.limit && (await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: 1 })).length > 0;
+      return { csv: lines.join('\r\n') + '\r\n', rows, truncated: more };
+    },
+
+    async 'audit.list'(input) {
+      const items = await store.listAudit({ ...(input.beforeSeq !== undefined ? { beforeSeq: input.beforeSeq } : {}), limit: input.limit });
+      return { items: items.map(toAuditEntry) };
+    },
+
+    'settings.get': () => settingsView(),
+    async 'settings.updateEndpoint'(input, context) {
+      try {
+        await core.reconfigureEndpoint(input);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') throw new AdminApiError('conflict', `Port ${input.port} on ${input.host} is already in use; the endpoint stays where it was`);
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new AdminApiError('invalidInput', `This machine has no address ${input.host}; the endpoint stays where it was`);
+        if (code === 'EACCES') throw new AdminApiError('forbidden', `Not allowed to listen on port ${input.port} (ports below 1024 need administrator rights)`);
+        throw error;
+      }
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'updateEndpoint',
+        resourceType: null,
+        resourceId: null,
+        summary: `SCIM endpoint moved to ${input.host}:${input.port}${input.publicUrl ? ` (public URL ${input.publicUrl})` : ''}`,
+      });
+      return settingsView();
+    },
+    async 'settings.updateRetention'(input) {
+      await store.setSetting('syncLog.retention', input);
+      return settingsView();
+    },
+    async 'settings.setCertificate'(input, context) {
+      const pfx = Buffer.from(input.pfxBase64, 'base64');
+      const summary = await core.setCertificate(pfx, input.passphrase);
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'setCertificate',
+        resourceType: null,
+        resourceId: null,
+        summary: `HTTPS certificate installed: ${summary.subject} (valid to ${summary.validTo})`,
+      });
+      return settingsView();
+    },
+    async 'settings.clearCertificate'(_input, context) {
+      await core.clearCertificate();
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'clearCertificate',
+        resourceType: null,
+        resourceId: null,
+        summary: 'HTTPS certificate removed: the endpoint serves plain HTTP',
+      });
+      return settingsView();
+    },
+
+    'extensions.list': () => extensions(),
+    async 'extensions.save'(input, context) {
+      await store.saveExtension(toCustomExtension(input), core.now());
+      await core.reloadSchemas();
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'saveExtension',
+        resourceType: null,
+        resourceId: null,
+        summary: `Extension schema ${input.urn} saved (${input.attributes.length} attribute(s))`,
+        after: input,
+      });
+      return extensions();
+    },
+    async 'extensions.delete'(input, context) {
+      if (!(await store.deleteExtension(input.urn))) throw new AdminApiError('notFound', `No extension schema ${input.urn}`);
+      await core.reloadSchemas();
+      await store.appendAudit({
+        time: core.now().toISOString(),
+        actor: context.actor,
+        action: 'deleteExtension',
+        resourceType: null,
+        resourceId: null,
+        summary: `Extension schema ${input.urn} removed`,
+      });
+      return extensions();
+    },
+  };
+}
+
+function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(adminMethods, name);
+}
+
+/**
+ * Validates the input against the contract, runs the handler and turns every
+ * outcome into an AdminResult: bad input names each field and what is wrong,
+ * and no exception crosses the transport.
+ */
+export async function dispatchAdminCall(
+  handlers: AdminHandlers,
+  method: string,
+  input: unknown,
+  context: AdminCallContext,
+  onInternalError?: (error: unknown) => void,
+): Promise<AdminResult<unknown>> {
+  if (!isMethodName(method)) return { ok: false, error: { code: 'notFound', message: `No admin method "${method}"` } };
+  const parsed = adminMethods[method].input.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return {
+      ok: false,
+      error: {
+        code: 'invalidInput',
+        message: issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; '),
+        issues,
+      },
+    };
+  }
+  try {
+    const handler = handlers[method] as (input: unknown, context: AdminCallContext) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data, context) };
+  } catch (error) {
+    if (error instanceof AdminApiError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof CertificateError) return { ok: false, error: { code: 'invalidInput', message: error.message } };
+    if (isScimError(error)) {
+      const code: AdminErrorCode = error.status === 404 ? 'notFound' : error.status === 409 ? 'conflict' : error.status < 500 ? 'invalidInput' : 'internal';
+      return { ok: false, error: { code, message: error.detail } };
+    }
+    onInternalError?.(error);
+    return { ok: false, error: { code: 'internal', message: 'Something went wrong inside ScimDesk; the log file has the details' } };
+  }
+}

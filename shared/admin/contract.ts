@@ -1,0 +1,387 @@
+import { z } from 'zod';
+
+/**
+ * The admin API contract: every method and event the UI uses, defined once.
+ * The serve mode exposes it over loopback HTTP under /admin/api, the Electron
+ * shell over IPC; the renderer's typed client is derived from this object and
+ * cannot tell which transport carries it. Imports nothing Node-, DOM- or
+ * Electron-specific.
+ */
+
+const isoTime = z.string();
+const nonEmpty = (label: string, max = 256) =>
+  z
+    .string()
+    .trim()
+    .min(1, `${label} is required`)
+    .max(max, `${label} is at most ${max} characters`);
+
+// ---------------------------------------------------------------- shared shapes
+
+export const TokenInfo = z.object({
+  hint: z.string(),
+  created: isoTime,
+  expires: isoTime.nullable(),
+  lastUsed: isoTime.nullable(),
+  revoked: isoTime.nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+export const DeletePolicy = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('hard') }),
+  z.object({
+    mode: z.literal('retain'),
+    days: z.number().int('days must be a whole number').min(1, 'keep deleted records at least 1 day').max(3650, 'at most 3650 days'),
+  }),
+]);
+export type DeletePolicy = z.infer<typeof DeletePolicy>;
+
+export const DirectorySettings = z.object({
+  name: nonEmpty('Name', 120),
+  description: z.string().max(1000, 'Description is at most 1000 characters'),
+  /** On active=false Entra's soft delete keeps the user, marked inactive; the only sane choice, shown for clarity. */
+  onInactive: z.literal('suspend'),
+  onDelete: DeletePolicy,
+});
+export type DirectorySettings = z.infer<typeof DirectorySettings>;
+
+export const SyncLogEntry = z.object({
+  seq: z.number().int(),
+  time: isoTime,
+  requestId: z.string(),
+  method: z.string(),
+  path: z.string(),
+  operation: z.string(),
+  resourceType: z.enum(['User', 'Group']).nullable(),
+  resourceId: z.string().nullable(),
+  userName: z.string().nullable(),
+  externalId: z.string().nullable(),
+  displayName: z.string().nullable(),
+  status: z.number().int(),
+  durationMs: z.number(),
+  scimType: z.string().nullable(),
+  error: z.string().nullable(),
+  client: z.string().nullable(),
+});
+export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
+
+export const SyncLogDetail = SyncLogEntry.extend({
+  /** Sanitised request (query, body with secrets redacted), normalised operations, Entra quirk notes. */
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type SyncLogDetail = z.infer<typeof SyncLogDetail>;
+
+export const SyncLogFilter = z.object({
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'unknown']).optional(),
+  outcome: z.enum(['success', 'clientError', 'serverError']).optional(),
+  /** Matches userName, externalId, displayName or resource id. */
+  text: z.string().max(256).optional(),
+  resourceId: z.string().max(128).optional(),
+});
+export type SyncLogFilter = z.infer<typeof SyncLogFilter>;
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  time: isoTime,
+  actor: z.string(),
+  action: z.string(),
+  resourceType: z.enum(['User', 'Group']).nullable(),
+  resourceId: z.string().nullable(),
+  summary: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+const pageInput = {
+  startIndex: z.number().int().min(1).default(1),
+  count: z.number().int().min(1).max(500).default(50),
+};
+
+export const ResourceRow = z.object({
+  id: z.string(),
+  /** userName for users, displayName for groups. */
+  name: z.string(),
+  displayName: z.string().nullable(),
+  externalId: z.string().nullable(),
+  active: z.boolean().nullable(),
+  email: z.string().nullable(),
+  memberCount: z.number().int().nullable(),
+  lastModified: isoTime,
+});
+export type ResourceRow = z.infer<typeof ResourceRow>;
+
+const listInput = z.object({
+  ...pageInput,
+  /** Free text: matched against userName/displayName (starts with, contains), externalId and email. */
+  search: z.string().trim().max(256).optional(),
+  /** A SCIM filter, for admins who know the grammar; combined with `search` by `and`. */
+  filter: z.string().max(2000).optional(),
+  sortBy: z.enum(['name', 'displayName', 'externalId', 'lastModified', 'created']).default('name'),
+  sortOrder: z.enum(['ascending', 'descending']).default('ascending'),
+});
+
+const listOutput = z.object({ total: z.number().int(), startIndex: z.number().int(), items: z.array(ResourceRow) });
+
+export const GroupMembership = z.object({ id: z.string(), displayName: z.string(), type: z.enum(['direct', 'indirect']) });
+
+export const MemberRow = z.object({ id: z.string(), type: z.enum(['User', 'Group']), display: z.string().nullable() });
+
+/** Entra objectIds are GUIDs; anything else in externalId means Entra maps it from another attribute. */
+export const ObjectId = z.guid('An Entra Object ID is a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
+
+export const ExtensionAttribute = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Attribute names start with a letter and use letters, digits, _ or - (at most 64)'),
+  type: z.enum(['string', 'boolean', 'integer', 'decimal', 'dateTime', 'reference']),
+  multiValued: z.boolean().default(false),
+  required: z.boolean().default(false),
+  caseExact: z.boolean().default(false),
+  description: z.string().max(500).default(''),
+});
+export type ExtensionAttribute = z.infer<typeof ExtensionAttribute>;
+
+export const ExtensionSchema = z.object({
+  urn: z
+    .string()
+    .trim()
+    .regex(/^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[A-Za-z0-9()+,\-.:=@;$_!*'%/?#]+$/, 'A schema URN looks like urn:ietf:params:scim:schemas:extension:acme:2.0:Role')
+    .refine((urn) => !/:(core|extension:enterprise):2\.0:(User|Group)$/.test(urn), 'The core and enterprise schemas are built in'),
+  resourceType: z.enum(['User', 'Group']),
+  name: nonEmpty('Name', 120),
+  description: z.string().max(1000).default(''),
+  attributes: z
+    .array(ExtensionAttribute)
+    .min(1, 'An extension needs at least one attribute')
+    .max(100)
+    .refine((attributes) => new Set(attributes.map((a) => a.name.toLowerCase())).size === attributes.length, 'Attribute names must be unique'),
+});
+export type ExtensionSchema = z.infer<typeof ExtensionSchema>;
+
+export const Retention = z.object({
+  maxAgeDays: z.number().int().min(1, 'Keep the sync log at least 1 day').max(3650),
+  maxRows: z.number().int().min(1000, 'Keep at least 1,000 entries').max(10_000_000),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const EndpointSettings = z.object({
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^(localhost|[0-9.]+|[0-9a-fA-F:]+|[A-Za-z0-9.-]+)$/, 'Use an IP address such as 127.0.0.1 or 0.0.0.0, or a host name'),
+  port: z.number().int().min(1, 'Port 1–65535').max(65535, 'Port 1–65535'),
+  /** The https URL Entra uses when a reverse proxy or tunnel is in front; empty for none. */
+  publicUrl: z
+    .string()
+    .trim()
+    .refine((url) => url === '' || /^https?:\/\/[^\s/]+(\/[^\s]*)?$/i.test(url), 'A public URL looks like https://scim.example.com'),
+});
+export type EndpointSettings = z.infer<typeof EndpointSettings>;
+
+export const CertificateInfo = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: isoTime,
+  validTo: isoTime,
+  fingerprint256: z.string(),
+});
+export type CertificateInfo = z.infer<typeof CertificateInfo>;
+
+export const SettingsView = z.object({
+  endpoint: EndpointSettings,
+  /** Where the endpoint listens right now (a change applies at once; this shows the outcome). */
+  listening: z.object({ url: z.string(), host: z.string(), port: z.number().int(), https: z.boolean() }).nullable(),
+  certificate: CertificateInfo.nullable(),
+  retention: Retention,
+  dataDir: z.string(),
+  /** Where secrets (certificate passphrase, Graph secret) are kept, in words. */
+  secretStore: z.string(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const Overview = z.object({
+  scimUrl: z.string().nullable(),
+  endpoint: z.object({ listening: z.boolean(), https: z.boolean(), host: z.string(), port: z.number().int() }),
+  directory: DirectorySettings,
+  token: TokenInfo.nullable(),
+  counts: z.object({ users: z.number().int(), activeUsers: z.number().int(), groups: z.number().int() }),
+  lastActivity: isoTime.nullable(),
+  last24h: z.object({ requests: z.number().int(), errors: z.number().int(), since: isoTime }),
+  /** What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself. */
+  setup: z.object({
+    tokenGenerated: z.boolean(),
+    tokenUsed: z.boolean(),
+    testConnectionSeen: z.boolean(),
+    schemaDiscoverySeen: z.boolean(),
+    usersProvisioned: z.boolean(),
+    groupsProvisioned: z.boolean(),
+  }),
+});
+export type Overview = z.infer<typeof Overview>;
+
+// ---------------------------------------------------------------- methods
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, description: string) {
+  return { input, output, description };
+}
+
+const empty = z.object({}).strict();
+const byId = z.object({ id: nonEmpty('id', 128) }).strict();
+
+export const adminMethods = {
+  'overview.get': method(empty, Overview, 'Tenant URL, endpoint and token state, counts, recent activity and the setup checklist.'),
+
+  'directory.get': method(empty, DirectorySettings, 'The SCIM directory: name, description, deprovision policy.'),
+  'directory.update': method(DirectorySettings.strict(), DirectorySettings, 'Saves the directory settings.'),
+
+  'token.status': method(empty, z.object({ current: TokenInfo.nullable(), history: z.array(TokenInfo) }), 'The active token (masked) and earlier ones.'),
+  'token.generate': method(
+    z
+      .object({
+        lifetimeDays: z.number().int('whole days').min(0, '0 means never expires').max(3650),
+      })
+      .strict(),
+    z.object({ token: z.string(), info: TokenInfo }),
+    'Generates a new token, shown once; every earlier token stops working at once.',
+  ),
+  'token.revoke': method(empty, z.object({ revoked: z.number().int() }), 'Revokes every active token: SCIM answers 401 until a new one is generated.'),
+
+  'users.list': method(listInput.strict(), listOutput, 'Users, a page at a time, searched and sorted by the store.'),
+  'users.get': method(
+    byId,
+    z.object({
+      resource: z.record(z.string(), z.unknown()),
+      groups: z.array(GroupMembership),
+      history: z.array(SyncLogEntry),
+      audit: z.array(AuditEntry),
+    }),
+    'One user: its SCIM representation, groups, sync history and audit trail.',
+  ),
+  'users.setExternalId': method(
+    z
+      .object({
+        id: nonEmpty('id', 128),
+        /** null clears the link (the record is then unlinked from Entra). */
+        externalId: ObjectId.nullable(),
+        reason: z.string().trim().max(500).default(''),
+      })
+      .strict(),
+    z.object({ resource: z.record(z.string(), z.unknown()), audit: AuditEntry }),
+    'Sets the "Object ID in Entra" (externalId) of one user, with an audit entry.',
+  ),
+
+  'groups.list': method(listInput.strict(), listOutput, 'Groups, a page at a time.'),
+  'groups.get': method(
+    byId,
+    z.object({ resource: z.record(z.string(), z.unknown()), history: z.array(SyncLogEntry), audit: z.array(AuditEntry) }),
+    'One group (without its member list: see groups.members).',
+  ),
+  'groups.members': method(
+    z.object({ id: nonEmpty('id', 128), ...pageInput }).strict(),
+    z.object({ total: z.number().int(), startIndex: z.number().int(), items: z.array(MemberRow) }),
+    'Members of a group, a page at a time.',
+  ),
+  'groups.setExternalId': method(
+    z.object({ id: nonEmpty('id', 128), externalId: ObjectId.nullable(), reason: z.string().trim().max(500).default('') }).strict(),
+    z.object({ resource: z.record(z.string(), z.unknown()), audit: AuditEntry }),
+    'Sets the "Object ID in Entra" (externalId) of one group, with an audit entry.',
+  ),
+
+  'syncLog.query': method(
+    SyncLogFilter.extend({
+      beforeSeq: z.number().int().optional(),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }).strict(),
+    z.object({ items: z.array(SyncLogEntry), nextBeforeSeq: z.number().int().nullable() }),
+    'Sync log entries, newest first, with a cursor for the next page.',
+  ),
+  'syncLog.entry': method(z.object({ seq: z.number().int() }).strict(), SyncLogDetail, 'One entry with its request detail.'),
+  'syncLog.exportCsv': method(
+    SyncLogFilter.extend({ limit: z.number().int().min(1).max(200_000).default(50_000) }).strict(),
+    z.object({ csv: z.string(), rows: z.number().int(), truncated: z.boolean() }),
+    'The filtered sync log as CSV.',
+  ),
+
+  'audit.list': method(
+    z.object({ beforeSeq: z.number().int().optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({ items: z.array(AuditEntry) }),
+    'Changes made by administrators, newest first.',
+  ),
+
+  'settings.get': method(empty, SettingsView, 'Endpoint, certificate, retention, data folder.'),
+  'settings.updateEndpoint': method(EndpointSettings.strict(), SettingsView, 'Moves the SCIM endpoint to a new address/port (applied at once).'),
+  'settings.updateRetention': method(Retention.strict(), SettingsView, 'Sync-log retention by age and row count.'),
+  'settings.setCertificate': method(
+    z
+      .object({
+        /** The PFX/PKCS#12 file, base64. */
+        pfxBase64: z.string().min(1, 'Choose a .pfx file').max(200_000, 'The .pfx file is larger than 150 KB'),
+        passphrase: z.string().max(1024),
+      })
+      .strict(),
+    SettingsView,
+    'Serves SCIM over HTTPS with this certificate (PFX + passphrase).',
+  ),
+  'settings.clearCertificate': method(empty, SettingsView, 'Back to plain HTTP (for use behind a TLS-terminating proxy or tunnel).'),
+
+  'extensions.list': method(empty, z.object({ items: z.array(ExtensionSchema) }), 'Admin-defined extension schemas.'),
+  'extensions.save': method(ExtensionSchema.strict(), z.object({ items: z.array(ExtensionSchema) }), 'Adds or replaces an extension schema.'),
+  'extensions.delete': method(z.object({ urn: z.string().min(1) }).strict(), z.object({ items: z.array(ExtensionSchema) }), 'Removes an extension schema (stored values stay in the records).'),
+} as const;
+
+export type AdminMethods = typeof adminMethods;
+export type MethodName = keyof AdminMethods;
+export type MethodInput<M extends MethodName> = z.input<AdminMethods[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<AdminMethods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<AdminMethods[M]['output']>;
+
+export const METHOD_NAMES = Object.keys(adminMethods) as MethodName[];
+
+// ---------------------------------------------------------------- results and errors
+
+export const ERROR_CODES = ['invalidInput', 'notFound', 'conflict', 'unauthorized', 'forbidden', 'unavailable', 'internal'] as const;
+export type AdminErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AdminError {
+  readonly code: AdminErrorCode;
+  readonly message: string;
+  /** For invalidInput: which field, and what is wrong with it. */
+  readonly issues?: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+}
+
+/** Every call's result. Plain data, because Electron drops custom error fields across `invoke`. */
+export type AdminResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AdminError };
+
+// ---------------------------------------------------------------- events
+
+export const adminEvents = {
+  /** New sync-log entries (the live tail). */
+  'syncLog.appended': z.object({ items: z.array(SyncLogEntry) }),
+  /** Progress of a long job (Graph fetch, comparison, fixes). */
+  'job.progress': z.object({
+    jobId: z.string(),
+    kind: z.string(),
+    phase: z.string(),
+    done: z.number(),
+    total: z.number().nullable(),
+    message: z.string(),
+    finished: z.boolean(),
+  }),
+  /** Something on the Overview changed (counts, token, endpoint). */
+  'overview.changed': z.object({}),
+} as const;
+
+export type AdminEvents = typeof adminEvents;
+export type EventName = keyof AdminEvents;
+export type EventPayload<E extends EventName> = z.output<AdminEvents[E]>;
+export const EVENT_NAMES = Object.keys(adminEvents) as EventName[];
+
+/** The transport-neutral shape both the preload bridge and the HTTP client provide. */
+export interface AdminTransport {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<AdminResult<MethodOutput<M>>>;
+  subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
