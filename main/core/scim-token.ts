@@ -37,13 +37,20 @@ export interface IssuedToken {
 const TOUCH_INTERVAL_MS = 60_000;
 
 /**
- * Issues, checks and revokes the SCIM bearer token. Checks read the active
- * hashes from the store on every request, so a rotation made by the CLI in
- * another process takes effect at once.
+ * How long the active hashes are trusted before the store is asked again. A
+ * change made through this service applies at once; one made by the CLI in
+ * another process applies within this time. Re-reading on every request costs
+ * a database read transaction per SCIM call.
  */
+const ACTIVE_CACHE_MS = 1000;
+
+type ActiveHashes = ReadonlyArray<{ readonly id: number; readonly hash: Buffer; readonly expires: string | null }>;
+
+/** Issues, checks and revokes the SCIM bearer token. */
 export class TokenService {
   private key: Buffer | undefined;
   private readonly lastTouch = new Map<number, number>();
+  private active: { readonly hashes: ActiveHashes; readonly loadedAt: number } | undefined;
 
   constructor(
     private readonly store: DirectoryStore,
@@ -55,6 +62,7 @@ export class TokenService {
     const token = generateToken();
     const now = this.now();
     const record = await this.store.replaceToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
+    this.active = undefined;
     return { token, record };
   }
 
@@ -63,12 +71,15 @@ export class TokenService {
     const token = generateToken();
     const now = this.now();
     const record = await this.store.addToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
+    this.active = undefined;
     return { token, record };
   }
 
   /** Revokes every active token (or all but one); SCIM requests fail with 401 until a new one is generated. */
   async revoke(exceptId?: number): Promise<number> {
-    return this.store.revokeTokens(this.now(), exceptId);
+    const revoked = await this.store.revokeTokens(this.now(), exceptId);
+    this.active = undefined;
+    return revoked;
   }
 
   async list(): Promise<ReadonlyArray<TokenRecord>> {
@@ -87,7 +98,7 @@ export class TokenService {
     const hash = hashToken(await this.hashKey(), presented);
     const now = this.now();
     let match: { id: number; expires: string | null } | undefined;
-    for (const candidate of await this.store.activeTokenHashes()) {
+    for (const candidate of await this.activeHashes()) {
       // Compare against every candidate, without stopping early, so timing says nothing about which matched.
       if (candidate.hash.length === hash.length && timingSafeEqual(candidate.hash, hash)) match = candidate;
     }
@@ -99,6 +110,14 @@ export class TokenService {
       await this.store.touchToken(match.id, now);
     }
     return { ok: true, tokenId: match.id };
+  }
+
+  private async activeHashes(): Promise<ActiveHashes> {
+    const time = performance.now();
+    if (!this.active || time - this.active.loadedAt > ACTIVE_CACHE_MS) {
+      this.active = { hashes: await this.store.activeTokenHashes(), loadedAt: time };
+    }
+    return this.active.hashes;
   }
 
   private async hashKey(): Promise<Buffer> {

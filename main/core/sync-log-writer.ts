@@ -12,14 +12,20 @@ export const DEFAULT_SYNC_LOG_RETENTION: SyncLogRetention = { maxAgeDays: 30, ma
 
 type Listener = (entries: ReadonlyArray<StoredSyncLogEntry>) => void;
 
+/** Entries wait at most this long, or until this many are buffered, before one transaction writes them. */
+const FLUSH_DELAY_MS = 100;
+const FLUSH_BATCH = 500;
+
 /**
  * Records every SCIM request in the sync log table and the rotating JSON log
- * files. Entries are buffered and written in one transaction per event-loop
- * turn, so logging costs one commit per burst rather than one per request.
+ * files. Entries are buffered and written in one transaction at most every
+ * 100 ms, so logging costs one commit per burst rather than one per request.
+ * A crash can lose the last 100 ms of log entries, never a resource write:
+ * those commit in their own transaction before the response goes out.
  */
 export class SyncLogWriter {
   private buffer: SyncLogEntry[] = [];
-  private scheduled: NodeJS.Immediate | undefined;
+  private scheduled: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<Listener>();
   private pending: Promise<void> = Promise.resolve();
 
@@ -47,12 +53,16 @@ export class SyncLogWriter {
       },
       'scim request',
     );
-    this.scheduled ??= setImmediate(() => void this.flush());
+    if (this.buffer.length >= FLUSH_BATCH) void this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+      this.scheduled.unref();
+    }
   }
 
   /** Writes what is buffered; resolves when it is in the database. */
   flush(): Promise<void> {
-    if (this.scheduled) clearImmediate(this.scheduled);
+    if (this.scheduled) clearTimeout(this.scheduled);
     this.scheduled = undefined;
     const batch = this.buffer;
     this.buffer = [];

@@ -26,6 +26,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // A directory of 100,000 users is ~200 MB: map it and keep a large page cache, so reads by id
+    // and deep pages do not go through read() for every page.
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 1073741824');
+    db.pragma('temp_store = MEMORY');
     db.function('scim_fold', { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? foldCase(value) : value,
     );

@@ -42,7 +42,12 @@ interface ResourceRow {
   last_modified: string;
   version: number;
   member_count?: number;
+  /** JSON array of [group id, displayName], when read with the row. */
+  direct_groups?: string;
 }
+
+/** From this offset on, a page is found through an index first and its rows read afterwards. */
+const DEEP_OFFSET = 1000;
 
 const TABLE: Record<ResourceKind, 'users' | 'groups'> = { User: 'users', Group: 'groups' };
 
@@ -54,13 +59,13 @@ function commonScalar(attr: ResolvedAttr, kind: ResourceKind): ScalarSql | undef
   const def = attr.sub ?? attr.attribute;
   switch (attr.key) {
     case 'id':
-      return columnScalar('r.id', def, false);
+      return columnScalar('r.id', def, false, true, true);
     case 'externalId':
       return columnScalar('r.external_id', def, false);
     case 'meta.created':
-      return columnScalar('r.created', def, false, false);
+      return columnScalar('r.created', def, false, false, true);
     case 'meta.lastModified':
-      return columnScalar('r.last_modified', def, false, false);
+      return columnScalar('r.last_modified', def, false, false, true);
     case 'meta.resourceType':
       return columnScalar(sqlString(kind), def, false, false);
     case 'meta.version':
@@ -109,7 +114,7 @@ const userColumns: ColumnMap = {
     if (common) return common;
     const def = attr.sub ?? attr.attribute;
     if (!attr.isExtension && !attr.sub) {
-      if (attr.attribute.name === 'userName') return columnScalar('r.user_name_key', def, true);
+      if (attr.attribute.name === 'userName') return columnScalar('r.user_name_key', def, true, true, true);
       if (attr.attribute.name === 'displayName') return columnScalar('r.display_name_key', def, true);
       if (attr.attribute.name === 'active') return columnScalar('r.active', def, false);
     }
@@ -166,7 +171,7 @@ const groupColumns: ColumnMap = {
     if (common) return common;
     const def = attr.sub ?? attr.attribute;
     if (!attr.isExtension && !attr.sub && attr.attribute.name === 'displayName') {
-      return columnScalar('r.display_name_key', def, true);
+      return columnScalar('r.display_name_key', def, true, true, true);
     }
     return jsonScalar('r.doc', documentKeys(attr), def);
   },
@@ -200,9 +205,12 @@ function emailRows(doc: ResourceDoc): Array<{ value: string | null; type: string
  */
 export class ResourceRepository {
   private readonly cache: StatementCache;
+  /** True once any group has a group as member; only then are indirect groups computed. Never reset (conservative). */
+  private hasNestedGroups: boolean;
 
   constructor(private readonly db: Database.Database) {
     this.cache = new StatementCache(db);
+    this.hasNestedGroups = this.one<{ found: number }>(`SELECT EXISTS (SELECT 1 FROM group_members WHERE member_type = 'Group') AS found`)!.found === 1;
   }
 
   private exec(sql: string, ...params: unknown[]): Database.RunResult {
@@ -368,21 +376,48 @@ export class ResourceRepository {
     const map = COLUMNS[kind];
     const where = query.filter ? printFilter(query.filter, map) : { sql: '1', params: [] };
     const table = TABLE[kind];
-    const total = this.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} AS r WHERE ${where.sql}`, ...where.params)!.n;
-    if (query.count <= 0 || query.startIndex > total) return { total, resources: [] };
+    const count = () => this.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} AS r WHERE ${where.sql}`, ...where.params)!.n;
+    if (query.count <= 0) return { total: count(), resources: [] };
     const sort = query.sortBy ? printSort(query.sortBy, map, query.descending) : undefined;
     const order = sort ? `${sort.sql}, r.seq` : 'r.seq';
-    const rows = this.many<ResourceRow>(
-      `SELECT r.seq, r.id, r.doc, r.created, r.last_modified, r.version${kind === 'Group' ? ', r.member_count' : ''}
-       FROM ${table} AS r WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      ...where.params,
-      ...(sort?.params ?? []),
-      query.count,
-      query.startIndex - 1,
-    );
+    const options = { withMembers: query.withMembers, withGroups: query.withGroups };
+    const offset = query.startIndex - 1;
+    let rows: ResourceRow[];
+    if (offset < DEEP_OFFSET) {
+      rows = this.many<ResourceRow>(
+        `SELECT ${this.columns(kind, options)} FROM ${table} AS r WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        ...where.params,
+        ...(sort?.params ?? []),
+        query.count,
+        offset,
+      );
+    } else {
+      // Deep pages: skip through the narrowest b-tree that serves the ORDER BY (an index, not the wide
+      // rows), then read just the page's rows: OFFSET 99,900 skips index entries, not 200 MB of documents.
+      const page = this.many<{ seq: number }>(
+        `SELECT r.seq FROM ${table} AS r WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        ...where.params,
+        ...(sort?.params ?? []),
+        query.count,
+        offset,
+      ).map((row) => row.seq);
+      const bySeq = new Map(
+        this.many<ResourceRow>(
+          `SELECT ${this.columns(kind, options)} FROM ${table} AS r WHERE r.seq IN (SELECT value FROM json_each(?))`,
+          JSON.stringify(page),
+        ).map((row) => [row.seq, row]),
+      );
+      rows = page.map((seq) => bySeq.get(seq)).filter((row): row is ResourceRow => row !== undefined);
+    }
+    // An Entra probe finds one user or none: a first page that is not full already says how many there are.
+    const total = offset === 0 && rows.length < query.count ? rows.length : count();
+    const nested = kind === 'User' && query.withGroups && this.hasNestedGroups ? this.groupsOfMany(rows.map((row) => row.id)) : undefined;
     return {
       total,
-      resources: rows.map((row) => this.toResource(kind, row, { withMembers: query.withMembers, withGroups: query.withGroups })),
+      resources: rows.map((row) => {
+        const resource = this.toResource(kind, row, options);
+        return nested ? { ...resource, groups: nested.get(row.id) ?? [] } : resource;
+      }),
     };
   }
 
@@ -497,11 +532,20 @@ export class ResourceRepository {
     return row;
   }
 
+  /**
+   * The columns of a resource row. A user's direct groups come in the same statement (one read per
+   * GET); only a directory with nested groups needs the recursive query for indirect ones.
+   */
+  private columns(kind: ResourceKind, options: ReadOptions): string {
+    const base = 'r.seq, r.id, r.doc, r.created, r.last_modified, r.version';
+    if (kind === 'Group') return `${base}, r.member_count`;
+    if (!options.withGroups || this.hasNestedGroups) return base;
+    return `${base}, (SELECT json_group_array(json_array(gm.group_id, json_extract(g.doc, '$.displayName')))
+      FROM group_members gm JOIN groups g ON g.id = gm.group_id WHERE gm.member_id = r.id) AS direct_groups`;
+  }
+
   private read(kind: ResourceKind, id: string, options: ReadOptions): StoredResource | undefined {
-    const row = this.one<ResourceRow>(
-      `SELECT seq, id, doc, created, last_modified, version${kind === 'Group' ? ', member_count' : ''} FROM ${TABLE[kind]} WHERE id = ?`,
-      id,
-    );
+    const row = this.one<ResourceRow>(`SELECT ${this.columns(kind, options)} FROM ${TABLE[kind]} AS r WHERE r.id = ?`, id);
     return row ? this.toResource(kind, row, options) : undefined;
   }
 
@@ -521,7 +565,12 @@ export class ResourceRepository {
         ...(options.withMembers ? { members: this.membersOf(row.id) } : {}),
       };
     }
-    return options.withGroups ? { ...base, groups: this.groupsOf(row.id) } : base;
+    if (!options.withGroups) return base;
+    if (row.direct_groups === undefined) return { ...base, groups: this.groupsOf(row.id) };
+    const direct = (JSON.parse(row.direct_groups) as Array<[string, string | null]>)
+      .map(([value, display]): GroupRef => ({ value, display: display ?? '', type: 'direct' }))
+      .sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
+    return { ...base, groups: direct };
   }
 
   private membersOf(groupId: string): MemberRef[] {
@@ -543,6 +592,28 @@ export class ResourceRepository {
        FROM up JOIN groups g ON g.id = up.id GROUP BY up.id ORDER BY display`,
       memberId,
     ).map((g) => ({ value: g.id, display: g.display ?? '', type: g.depth === 0 ? 'direct' : 'indirect' }));
+  }
+
+  /** groupsOf for a page of users in one query. */
+  private groupsOfMany(memberIds: ReadonlyArray<string>): Map<string, GroupRef[]> {
+    const result = new Map<string, GroupRef[]>();
+    if (memberIds.length === 0) return result;
+    const rows = this.many<{ member: string; id: string; depth: number; display: string | null }>(
+      `WITH RECURSIVE up(member, id, depth) AS (
+         SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (SELECT value FROM json_each(?))
+         UNION
+         SELECT up.member, m.group_id, up.depth + 1 FROM group_members m JOIN up ON m.member_id = up.id WHERE up.depth < 16
+       )
+       SELECT up.member, up.id, min(up.depth) AS depth, json_extract(g.doc, '$.displayName') AS display
+       FROM up JOIN groups g ON g.id = up.id GROUP BY up.member, up.id ORDER BY display`,
+      JSON.stringify(memberIds),
+    );
+    for (const row of rows) {
+      const list = result.get(row.member) ?? [];
+      list.push({ value: row.id, display: row.display ?? '', type: row.depth === 0 ? 'direct' : 'indirect' });
+      result.set(row.member, list);
+    }
+    return result;
   }
 
   /** Applies membership changes; returns how many rows changed. Unknown member ids fail the whole request. */
@@ -597,6 +668,7 @@ export class ResourceRepository {
       const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? `, … (${missing.length} in all)` : '');
       throw ScimError.badRequest('invalidValue', `No user or group with id ${shown}: members must be provisioned first`);
     }
+    if (typed.some((member) => member.type === 'Group')) this.hasNestedGroups = true;
     let added = 0;
     for (const member of typed) {
       added += this.exec(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, groupId, member.id, member.type).changes;

@@ -22,6 +22,8 @@ export interface ScalarSql {
   readonly indexed: boolean;
   /** JSON text from json_extract: dateTime compares through julianday(). */
   readonly fromJson: boolean;
+  /** Never NULL (a NOT NULL column): sorting needs no nulls-last term, so an index can serve the ORDER BY. */
+  readonly notNull?: boolean;
 }
 
 /** How the elements of one multi-valued attribute are reached: rows of a table or of json_each. */
@@ -99,8 +101,8 @@ export function jsonCollection(column: string, attr: ResolvedAttr): CollectionSq
 }
 
 /** A plain column as a scalar. */
-export function columnScalar(expr: string, def: AttributeDef, folded: boolean, indexed = true): ScalarSql {
-  return { expr, exprParams: [], type: def.type, folded, indexed, fromJson: false };
+export function columnScalar(expr: string, def: AttributeDef, folded: boolean, indexed = true, notNull = false): ScalarSql {
+  return { expr, exprParams: [], type: def.type, folded, indexed, fromJson: false, notNull };
 }
 
 function toSqlValue(scalar: ScalarSql, value: FilterValue): unknown {
@@ -279,6 +281,7 @@ export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolea
     };
   } else {
     const scalar = map.scalar(attr);
+    if (scalar.notNull) return { sql: `${scalar.expr} ${descending ? 'DESC' : 'ASC'}`, params: scalar.exprParams };
     expr = { sql: scalar.expr, params: scalar.exprParams };
   }
   const direction = descending ? 'DESC' : 'ASC';

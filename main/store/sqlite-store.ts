@@ -7,6 +7,7 @@ import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
 import { SyncLogRepository } from './sync-log-repository';
 import { TokenRepository } from './token-repository';
+import { WalCheckpointer } from './wal-checkpointer';
 
 /** Runs synchronous work as a settled promise, turning a throw into a rejection. */
 function settle<T>(work: () => T): Promise<T> {
@@ -26,6 +27,10 @@ export function createSqliteStore(
   options: OpenOptions = {},
 ): DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository } {
   const db = openDatabase(file, options);
+  const onDisk = file !== ':memory:' && file !== '';
+  // Checkpoints run on a worker; the main connection only steps in if the WAL passes ~80 MB.
+  if (onDisk) db.pragma('wal_autocheckpoint = 20000');
+  const checkpointer = onDisk ? new WalCheckpointer(file) : undefined;
   const resources = new ResourceRepository(db);
   const tokens = new TokenRepository(db);
   const syncLog = new SyncLogRepository(db);
@@ -71,6 +76,9 @@ export function createSqliteStore(
     createSession: (hash, csrf, expires, now) => settle(() => sessions.createSession(hash, csrf, expires, now)),
     getSession: (hash, now) => settle(() => sessions.getSession(hash, now)),
     deleteSession: (hash) => settle(() => sessions.deleteSession(hash)),
-    close: () => settle(() => void db.close()),
+    close: async () => {
+      await checkpointer?.stop();
+      db.close();
+    },
   };
 }

@@ -22,7 +22,12 @@ const toRecord = (row: TokenRow): TokenRecord => ({
 
 /** Token hashes and their lifecycle; the clear token never reaches this table. */
 export class TokenRepository {
-  constructor(private readonly db: Database.Database) {}
+  /** Runs on every SCIM request: prepared once. */
+  private readonly activeStatement: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.activeStatement = db.prepare(`SELECT id, hash, expires FROM tokens WHERE revoked IS NULL`);
+  }
 
   replace(hash: Buffer, hint: string, expires: Date | null, now: Date): TokenRecord {
     return this.db
@@ -43,8 +48,9 @@ export class TokenRepository {
       .run(now.toISOString(), exceptId ?? null).changes;
   }
 
+
   active(): Array<{ id: number; hash: Buffer; expires: string | null }> {
-    return this.db.prepare(`SELECT id, hash, expires FROM tokens WHERE revoked IS NULL`).all() as Array<{
+    return this.activeStatement.all() as Array<{
       id: number;
       hash: Buffer;
       expires: string | null;
