@@ -250,8 +250,10 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const settingsView = async (): Promise<SettingsView> => {
     const endpoint = core.endpoint();
+    const settings = await core.endpointSettings();
     return {
-      endpoint: await core.endpointSettings(),
+      // Port 0 means "any free port": show the one in use.
+      endpoint: settings.port === 0 && endpoint ? { ...settings, port: endpoint.port } : settings,
       listening: endpoint ? { url: endpoint.url, host: endpoint.host, port: endpoint.port, https: endpoint.https } : null,
       certificate: await core.certificate(),
       retention: (await store.getSetting<SyncLogRetention>('syncLog.retention')) ?? DEFAULT_SYNC_LOG_RETENTION,

@@ -124,12 +124,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (entries.some((entry) => entry.method !== 'GET')) events.emit('overview.changed', {});
   });
 
+  // Start-up overrides (flags, tests) apply until the admin moves the endpoint; then the saved settings rule.
+  let overrides: Partial<EndpointSettings> = {
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
+  };
   const savedEndpoint = async (): Promise<EndpointSettings> => {
     const saved = await store.getSetting<EndpointSettings>('endpoint');
     return {
-      host: options.host ?? saved?.host ?? DEFAULT_HOST,
-      port: options.port ?? saved?.port ?? DEFAULT_PORT,
-      publicUrl: options.publicUrl ?? saved?.publicUrl ?? '',
+      host: overrides.host ?? saved?.host ?? DEFAULT_HOST,
+      port: overrides.port ?? saved?.port ?? DEFAULT_PORT,
+      publicUrl: overrides.publicUrl ?? saved?.publicUrl ?? '',
     };
   };
 
@@ -238,6 +244,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async reconfigureEndpoint(settings) {
       const moved = await relisten(settings);
       await store.setSetting('endpoint', settings);
+      overrides = {};
       return moved;
     },
     async certificate() {

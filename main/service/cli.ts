@@ -1,23 +1,40 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCore, DATABASE_FILE, DEFAULT_PORT } from '../core/create-core';
+import { issueLoginCode, LOGIN_CODE_TTL_MINUTES } from '../core/admin-access';
+import { createAdminHandlers } from '../core/admin-api';
+import { createCore, DATABASE_FILE, DEFAULT_PORT, type Core } from '../core/create-core';
 import { TokenService } from '../core/scim-token';
+import { adminLoginUrl, createAdminApp } from '../http/create-admin-app';
 import { createSqliteStore } from '../store/sqlite-store';
 import { defaultDataDir } from './default-data-dir';
 
 const USAGE = `ScimDesk headless service
 
 Usage:
-  npm run serve -- [--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL]
+  npm run serve -- [--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--admin-port N]
+  npm run admin-link -- [--data-dir D]
   npm run token -- rotate [--lifetime-days N] [--data-dir D]
   npm run token -- revoke [--data-dir D]
   npm run token -- status [--data-dir D]
 
+The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
+\`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
+
 The data folder defaults to ${defaultDataDir()}
-(environment: SCIMDESK_DATA_DIR, SCIMDESK_HOST, SCIMDESK_PORT, SCIMDESK_PUBLIC_URL).`;
+(environment: SCIMDESK_DATA_DIR, SCIMDESK_HOST, SCIMDESK_PORT, SCIMDESK_PUBLIC_URL, SCIMDESK_ADMIN_PORT).`;
+
+/** The built admin UI (\`npm run build:renderer\`), at the repository root. */
+const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+/** Where the running service records its admin port, for \`admin-link\`. */
+const ADMIN_PORT_SETTING = 'admin.port';
 
 class UsageError extends Error {}
+/** A command that cannot be done as things are (not a usage mistake): said without the usage text. */
+class CommandError extends Error {}
 
 interface CommonArgs {
   dataDir: string;
@@ -34,6 +51,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       'public-url': { type: 'string' },
       'lifetime-days': { type: 'string' },
+      'admin-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -47,25 +65,80 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
   return value;
 }
 
+/** Starts the admin app (the admin contract over HTTP, and the built UI) on 127.0.0.1 only, whatever --host says. */
+async function listenAdmin(core: Core, port: number): Promise<Server> {
+  const app = createAdminApp({ core, handlers: createAdminHandlers(core), rendererDir: RENDERER_DIR, logger: core.logger });
+  const server = createServer(app.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+/** Closes a server and its open connections (event streams stay open otherwise). */
+async function closeServer(server: Server): Promise<void> {
+  const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closing;
+}
+
+/** How to run \`admin-link\` for this data folder. */
+function adminLinkCommand(dataDir: string): string {
+  return dataDir === defaultDataDir() ? 'npm run admin-link' : `npm run admin-link -- --data-dir ${JSON.stringify(dataDir)}`;
+}
+
 async function serve(values: ReturnType<typeof parse>['values'], common: CommonArgs): Promise<void> {
-  const host = values.host ?? process.env['SCIMDESK_HOST'] ?? '127.0.0.1';
-  const port = integer(values.port ?? process.env['SCIMDESK_PORT'], 'port', DEFAULT_PORT, 0, 65535);
+  // Only what was asked for overrides the saved endpoint (an address/port the admin changed in the UI survives a restart).
+  const host = values.host ?? process.env['SCIMDESK_HOST'];
+  const portArg = values.port ?? process.env['SCIMDESK_PORT'];
+  const port = portArg === undefined || portArg === '' ? undefined : integer(portArg, 'port', DEFAULT_PORT, 0, 65535);
+  const adminPortArg = values['admin-port'] ?? process.env['SCIMDESK_ADMIN_PORT'];
+  const adminPortFlag = adminPortArg === undefined || adminPortArg === '' ? undefined : integer(adminPortArg, 'admin-port', 0, 0, 65535);
   const publicUrl = values['public-url'] ?? process.env['SCIMDESK_PUBLIC_URL'];
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
-  const core = await createCore({ dataDir: common.dataDir, host, port, ...(publicUrl ? { publicUrl } : {}) });
+  const core = await createCore({
+    dataDir: common.dataDir,
+    ...(host !== undefined ? { host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
+  });
+  const wanted = await core.endpointSettings();
   let started;
   try {
     started = await core.start();
   } catch (error) {
     await core.stop().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`Port ${port} on ${host} is already in use. Is another ScimDesk running? Choose another with --port.`);
+      throw new UsageError(`Port ${wanted.port} on ${wanted.host} is already in use. Is another ScimDesk running? Choose another with --port.`);
     }
     if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
-      throw new UsageError(`This machine has no address ${host}. Use --host 127.0.0.1, 0.0.0.0 or one of its own addresses.`);
+      throw new UsageError(`This machine has no address ${wanted.host}. Use --host 127.0.0.1, 0.0.0.0 or one of its own addresses.`);
     }
     throw error;
   }
+  const adminPort = adminPortFlag ?? (wanted.port === 0 || started.port >= 65535 ? 0 : started.port + 1);
+  let admin: Server;
+  try {
+    admin = await listenAdmin(core, adminPort).catch((error: unknown) => {
+      // The default port is a convenience: when it is taken, any free port does (the link says which).
+      if (adminPortFlag === undefined && adminPort !== 0 && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') return listenAdmin(core, 0);
+      throw error;
+    });
+  } catch (error) {
+    await core.stop().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new UsageError(`The admin port ${adminPort} on 127.0.0.1 is already in use. Choose another with --admin-port (0 picks a free one).`);
+    }
+    throw error;
+  }
+  const boundAdminPort = (admin.address() as AddressInfo).port;
+  await core.store.setSetting(ADMIN_PORT_SETTING, boundAdminPort);
+  const loginCode = await issueLoginCode(core.store, core.now());
+
   const lines = [`ScimDesk headless service`, `Data folder: ${common.dataDir}`, `SCIM endpoint: ${started.scimUrl}`];
   if (started.firstToken) {
     lines.push(`Secret token (shown once): ${started.firstToken.token}`);
@@ -74,8 +147,12 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     const current = await core.tokens.current();
     lines.push(current ? `Secret token: ${current.hint} (set; \`npm run token -- rotate\` makes a new one)` : 'Secret token: none active; run `npm run token -- rotate`');
   }
-  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
-    lines.push(`Note: listening on ${host}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
+  lines.push(`Admin UI: ${adminLoginUrl(boundAdminPort, loginCode)}`);
+  lines.push(`  This login link works once, within ${LOGIN_CODE_TTL_MINUTES} minutes; \`${adminLinkCommand(common.dataDir)}\` prints a new one.`);
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) lines.push('  The admin UI is not built yet: run `npm run build:renderer`.');
+  const listeningHost = core.endpoint()?.host ?? wanted.host;
+  if (listeningHost !== '127.0.0.1' && listeningHost !== '::1' && listeningHost !== 'localhost') {
+    lines.push(`Note: listening on ${listeningHost}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
   }
   lines.push('Press Ctrl+C to stop.');
   console.log(lines.join('\n'));
@@ -85,8 +162,10 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal} received: stopping ScimDesk…`);
-    core
-      .stop()
+    closeServer(admin)
+      .then(() => core.store.setSetting(ADMIN_PORT_SETTING, null))
+      .catch((error: unknown) => console.error('Stopping the admin UI failed:', error))
+      .then(() => core.stop())
       .then(() => {
         console.log('Stopped.');
         process.exit(0);
@@ -98,6 +177,36 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** Whether the admin app of a running ScimDesk answers on this port (a 401 from /admin/api/session is its signature). */
+async function adminAnswers(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/admin/api/session`, { signal: AbortSignal.timeout(3000) });
+    const body = (await response.json().catch(() => undefined)) as { error?: { code?: unknown } } | undefined;
+    return response.status === 401 && body?.error?.code === 'unauthorized';
+  } catch {
+    return false;
+  }
+}
+
+/** Prints a fresh one-time login link for the service running on this data folder, issued through the shared database. */
+async function adminLink(common: CommonArgs): Promise<void> {
+  if (!existsSync(join(common.dataDir, DATABASE_FILE))) {
+    throw new CommandError(`No ScimDesk data in ${common.dataDir}. Start the service with \`npm run serve\`, or pass --data-dir.`);
+  }
+  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE));
+  try {
+    const port = await store.getSetting<number | null>(ADMIN_PORT_SETTING);
+    if (typeof port !== 'number' || !(await adminAnswers(port))) {
+      throw new CommandError(`The ScimDesk service for ${common.dataDir} is not running (or its admin UI does not answer). Start it with \`npm run serve\`: it prints a login link.`);
+    }
+    const code = await issueLoginCode(store, new Date());
+    console.log(`Admin UI: ${adminLoginUrl(port, code)}`);
+    console.log(`  This login link works once, within ${LOGIN_CODE_TTL_MINUTES} minutes.`);
+  } finally {
+    await store.close();
+  }
 }
 
 async function token(action: string | undefined, values: ReturnType<typeof parse>['values'], common: CommonArgs): Promise<void> {
@@ -143,6 +252,7 @@ async function main(argv: string[]): Promise<void> {
   const common: CommonArgs = { dataDir: values['data-dir'] ?? process.env['SCIMDESK_DATA_DIR'] ?? defaultDataDir() };
   if (command === 'serve') return serve(values, common);
   if (command === 'token') return token(action, values, common);
+  if (command === 'admin-link') return adminLink(common);
   throw new UsageError(`Unknown command "${command}"`);
 }
 
@@ -150,6 +260,10 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`Error: ${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
+  }
+  if (error instanceof CommandError) {
+    console.error(`Error: ${error.message}`);
+    process.exit(1);
   }
   console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
   process.exit(1);

@@ -1,0 +1,572 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
+import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
+import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
+
+/**
+ * The admin contract over its HTTP transport (issue 3, "Contract tests"):
+ * every method rejects bad input with an invalidInput error naming the field,
+ * and every method does its job on data provisioned through the SCIM endpoint.
+ */
+
+const GUID_A = '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef';
+const GUID_B = '5d0b1f5e-8a0c-4f9e-9d41-2b7c0e6f7a11';
+const GUID_GROUP = 'c3a1e2b4-7d5f-4e6a-9b8c-0d1e2f3a4b5c';
+const EXTENSION_URN = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
+
+/** A self-signed test certificate (CN=scimdesk-test.localhost, EC P-256) in a PFX opened by TEST_PFX_PASSPHRASE. */
+const TEST_PFX_BASE64 = [
+  'MIIELAIBAzCCA+IGCSqGSIb3DQEHAaCCA9MEggPPMIIDyzCCAoIGCSqGSIb3DQEHBqCCAnMwggJvAgEAMIICaAYJKoZIhvcNAQcBMFcGCSqGSI',
+  'b3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAjdEPv2qOyiawICCAAwDAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEKB/V/eFXNiuoPt5UZ39b8uA',
+  'ggIALn7trnchs8091DjuwWw5uWWsGQG9qBtcT+Mtyl14e9gyur+xtTbr5aB0fpGAwCox0m7NEjGgtuiUqrcSvC9cNIemxIeeAKsnM5D9hO0/9G',
+  'EhY122qmkkwKADDweO+7dKAutc8OKQKuGTKLndDbeyJLFW75APLYEvuy690saTe8UXEhGjqyXiXi0lImKNDichhzJt8E+Dve6MB6c2SE39776X',
+  'ofGlFXY31jaS2//hjosRwrO3Y5FkugV9phdwiP5Uluxg+6NMO4c24gzyXE1W/+YI4z68NiN0AiUfCQ1v9ETqgNWvA8skZELm/xgX1ZwWRVgF9Y',
+  'oLdYzTNwzfkoUQsrim0iTANEE/pl7AM89KMrG+j7GkM9Nlhoas4Ef4VmKlcBVNFmr/JWLLNh3s8F/OGtSCOzdkZL06s766hYvl7z2AClFIWPrD',
+  'OpOoN+6AqRW5AXKq8Hszeaz2VvqmuJuqJrQ6H+yWPNJr8bGdyoN1bq3nEtJOhwt4cep9dih8PjqxbU340GXD4hsIKnnOgqkHYADBZlpXW+dq+u',
+  'U3RXRtzl9aDohNhnyuyBblQ82I7LRhhE4U9SPvFZP7IO+DoWlAr9QbrIxhxxJB9PBKi2+TuWlndSn9kghYrRfd6Q/vM8GnWVz6Jjt+VQkG1pzp',
+  'BOv8xA99jQqjNqd0+KDsudhI5VEwggFBBgkqhkiG9w0BBwGgggEyBIIBLjCCASowggEmBgsqhkiG9w0BDAoBAqCB7zCB7DBXBgkqhkiG9w0BBQ',
+  '0wSjApBgkqhkiG9w0BBQwwHAQI1D0frLPoyGUCAggAMAwGCCqGSIb3DQIJBQAwHQYJYIZIAWUDBAEqBBC4o36pnJmflAGJ5W9sAxEtBIGQa7Qt',
+  'rY3QogDeJ7wcmRX77HE0GV/b3PI1ZGpz0S6JLOFFrZWT4fI0PoIqE12GIkIcXPB7vlJzHILrjoiwQYzsXkBfOvGs9OjlGUprfgK5Bmd6fn9B2j',
+  '7lh5xXsAqTGMALIyMnaZ262ooW6OcBFe7d67um6MHreN7g0mX6fRsiyAbyMp7tqmnle3Sl9t2E/us3MSUwIwYJKoZIhvcNAQkVMRYEFIyDXWtZ',
+  'uwFpPCuvVR+ldso8GOxwMEEwMTANBglghkgBZQMEAgEFAAQgXaqp+0TjI8mpzAGUJdU3OmRM7Rfy7zUfNt42jHf7W2sECGELrvwd9kcMAgIIAA',
+  '==',
+].join('');
+const TEST_PFX_PASSPHRASE = 'scimdesk-test';
+
+/** One bad input and the field its error must name (for an unknown key, the key itself). */
+interface BadInput {
+  readonly why: string;
+  readonly input: unknown;
+  readonly field: string;
+}
+
+const extra = (input: Record<string, unknown> = {}): BadInput => ({ why: 'unknown extra field', input: { ...input, bogusField: 1 }, field: 'bogusField' });
+
+const validDirectory = { name: 'Contoso', description: '', onInactive: 'suspend', onDelete: { mode: 'hard' } };
+const validExtension = {
+  urn: EXTENSION_URN,
+  resourceType: 'User',
+  name: 'Acme',
+  attributes: [{ name: 'costCenter', type: 'string' }],
+};
+
+const listBad: ReadonlyArray<BadInput> = [
+  { why: 'out-of-range startIndex', input: { startIndex: 0 }, field: 'startIndex' },
+  { why: 'count over 500', input: { count: 501 }, field: 'count' },
+  { why: 'fractional count', input: { count: 1.5 }, field: 'count' },
+  { why: 'unknown sortBy', input: { sortBy: 'password' }, field: 'sortBy' },
+  { why: 'search of the wrong type', input: { search: 5 }, field: 'search' },
+  { why: 'filter of the wrong type', input: { filter: ['userName eq "x"'] }, field: 'filter' },
+  extra(),
+];
+
+const byIdBad: ReadonlyArray<BadInput> = [
+  { why: 'missing id', input: {}, field: 'id' },
+  { why: 'id of the wrong type', input: { id: 5 }, field: 'id' },
+  { why: 'empty id', input: { id: '  ' }, field: 'id' },
+  { why: 'id over 128 characters', input: { id: 'x'.repeat(129) }, field: 'id' },
+  extra({ id: 'x' }),
+];
+
+const setExternalIdBad: ReadonlyArray<BadInput> = [
+  { why: 'missing id', input: { externalId: GUID_A }, field: 'id' },
+  { why: 'missing externalId', input: { id: 'x' }, field: 'externalId' },
+  { why: 'externalId not a GUID', input: { id: 'x', externalId: 'adele.vance' }, field: 'externalId' },
+  { why: 'externalId of the wrong type', input: { id: 'x', externalId: 42 }, field: 'externalId' },
+  { why: 'reason of the wrong type', input: { id: 'x', externalId: null, reason: 5 }, field: 'reason' },
+  { why: 'reason too long', input: { id: 'x', externalId: null, reason: 'r'.repeat(501) }, field: 'reason' },
+  extra({ id: 'x', externalId: null }),
+];
+
+/** Bad inputs for every method: wrong types, missing required fields, out-of-range numbers, unknown keys. */
+const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
+  'overview.get': [extra()],
+  'directory.get': [extra()],
+  'directory.update': [
+    { why: 'missing name', input: { ...validDirectory, name: undefined }, field: 'name' },
+    { why: 'blank name', input: { ...validDirectory, name: '   ' }, field: 'name' },
+    { why: 'description of the wrong type', input: { ...validDirectory, description: 7 }, field: 'description' },
+    { why: 'unsupported onInactive', input: { ...validDirectory, onInactive: 'delete' }, field: 'onInactive' },
+    { why: 'retention days out of range', input: { ...validDirectory, onDelete: { mode: 'retain', days: 0 } }, field: 'onDelete.days' },
+    { why: 'unknown delete mode', input: { ...validDirectory, onDelete: { mode: 'shred' } }, field: 'onDelete.mode' },
+    extra(validDirectory),
+  ],
+  'token.status': [extra()],
+  'token.generate': [
+    { why: 'missing lifetimeDays', input: {}, field: 'lifetimeDays' },
+    { why: 'lifetimeDays as a string', input: { lifetimeDays: '30' }, field: 'lifetimeDays' },
+    { why: 'negative lifetimeDays', input: { lifetimeDays: -1 }, field: 'lifetimeDays' },
+    { why: 'lifetimeDays over ten years', input: { lifetimeDays: 3651 }, field: 'lifetimeDays' },
+    { why: 'fractional lifetimeDays', input: { lifetimeDays: 1.5 }, field: 'lifetimeDays' },
+    extra({ lifetimeDays: 0 }),
+  ],
+  'token.revoke': [extra()],
+  'users.list': listBad,
+  'users.get': byIdBad,
+  'users.setExternalId': setExternalIdBad,
+  'groups.list': listBad,
+  'groups.get': byIdBad,
+  'groups.members': [
+    { why: 'missing id', input: {}, field: 'id' },
+    { why: 'count of zero', input: { id: 'x', count: 0 }, field: 'count' },
+    { why: 'startIndex as a string', input: { id: 'x', startIndex: '1' }, field: 'startIndex' },
+    extra({ id: 'x' }),
+  ],
+  'groups.setExternalId': setExternalIdBad,
+  'syncLog.query': [
+    { why: 'limit of zero', input: { limit: 0 }, field: 'limit' },
+    { why: 'limit over 1000', input: { limit: 1001 }, field: 'limit' },
+    { why: 'unknown operation', input: { operation: 'drop' }, field: 'operation' },
+    { why: 'unknown outcome', input: { outcome: 'meh' }, field: 'outcome' },
+    { why: 'beforeSeq as a string', input: { beforeSeq: '10' }, field: 'beforeSeq' },
+    { why: 'text too long', input: { text: 't'.repeat(257) }, field: 'text' },
+    extra(),
+  ],
+  'syncLog.entry': [
+    { why: 'missing seq', input: {}, field: 'seq' },
+    { why: 'seq as a string', input: { seq: '1' }, field: 'seq' },
+    { why: 'fractional seq', input: { seq: 1.5 }, field: 'seq' },
+    extra({ seq: 1 }),
+  ],
+  'syncLog.exportCsv': [
+    { why: 'limit of zero', input: { limit: 0 }, field: 'limit' },
+    { why: 'limit over 200,000', input: { limit: 200_001 }, field: 'limit' },
+    { why: 'unknown outcome', input: { outcome: 'meh' }, field: 'outcome' },
+    { why: 'since of the wrong type', input: { since: 1 }, field: 'since' },
+    extra(),
+  ],
+  'audit.list': [
+    { why: 'limit over 500', input: { limit: 501 }, field: 'limit' },
+    { why: 'fractional beforeSeq', input: { beforeSeq: 2.5 }, field: 'beforeSeq' },
+    extra(),
+  ],
+  'settings.get': [extra()],
+  'settings.updateEndpoint': [
+    { why: 'missing host', input: { port: 8631, publicUrl: '' }, field: 'host' },
+    { why: 'host that is not an address', input: { host: 'no spaces allowed', port: 8631, publicUrl: '' }, field: 'host' },
+    { why: 'port zero', input: { host: '127.0.0.1', port: 0, publicUrl: '' }, field: 'port' },
+    { why: 'port over 65535', input: { host: '127.0.0.1', port: 70000, publicUrl: '' }, field: 'port' },
+    { why: 'port as a string', input: { host: '127.0.0.1', port: '8631', publicUrl: '' }, field: 'port' },
+    { why: 'public URL that is not http(s)', input: { host: '127.0.0.1', port: 8631, publicUrl: 'ftp://scim.example.com' }, field: 'publicUrl' },
+    { why: 'missing publicUrl', input: { host: '127.0.0.1', port: 8631 }, field: 'publicUrl' },
+    extra({ host: '127.0.0.1', port: 8631, publicUrl: '' }),
+  ],
+  'settings.updateRetention': [
+    { why: 'maxAgeDays of zero', input: { maxAgeDays: 0, maxRows: 5000 }, field: 'maxAgeDays' },
+    { why: 'maxRows under 1000', input: { maxAgeDays: 30, maxRows: 10 }, field: 'maxRows' },
+    { why: 'missing maxRows', input: { maxAgeDays: 30 }, field: 'maxRows' },
+    { why: 'maxAgeDays as a string', input: { maxAgeDays: '30', maxRows: 5000 }, field: 'maxAgeDays' },
+    extra({ maxAgeDays: 30, maxRows: 5000 }),
+  ],
+  'settings.setCertificate': [
+    { why: 'missing pfxBase64', input: { passphrase: '' }, field: 'pfxBase64' },
+    { why: 'empty pfxBase64', input: { pfxBase64: '', passphrase: '' }, field: 'pfxBase64' },
+    { why: 'pfxBase64 over the size limit', input: { pfxBase64: 'A'.repeat(200_001), passphrase: '' }, field: 'pfxBase64' },
+    { why: 'passphrase of the wrong type', input: { pfxBase64: 'AAAA', passphrase: 1234 }, field: 'passphrase' },
+    extra({ pfxBase64: 'AAAA', passphrase: '' }),
+  ],
+  'settings.clearCertificate': [extra()],
+  'extensions.list': [extra()],
+  'extensions.save': [
+    { why: 'missing urn', input: { ...validExtension, urn: undefined }, field: 'urn' },
+    { why: 'urn that is not a URN', input: { ...validExtension, urn: 'acme-role' }, field: 'urn' },
+    { why: 'the built-in enterprise schema', input: { ...validExtension, urn: URN_ENTERPRISE }, field: 'urn' },
+    { why: 'unknown resourceType', input: { ...validExtension, resourceType: 'Device' }, field: 'resourceType' },
+    { why: 'no attributes', input: { ...validExtension, attributes: [] }, field: 'attributes' },
+    { why: 'attribute name starting with a digit', input: { ...validExtension, attributes: [{ name: '1cost', type: 'string' }] }, field: 'attributes.0.name' },
+    { why: 'unknown attribute type', input: { ...validExtension, attributes: [{ name: 'cost', type: 'blob' }] }, field: 'attributes.0.type' },
+    { why: 'attribute flag of the wrong type', input: { ...validExtension, attributes: [{ name: 'cost', type: 'string', multiValued: 'yes' }] }, field: 'attributes.0.multiValued' },
+    extra(validExtension),
+  ],
+  'extensions.delete': [
+    { why: 'missing urn', input: {}, field: 'urn' },
+    { why: 'urn of the wrong type', input: { urn: 5 }, field: 'urn' },
+    extra({ urn: EXTENSION_URN }),
+  ],
+};
+
+/** A free loopback port (listen on 0, read it, close). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** RFC 4180 CSV into rows of cells. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe('admin contract: input validation over HTTP', () => {
+  let a: TestAdmin;
+
+  before(async () => {
+    a = await startTestAdmin();
+  });
+
+  after(async () => {
+    await a.stop();
+  });
+
+  it('has bad-input cases for every method of the contract', () => {
+    assert.deepEqual(Object.keys(BAD_INPUTS).sort(), [...METHOD_NAMES].sort());
+    for (const method of METHOD_NAMES) {
+      assert.ok(BAD_INPUTS[method].some((bad) => bad.why === 'unknown extra field'), `${method}: an unknown-field case (the schemas are strict)`);
+    }
+  });
+
+  for (const method of METHOD_NAMES) {
+    it(`${method} rejects bad input with invalidInput naming the field`, async () => {
+      for (const bad of BAD_INPUTS[method]) {
+        const context = `${method} with ${bad.why}`;
+        const { status, body } = await a.call(method, bad.input);
+        assert.equal(status, 200, `${context}: an AdminResult, not an HTTP error`);
+        assert.equal(body.ok, false, `${context}: refused`);
+        if (body.ok) continue;
+        assert.equal(body.error.code, 'invalidInput', `${context}: code`);
+        assert.ok(body.error.message.includes(bad.field), `${context}: message ${JSON.stringify(body.error.message)} names ${bad.field}`);
+        assert.ok(Array.isArray(body.error.issues) && body.error.issues.length > 0, `${context}: issues`);
+        assert.ok(
+          body.error.issues.some((issue) => issue.path === bad.field || (issue.path === '' && issue.message.includes(bad.field))),
+          `${context}: an issue for ${bad.field} in ${JSON.stringify(body.error.issues)}`,
+        );
+      }
+      const notObject = await a.call(method, ['not', 'an', 'object']);
+      assert.equal(notObject.body.ok, false, `${method}: an array is not an input`);
+      if (!notObject.body.ok) assert.equal(notObject.body.error.code, 'invalidInput');
+    });
+  }
+
+  it('changed nothing while refusing all that', async () => {
+    const { body } = await a.call<{ history: unknown[] }>('token.status', {});
+    assert.ok(body.ok);
+    assert.equal(body.value.history.length, 1);
+    assert.equal((await a.scim('/Users?count=1')).status, 200);
+    const audit = await a.call<{ items: unknown[] }>('audit.list', {});
+    assert.ok(audit.body.ok);
+    assert.deepEqual(audit.body.value.items, []);
+    const extensions = await a.call<{ items: unknown[] }>('extensions.list', {});
+    assert.ok(extensions.body.ok);
+    assert.deepEqual(extensions.body.value.items, []);
+  });
+});
+
+describe('admin contract: every method over HTTP on data provisioned through SCIM', () => {
+  let a: TestAdmin;
+  const covered = new Set<MethodName>();
+  let adele = '';
+  let alex = '';
+  let group = '';
+
+  /** Calls a method, asserts ok:true and that the value parses with the method's output schema. */
+  async function ok<M extends MethodName>(method: M, input: unknown): Promise<MethodOutput<M>> {
+    const { status, body } = await a.call<MethodOutput<M>>(method, input);
+    assert.equal(status, 200, `${method}: status`);
+    assert.ok(body.ok, `${method} failed: ${JSON.stringify(body)}`);
+    covered.add(method);
+    const parsed = adminMethods[method].output.safeParse(body.value);
+    assert.ok(parsed.success, `${method}: the value does not match the output schema: ${JSON.stringify(parsed.error?.issues)}`);
+    return parsed.data as MethodOutput<M>;
+  }
+
+  async function refused(method: MethodName, input: unknown, code: string): Promise<string> {
+    const { status, body } = await a.call(method, input);
+    assert.equal(status, 200, `${method}: status`);
+    assert.equal(body.ok, false, `${method} should fail with ${code}`);
+    const error = (body as Extract<AdminResult<unknown>, { ok: false }>).error;
+    assert.equal(error.code, code, `${method}: ${error.message}`);
+    return error.message;
+  }
+
+  const createUser = async (doc: Json): Promise<Json> => readScim(await a.scim('/Users', { method: 'POST', body: JSON.stringify(doc) }), 201, `create ${doc.userName}`);
+
+  before(async () => {
+    // A fixed port: settings.get reports the configured port, and the contract's EndpointSettings has no port 0.
+    a = await startTestAdmin({ core: { port: await freePort() } });
+    adele = (
+      await createUser({
+        schemas: [URN_USER, URN_ENTERPRISE],
+        userName: 'adele.vance@contoso.com',
+        displayName: 'Adele Vance',
+        active: true,
+        emails: [{ type: 'work', value: 'adele.vance@contoso.com', primary: true }],
+        [URN_ENTERPRISE]: { department: 'Retail' },
+      })
+    ).id;
+    alex = (
+      await createUser({ schemas: [URN_USER], userName: 'alex.wilber@contoso.com', displayName: 'Alex Wilber', active: true, externalId: 'alexw' })
+    ).id;
+    const created = await a.scim('/Groups', {
+      method: 'POST',
+      body: JSON.stringify({ schemas: [URN_GROUP], displayName: 'Retail', members: [{ value: adele }, { value: alex }] }),
+    });
+    group = (await readScim(created, 201, 'create group')).id;
+    await a.core.syncLog.flush();
+  });
+
+  after(async () => {
+    await a.stop();
+  });
+
+  it('overview.get counts what SCIM provisioned', async () => {
+    const overview = await ok('overview.get', {});
+    assert.deepEqual(overview.counts, { users: 2, activeUsers: 2, groups: 1 });
+    assert.equal(overview.scimUrl, a.core.endpoint()!.url);
+    assert.equal(overview.setup.usersProvisioned, true);
+    assert.equal(overview.setup.tokenUsed, true);
+    assert.ok(overview.last24h.requests >= 3);
+  });
+
+  it('directory.get and directory.update', async () => {
+    const before = await ok('directory.get', {});
+    assert.equal(before.onInactive, 'suspend');
+    const saved = await ok('directory.update', { name: 'Contoso HR', description: 'Provisioned by Entra', onInactive: 'suspend', onDelete: { mode: 'retain', days: 30 } });
+    assert.equal(saved.name, 'Contoso HR');
+    assert.deepEqual((await ok('directory.get', {})).onDelete, { mode: 'retain', days: 30 });
+  });
+
+  it('users.list pages, searches and sorts; users.get shows groups and history', async () => {
+    const all = await ok('users.list', { sortBy: 'name', sortOrder: 'descending' });
+    assert.equal(all.total, 2);
+    assert.deepEqual(
+      all.items.map((row) => row.name),
+      ['alex.wilber@contoso.com', 'adele.vance@contoso.com'],
+    );
+    const searched = await ok('users.list', { search: 'adele' });
+    assert.deepEqual(
+      searched.items.map((row) => row.id),
+      [adele],
+    );
+    assert.equal(searched.items[0]!.email, 'adele.vance@contoso.com');
+    const paged = await ok('users.list', { startIndex: 2, count: 1 });
+    assert.equal(paged.items.length, 1);
+    assert.equal(paged.total, 2);
+    const filtered = await ok('users.list', { filter: 'externalId eq "alexw"' });
+    assert.deepEqual(
+      filtered.items.map((row) => row.id),
+      [alex],
+    );
+
+    const user = await ok('users.get', { id: adele });
+    assert.equal(user.resource['userName'], 'adele.vance@contoso.com');
+    assert.deepEqual(
+      user.groups.map((g) => g.id),
+      [group],
+    );
+    assert.ok(user.history.some((entry) => entry.operation === 'create'));
+    await refused('users.get', { id: 'no-such-user' }, 'notFound');
+  });
+
+  it('groups.list, groups.get and groups.members', async () => {
+    const groups = await ok('groups.list', {});
+    assert.equal(groups.total, 1);
+    assert.equal(groups.items[0]!.memberCount, 2);
+    const details = await ok('groups.get', { id: group });
+    assert.equal(details.resource['displayName'], 'Retail');
+    const members = await ok('groups.members', { id: group, count: 1 });
+    assert.equal(members.total, 2);
+    assert.equal(members.items.length, 1);
+    await refused('groups.members', { id: 'no-such-group' }, 'notFound');
+  });
+
+  it('users.setExternalId links a GUID, refuses a non-GUID and a GUID linked to another user', async () => {
+    const linked = await ok('users.setExternalId', { id: adele, externalId: GUID_A, reason: 'matched by UPN' });
+    assert.equal(linked.resource['externalId'], GUID_A);
+    assert.equal(linked.audit.actor, 'admin@serve');
+    assert.equal(linked.audit.resourceId, adele);
+    const found = await readScim(await a.scim(`/Users?filter=externalId eq "${GUID_A}"`), 200, 'SCIM sees the new externalId');
+    assert.deepEqual(
+      found.Resources.map((r: Json) => r.id),
+      [adele],
+    );
+
+    const message = await refused('users.setExternalId', { id: alex, externalId: 'alexw2' }, 'invalidInput');
+    assert.match(message, /externalId/);
+    const conflict = await refused('users.setExternalId', { id: alex, externalId: GUID_A }, 'conflict');
+    assert.match(conflict, /adele\.vance@contoso\.com/);
+    const alexNow = await readScim(await a.scim(`/Users/${alex}`), 200, 'alex unchanged');
+    assert.equal(alexNow.externalId, 'alexw');
+    await refused('users.setExternalId', { id: 'no-such-user', externalId: GUID_B }, 'notFound');
+
+    const cleared = await ok('users.setExternalId', { id: alex, externalId: null });
+    assert.equal(cleared.resource['externalId'], undefined);
+  });
+
+  it('groups.setExternalId links a GUID', async () => {
+    const linked = await ok('groups.setExternalId', { id: group, externalId: GUID_GROUP });
+    assert.equal(linked.resource['externalId'], GUID_GROUP);
+  });
+
+  it('token.generate: the new token works on SCIM and the old one gets 401; token.status and token.revoke', async () => {
+    const old = a.token;
+    const generated = await ok('token.generate', { lifetimeDays: 30 });
+    assert.ok(generated.token.startsWith('scimdesk_'));
+    assert.ok(generated.info.expires !== null);
+    a.token = generated.token;
+    await readScim(await a.scim('/Users?count=1'), 200, 'new token');
+    await readScimError(await a.scim('/Users?count=1', { headers: { authorization: `Bearer ${old}` } }), 401, undefined, 'old token');
+
+    const status = await ok('token.status', {});
+    assert.equal(status.current?.hint.slice(-4), generated.token.slice(-4));
+    assert.ok(!JSON.stringify(status).includes(generated.token), 'token.status never shows the token');
+    assert.equal(status.history.length, 2);
+
+    const revoked = await ok('token.revoke', {});
+    assert.equal(revoked.revoked, 1);
+    await readScimError(await a.scim('/Users?count=1'), 401, undefined, 'after revoke');
+    a.token = (await ok('token.generate', { lifetimeDays: 0 })).token;
+    await readScim(await a.scim('/Users?count=1'), 200, 'after regenerating');
+  });
+
+  it('syncLog.query, syncLog.entry and syncLog.exportCsv (one row per entry, formulas neutralised)', async () => {
+    await createUser({ schemas: [URN_USER], userName: '=HYPERLINK("http://evil.example","x")', active: true });
+    await createUser({ schemas: [URN_USER], userName: '+cmd|calc', displayName: '@SUM(A1)', active: true });
+    await a.core.syncLog.flush();
+
+    const page = await ok('syncLog.query', { limit: 2 });
+    assert.equal(page.items.length, 2);
+    assert.ok(page.nextBeforeSeq !== null);
+    const next = await ok('syncLog.query', { limit: 1000, beforeSeq: page.nextBeforeSeq! });
+    assert.ok(next.items.every((entry) => entry.seq < page.nextBeforeSeq!));
+    const creates = await ok('syncLog.query', { operation: 'create', outcome: 'success' });
+    assert.equal(creates.items.length, 5, 'three users and a group created in before(), two here');
+
+    const entry = await ok('syncLog.entry', { seq: creates.items[0]!.seq });
+    assert.equal(entry.operation, 'create');
+    assert.ok(entry.detail && typeof entry.detail === 'object');
+    await refused('syncLog.entry', { seq: 999_999 }, 'notFound');
+
+    const all = await ok('syncLog.query', { limit: 1000 });
+    const exported = await ok('syncLog.exportCsv', {});
+    const rows = parseCsv(exported.csv);
+    assert.equal(rows[0]![0], 'time', 'a header row');
+    assert.equal(rows.length - 1, all.items.length, 'one row per entry');
+    assert.equal(exported.rows, all.items.length);
+    assert.equal(exported.truncated, false);
+    for (const row of rows) {
+      assert.equal(row.length, rows[0]!.length, 'every row has every column');
+      for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@]/, `cell ${JSON.stringify(cell)} could run as a formula`);
+    }
+    assert.ok(rows.some((row) => row.includes(`'=HYPERLINK("http://evil.example","x")`)), 'neutralised with a leading quote');
+    assert.ok(rows.some((row) => row.includes("'+cmd|calc") && row.includes("'@SUM(A1)")));
+
+    const limited = await ok('syncLog.exportCsv', { operation: 'create', limit: 2 });
+    assert.equal(limited.rows, 2);
+    assert.equal(limited.truncated, true);
+  });
+
+  it('settings.get and settings.updateRetention', async () => {
+    const settings = await ok('settings.get', {});
+    assert.equal(settings.dataDir, a.t.dataDir);
+    assert.equal(settings.listening?.port, a.core.endpoint()!.port);
+    const updated = await ok('settings.updateRetention', { maxAgeDays: 7, maxRows: 5000 });
+    assert.deepEqual(updated.retention, { maxAgeDays: 7, maxRows: 5000 });
+    assert.deepEqual((await ok('settings.get', {})).retention, { maxAgeDays: 7, maxRows: 5000 });
+  });
+
+  it('extensions.save: /Schemas lists the URN; a user keeps and is filtered by the attribute; extensions.delete', async () => {
+    assert.deepEqual((await ok('extensions.list', {})).items, []);
+    const saved = await ok('extensions.save', { ...validExtension, description: 'Acme roles' });
+    assert.deepEqual(
+      saved.items.map((item) => item.urn),
+      [EXTENSION_URN],
+    );
+    const schemas = await readScim(await a.scim('/Schemas'), 200, 'Schemas');
+    assert.ok(schemas.Resources.some((schema: Json) => schema.id === EXTENSION_URN), '/Schemas lists the extension');
+
+    const user = await createUser({ schemas: [URN_USER, EXTENSION_URN], userName: 'megan.bowen@contoso.com', active: true, [EXTENSION_URN]: { costCenter: 'CC-7' } });
+    assert.equal(user[EXTENSION_URN]?.costCenter, 'CC-7');
+    const read = await readScim(await a.scim(`/Users/${user.id}`), 200, 'read back');
+    assert.equal(read[EXTENSION_URN]?.costCenter, 'CC-7');
+    const filtered = await readScim(await a.scim(`/Users?filter=${encodeURIComponent(`${EXTENSION_URN}:costCenter eq "CC-7"`)}`), 200, 'filter on the extension');
+    assert.deepEqual(
+      filtered.Resources.map((r: Json) => r.id),
+      [user.id],
+    );
+    assert.deepEqual((await ok('extensions.list', {})).items.map((item) => item.name), ['Acme']);
+
+    const deleted = await ok('extensions.delete', { urn: EXTENSION_URN });
+    assert.deepEqual(deleted.items, []);
+    const after = await readScim(await a.scim('/Schemas'), 200, 'Schemas after delete');
+    assert.ok(!after.Resources.some((schema: Json) => schema.id === EXTENSION_URN));
+    await refused('extensions.delete', { urn: EXTENSION_URN }, 'notFound');
+  });
+
+  it('settings.setCertificate switches SCIM to HTTPS; a wrong passphrase is refused; settings.clearCertificate goes back', async () => {
+    const message = await refused('settings.setCertificate', { pfxBase64: TEST_PFX_BASE64, passphrase: 'wrong' }, 'invalidInput');
+    assert.match(message, /passphrase/);
+    await refused('settings.setCertificate', { pfxBase64: Buffer.from('not a pfx').toString('base64'), passphrase: '' }, 'invalidInput');
+    const secured = await ok('settings.setCertificate', { pfxBase64: TEST_PFX_BASE64, passphrase: TEST_PFX_PASSPHRASE });
+    assert.equal(secured.listening?.https, true);
+    assert.match(secured.certificate?.subject ?? '', /scimdesk-test\.localhost/);
+    assert.match(a.core.endpoint()!.url, /^https:/);
+    const plain = await ok('settings.clearCertificate', {});
+    assert.equal(plain.listening?.https, false);
+    assert.equal(plain.certificate, null);
+    await readScim(await a.scim('/Users?count=1'), 200, 'plain http again');
+  });
+
+  it('settings.updateEndpoint moves SCIM to another port: it answers there, not on the old one', async () => {
+    const oldUrl = a.core.endpoint()!.url;
+    const port = await freePort();
+    const moved = await ok('settings.updateEndpoint', { host: '127.0.0.1', port, publicUrl: '' });
+    assert.equal(moved.listening?.port, port);
+    assert.deepEqual(await a.core.store.getSetting('endpoint'), { host: '127.0.0.1', port, publicUrl: '' }, 'saved for the next start');
+    const response = await fetch(`http://127.0.0.1:${port}/scim/v2/Users?count=1`, { headers: { authorization: `Bearer ${a.token}` } });
+    await readScim(response, 200, 'new port');
+    await assert.rejects(fetch(`${oldUrl}/Users?count=1`, { headers: { authorization: `Bearer ${a.token}` } }), 'the old port no longer answers');
+
+    const occupied = await refused('settings.updateEndpoint', { host: '127.0.0.1', port: a.adminPort, publicUrl: '' }, 'conflict');
+    assert.match(occupied, /in use/);
+    assert.equal(a.core.endpoint()!.port, port, 'a failed move leaves the endpoint where it was');
+  });
+
+  it('audit.list shows the admin\'s changes, newest first', async () => {
+    const audit = await ok('audit.list', {});
+    const actions = audit.items.map((item) => item.action);
+    for (const action of ['updateDirectory', 'setExternalId', 'generateToken', 'revokeToken', 'saveExtension', 'deleteExtension', 'setCertificate', 'clearCertificate', 'updateEndpoint']) {
+      assert.ok(actions.includes(action), `audit has ${action}: ${actions.join(', ')}`);
+    }
+    assert.ok(audit.items.every((item) => item.actor === 'admin@serve'));
+    assert.equal(actions[0], 'updateEndpoint', 'newest first');
+    const older = await ok('audit.list', { beforeSeq: audit.items[0]!.seq, limit: 1 });
+    assert.equal(older.items.length, 1);
+    assert.ok(older.items[0]!.seq < audit.items[0]!.seq);
+  });
+
+  it('covered every method of the contract with a good call', () => {
+    assert.deepEqual([...covered].sort(), [...METHOD_NAMES].sort());
+  });
+});
