@@ -2,6 +2,7 @@ import type { FilterNode } from '../scim/filter/filter-ast';
 import type { PatchResult } from '../scim/patch/patch-operation';
 import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
+import type { LocalSnapshot } from '../reconcile/snapshot';
 import type { CustomExtension, ResolvedAttr } from '../scim/schema/resource-schema';
 
 /**
@@ -22,7 +23,8 @@ export interface DirectoryStore
     DirectoryInfoStore,
     ExtensionStore,
     AuditStore,
-    AdminSessionStore {
+    AdminSessionStore,
+    FixStore {
   close(): Promise<void>;
 }
 
@@ -252,4 +254,44 @@ export interface AdminSessionStore {
   createSession(hash: Buffer, csrf: string, expires: Date, now: Date): Promise<void>;
   getSession(hash: Buffer, now: Date): Promise<AdminSession | undefined>;
   deleteSession(hash: Buffer): Promise<void>;
+}
+
+/** One externalId change of a fix batch. */
+export interface IdentifierChange {
+  readonly resourceType: ResourceKind;
+  readonly resourceId: string;
+  readonly name: string;
+  /** The externalId the change expects to find: a record changed since the comparison is not touched. */
+  readonly before: string | null;
+  readonly after: string | null;
+  readonly reason: string;
+}
+
+export interface FixBatchRecord {
+  readonly id: string;
+  readonly created: string;
+  readonly actor: string;
+  readonly summary: string;
+  readonly undone: string | null;
+  readonly undoneBy: string | null;
+  readonly changes: ReadonlyArray<IdentifierChange>;
+}
+
+/** Identifier fixes: applied all-or-nothing with an audit entry per record, undone as a whole. */
+export interface FixStore {
+  /**
+   * Applies every change in one transaction, or none: a record whose externalId is no longer
+   * `before`, that no longer exists, or whose `after` is already held by another record fails
+   * the whole batch with a StoreConflictError listing each problem.
+   */
+  applyIdentifierChanges(
+    batch: { readonly id: string; readonly actor: string; readonly summary: string; readonly changes: ReadonlyArray<IdentifierChange> },
+    now: Date,
+  ): Promise<FixBatchRecord>;
+  /** Reverts a batch in one transaction; refused (StoreConflictError) if a record changed since. */
+  undoFixBatch(id: string, actor: string, now: Date): Promise<FixBatchRecord>;
+  getFixBatch(id: string): Promise<FixBatchRecord | undefined>;
+  listFixBatches(limit: number): Promise<ReadonlyArray<FixBatchRecord>>;
+  /** Every user and group, reduced to what a comparison with Entra needs. */
+  localSnapshot(now: Date): Promise<LocalSnapshot>;
 }

@@ -174,6 +174,31 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE INDEX group_members_nested ON group_members (member_id) WHERE member_type = 'Group';
     `);
   },
+  // 4: identifier fixes applied from a comparison with Entra, kept so a batch can be undone as a whole.
+  (db) => {
+    db.exec(`
+      CREATE TABLE fix_batches (
+        id         TEXT PRIMARY KEY,
+        created    TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        summary    TEXT NOT NULL,
+        undone     TEXT,
+        undone_by  TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE fix_changes (
+        batch_id      TEXT NOT NULL REFERENCES fix_batches (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id   TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        before        TEXT,
+        after         TEXT,
+        reason        TEXT NOT NULL,
+        PRIMARY KEY (batch_id, position)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DirectoryStore } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
+import { FixRepository } from './fix-repository';
 import { openDatabase, type OpenOptions } from './open-database';
 import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
@@ -37,6 +38,7 @@ export function createSqliteStore(
   const settings = new SettingsRepository(db);
   const audit = new AuditRepository(db);
   const sessions = new AdminSessionRepository(db);
+  const fixes = new FixRepository(db, audit);
   return {
     db,
     resources,
@@ -76,6 +78,11 @@ export function createSqliteStore(
     createSession: (hash, csrf, expires, now) => settle(() => sessions.createSession(hash, csrf, expires, now)),
     getSession: (hash, now) => settle(() => sessions.getSession(hash, now)),
     deleteSession: (hash) => settle(() => sessions.deleteSession(hash)),
+    applyIdentifierChanges: (batch, now) => settle(() => fixes.apply(batch, now)),
+    undoFixBatch: (id, actor, now) => settle(() => fixes.undo(id, actor, now)),
+    getFixBatch: (id) => settle(() => fixes.get(id)),
+    listFixBatches: (limit) => settle(() => fixes.list(limit)),
+    localSnapshot: (now) => settle(() => fixes.localSnapshot(now)),
     close: async () => {
       await checkpointer?.stop();
       db.close();

@@ -1,0 +1,226 @@
+import type Database from 'better-sqlite3';
+import type { LocalGroup, LocalSnapshot, LocalUser } from '../reconcile/snapshot';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import type { AuditRepository } from './audit-repository';
+import type { FixBatchRecord, IdentifierChange } from './directory-store';
+import { StoreConflictError } from './store-errors';
+
+const TABLE: Record<ResourceKind, 'users' | 'groups'> = { User: 'users', Group: 'groups' };
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+interface BatchRow {
+  id: string;
+  created: string;
+  actor: string;
+  summary: string;
+  undone: string | null;
+  undone_by: string | null;
+}
+
+interface ChangeRow {
+  resource_type: ResourceKind;
+  resource_id: string;
+  name: string;
+  before: string | null;
+  after: string | null;
+  reason: string;
+}
+
+/**
+ * Identifier fixes (externalId := Entra objectId) applied as batches: every
+ * change checks that the record is still as the comparison saw it, writes an
+ * audit entry, and is remembered so the batch can be undone as a whole.
+ */
+export class FixRepository {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly audit: AuditRepository,
+  ) {}
+
+  apply(batch: { id: string; actor: string; summary: string; changes: ReadonlyArray<IdentifierChange> }, now: Date): FixBatchRecord {
+    return this.db
+      .transaction(() => {
+        const time = now.toISOString();
+        const conflicts = this.check(batch.changes, (change) => change.before, (change) => change.after);
+        if (conflicts.length > 0) {
+          throw new StoreConflictError(`No change was applied: ${conflicts.length} record(s) changed since the comparison`, conflicts);
+        }
+        this.db
+          .prepare(`INSERT INTO fix_batches (id, created, actor, summary) VALUES (?, ?, ?, ?)`)
+          .run(batch.id, time, batch.actor, batch.summary);
+        batch.changes.forEach((change, position) => {
+          this.write(change.resourceType, change.resourceId, change.after, time);
+          this.db
+            .prepare(
+              `INSERT INTO fix_changes (batch_id, position, resource_type, resource_id, name, before, after, reason)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(batch.id, position, change.resourceType, change.resourceId, change.name, change.before, change.after, change.reason);
+          this.audit.append({
+            time,
+            actor: batch.actor,
+            action: change.after === null ? 'fix.unlink' : 'fix.link',
+            resourceType: change.resourceType,
+            resourceId: change.resourceId,
+            summary:
+              (change.after === null ? `Unlinked from Entra object ${change.before}` : `Linked to Entra object ${change.after}`) +
+              ` (fix ${batch.id}) — ${change.reason}`,
+            before: { externalId: change.before },
+            after: { externalId: change.after },
+          });
+        });
+        return this.get(batch.id)!;
+      })
+      .immediate();
+  }
+
+  undo(id: string, actor: string, now: Date): FixBatchRecord {
+    return this.db
+      .transaction(() => {
+        const batch = this.get(id);
+        if (!batch) throw new StoreConflictError(`No fix batch ${id}`, [`fix batch ${id} does not exist`]);
+        if (batch.undone) throw new StoreConflictError(`Fix ${id} was already undone on ${batch.undone}`, [`undone by ${batch.undoneBy}`]);
+        const reversed = [...batch.changes].reverse();
+        const conflicts = this.check(reversed, (change) => change.after, (change) => change.before);
+        if (conflicts.length > 0) {
+          throw new StoreConflictError(`Fix ${id} cannot be undone: ${conflicts.length} record(s) changed since it was applied`, conflicts);
+        }
+        const time = now.toISOString();
+        for (const change of reversed) {
+          this.write(change.resourceType, change.resourceId, change.before, time);
+          this.audit.append({
+            time,
+            actor,
+            action: 'fix.undo',
+            resourceType: change.resourceType,
+            resourceId: change.resourceId,
+            summary: `Undid fix ${id}: Object ID in Entra back to ${change.before ?? 'none'}`,
+            before: { externalId: change.after },
+            after: { externalId: change.before },
+          });
+        }
+        this.db.prepare(`UPDATE fix_batches SET undone = ?, undone_by = ? WHERE id = ?`).run(time, actor, id);
+        return this.get(id)!;
+      })
+      .immediate();
+  }
+
+  get(id: string): FixBatchRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM fix_batches WHERE id = ?`).get(id) as BatchRow | undefined;
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  list(limit: number): FixBatchRecord[] {
+    return (this.db.prepare(`SELECT * FROM fix_batches ORDER BY created DESC LIMIT ?`).all(limit) as BatchRow[]).map((row) => this.toRecord(row));
+  }
+
+  /** Reads only the columns a comparison needs, straight from SQL: no document is parsed in JavaScript. */
+  localSnapshot(now: Date): LocalSnapshot {
+    const users = (
+      this.db
+        .prepare(
+          `SELECT u.id, u.user_name, u.external_id, u.active,
+                  json_extract(u.doc, '$.displayName') AS display_name,
+                  json_extract(u.doc, '$."${ENTERPRISE}".employeeNumber') AS employee_number,
+                  (SELECT json_group_array(value) FROM (
+                     SELECT json_extract(e.value, '$.value') AS value FROM json_each(u.doc, '$.emails') AS e
+                     WHERE json_extract(e.value, '$.value') IS NOT NULL
+                     ORDER BY json_extract(e.value, '$.primary') IS NOT 1)) AS emails
+           FROM users u ORDER BY u.seq`,
+        )
+        .all() as Array<{
+        id: string;
+        user_name: string;
+        external_id: string | null;
+        active: number | null;
+        display_name: string | null;
+        employee_number: string | null;
+        emails: string;
+      }>
+    ).map(
+      (row): LocalUser => ({
+        id: row.id,
+        userName: row.user_name,
+        externalId: row.external_id,
+        displayName: row.display_name,
+        emails: JSON.parse(row.emails) as string[],
+        active: row.active === null ? null : row.active === 1,
+        employeeNumber: row.employee_number === null ? null : String(row.employee_number),
+      }),
+    );
+    const groups = (
+      this.db.prepare(`SELECT g.id, json_extract(g.doc, '$.displayName') AS display_name, g.external_id FROM groups g ORDER BY g.seq`).all() as Array<{
+        id: string;
+        display_name: string;
+        external_id: string | null;
+      }>
+    ).map((row): LocalGroup => ({ id: row.id, displayName: row.display_name, externalId: row.external_id }));
+    return { takenAt: now.toISOString(), users, groups };
+  }
+
+  /** Each change expects `expected(change)` now and will write `target(change)`; returns what stands in the way. */
+  private check(
+    changes: ReadonlyArray<IdentifierChange>,
+    expected: (change: IdentifierChange) => string | null,
+    target: (change: IdentifierChange) => string | null,
+  ): string[] {
+    const conflicts: string[] = [];
+    const claimed = new Map<string, string>();
+    for (const change of changes) {
+      const table = TABLE[change.resourceType];
+      const row = this.db.prepare(`SELECT external_id FROM ${table} WHERE id = ?`).get(change.resourceId) as { external_id: string | null } | undefined;
+      if (!row) {
+        conflicts.push(`${change.name} (${change.resourceId}) no longer exists`);
+        continue;
+      }
+      if (row.external_id !== expected(change)) {
+        conflicts.push(`${change.name}: Object ID in Entra is now ${row.external_id ?? 'empty'}, expected ${expected(change) ?? 'empty'}`);
+        continue;
+      }
+      const value = target(change);
+      if (value === null) continue;
+      const key = `${change.resourceType}:${value.toLowerCase()}`;
+      const earlier = claimed.get(key);
+      if (earlier) {
+        conflicts.push(`${change.name}: Object ID ${value} is also given to ${earlier} in this batch`);
+        continue;
+      }
+      claimed.set(key, change.name);
+      // GUIDs compare case-insensitively; the three spellings keep the lookup on the external_id index.
+      const holder = this.db
+        .prepare(`SELECT id FROM ${table} WHERE external_id IN (?, ?, ?) AND id <> ?`)
+        .all(value, value.toLowerCase(), value.toUpperCase(), change.resourceId) as Array<{ id: string }>;
+      // A holder that this same batch moves away from the value is fine.
+      const blocking = holder.filter((h) => !changes.some((c) => c.resourceId === h.id && target(c)?.toLowerCase() !== value.toLowerCase()));
+      if (blocking.length > 0) conflicts.push(`${change.name}: Object ID ${value} already belongs to ${blocking.map((h) => h.id).join(', ')}`);
+    }
+    return conflicts;
+  }
+
+  private write(kind: ResourceKind, id: string, externalId: string | null, time: string): void {
+    const table = TABLE[kind];
+    const row = this.db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).get(id) as { doc: string };
+    const doc = JSON.parse(row.doc) as Record<string, unknown>;
+    if (externalId === null) delete doc['externalId'];
+    else doc['externalId'] = externalId;
+    this.db
+      .prepare(`UPDATE ${table} SET external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`)
+      .run(externalId, JSON.stringify(doc), time, id);
+  }
+
+  private toRecord(row: BatchRow): FixBatchRecord {
+    const changes = (
+      this.db.prepare(`SELECT * FROM fix_changes WHERE batch_id = ? ORDER BY position`).all(row.id) as ChangeRow[]
+    ).map(
+      (change): IdentifierChange => ({
+        resourceType: change.resource_type,
+        resourceId: change.resource_id,
+        name: change.name,
+        before: change.before,
+        after: change.after,
+        reason: change.reason,
+      }),
+    );
+    return { id: row.id, created: row.created, actor: row.actor, summary: row.summary, undone: row.undone, undoneBy: row.undone_by, changes };
+  }
+}
