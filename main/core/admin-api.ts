@@ -385,7 +385,12 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         return {
           total: page.total,
           startIndex: input.startIndex,
-          items: page.members.map((member) => ({ id: member.value, type: member.type ?? 'User', display: member.display ?? null })),
+          items: page.members.map((member) => ({
+            id: member.value,
+            type: member.type ?? 'User',
+            display: member.display ?? null,
+            userName: member.userName ?? null,
+          })),
         };
       } catch (error) {
         if (isScimError(error) && error.status === 404) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);

@@ -131,7 +131,7 @@ export interface TokenStore {
   tokenHashKey(): Promise<Buffer>;
 }
 
-export type SyncOutcome = 'success' | 'clientError' | 'serverError';
+export type SyncOutcome = 'success' | 'error' | 'clientError' | 'serverError';
 
 /** One SCIM request as the sync log records it; secrets never reach it. */
 export interface SyncLogEntry {

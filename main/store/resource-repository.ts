@@ -424,8 +424,8 @@ export class ResourceRepository {
   listMembers(groupId: string, startIndex: number, count: number): ListResult & { members: MemberRef[] } {
     const group = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version, member_count FROM groups WHERE id = ?`, groupId);
     if (!group) throw ScimError.notFound(`Group ${groupId} not found`);
-    const members = this.many<{ member_id: string; member_type: 'User' | 'Group'; display: string | null }>(
-      `SELECT m.member_id, m.member_type,
+    const members = this.many<{ member_id: string; member_type: 'User' | 'Group'; display: string | null; user_name: string | null }>(
+      `SELECT m.member_id, m.member_type, u.user_name,
               COALESCE(json_extract(u.doc, '$.displayName'), u.user_name, json_extract(g.doc, '$.displayName')) AS display
        FROM group_members m LEFT JOIN users u ON u.id = m.member_id LEFT JOIN groups g ON g.id = m.member_id
        WHERE m.group_id = ? ORDER BY m.member_id LIMIT ? OFFSET ?`,
@@ -436,7 +436,12 @@ export class ResourceRepository {
     return {
       total: group.member_count ?? 0,
       resources: [],
-      members: members.map((m) => ({ value: m.member_id, type: m.member_type, ...(m.display !== null ? { display: m.display } : {}) })),
+      members: members.map((m) => ({
+        value: m.member_id,
+        type: m.member_type,
+        ...(m.display !== null ? { display: m.display } : {}),
+        ...(m.user_name !== null ? { userName: m.user_name } : {}),
+      })),
     };
   }
 

@@ -76,6 +76,7 @@ export class SyncLogRepository {
     if (query.operation !== undefined) where.push('operation = ?'), params.push(query.operation);
     if (query.status !== undefined) where.push('status = ?'), params.push(query.status);
     if (query.outcome === 'success') where.push('status < 400');
+    if (query.outcome === 'error') where.push('status >= 400');
     if (query.outcome === 'clientError') where.push('status >= 400 AND status < 500');
     if (query.outcome === 'serverError') where.push('status >= 500');
     if (query.resourceId !== undefined) where.push('resource_id = ?'), params.push(query.resourceId);

@@ -31,7 +31,7 @@ export const DeletePolicy = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('hard') }),
   z.object({
     mode: z.literal('retain'),
-    days: z.number().int('days must be a whole number').min(1, 'keep deleted records at least 1 day').max(3650, 'at most 3650 days'),
+    days: z.number().int('days must be a whole number').min(1, 'Keep deleted records at least 1 day').max(3650, 'At most 3650 days'),
   }),
 ]);
 export type DeletePolicy = z.infer<typeof DeletePolicy>;
@@ -75,7 +75,8 @@ export const SyncLogFilter = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
   operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'unknown']).optional(),
-  outcome: z.enum(['success', 'clientError', 'serverError']).optional(),
+  /** `error` is any 4xx or 5xx. */
+  outcome: z.enum(['success', 'error', 'clientError', 'serverError']).optional(),
   /** Matches userName, externalId, displayName or resource id. */
   text: z.string().max(256).optional(),
   resourceId: z.string().max(128).optional(),
@@ -127,7 +128,13 @@ const listOutput = z.object({ total: z.number().int(), startIndex: z.number().in
 
 export const GroupMembership = z.object({ id: z.string(), displayName: z.string(), type: z.enum(['direct', 'indirect']) });
 
-export const MemberRow = z.object({ id: z.string(), type: z.enum(['User', 'Group']), display: z.string().nullable() });
+export const MemberRow = z.object({
+  id: z.string(),
+  type: z.enum(['User', 'Group']),
+  display: z.string().nullable(),
+  /** userName for user members (display names repeat), null for groups. */
+  userName: z.string().nullable(),
+});
 
 /** Entra objectIds are GUIDs; anything else in externalId means Entra maps it from another attribute. */
 export const ObjectId = z.guid('An Entra Object ID is a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
@@ -242,7 +249,7 @@ export const adminMethods = {
   'token.generate': method(
     z
       .object({
-        lifetimeDays: z.number().int('whole days').min(0, '0 means never expires').max(3650),
+        lifetimeDays: z.number().int('Whole days only').min(0, 'Use 0 for a token that never expires').max(3650, 'At most 3650 days'),
       })
       .strict(),
     z.object({ token: z.string(), info: TokenInfo }),

@@ -24,4 +24,6 @@ export interface MemberRef {
   value: string;
   type?: 'User' | 'Group';
   display?: string;
+  /** The member's userName, when the store lists members for the admin UI. */
+  userName?: string;
 }

@@ -1,0 +1,247 @@
+import {
+  Badge,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Spinner,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+  useRestoreFocusTarget,
+} from '@fluentui/react-components';
+import { EditRegular, LinkRegular } from '@fluentui/react-icons';
+import { useState } from 'react';
+import { ObjectId, type AuditEntry } from '../../shared/admin/contract';
+import { toAdminCallError, type AdminCallError } from '../api/client';
+import { ErrorBar } from './load-states';
+
+const useStyles = makeStyles({
+  panel: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    padding: tokens.spacingHorizontalM,
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase400 },
+  muted: { color: tokens.colorNeutralForeground2 },
+  form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  heading: { margin: 0, fontSize: tokens.fontSizeBase300 },
+});
+
+/** Whether a value looks like an Entra objectId (the contract's rule). */
+export function isObjectId(value: string): boolean {
+  return ObjectId.safeParse(value).success;
+}
+
+/** A cell or line showing an externalId: "Not linked", the GUID, or the value with a "Not a GUID" warning. */
+export function ObjectIdValue({ value, testId }: { readonly value: string | null; readonly testId?: string }) {
+  const styles = useStyles();
+  if (value === null || value === '') {
+    return (
+      <Text className={styles.muted} data-testid={testId}>
+        Not linked
+      </Text>
+    );
+  }
+  return (
+    <span className={styles.row}>
+      <Text font="monospace" size={200} data-testid={testId}>
+        {value}
+      </Text>
+      {!isObjectId(value) && (
+        <Badge color="warning" appearance="tint" title="Entra still maps externalId from another attribute (such as mailNickname): map it from objectId">
+          Not a GUID
+        </Badge>
+      )}
+    </span>
+  );
+}
+
+interface ObjectIdPanelProps {
+  readonly kind: 'user' | 'group';
+  readonly externalId: string | null;
+  readonly onSave: (externalId: string | null, reason: string) => Promise<{ audit: AuditEntry }>;
+}
+
+/**
+ * The record's "Object ID in Entra" (externalId), with an Edit button. Entra
+ * matches its objects to ScimDesk's records through externalId = objectId, so
+ * this is the field to repair when a record is matched to the wrong object.
+ */
+export function ObjectIdPanel({ kind, externalId, onSave }: ObjectIdPanelProps) {
+  const styles = useStyles();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<AuditEntry | null>(null);
+  const restoreFocus = useRestoreFocusTarget();
+  return (
+    <div className={styles.panel}>
+      <div className={styles.row}>
+        <LinkRegular aria-hidden />
+        <Text as="h3" weight="semibold" className={styles.heading}>
+          Object ID in Entra
+        </Text>
+      </div>
+      <div className={styles.row}>
+        <span className={styles.value}>
+          <ObjectIdValue value={externalId} testId="object-id" />
+        </span>
+        <Button
+          {...restoreFocus}
+          icon={<EditRegular />}
+          onClick={() => {
+            setSaved(null);
+            setEditing(true);
+          }}
+        >
+          Edit Object ID
+        </Button>
+      </div>
+      <Text size={200} className={styles.muted}>
+        Entra finds this {kind} here through externalId = its objectId in Entra (when the attribute mapping maps externalId from objectId). A wrong value makes
+        Entra create a duplicate or update the wrong {kind}.
+      </Text>
+      {saved && (
+        <MessageBar intent="success">
+          <MessageBarBody>Saved. Audit entry: {saved.summary}</MessageBarBody>
+        </MessageBar>
+      )}
+      <ObjectIdDialog
+        key={externalId ?? ''}
+        open={editing}
+        initial={externalId ?? ''}
+        kind={kind}
+        onClose={() => setEditing(false)}
+        onSave={async (value, reason) => {
+          const result = await onSave(value, reason);
+          setSaved(result.audit);
+        }}
+      />
+    </div>
+  );
+}
+
+interface ObjectIdDialogProps {
+  readonly open: boolean;
+  readonly initial: string;
+  readonly kind: 'user' | 'group';
+  readonly onClose: () => void;
+  readonly onSave: (externalId: string | null, reason: string) => Promise<void>;
+}
+
+function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialogProps) {
+  const styles = useStyles();
+  const [value, setValue] = useState(initial);
+  const [reason, setReason] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AdminCallError | null>(null);
+
+  const trimmed = value.trim();
+  const clientMessage = trimmed !== '' && !isObjectId(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
+  const serverMessage = error?.issueAt('externalId');
+  const fieldMessage = (touched ? clientMessage : undefined) ?? serverMessage;
+
+  const reset = () => {
+    setValue(initial);
+    setReason('');
+    setTouched(false);
+    setError(null);
+  };
+
+  const close = () => {
+    if (busy) return;
+    reset();
+    onClose();
+  };
+
+  const save = async () => {
+    setTouched(true);
+    if (clientMessage) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onSave(trimmed === '' ? null : trimmed, reason.trim());
+      setBusy(false);
+      reset();
+      onClose();
+    } catch (failure) {
+      setBusy(false);
+      setError(toAdminCallError(failure));
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(_, data) => {
+        if (data.open) reset();
+        else close();
+      }}
+    >
+      <DialogSurface>
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          <DialogBody>
+            <DialogTitle>Edit Object ID</DialogTitle>
+            <DialogContent className={styles.form}>
+              <Text>
+                Enter the {kind}'s Object ID as Entra shows it (Entra admin center → {kind === 'user' ? 'Users' : 'Groups'} → the {kind} → Object ID).
+              </Text>
+              <Field
+                label="Object ID in Entra"
+                hint="A GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef. Leave it empty to unlink the record from Entra."
+                validationMessage={fieldMessage}
+                validationState={fieldMessage ? 'error' : 'none'}
+              >
+                <Input
+                  value={value}
+                  onChange={(_, data) => {
+                    setValue(data.value);
+                    setError(null);
+                  }}
+                  onBlur={() => setTouched(true)}
+                  autoComplete="off"
+                  spellCheck={false}
+                />
+              </Field>
+              <Field label="Reason (optional)" hint="Kept in the audit trail with your change.">
+                <Textarea value={reason} onChange={(_, data) => setReason(data.value)} resize="vertical" />
+              </Field>
+              {trimmed === '' && initial !== '' && (
+                <MessageBar intent="warning">
+                  <MessageBarBody>Saving an empty value unlinks this {kind}: Entra will no longer match it by Object ID.</MessageBarBody>
+                </MessageBar>
+              )}
+              {error && !serverMessage && <ErrorBar error={error} title="The Object ID was not saved" />}
+            </DialogContent>
+            <DialogActions>
+              <Button onClick={close} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+                Save
+              </Button>
+            </DialogActions>
+          </DialogBody>
+        </form>
+      </DialogSurface>
+    </Dialog>
+  );
+}

@@ -1,0 +1,202 @@
+import {
+  Button,
+  Field,
+  SearchBox,
+  Select,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+  useArrowNavigationGroup,
+  useRestoreFocusTarget,
+} from '@fluentui/react-components';
+import { ChevronLeftRegular, ChevronRightRegular } from '@fluentui/react-icons';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { ResourceRow } from '../../shared/admin/contract';
+import type { ListQuery, SortKey } from '../state/list-query';
+import type { Loadable } from '../state/loadable';
+import { formatNumber } from './format';
+import { ErrorBar, Loading } from './load-states';
+import { useTableStyles } from './table-styles';
+import { useDebounced } from './use-debounced';
+
+const useStyles = makeStyles({
+  toolbar: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
+  search: { minWidth: '320px', flexGrow: 1, maxWidth: '520px' },
+  total: { color: tokens.colorNeutralForeground2, display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', minHeight: '32px' },
+  tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
+  row: { cursor: 'pointer' },
+  stale: { opacity: 0.6 },
+  pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
+  pageSize: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
+});
+
+/** One column: its header, how to draw a cell, and the store's sort key when it can sort. */
+export interface ResourceColumn {
+  readonly id: string;
+  readonly label: string;
+  readonly sortKey?: SortKey;
+  readonly render: (row: ResourceRow) => ReactNode;
+  readonly width?: string;
+  /** Keep the cell on one line (GUIDs, dates); other cells wrap anywhere. */
+  readonly nowrap?: boolean;
+}
+
+interface ResourceTableProps {
+  /** "users" or "groups": used in labels ("Search users", "12 users"). */
+  readonly noun: string;
+  readonly columns: ReadonlyArray<ResourceColumn>;
+  readonly query: ListQuery;
+  readonly page: Loadable<{ total: number; startIndex: number; items: ResourceRow[] }>;
+  readonly selectedId: string | null;
+  readonly searchHint: string;
+  readonly empty: ReactNode;
+  readonly onQuery: (patch: Partial<ListQuery>) => void;
+  readonly onReload: () => void;
+  readonly onOpen: (row: ResourceRow) => void;
+}
+
+const PAGE_SIZES = [25, 50, 100, 200];
+
+/**
+ * A server-paged, server-sorted, server-searched table of users or groups:
+ * only one page is ever in the browser, so 100,000 records cost what 50 do.
+ * Rows open with a click, Enter or Space; arrow keys move between rows.
+ */
+export function ResourceTable({ noun, columns, query, page, selectedId, searchHint, empty, onQuery, onReload, onOpen }: ResourceTableProps) {
+  const styles = useStyles();
+  const table = useTableStyles();
+  const [search, setSearch] = useState(query.search);
+  const settled = useDebounced(search, 300);
+  const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
+  // Closing the detail pane returns focus to the row that opened it.
+  const restoreFocus = useRestoreFocusTarget();
+
+  useEffect(() => {
+    if (settled !== query.search) onQuery({ search: settled });
+    // Only a newly settled search text queries again; query.search then follows it.
+  }, [settled]);
+
+  const data = page.data;
+  const total = data?.total ?? 0;
+  const first = data && data.items.length > 0 ? data.startIndex : 0;
+  const last = data ? data.startIndex + data.items.length - 1 : 0;
+  const hasPrevious = query.startIndex > 1;
+  const hasNext = data !== null && last < total;
+
+  const sortBy = (key: SortKey) =>
+    onQuery({ sortBy: key, sortOrder: query.sortBy === key && query.sortOrder === 'ascending' ? 'descending' : 'ascending' });
+
+  return (
+    <>
+      <div className={styles.toolbar}>
+        <Field label={`Search ${noun}`} hint={searchHint} className={styles.search}>
+          <SearchBox value={search} onChange={(_, d) => setSearch(d.value)} placeholder="Type to search" />
+        </Field>
+        <div className={styles.total} role="status" aria-live="polite">
+          {page.status === 'loading' && <Spinner size="tiny" aria-label={`Loading ${noun}`} />}
+          {data && (
+            <Text data-testid="total-count">
+              {formatNumber(total)} {total === 1 ? noun.replace(/s$/, '') : noun}
+              {query.search ? ` matching “${query.search}”` : ''}
+            </Text>
+          )}
+        </div>
+      </div>
+
+      {page.error && <ErrorBar error={page.error} title={`Could not load the ${noun}`} onRetry={onReload} />}
+      {!data && page.status !== 'error' && <Loading label={`Loading ${noun}…`} />}
+      {data && data.items.length === 0 && page.status !== 'loading' && empty}
+      {data && data.items.length > 0 && (
+        <div className={styles.tableWrap}>
+          <Table sortable aria-label={noun.charAt(0).toUpperCase() + noun.slice(1)} className={mergeClasses(table.auto, page.status === 'loading' ? styles.stale : undefined)}>
+            <TableHeader>
+              <TableRow>
+                {columns.map((column) => (
+                  <TableHeaderCell
+                    key={column.id}
+                    style={column.width ? { width: column.width } : undefined}
+                    sortable={column.sortKey !== undefined}
+                    sortDirection={column.sortKey !== undefined && query.sortBy === column.sortKey ? query.sortOrder : undefined}
+                    onClick={column.sortKey !== undefined ? () => sortBy(column.sortKey as SortKey) : undefined}
+                  >
+                    {column.label}
+                  </TableHeaderCell>
+                ))}
+              </TableRow>
+            </TableHeader>
+            <TableBody {...arrows}>
+              {data.items.map((row) => (
+                <TableRow
+                  key={row.id}
+                  tabIndex={0}
+                  {...restoreFocus}
+                  className={styles.row}
+                  appearance={row.id === selectedId ? 'brand' : 'none'}
+                  aria-label={`${row.name}${row.displayName && row.displayName !== row.name ? `, ${row.displayName}` : ''}`}
+                  onClick={() => onOpen(row)}
+                  onKeyDown={(event) => {
+                    if (event.key === 'Enter' || event.key === ' ') {
+                      event.preventDefault();
+                      onOpen(row);
+                    }
+                  }}
+                >
+                  {columns.map((column) => (
+                    <TableCell key={column.id} className={column.nowrap ? table.nowrap : table.wrap}>
+                      {column.render(row)}
+                    </TableCell>
+                  ))}
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </div>
+      )}
+
+      {data && total > 0 && (
+        <nav className={styles.pager} aria-label={`Pages of ${noun}`}>
+          <div className={styles.pageSize}>
+            <Text id={`${noun}-page-size`}>Rows per page</Text>
+            <Select
+              aria-labelledby={`${noun}-page-size`}
+              value={String(query.count)}
+              onChange={(_, d) => onQuery({ count: Number(d.value) })}
+            >
+              {PAGE_SIZES.map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
+              ))}
+            </Select>
+          </div>
+          <Text>
+            {formatNumber(first)}–{formatNumber(last)} of {formatNumber(total)}
+          </Text>
+          <Button
+            icon={<ChevronLeftRegular />}
+            disabled={!hasPrevious || page.status === 'loading'}
+            onClick={() => onQuery({ startIndex: Math.max(1, query.startIndex - query.count) })}
+          >
+            Previous page
+          </Button>
+          <Button
+            icon={<ChevronRightRegular />}
+            iconPosition="after"
+            disabled={!hasNext || page.status === 'loading'}
+            onClick={() => onQuery({ startIndex: query.startIndex + query.count })}
+          >
+            Next page
+          </Button>
+        </nav>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import type { MethodOutput } from '../../shared/admin/contract';
+import { call } from '../api/client';
+import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
+import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import type { SliceCreator } from './store';
+
+export const MEMBERS_PAGE_SIZE = 50;
+
+export interface GroupsState {
+  readonly query: ListQuery;
+  readonly page: Loadable<MethodOutput<'groups.list'>>;
+  readonly selectedId: string | null;
+  readonly detail: Loadable<MethodOutput<'groups.get'>>;
+  /** One page of the open group's members (a group may have 100,000). */
+  readonly members: Loadable<MethodOutput<'groups.members'>>;
+}
+
+export interface GroupsSlice {
+  readonly groups: GroupsState;
+  loadGroups(): Promise<void>;
+  setGroupsQuery(patch: Partial<ListQuery>): Promise<void>;
+  selectGroup(id: string | null): Promise<void>;
+  loadGroupDetail(): Promise<void>;
+  loadGroupMembers(startIndex: number): Promise<void>;
+  setGroupExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'groups.setExternalId'>>;
+}
+
+export const initialGroups: GroupsState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle(), members: idle() };
+
+const latestPage = createLatest();
+const latestDetail = createLatest();
+const latestMembers = createLatest();
+
+export const createGroupsSlice: SliceCreator<GroupsSlice> = (set, get) => {
+  const update = (patch: Partial<GroupsState>) => set((state) => ({ groups: { ...state.groups, ...patch } }));
+  return {
+    groups: initialGroups,
+    async loadGroups() {
+      const ticket = latestPage.next();
+      update({ page: loading(get().groups.page) });
+      try {
+        const page = await call('groups.list', toListInput(get().groups.query));
+        if (latestPage.isLatest(ticket)) update({ page: ready(page) });
+      } catch (error) {
+        if (latestPage.isLatest(ticket)) update({ page: failed(get().groups.page, error) });
+      }
+    },
+    async setGroupsQuery(patch) {
+      update({ query: nextListQuery(get().groups.query, patch) });
+      await get().loadGroups();
+    },
+    async selectGroup(id) {
+      update({ selectedId: id, detail: idle(), members: idle() });
+      if (id !== null) await Promise.all([get().loadGroupDetail(), get().loadGroupMembers(1)]);
+    },
+    async loadGroupDetail() {
+      const id = get().groups.selectedId;
+      if (id === null) return;
+      const ticket = latestDetail.next();
+      update({ detail: loading(get().groups.detail) });
+      try {
+        const detail = await call('groups.get', { id });
+        if (latestDetail.isLatest(ticket)) update({ detail: ready(detail) });
+      } catch (error) {
+        if (latestDetail.isLatest(ticket)) update({ detail: failed(get().groups.detail, error) });
+      }
+    },
+    async loadGroupMembers(startIndex) {
+      const id = get().groups.selectedId;
+      if (id === null) return;
+      const ticket = latestMembers.next();
+      update({ members: loading(get().groups.members) });
+      try {
+        const members = await call('groups.members', { id, startIndex, count: MEMBERS_PAGE_SIZE });
+        if (latestMembers.isLatest(ticket)) update({ members: ready(members) });
+      } catch (error) {
+        if (latestMembers.isLatest(ticket)) update({ members: failed(get().groups.members, error) });
+      }
+    },
+    async setGroupExternalId(id, externalId, reason) {
+      const result = await call('groups.setExternalId', { id, externalId, reason });
+      await Promise.all([get().groups.selectedId === id ? get().loadGroupDetail() : undefined, get().loadGroups()]);
+      return result;
+    },
+  };
+};

@@ -1,0 +1,56 @@
+import { create, type StateCreator } from 'zustand';
+import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
+import { createDirectorySlice, type DirectorySlice } from './directory-slice';
+import { createGroupsSlice, type GroupsSlice } from './groups-slice';
+import { createNavSlice, type NavSlice } from './nav-slice';
+import { createOverviewSlice, type OverviewSlice } from './overview-slice';
+import { createSessionSlice, type SessionSlice } from './session-slice';
+import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
+import { createUsersSlice, type UsersSlice } from './users-slice';
+
+/** The whole renderer state: one store, one slice per concern, each slice's actions beside its state. */
+export type AppState = SessionSlice & NavSlice & OverviewSlice & DirectorySlice & UsersSlice & GroupsSlice & SyncLogSlice & SettingsSlice;
+
+/** How each slice file declares itself (zustand's slices pattern). */
+export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
+
+export const useAppStore = create<AppState>()((...args) => ({
+  ...createSessionSlice(...args),
+  ...createNavSlice(...args),
+  ...createOverviewSlice(...args),
+  ...createDirectorySlice(...args),
+  ...createUsersSlice(...args),
+  ...createGroupsSlice(...args),
+  ...createSyncLogSlice(...args),
+  ...createSettingsSlice(...args),
+}));
+
+/** Back to the state at start (tests: one fresh store per test). */
+export function resetStore(): void {
+  useAppStore.setState(useAppStore.getInitialState(), true);
+}
+
+// ------------------------------------------------------------ events, subscribed once
+
+const OVERVIEW_REFRESH_MS = 2_000;
+let overviewTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Entra may send 25 requests a second; the Overview refreshes at most every 2 s, and only once it was shown. */
+function refreshOverviewSoon(): void {
+  if (overviewTimer !== null || useAppStore.getState().overview.status === 'idle') return;
+  overviewTimer = setTimeout(() => {
+    overviewTimer = null;
+    void useAppStore.getState().loadOverview();
+  }, OVERVIEW_REFRESH_MS);
+}
+
+subscribe('syncLog.appended', ({ items }) => useAppStore.getState().receiveSyncLogEntries(items));
+subscribe('overview.changed', () => refreshOverviewSoon());
+onSignedOut(() => useAppStore.getState().sessionEnded());
+onEventsReconnected(() => {
+  const state = useAppStore.getState();
+  refreshOverviewSoon();
+  if (state.syncLog.status !== 'idle' && state.syncLog.liveTail) void state.loadSyncLog();
+});
+if (typeof window !== 'undefined') window.addEventListener('hashchange', () => useAppStore.getState().syncViewFromHash());

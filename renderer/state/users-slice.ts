@@ -1,0 +1,71 @@
+import type { MethodOutput } from '../../shared/admin/contract';
+import { call } from '../api/client';
+import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
+import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import type { SliceCreator } from './store';
+
+export interface UsersState {
+  readonly query: ListQuery;
+  readonly page: Loadable<MethodOutput<'users.list'>>;
+  /** The user whose detail pane is open. */
+  readonly selectedId: string | null;
+  readonly detail: Loadable<MethodOutput<'users.get'>>;
+}
+
+export interface UsersSlice {
+  readonly users: UsersState;
+  loadUsers(): Promise<void>;
+  setUsersQuery(patch: Partial<ListQuery>): Promise<void>;
+  /** Opens (id) or closes (null) the detail pane. */
+  selectUser(id: string | null): Promise<void>;
+  loadUserDetail(): Promise<void>;
+  /** Sets the user's "Object ID in Entra"; throws AdminCallError (field issues, conflict). */
+  setUserExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'users.setExternalId'>>;
+}
+
+export const initialUsers: UsersState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle() };
+
+const latestPage = createLatest();
+const latestDetail = createLatest();
+
+export const createUsersSlice: SliceCreator<UsersSlice> = (set, get) => {
+  const update = (patch: Partial<UsersState>) => set((state) => ({ users: { ...state.users, ...patch } }));
+  return {
+    users: initialUsers,
+    async loadUsers() {
+      const ticket = latestPage.next();
+      update({ page: loading(get().users.page) });
+      try {
+        const page = await call('users.list', toListInput(get().users.query));
+        if (latestPage.isLatest(ticket)) update({ page: ready(page) });
+      } catch (error) {
+        if (latestPage.isLatest(ticket)) update({ page: failed(get().users.page, error) });
+      }
+    },
+    async setUsersQuery(patch) {
+      update({ query: nextListQuery(get().users.query, patch) });
+      await get().loadUsers();
+    },
+    async selectUser(id) {
+      update({ selectedId: id, detail: idle() });
+      if (id !== null) await get().loadUserDetail();
+    },
+    async loadUserDetail() {
+      const id = get().users.selectedId;
+      if (id === null) return;
+      const ticket = latestDetail.next();
+      update({ detail: loading(get().users.detail) });
+      try {
+        const detail = await call('users.get', { id });
+        if (latestDetail.isLatest(ticket)) update({ detail: ready(detail) });
+      } catch (error) {
+        if (latestDetail.isLatest(ticket)) update({ detail: failed(get().users.detail, error) });
+      }
+    },
+    async setUserExternalId(id, externalId, reason) {
+      const result = await call('users.setExternalId', { id, externalId, reason });
+      await Promise.all([get().users.selectedId === id ? get().loadUserDetail() : undefined, get().loadUsers()]);
+      return result;
+    },
+  };
+};

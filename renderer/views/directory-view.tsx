@@ -1,0 +1,317 @@
+import {
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Textarea,
+  makeStyles,
+  mergeClasses,
+  tokens,
+  useRestoreFocusTarget,
+} from '@fluentui/react-components';
+import { BuildingRegular, DeleteRegular, KeyRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { DirectorySettings, type TokenInfo } from '../../shared/admin/contract';
+import { toAdminCallError, type AdminCallError } from '../api/client';
+import { ConfirmDialog } from '../components/confirm-dialog';
+import { formatDateTimeShort } from '../components/format';
+import { ErrorBar, Loading } from '../components/load-states';
+import { useNotify } from '../components/notify';
+import { Page, Section } from '../components/page';
+import { useTableStyles } from '../components/table-styles';
+import { TokenSummary } from '../components/token-summary';
+import { useAppStore } from '../state/store';
+import { GenerateTokenDialog } from './token-dialogs';
+
+const useStyles = makeStyles({
+  columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
+  form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  days: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalS, paddingLeft: tokens.spacingHorizontalXXL },
+  daysInput: { width: '120px' },
+  readOnly: {
+    padding: tokens.spacingHorizontalM,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+  },
+  buttons: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
+  hint: { fontFamily: tokens.fontFamilyMonospace },
+  muted: { color: tokens.colorNeutralForeground2 },
+});
+
+interface DirectoryForm {
+  name: string;
+  description: string;
+  mode: 'hard' | 'retain';
+  days: string;
+}
+
+function toForm(settings: DirectorySettings): DirectoryForm {
+  return {
+    name: settings.name,
+    description: settings.description,
+    mode: settings.onDelete.mode,
+    days: settings.onDelete.mode === 'retain' ? String(settings.onDelete.days) : '30',
+  };
+}
+
+function fromForm(form: DirectoryForm): DirectorySettings {
+  return {
+    name: form.name,
+    description: form.description,
+    onInactive: 'suspend',
+    onDelete: form.mode === 'hard' ? { mode: 'hard' } : { mode: 'retain', days: form.days.trim() === '' ? Number.NaN : Number(form.days) },
+  };
+}
+
+/** Field messages from the contract's own schema (client side) or from the server's `issues`. */
+function issuesOf(form: DirectoryForm, serverError: AdminCallError | null): Record<string, string> {
+  const messages: Record<string, string> = {};
+  const parsed = DirectorySettings.safeParse(fromForm(form));
+  if (!parsed.success) for (const issue of parsed.error.issues) messages[issue.path.map(String).join('.')] ??= issue.message;
+  for (const issue of serverError?.issues ?? []) messages[issue.path] ??= issue.message;
+  return messages;
+}
+
+function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) {
+  const styles = useStyles();
+  const notify = useNotify();
+  const saveDirectory = useAppStore((s) => s.saveDirectory);
+  const [form, setForm] = useState(() => toForm(settings));
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AdminCallError | null>(null);
+
+  const messages = issuesOf(form, error);
+  const shown = touched ? messages : {};
+  const invalid = Object.keys(messages).length > 0;
+  const change = (patch: Partial<DirectoryForm>) => {
+    setForm((current) => ({ ...current, ...patch }));
+    setError(null);
+  };
+  const message = (path: string) => shown[path];
+
+  const save = async () => {
+    setTouched(true);
+    if (invalid) return;
+    setBusy(true);
+    try {
+      await saveDirectory(fromForm(form));
+      setError(null);
+      setTouched(false);
+      notify('Directory settings saved');
+    } catch (failure) {
+      setError(toAdminCallError(failure));
+      setTouched(true);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Section title="Directory" icon={<BuildingRegular />}>
+      <form
+        noValidate
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <Text className={styles.muted}>The one SCIM directory that Entra provisions into. The name helps you recognise it; Entra never sees it.</Text>
+        <Field label="Directory name" required validationMessage={message('name')} validationState={message('name') ? 'error' : 'none'}>
+          <Input value={form.name} onChange={(_, data) => change({ name: data.value })} />
+        </Field>
+        <Field label="Description" validationMessage={message('description')} validationState={message('description') ? 'error' : 'none'}>
+          <Textarea value={form.description} resize="vertical" onChange={(_, data) => change({ description: data.value })} />
+        </Field>
+
+        <div className={styles.readOnly} role="group" aria-labelledby="on-inactive-label">
+          <Text weight="semibold" id="on-inactive-label">
+            When Entra disables a user (active = false)
+          </Text>
+          <Text>Suspend: the user stays in ScimDesk, marked inactive, and Entra still finds it.</Text>
+          <Text size={200} className={styles.muted}>
+            Entra's soft delete works this way: when a user leaves the scope or is disabled, Entra sets active to false; if the user comes back, Entra sets it
+            to true again. This is fixed, not a setting.
+          </Text>
+        </div>
+
+        <Field label="When Entra deletes a user or group (DELETE)" hint="Entra sends DELETE only after a user is deleted for good in Entra, about 30 days later.">
+          <RadioGroup value={form.mode} onChange={(_, data) => change({ mode: data.value === 'retain' ? 'retain' : 'hard' })}>
+            <Radio value="hard" label="Delete it at once" />
+            <Radio value="retain" label="Keep it as deleted for a number of days, then delete it" />
+          </RadioGroup>
+        </Field>
+        {form.mode === 'retain' && (
+          <div className={styles.days}>
+            <Field
+              label="Days to keep deleted records"
+              validationMessage={message('onDelete.days')}
+              validationState={message('onDelete.days') ? 'error' : 'none'}
+            >
+              <Input
+                className={styles.daysInput}
+                type="number"
+                min={1}
+                max={3650}
+                value={form.days}
+                onChange={(_, data) => change({ days: data.value })}
+              />
+            </Field>
+          </div>
+        )}
+        {error && error.issues.length === 0 && <ErrorBar error={error} title="The directory settings were not saved" />}
+        <div className={styles.buttons}>
+          <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+            Save directory
+          </Button>
+          <Button onClick={() => { setForm(toForm(settings)); setError(null); setTouched(false); }} disabled={busy}>
+            Discard changes
+          </Button>
+        </div>
+      </form>
+    </Section>
+  );
+}
+
+function TokenHistory({ history, current }: { readonly history: ReadonlyArray<TokenInfo>; readonly current: TokenInfo | null }) {
+  const styles = useStyles();
+  const table = useTableStyles();
+  const earlier = history.filter((token) => !(current && token.hint === current.hint && token.created === current.created));
+  if (earlier.length === 0) return null;
+  return (
+    <>
+      <Text weight="semibold" id="token-history-label">
+        Earlier tokens (no longer accepted)
+      </Text>
+      <Table size="small" aria-labelledby="token-history-label" className={table.auto}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Token</TableHeaderCell>
+            <TableHeaderCell>Created</TableHeaderCell>
+            <TableHeaderCell>Ended</TableHeaderCell>
+            <TableHeaderCell>Last used</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {earlier.slice(0, 10).map((token) => (
+            <TableRow key={`${token.hint}-${token.created}`}>
+              <TableCell className={mergeClasses(styles.hint, table.nowrap)}>{token.hint}</TableCell>
+              <TableCell className={table.nowrap}>{formatDateTimeShort(token.created)}</TableCell>
+              <TableCell>{token.revoked ? `Revoked ${formatDateTimeShort(token.revoked)}` : token.expires ? `Expired ${formatDateTimeShort(token.expires)}` : '—'}</TableCell>
+              <TableCell>{formatDateTimeShort(token.lastUsed, 'Never')}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </>
+  );
+}
+
+function TokenPanel() {
+  const styles = useStyles();
+  const notify = useNotify();
+  const { token, loadTokenStatus, revokeToken } = useAppStore(
+    useShallow((s) => ({ token: s.token, loadTokenStatus: s.loadTokenStatus, revokeToken: s.revokeToken })),
+  );
+  const restoreFocus = useRestoreFocusTarget();
+  const [generating, setGenerating] = useState(false);
+  const [revoking, setRevoking] = useState(false);
+  const current = token.data?.current ?? null;
+
+  return (
+    <Section title="Secret Token" icon={<KeyRegular />}>
+      <Text className={styles.muted}>
+        Entra sends this token with every request (Provisioning → Admin Credentials → Secret Token). ScimDesk keeps only a hash of it, so it can show the
+        token once and never again.
+      </Text>
+      {token.error && <ErrorBar error={token.error} title="Could not load the token status" onRetry={() => void loadTokenStatus()} />}
+      {!token.data && token.status !== 'error' && <Loading label="Loading the token status…" />}
+      {token.data &&
+        (current ? (
+          <>
+            <TokenSummary token={current} />
+            <div className={styles.buttons}>
+              <Button {...restoreFocus} appearance="primary" icon={<KeyRegular />} onClick={() => setGenerating(true)}>
+                Regenerate token
+              </Button>
+              <Button {...restoreFocus} icon={<DeleteRegular />} onClick={() => setRevoking(true)}>
+                Revoke token
+              </Button>
+            </div>
+          </>
+        ) : (
+          <>
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>No active token: ScimDesk answers every SCIM request with 401, so Entra cannot connect or provision.</MessageBarBody>
+            </MessageBar>
+            <div className={styles.buttons}>
+              <Button {...restoreFocus} appearance="primary" icon={<KeyRegular />} onClick={() => setGenerating(true)}>
+                Generate token
+              </Button>
+            </div>
+          </>
+        ))}
+      {token.data && <TokenHistory history={token.data.history} current={current} />}
+      <GenerateTokenDialog open={generating} regenerate={current !== null} onClose={() => setGenerating(false)} />
+      <ConfirmDialog
+        open={revoking}
+        title="Revoke the Secret Token?"
+        confirmLabel="Revoke"
+        danger
+        onClose={() => setRevoking(false)}
+        onConfirm={async () => {
+          const result = await revokeToken();
+          notify(result.revoked > 0 ? 'Token revoked: SCIM now answers 401' : 'There was no active token');
+        }}
+      >
+        <Text>
+          Entra's provisioning fails with 401 from now on, until you generate a new token and paste it into Entra's Secret Token field. Use this when the
+          token may have leaked.
+        </Text>
+      </ConfirmDialog>
+    </Section>
+  );
+}
+
+/** The directory's settings and its Secret Token. */
+export function DirectoryView() {
+  const { directory, loadDirectory, loadTokenStatus } = useAppStore(
+    useShallow((s) => ({ directory: s.directory, loadDirectory: s.loadDirectory, loadTokenStatus: s.loadTokenStatus })),
+  );
+  const styles = useStyles();
+
+  useEffect(() => {
+    void loadDirectory();
+    void loadTokenStatus();
+  }, [loadDirectory, loadTokenStatus]);
+
+  return (
+    <Page title="Directory & token" description="What ScimDesk does with deprovisioned records, and the Secret Token Entra uses to connect.">
+      <div className={styles.columns}>
+        <TokenPanel />
+        {directory.error && <ErrorBar error={directory.error} title="Could not load the directory" onRetry={() => void loadDirectory()} />}
+        {directory.data ? (
+          <DirectoryPanel key={JSON.stringify(directory.data)} settings={directory.data} />
+        ) : (
+          directory.status !== 'error' && <Loading label="Loading the directory…" />
+        )}
+      </div>
+    </Page>
+  );
+}

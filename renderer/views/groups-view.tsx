@@ -1,0 +1,242 @@
+import {
+  Button,
+  Link,
+  Spinner,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowClockwiseRegular, ChevronLeftRegular, ChevronRightRegular, PeopleTeamRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { AttributeList } from '../components/attribute-list';
+import { DetailDrawer } from '../components/detail-drawer';
+import { formatDateTimeShort, formatNumber } from '../components/format';
+import { AuditTable, SyncHistoryTable } from '../components/history-tables';
+import { CollapsibleJson } from '../components/json-view';
+import { EmptyState, ErrorBar, Loading } from '../components/load-states';
+import { ObjectIdPanel, ObjectIdValue } from '../components/object-id';
+import { Page } from '../components/page';
+import { ResourceTable, type ResourceColumn } from '../components/resource-table';
+import { useTableStyles } from '../components/table-styles';
+import { MEMBERS_PAGE_SIZE } from '../state/groups-slice';
+import { useAppStore } from '../state/store';
+
+const useStyles = makeStyles({
+  tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
+  pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM },
+  id: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  muted: { color: tokens.colorNeutralForeground2 },
+});
+
+const COLUMNS: ReadonlyArray<ResourceColumn> = [
+  { id: 'name', label: 'Display name', sortKey: 'name', render: (row) => <Text weight="semibold">{row.name}</Text> },
+  { id: 'externalId', label: 'Object ID in Entra', sortKey: 'externalId', nowrap: true, render: (row) => <ObjectIdValue value={row.externalId} /> },
+  { id: 'members', label: 'Members', nowrap: true, render: (row) => formatNumber(row.memberCount ?? 0) },
+  { id: 'lastModified', label: 'Last modified', sortKey: 'lastModified', nowrap: true, render: (row) => formatDateTimeShort(row.lastModified) },
+];
+
+type DetailTab = 'attributes' | 'members' | 'history' | 'audit';
+
+function Members() {
+  const styles = useStyles();
+  const table = useTableStyles();
+  const { members, loadGroupMembers, navigate, selectUser, selectGroup } = useAppStore(
+    useShallow((s) => ({
+      members: s.groups.members,
+      loadGroupMembers: s.loadGroupMembers,
+      navigate: s.navigate,
+      selectUser: s.selectUser,
+      selectGroup: s.selectGroup,
+    })),
+  );
+  const data = members.data;
+  if (members.error && !data) return <ErrorBar error={members.error} title="Could not load the members" onRetry={() => void loadGroupMembers(1)} />;
+  if (!data) return <Loading label="Loading members…" />;
+  if (data.total === 0) {
+    return <EmptyState title="No members">Entra creates groups empty and adds members afterwards, several per request.</EmptyState>;
+  }
+  const last = data.startIndex + data.items.length - 1;
+  const open = (type: 'User' | 'Group', id: string) => {
+    void selectGroup(null);
+    if (type === 'User') {
+      navigate('users');
+      void selectUser(id);
+    } else {
+      navigate('groups');
+      void selectGroup(id);
+    }
+  };
+  return (
+    <>
+      {members.error && <ErrorBar error={members.error} title="Could not load that page" onRetry={() => void loadGroupMembers(data.startIndex)} />}
+      <Table size="small" aria-label="Members" className={table.auto}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Member</TableHeaderCell>
+            <TableHeaderCell>User name</TableHeaderCell>
+            <TableHeaderCell>Type</TableHeaderCell>
+            <TableHeaderCell>ScimDesk id</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {data.items.map((member) => (
+            <TableRow key={member.id}>
+              <TableCell>
+                <Link onClick={() => open(member.type, member.id)}>{member.display ?? member.id}</Link>
+              </TableCell>
+              <TableCell>{member.userName ?? '—'}</TableCell>
+              <TableCell>{member.type}</TableCell>
+              <TableCell className={styles.id}>{member.id}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      <nav className={styles.pager} aria-label="Pages of members">
+        {members.status === 'loading' && <Spinner size="tiny" aria-label="Loading members" />}
+        <Text>
+          {formatNumber(data.startIndex)}–{formatNumber(last)} of {formatNumber(data.total)}
+        </Text>
+        <Button
+          icon={<ChevronLeftRegular />}
+          disabled={data.startIndex <= 1 || members.status === 'loading'}
+          onClick={() => void loadGroupMembers(Math.max(1, data.startIndex - MEMBERS_PAGE_SIZE))}
+        >
+          Previous members
+        </Button>
+        <Button
+          icon={<ChevronRightRegular />}
+          iconPosition="after"
+          disabled={last >= data.total || members.status === 'loading'}
+          onClick={() => void loadGroupMembers(data.startIndex + MEMBERS_PAGE_SIZE)}
+        >
+          Next members
+        </Button>
+      </nav>
+    </>
+  );
+}
+
+function GroupDetail() {
+  const styles = useStyles();
+  const { groups, loadGroupDetail, setGroupExternalId, selectGroup, showSyncLog } = useAppStore(
+    useShallow((s) => ({
+      groups: s.groups,
+      loadGroupDetail: s.loadGroupDetail,
+      setGroupExternalId: s.setGroupExternalId,
+      selectGroup: s.selectGroup,
+      showSyncLog: s.showSyncLog,
+    })),
+  );
+  const [tab, setTab] = useState<DetailTab>('members');
+  const { detail, selectedId } = groups;
+  const data = detail.data;
+  const memberTotal = groups.members.data?.total;
+
+  if (detail.error && !data) return <ErrorBar error={detail.error} title="Could not load the group" onRetry={() => void loadGroupDetail()} />;
+  if (!data || selectedId === null) return <Loading label="Loading the group…" />;
+  const externalId = typeof data.resource['externalId'] === 'string' ? data.resource['externalId'] : null;
+
+  return (
+    <>
+      {detail.error && <ErrorBar error={detail.error} title="Could not refresh the group" onRetry={() => void loadGroupDetail()} />}
+      <ObjectIdPanel kind="group" externalId={externalId} onSave={(value, reason) => setGroupExternalId(selectedId, value, reason)} />
+      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as DetailTab)} aria-label="Group details">
+        <Tab value="members">Members{memberTotal !== undefined ? ` (${formatNumber(memberTotal)})` : ''}</Tab>
+        <Tab value="attributes">Attributes</Tab>
+        <Tab value="history">Sync history ({data.history.length})</Tab>
+        <Tab value="audit">Audit ({data.audit.length})</Tab>
+      </TabList>
+      <div className={styles.tabPanel} role="tabpanel" aria-label={tab}>
+        {tab === 'members' && <Members />}
+        {tab === 'attributes' && (
+          <>
+            <AttributeList resource={data.resource} />
+            <CollapsibleJson title="Raw SCIM JSON" value={data.resource} />
+          </>
+        )}
+        {tab === 'history' && (
+          <>
+            <SyncHistoryTable entries={data.history} label="Sync history" />
+            <div>
+              <Button
+                onClick={() => {
+                  void selectGroup(null);
+                  showSyncLog({ range: 'all', text: selectedId });
+                }}
+              >
+                Show in the sync log
+              </Button>
+            </div>
+          </>
+        )}
+        {tab === 'audit' && <AuditTable entries={data.audit} label="Audit entries" />}
+      </div>
+    </>
+  );
+}
+
+/** Provisioned groups, one server page at a time; members are paged too. */
+export function GroupsView() {
+  const styles = useStyles();
+  const { groups, loadGroups, setGroupsQuery, selectGroup } = useAppStore(
+    useShallow((s) => ({ groups: s.groups, loadGroups: s.loadGroups, setGroupsQuery: s.setGroupsQuery, selectGroup: s.selectGroup })),
+  );
+  const resource = groups.detail.data?.resource;
+  const row = groups.page.data?.items.find((item) => item.id === groups.selectedId);
+  const title = (typeof resource?.['displayName'] === 'string' ? resource['displayName'] : row?.name) ?? 'Group';
+
+  useEffect(() => {
+    void loadGroups();
+  }, [loadGroups]);
+
+  return (
+    <Page
+      title="Groups"
+      description="The groups Entra has provisioned, with their members. Open one to see its members, attributes and sync history."
+      actions={
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadGroups()} disabled={groups.page.status === 'loading'}>
+          Refresh
+        </Button>
+      }
+    >
+      <ResourceTable
+        noun="groups"
+        columns={COLUMNS}
+        query={groups.query}
+        page={groups.page}
+        selectedId={groups.selectedId}
+        searchHint="Display name (contains), Object ID or ScimDesk id (exact)."
+        empty={
+          groups.query.search ? (
+            <EmptyState icon={<PeopleTeamRegular />} title={`No groups match “${groups.query.search}”`}>
+              Display names match anywhere, Object IDs only in full.
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<PeopleTeamRegular />} title="No groups provisioned yet">
+              Entra creates groups here when provisioning starts, if the application's scope includes groups and group provisioning is enabled in its
+              mappings.
+            </EmptyState>
+          )
+        }
+        onQuery={(patch) => void setGroupsQuery(patch)}
+        onReload={() => void loadGroups()}
+        onOpen={(item) => void selectGroup(item.id)}
+      />
+      <Text size={200} className={styles.muted}>
+        Only the shown page is loaded: search and sorting run in ScimDesk's database, so large directories stay fast.
+      </Text>
+      <DetailDrawer open={groups.selectedId !== null} title={title} onClose={() => void selectGroup(null)}>
+        {groups.selectedId !== null && <GroupDetail key={groups.selectedId} />}
+      </DetailDrawer>
+    </Page>
+  );
+}

@@ -1,0 +1,397 @@
+import {
+  Badge,
+  Button,
+  Link,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from '@fluentui/react-components';
+import {
+  ArrowClockwiseRegular,
+  CheckmarkCircleFilled,
+  CircleRegular,
+  GlobeRegular,
+  KeyRegular,
+  PlugConnectedRegular,
+  QuestionCircleRegular,
+  TaskListLtrRegular,
+} from '@fluentui/react-icons';
+import { useEffect, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Overview } from '../../shared/admin/contract';
+import { CopyButton } from '../components/copy-button';
+import { formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
+import { ErrorBar, Loading } from '../components/load-states';
+import { Page, Section } from '../components/page';
+import { TokenSummary } from '../components/token-summary';
+import { useAppStore } from '../state/store';
+
+const useStyles = makeStyles({
+  columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalL },
+  stats: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: tokens.spacingHorizontalM },
+  stat: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    padding: tokens.spacingHorizontalM,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    boxShadow: tokens.shadow2,
+  },
+  statValue: { fontSize: tokens.fontSizeHero700, lineHeight: tokens.lineHeightHero700, fontWeight: tokens.fontWeightSemibold },
+  statLabel: { color: tokens.colorNeutralForeground2 },
+  statError: { color: tokens.colorPaletteRedForeground1 },
+  urlRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
+  url: {
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase400,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+    wordBreak: 'break-all',
+  },
+  label: { color: tokens.colorNeutralForeground2 },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  fact: { margin: 0, display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
+  steps: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  step: { display: 'grid', gridTemplateColumns: '28px 1fr', columnGap: tokens.spacingHorizontalS },
+  stepIcon: { fontSize: '24px', marginTop: '2px' },
+  done: { color: tokens.colorPaletteGreenForeground1 },
+  todo: { color: tokens.colorNeutralForeground3 },
+  manual: { color: tokens.colorBrandForeground1 },
+  stepBody: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
+  stepText: { color: tokens.colorNeutralForeground2 },
+  stepNote: { color: tokens.colorNeutralForeground3, fontStyle: 'italic' },
+  path: { fontWeight: tokens.fontWeightSemibold },
+});
+
+type StepState = 'done' | 'todo' | 'manual';
+
+interface SetupStep {
+  readonly title: string;
+  readonly body: ReactNode;
+  readonly state: StepState;
+  /** How ScimDesk knows (or why it cannot). */
+  readonly note: string;
+  readonly action?: ReactNode;
+}
+
+/** The vendor guides' steps, ticked from what the sync log has seen. */
+function setupSteps(overview: Overview, goToToken: () => void, path: string): SetupStep[] {
+  const s = overview.setup;
+  const provisioned = s.usersProvisioned || s.groupsProvisioned;
+  const connected = s.tokenUsed || s.testConnectionSeen || s.schemaDiscoverySeen || provisioned;
+  return [
+    {
+      title: 'Generate the Secret Token',
+      body: 'ScimDesk shows it once. Keep it ready to paste into Entra in step 3.',
+      state: overview.token ? 'done' : 'todo',
+      note: overview.token
+        ? 'Done: a token is active.'
+        : s.tokenGenerated
+          ? 'The last token was revoked: generate a new one and paste it into Entra again.'
+          : 'No token yet.',
+      action: !overview.token ? (
+        <Button appearance="primary" icon={<KeyRegular />} onClick={goToToken}>
+          Set up a token
+        </Button>
+      ) : undefined,
+    },
+    {
+      title: 'Create an enterprise application in Entra',
+      body: (
+        <>
+          In the Microsoft Entra admin center: <span className={path}>Enterprise applications → New application → Create your own application</span>, choose
+          “Integrate any other application you don't find in the gallery (Non-gallery)”, name it (for example “ScimDesk”) and Create. Use a new application for each
+          ScimDesk instance.
+        </>
+      ),
+      state: connected ? 'done' : 'manual',
+      note: connected ? 'Done: Entra has connected to ScimDesk.' : 'Done in Entra: ScimDesk sees it once Entra connects.',
+    },
+    {
+      title: 'Turn on automatic provisioning',
+      body: (
+        <>
+          In the application: <span className={path}>Provisioning → Get started</span>, Provisioning Mode <span className={path}>Automatic</span>. Under Admin
+          Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>.
+        </>
+      ),
+      state: connected ? 'done' : 'manual',
+      note: connected ? 'Done: Entra has used the token.' : 'Done in Entra: ScimDesk sees it once Entra connects.',
+    },
+    {
+      title: 'Test Connection',
+      body: 'Entra looks up a random user; ScimDesk answers that it does not exist, which is the expected success.',
+      state: s.testConnectionSeen ? 'done' : 'todo',
+      note: s.testConnectionSeen ? 'Seen: Entra queried the endpoint successfully.' : 'Not seen yet in the sync log.',
+    },
+    {
+      title: 'Save the provisioning settings',
+      body: 'On Save, Entra reads the endpoint’s schemas to offer its attributes in the mappings.',
+      state: s.schemaDiscoverySeen ? 'done' : 'todo',
+      note: s.schemaDiscoverySeen ? 'Seen: Entra read the schemas.' : 'Not seen yet in the sync log.',
+    },
+    {
+      title: 'Review the attribute mappings',
+      body: (
+        <>
+          <span className={path}>Mappings → Provision Microsoft Entra ID Users</span>: map <span className={path}>externalId</span> from{' '}
+          <span className={path}>objectId</span> (Entra's default is mailNickname), and do the same under <span className={path}>… Groups</span>. ScimDesk then
+          knows each record's Object ID in Entra. Remove mappings for attributes you do not need.
+        </>
+      ),
+      state: 'manual',
+      note: 'Done in Entra: check it there. The Users screen flags Object IDs that are not GUIDs.',
+    },
+    {
+      title: 'Assign users and groups (the scope)',
+      body: (
+        <>
+          <span className={path}>Users and groups → Add user/group</span>. With the scope “Sync only assigned users and groups” only these are provisioned.
+        </>
+      ),
+      state: provisioned ? 'done' : 'manual',
+      note: provisioned ? 'Done: records have arrived.' : 'Done in Entra: ScimDesk sees it once records arrive.',
+    },
+    {
+      title: 'Start provisioning',
+      body: 'Back on the Provisioning page: Start provisioning. The first cycle of a large directory takes hours; after that Entra syncs about every 40 minutes.',
+      state: provisioned ? 'done' : 'todo',
+      note: provisioned
+        ? `Seen: ${plural(overview.counts.users, 'user')} and ${plural(overview.counts.groups, 'group')} provisioned.`
+        : 'No users or groups provisioned yet.',
+    },
+  ];
+}
+
+function StepIcon({ state }: { readonly state: StepState }) {
+  const styles = useStyles();
+  if (state === 'done') return <CheckmarkCircleFilled className={mergeClasses(styles.stepIcon, styles.done)} aria-label="Done" role="img" />;
+  if (state === 'manual') return <QuestionCircleRegular className={mergeClasses(styles.stepIcon, styles.manual)} aria-label="Check in Entra" role="img" />;
+  return <CircleRegular className={mergeClasses(styles.stepIcon, styles.todo)} aria-label="Not done yet" role="img" />;
+}
+
+function Stat({ label, value, detail, tone }: { readonly label: string; readonly value: string; readonly detail?: ReactNode; readonly tone?: 'error' }) {
+  const styles = useStyles();
+  return (
+    <div className={styles.stat} role="group" aria-label={label}>
+      <Text className={styles.statLabel}>{label}</Text>
+      <Text className={mergeClasses(styles.statValue, tone === 'error' ? styles.statError : undefined)}>{value}</Text>
+      {detail && <Text size={200}>{detail}</Text>}
+    </div>
+  );
+}
+
+function OverviewContent({ overview }: { readonly overview: Overview }) {
+  const styles = useStyles();
+  const { navigate, showSyncLog } = useAppStore(useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog })));
+  const goToToken = () => navigate('directory');
+  const steps = setupSteps(overview, goToToken, styles.path);
+  const confirmed = steps.filter((step) => step.state === 'done').length;
+  const { endpoint, last24h, counts } = overview;
+  const plainOnNetwork = endpoint.listening && !endpoint.https && !isLoopbackHost(endpoint.host);
+  const privateUrl = overview.scimUrl !== null && isPrivateUrl(overview.scimUrl);
+  const failureRate = last24h.requests > 0 ? last24h.errors / last24h.requests : 0;
+
+  return (
+    <>
+      {!overview.token && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Start here: Entra needs a Secret Token</MessageBarTitle>
+            There is no active token, so ScimDesk answers every SCIM request with 401. Generate one, then paste it into Entra with the Tenant URL.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={goToToken}>Go to Directory & token</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {failureRate > 0.2 && last24h.requests >= 10 && (
+        <MessageBar intent="error" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{Math.round(failureRate * 100)} % of Entra's requests failed in the last 24 hours</MessageBarTitle>
+            Entra puts an application in quarantine when more than 40 % of its operations fail: cycles then slow to once a day. Look at the errors now.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => showSyncLog({ range: 'day', outcome: 'error' })}>View errors</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+
+      <div className={styles.columns}>
+        <Section title="Connect Entra" icon={<PlugConnectedRegular />}>
+          <Text className={styles.label} id="tenant-url-label">
+            Tenant URL (paste into Entra's “Tenant URL”)
+          </Text>
+          {overview.scimUrl ? (
+            <div className={styles.urlRow}>
+              <Text className={styles.url} data-testid="tenant-url" aria-labelledby="tenant-url-label">
+                {overview.scimUrl}
+              </Text>
+              <CopyButton text={overview.scimUrl} what="Tenant URL" />
+            </div>
+          ) : (
+            <Text>The endpoint is not listening, so there is no Tenant URL. Check the address in Settings.</Text>
+          )}
+          <Text className={styles.label}>Secret Token (paste into Entra's “Secret Token”)</Text>
+          {overview.token ? (
+            <>
+              <TokenSummary token={overview.token} />
+              <div>
+                <Button onClick={goToToken}>Manage token</Button>
+              </div>
+            </>
+          ) : (
+            <div>
+              <Text block>No token: Entra cannot connect.</Text>
+              <Button appearance="primary" icon={<KeyRegular />} onClick={goToToken}>
+                Set up a token
+              </Button>
+            </div>
+          )}
+        </Section>
+
+        <Section title="Endpoint" icon={<GlobeRegular />}>
+          <dl className={styles.facts}>
+            <dt className={styles.label}>
+              <Text>Status</Text>
+            </dt>
+            <dd className={styles.fact}>
+              {endpoint.listening ? (
+                <Badge color="success" appearance="filled">
+                  Listening
+                </Badge>
+              ) : (
+                <Badge color="danger" appearance="filled">
+                  Not listening
+                </Badge>
+              )}
+            </dd>
+            <dt className={styles.label}>
+              <Text>Address</Text>
+            </dt>
+            <dd className={styles.fact}>
+              <Text>
+                {endpoint.host}:{endpoint.port}
+              </Text>
+              <Text size={200}>{isLoopbackHost(endpoint.host) ? '(this computer only)' : '(reachable from the network)'}</Text>
+            </dd>
+            <dt className={styles.label}>
+              <Text>Protocol</Text>
+            </dt>
+            <dd className={styles.fact}>
+              {endpoint.https ? (
+                <Badge color="success" appearance="tint">
+                  HTTPS
+                </Badge>
+              ) : (
+                <Badge color={plainOnNetwork ? 'danger' : 'warning'} appearance="tint">
+                  HTTP (not encrypted)
+                </Badge>
+              )}
+            </dd>
+          </dl>
+          {plainOnNetwork && (
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>Plain HTTP on the network</MessageBarTitle>
+                The Secret Token and user data travel unencrypted. Add an HTTPS certificate in Settings, or listen on 127.0.0.1 behind an HTTPS reverse proxy
+                or tunnel.
+              </MessageBarBody>
+              <MessageBarActions>
+                <Button onClick={() => navigate('settings')}>Open Settings</Button>
+              </MessageBarActions>
+            </MessageBar>
+          )}
+          {privateUrl && (
+            <MessageBar intent="info" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>Entra must reach this URL from the internet</MessageBarTitle>
+                Entra's provisioning service runs in Microsoft's cloud and calls the Tenant URL over HTTPS. This address only works on this computer or
+                network: set a public URL (a reverse proxy or tunnel) in Settings, or let Microsoft's on-premises provisioning agent call ScimDesk from
+                inside your network.
+              </MessageBarBody>
+            </MessageBar>
+          )}
+        </Section>
+      </div>
+
+      <div className={styles.stats}>
+        <Stat label="Users" value={formatNumber(counts.users)} detail={`${formatNumber(counts.activeUsers)} active`} />
+        <Stat label="Groups" value={formatNumber(counts.groups)} />
+        <Stat
+          label="Last provisioning activity"
+          value={overview.lastActivity ? formatRelative(overview.lastActivity) : 'None yet'}
+          detail={overview.lastActivity ? formatDateTime(overview.lastActivity) : 'Entra has not sent a request'}
+        />
+        <Stat label="Requests, last 24 h" value={formatNumber(last24h.requests)} detail={<Link onClick={() => showSyncLog({ range: 'day' })}>Open the sync log</Link>} />
+        <Stat
+          label="Errors, last 24 h"
+          value={formatNumber(last24h.errors)}
+          tone={last24h.errors > 0 ? 'error' : undefined}
+          detail={
+            last24h.errors > 0 ? <Link onClick={() => showSyncLog({ range: 'day', outcome: 'error' })}>View the errors</Link> : 'No failed requests'
+          }
+        />
+      </div>
+
+      <Section
+        title="Set up Entra"
+        icon={<TaskListLtrRegular />}
+        actions={<Text className={styles.label}>{`${confirmed} of ${steps.length} steps confirmed`}</Text>}
+      >
+        <Text className={styles.stepText}>
+          The steps of Microsoft's and the vendors' guides. ScimDesk ticks a step when its sync log shows Entra did it; the steps done only inside Entra are
+          marked with a question mark until their effect shows.
+        </Text>
+        <ol className={styles.steps} aria-label="Set up Entra steps">
+          {steps.map((step, index) => (
+            <li key={step.title} className={styles.step} data-state={step.state}>
+              <StepIcon state={step.state} />
+              <div className={styles.stepBody}>
+                <Text weight="semibold">
+                  {index + 1}. {step.title}
+                </Text>
+                <Text className={styles.stepText}>{step.body}</Text>
+                <Text size={200} className={styles.stepNote}>
+                  {step.note}
+                </Text>
+                {step.action && <div>{step.action}</div>}
+              </div>
+            </li>
+          ))}
+        </ol>
+      </Section>
+    </>
+  );
+}
+
+/** The landing screen: how to connect Entra, whether it works, and what has arrived. */
+export function OverviewView() {
+  const { overview, loadOverview } = useAppStore(useShallow((s) => ({ overview: s.overview, loadOverview: s.loadOverview })));
+
+  useEffect(() => {
+    void loadOverview();
+  }, [loadOverview]);
+
+  return (
+    <Page
+      title="Overview"
+      description="ScimDesk receives users and groups from Microsoft Entra ID over SCIM 2.0. Give Entra the Tenant URL and Secret Token below, then watch provisioning arrive."
+      actions={
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadOverview()} disabled={overview.status === 'loading'}>
+          Refresh
+        </Button>
+      }
+    >
+      {overview.error && <ErrorBar error={overview.error} title="Could not load the overview" onRetry={() => void loadOverview()} />}
+      {overview.data ? <OverviewContent overview={overview.data} /> : overview.status !== 'error' && <Loading label="Loading the overview…" />}
+    </Page>
+  );
+}

@@ -1,0 +1,436 @@
+import {
+  Badge,
+  Button,
+  Field,
+  Input,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Select,
+  Spinner,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+  useArrowNavigationGroup,
+  useRestoreFocusTarget,
+} from '@fluentui/react-components';
+import { ArrowClockwiseRegular, ArrowDownloadRegular, DocumentBulletListRegular } from '@fluentui/react-icons';
+import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
+import { toAdminCallError } from '../api/client';
+import { DetailDrawer } from '../components/detail-drawer';
+import { OPERATION_LABELS, formatDateTime, formatDateTimeShort, formatDuration, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
+import { JsonBlock } from '../components/json-view';
+import { EmptyState, ErrorBar, Loading } from '../components/load-states';
+import { useNotify } from '../components/notify';
+import { Page } from '../components/page';
+import { StatusBadge } from '../components/status-badge';
+import { useTableStyles } from '../components/table-styles';
+import { useDebounced } from '../components/use-debounced';
+import { useAppStore } from '../state/store';
+import type { SyncLogView as Filter, SyncOperation, SyncOutcome, TimeRange } from '../state/sync-log-slice';
+
+const useStyles = makeStyles({
+  filters: {
+    display: 'flex',
+    alignItems: 'flex-end',
+    gap: tokens.spacingHorizontalM,
+    flexWrap: 'wrap',
+    padding: tokens.spacingHorizontalM,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    boxShadow: tokens.shadow2,
+  },
+  select: { minWidth: '160px' },
+  text: { minWidth: '260px', flexGrow: 1, maxWidth: '420px' },
+  spacer: { flexGrow: 1 },
+  tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
+  row: { cursor: 'pointer' },
+  nowrap: { whiteSpace: 'nowrap' },
+  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
+  error: { color: tokens.colorPaletteRedForeground1 },
+  muted: { color: tokens.colorNeutralForeground2 },
+  more: { display: 'flex', justifyContent: 'center', gap: tokens.spacingHorizontalM, alignItems: 'center' },
+  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
+  fact: { margin: 0, wordBreak: 'break-word' },
+  heading: { margin: `${tokens.spacingVerticalM} 0 0` },
+  notes: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
+});
+
+const RANGES: ReadonlyArray<[TimeRange, string]> = [
+  ['hour', 'Last hour'],
+  ['day', 'Last 24 hours'],
+  ['week', 'Last 7 days'],
+  ['all', 'All time'],
+];
+
+const OUTCOMES: ReadonlyArray<[SyncOutcome | 'all', string]> = [
+  ['all', 'Any outcome'],
+  ['success', 'Success'],
+  ['error', 'Any error (4xx or 5xx)'],
+  ['clientError', 'Client error (4xx)'],
+  ['serverError', 'Server error (5xx)'],
+];
+
+function who(entry: SyncLogEntry): string {
+  return entry.userName ?? entry.displayName ?? entry.externalId ?? entry.resourceId ?? '—';
+}
+
+function Filters() {
+  const styles = useStyles();
+  const notify = useNotify();
+  const { filter, liveTail, setSyncLogFilter, setLiveTail, exportSyncLogCsv } = useAppStore(
+    useShallow((s) => ({
+      filter: s.syncLog.filter,
+      liveTail: s.syncLog.liveTail,
+      setSyncLogFilter: s.setSyncLogFilter,
+      setLiveTail: s.setLiveTail,
+      exportSyncLogCsv: s.exportSyncLogCsv,
+    })),
+  );
+  const [text, setText] = useState(filter.text);
+  const settled = useDebounced(text, 300);
+  const [exporting, setExporting] = useState(false);
+
+  useEffect(() => {
+    if (settled !== filter.text) void setSyncLogFilter({ text: settled });
+    // Only a newly settled text queries again.
+  }, [settled]);
+
+  const set = (patch: Partial<Filter>) => void setSyncLogFilter(patch);
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const result = await exportSyncLogCsv();
+      const blob = new Blob([result.csv], { type: 'text/csv;charset=utf-8' });
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `scimdesk-sync-log-${localDateStamp()}.csv`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      notify(
+        result.truncated ? `Exported the newest ${formatNumber(result.rows)} entries (more match: narrow the filters)` : `Exported ${formatNumber(result.rows)} entries`,
+        result.truncated ? 'warning' : 'success',
+      );
+    } catch (error) {
+      notify(`Export failed: ${toAdminCallError(error).message}`, 'error');
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <div className={styles.filters} role="search" aria-label="Sync log filters">
+      <Field label="Time range" className={styles.select}>
+        <Select value={filter.range} onChange={(_, d) => set({ range: d.value as TimeRange })}>
+          {RANGES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Operation" className={styles.select}>
+        <Select value={filter.operation} onChange={(_, d) => set({ operation: d.value as SyncOperation | 'all' })}>
+          <option value="all">Any operation</option>
+          {Object.entries(OPERATION_LABELS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Outcome" className={styles.select}>
+        <Select value={filter.outcome} onChange={(_, d) => set({ outcome: d.value as SyncOutcome | 'all' })}>
+          {OUTCOMES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="User" className={styles.text}>
+        <Input value={text} onChange={(_, d) => setText(d.value)} type="search" placeholder="Name, Object ID or id" />
+      </Field>
+      <div className={styles.spacer} />
+      <Switch label="Live tail" checked={liveTail} onChange={(_, d) => setLiveTail(d.checked)} />
+      <Button icon={exporting ? <Spinner size="tiny" /> : <ArrowDownloadRegular />} onClick={() => void exportCsv()} disabled={exporting}>
+        Export CSV
+      </Button>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+  const styles = useStyles();
+  return (
+    <>
+      <dt className={styles.muted}>
+        <Text>{label}</Text>
+      </dt>
+      <dd className={styles.fact}>{children}</dd>
+    </>
+  );
+}
+
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'normalized', 'query', 'request', 'clientRequestId'];
+
+function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
+  const styles = useStyles();
+  const detail = entry.detail ?? {};
+  const notes = Array.isArray(detail['notes']) ? (detail['notes'] as unknown[]).map(String) : [];
+  const ignored = Array.isArray(detail['ignoredAttributes']) ? (detail['ignoredAttributes'] as unknown[]).map(String) : [];
+  const others = Object.keys(detail).filter((key) => !KNOWN_DETAIL_KEYS.includes(key));
+  return (
+    <>
+      <dl className={styles.facts}>
+        <Fact label="Time">{formatDateTime(entry.time)}</Fact>
+        <Fact label="Request">
+          <Text className={styles.mono}>
+            {entry.method} {entry.path}
+          </Text>
+        </Fact>
+        <Fact label="Operation">{operationLabel(entry.operation)}</Fact>
+        <Fact label="Status">
+          <StatusBadge status={entry.status} /> <Text>{formatDuration(entry.durationMs)}</Text>
+        </Fact>
+        {entry.error && (
+          <Fact label="Error">
+            <Text className={styles.error}>
+              {entry.scimType ? `${entry.scimType}: ` : ''}
+              {entry.error}
+            </Text>
+          </Fact>
+        )}
+        {entry.resourceType && <Fact label="Resource">{`${entry.resourceType} ${entry.resourceId ?? ''}`}</Fact>}
+        {entry.userName && <Fact label="User name">{entry.userName}</Fact>}
+        {entry.displayName && <Fact label="Display name">{entry.displayName}</Fact>}
+        {entry.externalId && <Fact label="Object ID in Entra">{entry.externalId}</Fact>}
+        {entry.client && <Fact label="Client">{entry.client}</Fact>}
+        <Fact label="Request id">
+          <Text className={styles.mono}>{entry.requestId}</Text>
+        </Fact>
+        {typeof detail['clientRequestId'] === 'string' && (
+          <Fact label="Entra's client-request-id">
+            <Text className={styles.mono}>{detail['clientRequestId']}</Text>
+          </Fact>
+        )}
+      </dl>
+
+      {entry.detail === null && (
+        <Text className={styles.muted}>No request detail was recorded for this entry (a request without query or body has none).</Text>
+      )}
+      {notes.length > 0 && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Entra quirks handled
+          </Text>
+          <Text size={200} className={styles.muted}>
+            Entra's provisioning service does not follow SCIM to the letter; ScimDesk read this request as follows.
+          </Text>
+          <ul className={styles.notes}>
+            {notes.map((note) => (
+              <li key={note}>
+                <Text>{note}</Text>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {ignored.length > 0 && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Attributes nothing stores
+          </Text>
+          <Text>{ignored.join(', ')}</Text>
+        </>
+      )}
+      {detail['query'] !== undefined && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Query parameters
+          </Text>
+          <JsonBlock value={detail['query']} label="Query parameters" />
+        </>
+      )}
+      {detail['request'] !== undefined && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Request body (secrets removed)
+          </Text>
+          <JsonBlock value={detail['request']} label="Request body" />
+        </>
+      )}
+      {detail['normalized'] !== undefined && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Normalised operations
+          </Text>
+          <JsonBlock value={detail['normalized']} label="Normalised operations" />
+        </>
+      )}
+      {others.map((key) => (
+        <Fragment key={key}>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            {key}
+          </Text>
+          <JsonBlock value={detail[key]} label={key} />
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+function EntryDrawer() {
+  const { selectedSeq, entry, selectSyncLogEntry } = useAppStore(
+    useShallow((s) => ({ selectedSeq: s.syncLog.selectedSeq, entry: s.syncLog.entry, selectSyncLogEntry: s.selectSyncLogEntry })),
+  );
+  const title = entry.data ? `${operationLabel(entry.data.operation)} · ${entry.data.status}` : 'Request detail';
+  return (
+    <DetailDrawer open={selectedSeq !== null} title={title} subtitle={entry.data ? who(entry.data) : undefined} onClose={() => void selectSyncLogEntry(null)}>
+      {entry.error && <ErrorBar error={entry.error} title="Could not load this entry" onRetry={() => selectedSeq !== null && void selectSyncLogEntry(selectedSeq)} />}
+      {entry.data ? <EntryDetail entry={entry.data} /> : !entry.error && <Loading label="Loading the request…" />}
+    </DetailDrawer>
+  );
+}
+
+function LogTable() {
+  const styles = useStyles();
+  const table = useTableStyles();
+  const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
+  const restoreFocus = useRestoreFocusTarget();
+  const { items, selectSyncLogEntry } = useAppStore(useShallow((s) => ({ items: s.syncLog.items, selectSyncLogEntry: s.selectSyncLogEntry })));
+  return (
+    <div className={styles.tableWrap}>
+      <Table aria-label="Sync log entries, newest first" size="small" className={table.auto}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Time</TableHeaderCell>
+            <TableHeaderCell>Operation</TableHeaderCell>
+            <TableHeaderCell>User or group</TableHeaderCell>
+            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell>Request</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody {...arrows}>
+          {items.map((entry) => (
+            <TableRow
+              key={entry.seq}
+              tabIndex={0}
+              {...restoreFocus}
+              className={styles.row}
+              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, status ${entry.status}`}
+              onClick={() => void selectSyncLogEntry(entry.seq)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' || event.key === ' ') {
+                  event.preventDefault();
+                  void selectSyncLogEntry(entry.seq);
+                }
+              }}
+            >
+              <TableCell className={styles.nowrap}>{formatDateTimeShort(entry.time)}</TableCell>
+              <TableCell className={styles.nowrap}>{operationLabel(entry.operation)}</TableCell>
+              <TableCell className={table.wrap}>
+                <Text block>{who(entry)}</Text>
+                {entry.resourceType && (
+                  <Text size={200} className={styles.muted}>
+                    {entry.resourceType}
+                  </Text>
+                )}
+              </TableCell>
+              <TableCell>
+                <StatusBadge status={entry.status} />
+              </TableCell>
+              <TableCell>
+                <Text className={styles.mono} block>
+                  {entry.method} {entry.path} · {formatDuration(entry.durationMs)}
+                </Text>
+                {entry.error && (
+                  <Text size={200} className={styles.error} block>
+                    {entry.error}
+                  </Text>
+                )}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+/** Every SCIM request Entra sent, filtered, live, with the detail of each and a CSV export. */
+export function SyncLogView() {
+  const styles = useStyles();
+  const { syncLog, loadSyncLog, loadMoreSyncLog, setLiveTail } = useAppStore(
+    useShallow((s) => ({ syncLog: s.syncLog, loadSyncLog: s.loadSyncLog, loadMoreSyncLog: s.loadMoreSyncLog, setLiveTail: s.setLiveTail })),
+  );
+  const filtered = syncLog.filter.operation !== 'all' || syncLog.filter.outcome !== 'all' || syncLog.filter.text.trim() !== '';
+
+  useEffect(() => {
+    void loadSyncLog();
+  }, [loadSyncLog]);
+
+  return (
+    <Page
+      title="Sync log"
+      description="Every SCIM request Entra sent, newest first. Open an entry to see the request, how ScimDesk read it, and why it failed."
+      actions={
+        <>
+          {syncLog.liveTail && (
+            <Badge appearance="filled" color="success">
+              Live
+            </Badge>
+          )}
+          <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadSyncLog()} disabled={syncLog.status === 'loading'}>
+            Refresh
+          </Button>
+        </>
+      }
+    >
+      <Filters />
+      {!syncLog.liveTail && syncLog.unseen > 0 && (
+        <MessageBar intent="info">
+          <MessageBarBody>{plural(syncLog.unseen, 'new entry', 'new entries')} since the live tail was paused.</MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => setLiveTail(true)}>Show them</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {syncLog.error && <ErrorBar error={syncLog.error} title="Could not load the sync log" onRetry={() => void loadSyncLog()} />}
+      {syncLog.status === 'loading' && syncLog.items.length === 0 && <Loading label="Loading the sync log…" />}
+      {syncLog.status !== 'loading' && syncLog.status !== 'error' && syncLog.items.length === 0 && (
+        <EmptyState icon={<DocumentBulletListRegular />} title={filtered || syncLog.filter.range !== 'all' ? 'No entries match these filters' : 'No requests yet'}>
+          {filtered || syncLog.filter.range !== 'all'
+            ? 'Widen the time range or clear a filter.'
+            : 'Entra has not sent a request yet. Test Connection in Entra creates the first entry.'}
+          {syncLog.liveTail ? ' New requests appear here as they arrive.' : ''}
+        </EmptyState>
+      )}
+      {syncLog.items.length > 0 && <LogTable />}
+      {syncLog.items.length > 0 && (
+        <div className={styles.more}>
+          <Text className={styles.muted}>{formatNumber(syncLog.items.length)} entries shown</Text>
+          {syncLog.nextBeforeSeq !== null && (
+            <Button onClick={() => void loadMoreSyncLog()} disabled={syncLog.status === 'loadingMore'} icon={syncLog.status === 'loadingMore' ? <Spinner size="tiny" /> : undefined}>
+              Load more
+            </Button>
+          )}
+        </div>
+      )}
+      <EntryDrawer />
+    </Page>
+  );
+}

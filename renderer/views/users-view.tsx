@@ -1,0 +1,214 @@
+import {
+  Badge,
+  Button,
+  Link,
+  Tab,
+  TabList,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowClockwiseRegular, PeopleRegular } from '@fluentui/react-icons';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { AttributeList } from '../components/attribute-list';
+import { DetailDrawer } from '../components/detail-drawer';
+import { formatDateTimeShort } from '../components/format';
+import { AuditTable, SyncHistoryTable } from '../components/history-tables';
+import { CollapsibleJson } from '../components/json-view';
+import { EmptyState, ErrorBar, Loading } from '../components/load-states';
+import { ObjectIdPanel, ObjectIdValue } from '../components/object-id';
+import { Page } from '../components/page';
+import { ResourceTable, type ResourceColumn } from '../components/resource-table';
+import { useAppStore } from '../state/store';
+
+const useStyles = makeStyles({
+  tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
+  muted: { color: tokens.colorNeutralForeground2 },
+});
+
+const COLUMNS: ReadonlyArray<ResourceColumn> = [
+  { id: 'name', label: 'User name', sortKey: 'name', render: (row) => <Text weight="semibold">{row.name}</Text> },
+  { id: 'displayName', label: 'Display name', sortKey: 'displayName', render: (row) => row.displayName ?? '—' },
+  { id: 'externalId', label: 'Object ID in Entra', sortKey: 'externalId', nowrap: true, render: (row) => <ObjectIdValue value={row.externalId} /> },
+  {
+    id: 'active',
+    label: 'Status',
+    nowrap: true,
+    render: (row) =>
+      row.active === false ? (
+        <Badge appearance="tint" color="subtle">
+          Inactive
+        </Badge>
+      ) : (
+        <Badge appearance="tint" color="success">
+          Active
+        </Badge>
+      ),
+  },
+  { id: 'email', label: 'Email', render: (row) => row.email ?? '—' },
+  { id: 'lastModified', label: 'Last modified', sortKey: 'lastModified', nowrap: true, render: (row) => formatDateTimeShort(row.lastModified) },
+];
+
+type DetailTab = 'attributes' | 'groups' | 'history' | 'audit';
+
+function UserDetail() {
+  const styles = useStyles();
+  const { users, loadUserDetail, setUserExternalId, navigate, selectUser, selectGroup, showSyncLog } = useAppStore(
+    useShallow((s) => ({
+      users: s.users,
+      selectUser: s.selectUser,
+      loadUserDetail: s.loadUserDetail,
+      setUserExternalId: s.setUserExternalId,
+      navigate: s.navigate,
+      selectGroup: s.selectGroup,
+      showSyncLog: s.showSyncLog,
+    })),
+  );
+  const [tab, setTab] = useState<DetailTab>('attributes');
+  const { detail, selectedId } = users;
+  const data = detail.data;
+  const row = users.page.data?.items.find((item) => item.id === selectedId);
+  const externalId = data ? (typeof data.resource['externalId'] === 'string' ? data.resource['externalId'] : null) : (row?.externalId ?? null);
+
+  if (detail.error && !data) return <ErrorBar error={detail.error} title="Could not load the user" onRetry={() => void loadUserDetail()} />;
+  if (!data || selectedId === null) return <Loading label="Loading the user…" />;
+
+  return (
+    <>
+      {detail.error && <ErrorBar error={detail.error} title="Could not refresh the user" onRetry={() => void loadUserDetail()} />}
+      <ObjectIdPanel kind="user" externalId={externalId} onSave={(value, reason) => setUserExternalId(selectedId, value, reason)} />
+      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as DetailTab)} aria-label="User details">
+        <Tab value="attributes">Attributes</Tab>
+        <Tab value="groups">Groups ({data.groups.length})</Tab>
+        <Tab value="history">Sync history ({data.history.length})</Tab>
+        <Tab value="audit">Audit ({data.audit.length})</Tab>
+      </TabList>
+      <div className={styles.tabPanel} role="tabpanel" aria-label={tab}>
+        {tab === 'attributes' && (
+          <>
+            <AttributeList resource={data.resource} />
+            <CollapsibleJson title="Raw SCIM JSON" value={data.resource} />
+          </>
+        )}
+        {tab === 'groups' &&
+          (data.groups.length === 0 ? (
+            <EmptyState title="Not a member of any group">Entra adds members to groups after it has created both the group and the user.</EmptyState>
+          ) : (
+            <Table size="small" aria-label="Group memberships">
+              <TableHeader>
+                <TableRow>
+                  <TableHeaderCell>Group</TableHeaderCell>
+                  <TableHeaderCell>Membership</TableHeaderCell>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {data.groups.map((group) => (
+                  <TableRow key={group.id}>
+                    <TableCell>
+                      <Link
+                        onClick={() => {
+                          void selectUser(null);
+                          navigate('groups');
+                          void selectGroup(group.id);
+                        }}
+                      >
+                        {group.displayName}
+                      </Link>
+                    </TableCell>
+                    <TableCell>{group.type === 'direct' ? 'Direct' : 'Through a nested group'}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ))}
+        {tab === 'history' && (
+          <>
+            <SyncHistoryTable entries={data.history} label="Sync history" />
+            <div>
+              <Button
+                onClick={() => {
+                  void selectUser(null);
+                  showSyncLog({ range: 'all', text: selectedId });
+                }}
+              >
+                Show in the sync log
+              </Button>
+            </div>
+          </>
+        )}
+        {tab === 'audit' && <AuditTable entries={data.audit} label="Audit entries" />}
+      </div>
+    </>
+  );
+}
+
+/** Provisioned users, one server page at a time, with a detail pane. */
+export function UsersView() {
+  const { users, loadUsers, setUsersQuery, selectUser } = useAppStore(
+    useShallow((s) => ({ users: s.users, loadUsers: s.loadUsers, setUsersQuery: s.setUsersQuery, selectUser: s.selectUser })),
+  );
+  const styles = useStyles();
+  const detailName = (() => {
+    const resource = users.detail.data?.resource;
+    const row = users.page.data?.items.find((item) => item.id === users.selectedId);
+    return (typeof resource?.['userName'] === 'string' ? resource['userName'] : row?.name) ?? 'User';
+  })();
+  const displayName = users.detail.data?.resource['displayName'];
+
+  useEffect(() => {
+    void loadUsers();
+  }, [loadUsers]);
+
+  return (
+    <Page
+      title="Users"
+      description="The users Entra has provisioned. Open one to see every attribute, its groups, its sync history, and to correct its Object ID in Entra."
+      actions={
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadUsers()} disabled={users.page.status === 'loading'}>
+          Refresh
+        </Button>
+      }
+    >
+      <ResourceTable
+        noun="users"
+        columns={COLUMNS}
+        query={users.query}
+        page={users.page}
+        selectedId={users.selectedId}
+        searchHint="User name or email (starts with), display name (contains), Object ID or ScimDesk id (exact)."
+        empty={
+          users.query.search ? (
+            <EmptyState icon={<PeopleRegular />} title={`No users match “${users.query.search}”`}>
+              User names and emails match from their start, display names anywhere, Object IDs only in full.
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<PeopleRegular />} title="No users provisioned yet">
+              Entra creates users here when provisioning starts. The Overview's “Set up Entra” checklist shows which step is next.
+            </EmptyState>
+          )
+        }
+        onQuery={(patch) => void setUsersQuery(patch)}
+        onReload={() => void loadUsers()}
+        onOpen={(row) => void selectUser(row.id)}
+      />
+      <Text size={200} className={styles.muted}>
+        Only the shown page is loaded: search and sorting run in ScimDesk's database, so large directories stay fast.
+      </Text>
+      <DetailDrawer
+        open={users.selectedId !== null}
+        title={detailName}
+        subtitle={typeof displayName === 'string' && displayName !== detailName ? displayName : undefined}
+        onClose={() => void selectUser(null)}
+      >
+        {users.selectedId !== null && <UserDetail key={users.selectedId} />}
+      </DetailDrawer>
+    </Page>
+  );
+}
