@@ -13,7 +13,9 @@ import { ifNoneMatchHits, toEtag, versionsFromIfMatch } from './etag';
 import type { FilterNode } from './filter/filter-ast';
 import { parseFilter } from './filter/parse-filter';
 import { resolveFilter } from './filter/resolve-filter';
+import { formatPatchPath } from './filter/format-filter';
 import { applyPatch } from './patch/apply-patch';
+import type { PatchOperation } from './patch/patch-operation';
 import { normalizePatchRequest } from './patch/normalize-patch';
 import { canonicalizeResource } from './resource/canonicalize';
 import { parseAttributeList, projectResource, wantsAttribute } from './resource/project';
@@ -151,6 +153,19 @@ function traceFilterIdentifiers(filter: FilterNode<ResolvedAttr>, trace: Request
   else if (filter.path.key === 'id') trace.resourceId = filter.value;
 }
 
+/** The normalised operations as an admin reads them in the sync log: op, path in SCIM syntax, value. */
+export function describeOperations(operations: ReadonlyArray<PatchOperation>): Array<{ op: string; path?: string; value?: unknown }> {
+  return operations.map((operation) => {
+    const target = operation.target;
+    const path = target === undefined ? undefined : target.kind === 'extension' ? target.schema.id : formatPatchPath(target.path);
+    return {
+      op: operation.op,
+      ...(path !== undefined ? { path } : {}),
+      ...(operation.value !== undefined ? { value: operation.value } : {}),
+    };
+  });
+}
+
 function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
   trace.resourceType = kind;
   if (id !== null) trace.resourceId = id;
@@ -224,7 +239,7 @@ export class ScimService {
     request.trace.resourceId = id;
     const normalized = normalizePatchRequest(request.body, schema);
     request.trace.notes.push(...normalized.notes);
-    request.trace.normalized = normalized.operations;
+    request.trace.normalized = describeOperations(normalized.operations);
     const versions = versionsFromIfMatch(request.ifMatch);
     const { resource } = await this.store.patchResource(
       kind,

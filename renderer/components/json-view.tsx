@@ -8,8 +8,10 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground3,
     padding: tokens.spacingHorizontalM,
     borderRadius: tokens.borderRadiusMedium,
-    overflowX: 'auto',
+    overflow: 'auto',
     maxHeight: '480px',
+    // Inside the drawer's flex column a block would otherwise shrink to two lines.
+    flexShrink: 0,
     margin: `0 0 ${tokens.spacingVerticalS}`,
     whiteSpace: 'pre',
   },
