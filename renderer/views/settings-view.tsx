@@ -353,7 +353,7 @@ function RetentionPanel({ settings }: { readonly settings: Settings }) {
 
   return (
     <Section title="Sync log retention" icon={<HistoryRegular />}>
-      <Text className={styles.muted}>Older entries are removed once a day; whichever limit is reached first applies.</Text>
+      <Text className={styles.muted}>Older entries are removed every hour (and at start); whichever limit is reached first applies.</Text>
       <form
         noValidate
         className={styles.form}
