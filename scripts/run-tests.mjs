@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { tenantCaEnv } from '../test/fixtures/fake-tenant/ensure-ca.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -27,8 +28,10 @@ if (files.length === 0) {
   console.error('No test files found' + (prefixes.length ? ` under ${prefixes.join(', ')}` : ''));
   process.exit(1);
 }
+// The fake Entra tenant serves HTTPS with a test CA; Node reads NODE_EXTRA_CA_CERTS only at start-up.
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
   cwd: root,
   stdio: 'inherit',
+  env: tenantCaEnv(process.env),
 });
 process.exit(result.status ?? 1);
