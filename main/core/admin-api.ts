@@ -20,7 +20,11 @@ import { defineAttribute } from '../scim/schema/core-schemas';
 import type { CustomExtension, ResolvedAttr } from '../scim/schema/resource-schema';
 import { isScimError } from '../scim/scim-error';
 import type { StoredAuditRecord, StoredResource, StoredSyncLogEntry, SyncLogQuery, TokenRecord } from '../store/directory-store';
+import { CertificateMaterialError, MissingSecretError } from '../graph/create-graph-client';
+import { GraphConfigError } from '../graph/graph-config';
+import { GraphRequestError } from '../graph/graph-errors';
 import { CertificateError } from './certificate';
+import { WorkbenchError } from './entra-workbench';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
 
@@ -510,7 +514,76 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       });
       return extensions();
     },
+
+    'graph.get': () => core.entra.settings(),
+    async 'graph.connect'(input, context) {
+      const view = await core.entra.connect(input);
+      await audit(context, 'graph.connect', `Graph connection saved: tenant ${input.tenantId}, client ${input.clientId}, ${input.cloud} cloud, ${input.auth.kind}`);
+      return view;
+    },
+    async 'graph.disconnect'(_input, context) {
+      const view = await core.entra.disconnect();
+      await audit(context, 'graph.disconnect', 'Graph connection and its secret removed');
+      return view;
+    },
+    'graph.test': () => core.entra.test(),
+    async 'graph.findApps'(input) {
+      return { items: await core.entra.findApps(input.query) };
+    },
+    async 'graph.fetch'() {
+      return { jobId: await core.entra.startFetch() };
+    },
+    async 'graph.cancel'(input) {
+      return { cancelled: core.entra.cancelFetch(input.jobId) };
+    },
+    async 'graph.importCsv'(input) {
+      return core.entra.importCsv(input.csv, input.fileName);
+    },
+    async 'graph.snapshots'() {
+      return { items: core.entra.snapshots() };
+    },
+
+    'compare.run': (input) => core.entra.compare(input.snapshotId),
+    async 'compare.latest'() {
+      return core.entra.latestReport();
+    },
+    async 'compare.rows'(input) {
+      return core.entra.rows(input);
+    },
+    async 'compare.exportCsv'(input) {
+      return core.entra.exportCsv(input.reportId);
+    },
+
+    async 'fix.preview'(input) {
+      return core.entra.preview(input);
+    },
+    'fix.apply': (input, context) => core.entra.apply(input.planId, context.actor),
+    async 'fix.batches'() {
+      return { items: await core.entra.batches() };
+    },
+    'fix.undo': (input, context) => core.entra.undo(input.batchId, context.actor),
+
+    async 'entra.jobs'() {
+      const jobs = await core.entra.jobs();
+      return { servicePrincipalId: jobs.servicePrincipalId, items: [...jobs.items] };
+    },
+    async 'entra.restartJob'(input, context) {
+      const result = await core.entra.restartJob(input.jobId, input.resetScope, input.insist);
+      await audit(context, 'entra.restartJob', `Provisioning job ${input.jobId} restarted with reset scope ${result.resetScope}`);
+      return result;
+    },
+    async 'entra.provisionOnDemand'(input, context) {
+      const result = await core.entra.provisionOnDemand(input.jobId, input.userObjectId);
+      await audit(context, 'entra.provisionOnDemand', `Provisioned Entra user ${input.userObjectId} on demand: ${result.status}`);
+      return { ...result, steps: [...result.steps] };
+    },
+    'entra.provisioningLogs': (input) => core.entra.provisioningLogs(input),
+    'entra.rotateToken': (input, context) => core.entra.rotateToken(input.overlapMinutes, input.lifetimeDays, context.actor),
   };
+
+  async function audit(context: AdminCallContext, action: string, summary: string): Promise<void> {
+    await store.appendAudit({ time: core.now().toISOString(), actor: context.actor, action, resourceType: null, resourceId: null, summary });
+  }
 }
 
 function isMethodName(name: string): name is MethodName {
@@ -548,6 +621,11 @@ export async function dispatchAdminCall(
   } catch (error) {
     if (error instanceof AdminApiError) return { ok: false, error: { code: error.code, message: error.message } };
     if (error instanceof CertificateError) return { ok: false, error: { code: 'invalidInput', message: error.message } };
+    if (error instanceof WorkbenchError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof GraphConfigError || error instanceof MissingSecretError || error instanceof CertificateMaterialError) {
+      return { ok: false, error: { code: 'invalidInput', message: error.message } };
+    }
+    if (error instanceof GraphRequestError) return { ok: false, error: { code: 'unavailable', message: `Microsoft Graph answered: ${error.message}` } };
     if (isScimError(error)) {
       const code: AdminErrorCode = error.status === 404 ? 'notFound' : error.status === 409 ? 'conflict' : error.status < 500 ? 'invalidInput' : 'internal';
       return { ok: false, error: { code, message: error.detail } };

@@ -12,6 +12,7 @@ import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import { createSqliteStore } from '../store/sqlite-store';
 import { inspectPfx, type CertificateSummary } from './certificate';
+import { EntraWorkbench } from './entra-workbench';
 import { AdminEventBus } from './event-bus';
 import { createFileLogger } from './file-logger';
 import { TokenService, type IssuedToken } from './scim-token';
@@ -60,6 +61,8 @@ export interface Core {
   readonly logger: Logger;
   readonly dataDir: string;
   readonly now: () => Date;
+  /** Compare & Fix with Microsoft Graph (one per core, so both transports and the CLI share its state). */
+  readonly entra: EntraWorkbench;
   /** Current User and Group schemas, with the admin's extensions. */
   schemas(): Record<ResourceKind, ResourceSchema>;
   /** Re-reads the extension schemas after the admin changed them. */
@@ -202,7 +205,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (pruned + purged > 0) logger.info({ pruned, purged }, 'retention applied');
   };
 
-  return {
+  let entra: EntraWorkbench | undefined;
+  const core: Core = {
     store,
     service,
     tokens,
@@ -212,6 +216,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     dataDir: options.dataDir,
     now,
+    get entra() {
+      entra ??= new EntraWorkbench(core);
+      return entra;
+    },
     schemas: () => schemas,
     async reloadSchemas() {
       schemas = buildResourceSchemas(await store.listExtensions());
@@ -232,6 +240,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      entra?.cancelAll();
       await close(server);
       server = undefined;
       state = undefined;
@@ -265,6 +274,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (server) await relisten(await currentSettings());
     },
   };
+  return core;
 
   async function currentSettings(): Promise<EndpointSettings> {
     return state ? { host: state.host, port: state.port, publicUrl: publicUrl ?? '' } : savedEndpoint();

@@ -82,6 +82,20 @@ export class TokenService {
     return revoked;
   }
 
+  /** Revokes one token (e.g. a new one whose rotation could not be finished). */
+  async revokeOne(id: number): Promise<boolean> {
+    const revoked = await this.store.revokeToken(id, this.now());
+    this.active = undefined;
+    return revoked;
+  }
+
+  /** Every other active token stops working at `at`: the overlap of a rotation without downtime. */
+  async retireOthers(keepId: number, at: Date): Promise<number> {
+    const changed = await this.store.expireTokens(keepId, at);
+    this.active = undefined;
+    return changed;
+  }
+
   async list(): Promise<ReadonlyArray<TokenRecord>> {
     return this.store.listTokens();
   }

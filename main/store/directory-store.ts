@@ -124,6 +124,9 @@ export interface TokenStore {
   /** Stores an extra token beside the current ones (zero-downtime rotation keeps both for a while). */
   addToken(hash: Buffer, hint: string, expires: Date | null, now: Date): Promise<TokenRecord>;
   revokeTokens(now: Date, exceptId?: number): Promise<number>;
+  revokeToken(id: number, now: Date): Promise<boolean>;
+  /** Makes every active token but one expire at `at` (no later than it already would): a bounded overlap. */
+  expireTokens(exceptId: number, at: Date): Promise<number>;
   activeTokenHashes(): Promise<ReadonlyArray<{ readonly id: number; readonly hash: Buffer; readonly expires: string | null }>>;
   touchToken(id: number, now: Date): Promise<void>;
   listTokens(): Promise<ReadonlyArray<TokenRecord>>;

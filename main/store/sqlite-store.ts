@@ -54,6 +54,8 @@ export function createSqliteStore(
     replaceToken: (hash, hint, expires, now) => settle(() => tokens.replace(hash, hint, expires, now)),
     addToken: (hash, hint, expires, now) => settle(() => tokens.add(hash, hint, expires, now)),
     revokeTokens: (now, exceptId) => settle(() => tokens.revokeAll(now, exceptId)),
+    expireTokens: (exceptId, at) => settle(() => tokens.expireAll(exceptId, at)),
+    revokeToken: (id, now) => settle(() => tokens.revokeOne(id, now)),
     activeTokenHashes: () => settle(() => tokens.active()),
     touchToken: (id, now) => settle(() => tokens.touch(id, now)),
     listTokens: () => settle(() => tokens.list()),

@@ -49,6 +49,17 @@ export class TokenRepository {
   }
 
 
+  revokeOne(id: number, now: Date): boolean {
+    return this.db.prepare(`UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL`).run(now.toISOString(), id).changes === 1;
+  }
+
+  expireAll(exceptId: number, at: Date): number {
+    const time = at.toISOString();
+    return this.db
+      .prepare(`UPDATE tokens SET expires = ? WHERE revoked IS NULL AND id <> ? AND (expires IS NULL OR expires > ?)`)
+      .run(time, exceptId, time).changes;
+  }
+
   active(): Array<{ id: number; hash: Buffer; expires: string | null }> {
     return this.activeStatement.all() as Array<{
       id: number;

@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import {
+  AppSummary,
+  ConnectionReport,
+  FixBatchView,
+  FixPlanView,
+  GraphConnectInput,
+  GraphSettingsView,
+  ProvisioningJob,
+  ProvisioningLogEntry,
+  ReportRow,
+  ReportSummary,
+  ResetScope,
+  SnapshotSummary,
+  Category,
+} from './entra-schemas';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -338,6 +353,120 @@ export const adminMethods = {
   'extensions.list': method(empty, z.object({ items: z.array(ExtensionSchema) }), 'Admin-defined extension schemas.'),
   'extensions.save': method(ExtensionSchema.strict(), z.object({ items: z.array(ExtensionSchema) }), 'Adds or replaces an extension schema.'),
   'extensions.delete': method(z.object({ urn: z.string().min(1) }).strict(), z.object({ items: z.array(ExtensionSchema) }), 'Removes an extension schema (stored values stay in the records).'),
+
+  // ---- Compare with Microsoft Graph and fix identifiers (issue: Compare & Fix)
+
+  'graph.get': method(empty, GraphSettingsView, 'The Graph connection (never its secret), where secrets are kept, the clouds.'),
+  'graph.connect': method(GraphConnectInput, GraphSettingsView, 'Saves the Graph connection; a secret or certificate given here goes to the secret store.'),
+  'graph.disconnect': method(empty, GraphSettingsView, 'Forgets the connection and removes its secret from the secret store.'),
+  'graph.test': method(empty, ConnectionReport, 'Signs in and checks each permission, naming what is missing and how to grant it.'),
+  'graph.findApps': method(
+    z.object({ query: z.string().trim().min(1, 'Type part of the enterprise application name, or its Application ID').max(200) }).strict(),
+    z.object({ items: z.array(AppSummary) }),
+    'Enterprise applications (service principals) by name or Application ID.',
+  ),
+  'graph.fetch': method(
+    empty,
+    z.object({ jobId: z.string() }),
+    'Starts fetching users, groups and the application scope from Graph; progress arrives as job.progress events.',
+  ),
+  'graph.cancel': method(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() }), 'Cancels a running fetch.'),
+  'graph.importCsv': method(
+    z.object({ csv: z.string().min(1, 'The file is empty').max(200_000_000), fileName: z.string().max(260).default('users.csv') }).strict(),
+    SnapshotSummary,
+    'Imports the users CSV the Entra admin center exports, for a comparison without Graph permissions.',
+  ),
+  'graph.snapshots': method(empty, z.object({ items: z.array(SnapshotSummary) }), 'Snapshots kept on disk, newest first.'),
+
+  'compare.run': method(z.object({ snapshotId: z.string().min(1) }).strict(), ReportSummary, 'Compares the local records with a snapshot (no Graph call).'),
+  'compare.latest': method(empty, ReportSummary.nullable(), 'The most recent report, if any.'),
+  'compare.rows': method(
+    z
+      .object({
+        reportId: z.string().min(1),
+        kind: z.enum(['User', 'Group']).default('User'),
+        category: Category.optional(),
+        /** Matches name, externalId, objectId, candidate UPNs. */
+        search: z.string().trim().max(256).optional(),
+        onlyDrift: z.boolean().default(false),
+        startIndex: z.number().int().min(1).default(1),
+        count: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    z.object({ total: z.number().int(), startIndex: z.number().int(), items: z.array(ReportRow) }),
+    'Report rows, filtered and paged on the server.',
+  ),
+  'compare.exportCsv': method(z.object({ reportId: z.string().min(1) }).strict(), z.object({ csv: z.string(), rows: z.number().int() }), 'The report as CSV.'),
+
+  'fix.preview': method(
+    z
+      .object({
+        reportId: z.string().min(1),
+        /** localIds whose medium/low-confidence link (e.g. mail alone) the admin approved. */
+        approve: z.array(z.string()).max(200_000).default([]),
+        /** localIds to act on; absent = every proposable row. */
+        include: z.array(z.string()).max(200_000).optional(),
+      })
+      .strict(),
+    FixPlanView,
+    'Builds the fix plan: every change it would make, what it refuses and why, what needs approval.',
+  ),
+  'fix.apply': method(
+    z.object({ planId: z.string().min(1) }).strict(),
+    FixBatchView,
+    'Applies a previewed plan in one transaction with an audit entry per record (all or nothing).',
+  ),
+  'fix.batches': method(empty, z.object({ items: z.array(FixBatchView) }), 'Applied fixes, newest first.'),
+  'fix.undo': method(z.object({ batchId: z.string().min(1) }).strict(), FixBatchView, 'Reverts a whole fix batch (refused if a record changed since).'),
+
+  'entra.jobs': method(empty, z.object({ servicePrincipalId: z.string(), items: z.array(ProvisioningJob) }), "The enterprise application's provisioning jobs."),
+  'entra.restartJob': method(
+    z
+      .object({
+        jobId: z.string().min(1),
+        resetScope: z.array(ResetScope).min(1).max(7),
+        /** Required for the scopes that wipe Entra's saved identifiers or force deletions. */
+        insist: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ resetScope: z.string() }),
+    'Restarts the provisioning job with the chosen reset scope.',
+  ),
+  'entra.provisionOnDemand': method(
+    z.object({ jobId: z.string().min(1), userObjectId: z.guid('The Entra Object ID of the user, a GUID') }).strict(),
+    z.object({
+      status: z.string(),
+      errorCode: z.string().nullable(),
+      reason: z.string().nullable(),
+      explanation: z.object({ code: z.string(), meaning: z.string(), fix: z.string(), retriedByEntra: z.boolean() }).nullable(),
+      steps: z.array(z.object({ name: z.string(), status: z.string(), description: z.string() })),
+      targetId: z.string().nullable(),
+    }),
+    'Provisions one user now, and reports each step.',
+  ),
+  'entra.provisioningLogs': method(
+    z
+      .object({
+        /** The Entra user; or a local user whose externalId names one. */
+        userObjectId: z.string().optional(),
+        localUserId: z.string().optional(),
+        top: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    z.object({ items: z.array(ProvisioningLogEntry), local: z.array(SyncLogEntry) }),
+    "Entra's provisioning logs for this application (error codes explained), beside ScimDesk's sync log for the same user.",
+  ),
+  'entra.rotateToken': method(
+    z
+      .object({
+        /** How long the old token keeps working after the new one is in Entra. */
+        overlapMinutes: z.number().int().min(0).max(10_080).default(60),
+        lifetimeDays: z.number().int().min(0).max(3650).default(0),
+      })
+      .strict(),
+    z.object({ info: TokenInfo, pushedTo: z.string(), validated: z.boolean(), oldTokensExpire: isoTime.nullable() }),
+    'Generates a new SCIM token, puts it into the enterprise application through Graph, validates it, and retires the old one after the overlap.',
+  ),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -377,6 +506,10 @@ export const adminEvents = {
     total: z.number().nullable(),
     message: z.string(),
     finished: z.boolean(),
+    /** When finished: what the job produced (e.g. a snapshot id), or why it failed or was cancelled. */
+    resultId: z.string().nullable(),
+    error: z.string().nullable(),
+    cancelled: z.boolean(),
   }),
   /** Something on the Overview changed (counts, token, endpoint). */
   'overview.changed': z.object({}),

@@ -45,6 +45,12 @@ interface BadInput {
 const extra = (input: Record<string, unknown> = {}): BadInput => ({ why: 'unknown extra field', input: { ...input, bogusField: 1 }, field: 'bogusField' });
 
 const validDirectory = { name: 'Contoso', description: '', onInactive: 'suspend', onDelete: { mode: 'hard' } };
+const validConnect = {
+  tenantId: GUID_B,
+  clientId: GUID_A,
+  cloud: 'global',
+  auth: { kind: 'secret', clientSecret: 'not-a-real-secret' },
+};
 const validExtension = {
   urn: EXTENSION_URN,
   resourceType: 'User',
@@ -185,7 +191,74 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'urn of the wrong type', input: { urn: 5 }, field: 'urn' },
     extra({ urn: EXTENSION_URN }),
   ],
+  'graph.get': [extra()],
+  'graph.connect': [
+    { why: 'missing tenantId', input: { ...validConnect, tenantId: undefined }, field: 'tenantId' },
+    { why: 'tenantId that is neither a GUID nor a domain', input: { ...validConnect, tenantId: 'contoso' }, field: 'tenantId' },
+    { why: 'clientId not a GUID', input: { ...validConnect, clientId: 'my-app' }, field: 'clientId' },
+    { why: 'unknown cloud', input: { ...validConnect, cloud: 'moon' }, field: 'cloud' },
+    { why: 'custom cloud without its hosts', input: { ...validConnect, cloud: 'custom' }, field: 'cloud' },
+    { why: 'authority host over http', input: { ...validConnect, cloud: 'custom', authorityHost: 'http://login.example.net', graphBaseUrl: 'https://graph.example.net' }, field: 'authorityHost' },
+    { why: 'unknown auth kind', input: { ...validConnect, auth: { kind: 'password' } }, field: 'auth.kind' },
+    { why: 'certificate of an unknown format', input: { ...validConnect, auth: { kind: 'certificate', format: 'der' } }, field: 'auth.format' },
+    { why: 'appId not a GUID', input: { ...validConnect, appId: 'ScimDesk' }, field: 'appId' },
+    extra(validConnect),
+  ],
+  'graph.disconnect': [extra()],
+  'graph.test': [extra()],
+  'graph.findApps': [
+    { why: 'missing query', input: {}, field: 'query' },
+    { why: 'blank query', input: { query: '  ' }, field: 'query' },
+    extra({ query: 'ScimDesk' }),
+  ],
+  'graph.fetch': [extra()],
+  'graph.cancel': [{ why: 'missing jobId', input: {}, field: 'jobId' }, extra({ jobId: 'x' })],
+  'graph.importCsv': [
+    { why: 'empty file', input: { csv: '' }, field: 'csv' },
+    { why: 'csv of the wrong type', input: { csv: 5 }, field: 'csv' },
+    extra({ csv: 'id\n' }),
+  ],
+  'graph.snapshots': [extra()],
+  'compare.run': [{ why: 'missing snapshotId', input: {}, field: 'snapshotId' }, extra({ snapshotId: 'x' })],
+  'compare.latest': [extra()],
+  'compare.rows': [
+    { why: 'missing reportId', input: {}, field: 'reportId' },
+    { why: 'unknown category', input: { reportId: 'r', category: 'weird' }, field: 'category' },
+    { why: 'unknown kind', input: { reportId: 'r', kind: 'Device' }, field: 'kind' },
+    { why: 'count over 500', input: { reportId: 'r', count: 501 }, field: 'count' },
+    extra({ reportId: 'r' }),
+  ],
+  'compare.exportCsv': [{ why: 'missing reportId', input: {}, field: 'reportId' }, extra({ reportId: 'r' })],
+  'fix.preview': [
+    { why: 'missing reportId', input: {}, field: 'reportId' },
+    { why: 'approve of the wrong type', input: { reportId: 'r', approve: 'all' }, field: 'approve' },
+    extra({ reportId: 'r' }),
+  ],
+  'fix.apply': [{ why: 'missing planId', input: {}, field: 'planId' }, extra({ planId: 'p' })],
+  'fix.batches': [extra()],
+  'fix.undo': [{ why: 'missing batchId', input: {}, field: 'batchId' }, extra({ batchId: 'b' })],
+  'entra.jobs': [extra()],
+  'entra.restartJob': [
+    { why: 'missing jobId', input: { resetScope: ['Watermark'] }, field: 'jobId' },
+    { why: 'no reset scope', input: { jobId: 'j', resetScope: [] }, field: 'resetScope' },
+    { why: 'unknown reset scope', input: { jobId: 'j', resetScope: ['Everything'] }, field: 'resetScope.0' },
+    { why: 'insist of the wrong type', input: { jobId: 'j', resetScope: ['Full'], insist: 'yes' }, field: 'insist' },
+    extra({ jobId: 'j', resetScope: ['Watermark'] }),
+  ],
+  'entra.provisionOnDemand': [
+    { why: 'userObjectId not a GUID', input: { jobId: 'j', userObjectId: 'adele' }, field: 'userObjectId' },
+    extra({ jobId: 'j', userObjectId: GUID_A }),
+  ],
+  'entra.provisioningLogs': [{ why: 'top over 500', input: { top: 501 }, field: 'top' }, extra()],
+  'entra.rotateToken': [
+    { why: 'negative overlap', input: { overlapMinutes: -1 }, field: 'overlapMinutes' },
+    { why: 'overlap over a week', input: { overlapMinutes: 10_081 }, field: 'overlapMinutes' },
+    extra(),
+  ],
 };
+
+/** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
+const NEEDS_TENANT = (method: MethodName) => /^(graph|compare|fix|entra)\./.test(method);
 
 /** A free loopback port (listen on 0, read it, close). */
 async function freePort(): Promise<number> {
@@ -566,7 +639,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.ok(older.items[0]!.seq < audit.items[0]!.seq);
   });
 
-  it('covered every method of the contract with a good call', () => {
-    assert.deepEqual([...covered].sort(), [...METHOD_NAMES].sort());
+  it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {
+    assert.deepEqual([...covered].sort(), METHOD_NAMES.filter((method) => !NEEDS_TENANT(method)).sort());
   });
 });

@@ -417,7 +417,7 @@ describe('admin HTTP transport: events', () => {
       await stream.waitFor(/: connected/);
       assert.equal(events.active, EVENT_NAMES.length, 'one subscription per contract event');
       await stream.waitFor(/: keep-alive\n\n/);
-      events.emit('job.progress', { jobId: 'j1', kind: 'graph', phase: 'users', done: 5, total: 10, message: 'line1\nline2', finished: false });
+      events.emit('job.progress', { jobId: 'j1', kind: 'graph', phase: 'users', done: 5, total: 10, message: 'line1\nline2', finished: false, resultId: null, error: null, cancelled: false });
       const text = await stream.waitFor(/event: job\.progress\ndata: .*\n\n/);
       const data = /event: job\.progress\ndata: (.*)\n\n/.exec(text)![1]!;
       assert.equal((JSON.parse(data) as Json).message, 'line1\nline2', 'a newline in a payload stays inside one data line');
