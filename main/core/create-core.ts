@@ -124,7 +124,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   syncLog.subscribe((entries) => {
     events.emit('syncLog.appended', { items: entries.map(({ detail: _detail, ...rest }) => rest) });
-    if (entries.some((entry) => entry.method !== 'GET')) events.emit('overview.changed', {});
+    // Reads count too: Test Connection and schema discovery are GETs that tick the setup checklist.
+    events.emit('overview.changed', {});
   });
 
   // Start-up overrides (flags, tests) apply until the admin moves the endpoint; then the saved settings rule.

@@ -69,8 +69,20 @@ function redactQuery(query: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(query).map(([key, value]) => [key, SECRET_QUERY.test(key) ? REDACTED : value]));
 }
 
-function detailJson(state: ScimState, query: Record<string, unknown>, clientRequestId: string | undefined): string | null {
-  const detail: Record<string, unknown> = {};
+/** What went back, in short: status, the identifiers a client keeps (Location, ETag), and an error body. */
+function responseSummary(ctx: Koa.ParameterizedContext<ScimState>): Record<string, unknown> {
+  const location = ctx.response.get('Location');
+  const etag = ctx.response.get('ETag');
+  return {
+    status: ctx.status,
+    ...(location ? { location } : {}),
+    ...(etag ? { etag } : {}),
+    ...(ctx.status >= 400 && ctx.body !== undefined ? { body: ctx.body } : {}),
+  };
+}
+
+function detailJson(state: ScimState, query: Record<string, unknown>, clientRequestId: string | undefined, response: Record<string, unknown>): string | null {
+  const detail: Record<string, unknown> = { response };
   if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
   if (state.body !== undefined) detail['request'] = redact(state.body);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
@@ -126,7 +138,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         scimType: ctx.state.error?.scimType ?? null,
         error: ctx.state.error?.detail ?? null,
         client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
-        detail: detailJson(ctx.state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id'])),
+        detail: detailJson(ctx.state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx)),
       });
     }
   });

@@ -36,12 +36,18 @@ export function resetStore(): void {
 const OVERVIEW_REFRESH_MS = 2_000;
 let overviewTimer: ReturnType<typeof setTimeout> | null = null;
 
-/** Entra may send 25 requests a second; the Overview refreshes at most every 2 s, and only once it was shown. */
+/**
+ * Entra may send 25 requests a second; the Overview (and the token's "last used") refresh at most every
+ * 2 s, and only once they were shown.
+ */
 function refreshOverviewSoon(): void {
-  if (overviewTimer !== null || useAppStore.getState().overview.status === 'idle') return;
+  const state = useAppStore.getState();
+  if (overviewTimer !== null || (state.overview.status === 'idle' && state.token.status === 'idle')) return;
   overviewTimer = setTimeout(() => {
     overviewTimer = null;
-    void useAppStore.getState().loadOverview();
+    const current = useAppStore.getState();
+    if (current.overview.status !== 'idle') void current.loadOverview();
+    if (current.token.status !== 'idle') void current.loadTokenStatus();
   }, OVERVIEW_REFRESH_MS);
 }
 

@@ -45,6 +45,7 @@ const COLUMNS: ReadonlyArray<ResourceColumn> = [
 ];
 
 type DetailTab = 'attributes' | 'members' | 'history' | 'audit';
+const TAB_LABELS: Record<DetailTab, string> = { members: 'Members', attributes: 'Attributes', history: 'Sync history', audit: 'Audit' };
 
 function Members() {
   const styles = useStyles();
@@ -155,7 +156,7 @@ function GroupDetail() {
         <Tab value="history">Sync history ({data.history.length})</Tab>
         <Tab value="audit">Audit ({data.audit.length})</Tab>
       </TabList>
-      <div className={styles.tabPanel} role="tabpanel" aria-label={tab}>
+      <div className={styles.tabPanel} role="tabpanel" aria-label={TAB_LABELS[tab]}>
         {tab === 'members' && <Members />}
         {tab === 'attributes' && (
           <>

@@ -185,7 +185,7 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'normalized', 'query', 'request', 'clientRequestId'];
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
 
 function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
   const styles = useStyles();
@@ -279,6 +279,14 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
             Normalised operations
           </Text>
           <JsonBlock value={detail['normalized']} label="Normalised operations" />
+        </>
+      )}
+      {detail['response'] !== undefined && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Response
+          </Text>
+          <JsonBlock value={detail['response']} label="Response" />
         </>
       )}
       {others.map((key) => (

@@ -16,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../shared/admin/contract';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { CopyButton } from '../components/copy-button';
@@ -62,11 +62,20 @@ export function GenerateTokenDialog({ open, regenerate, onClose }: { readonly op
 
   const close = () => {
     if (busy) return;
-    setPhase({ step: 'confirm' });
-    setLifetime('0');
-    setError(null);
     onClose();
   };
+
+  // Reset after the closing animation, so the fading dialog does not flash its first step;
+  // this also drops the shown token from memory.
+  useEffect(() => {
+    if (open) return;
+    const timer = setTimeout(() => {
+      setPhase({ step: 'confirm' });
+      setLifetime('0');
+      setError(null);
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [open]);
 
   const generate = async () => {
     if (lifetimeError) return;

@@ -57,6 +57,7 @@ const COLUMNS: ReadonlyArray<ResourceColumn> = [
 ];
 
 type DetailTab = 'attributes' | 'groups' | 'history' | 'audit';
+const TAB_LABELS: Record<DetailTab, string> = { attributes: 'Attributes', groups: 'Groups', history: 'Sync history', audit: 'Audit' };
 
 function UserDetail() {
   const styles = useStyles();
@@ -90,7 +91,7 @@ function UserDetail() {
         <Tab value="history">Sync history ({data.history.length})</Tab>
         <Tab value="audit">Audit ({data.audit.length})</Tab>
       </TabList>
-      <div className={styles.tabPanel} role="tabpanel" aria-label={tab}>
+      <div className={styles.tabPanel} role="tabpanel" aria-label={TAB_LABELS[tab]}>
         {tab === 'attributes' && (
           <>
             <AttributeList resource={data.resource} />

@@ -1,0 +1,806 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+/**
+ * The admin UI as a new administrator meets it: the real `serve` command
+ * started the way the README says, data sent through the SCIM endpoint the way
+ * Entra sends it, then Debian's Chromium driven by hand (click, type, read the
+ * screen). Screenshots of every screen go to test-results/screenshots/.
+ * The steps share one browser page and run in order: a failure early on
+ * explains failures after it.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CHROMIUM = process.env['SCIMDESK_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
+const SKIP = existsSync(CHROMIUM)
+  ? false
+  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the admin UI was NOT tested`;
+const SHOTS = join(ROOT, 'test-results', 'screenshots');
+/** Every wait for the screen; a step never waits longer. */
+const WAIT_MS = 15_000;
+const STEP_MS = 45_000;
+
+const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const URN_ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+/** The header of the sync-log CSV export, in the order main/core/admin-api.ts writes it. */
+const CSV_HEADER = 'time,requestId,method,path,operation,resourceType,resourceId,userName,externalId,displayName,status,durationMs,scimType,error,client';
+
+/** A provisioned user as the test expects ScimDesk to hold it. */
+interface ModelUser {
+  readonly given: string;
+  readonly family: string;
+  readonly userName: string;
+  displayName: string;
+  /** Entra's objectId, or its mailNickname when the mapping still sends that. */
+  externalId: string;
+  department: string;
+  readonly employeeNumber: string;
+  title: string;
+  active: boolean;
+  id: string;
+}
+
+const PEOPLE: ReadonlyArray<readonly [string, string, string, string]> = [
+  ['Megan', 'Bowen', 'Marketing', 'Marketing Manager'],
+  ['Adele', 'Vance', 'Retail', 'Retail Manager'],
+  ['Alex', 'Wilber', 'Marketing', 'Marketing Assistant'],
+  ['Allan', 'Deyoung', 'IT', 'IT Admin'],
+  ['Christie', 'Cline', 'Sales', 'Buyer'],
+  ['Debra', 'Berger', 'Executive Management', 'Administrative Assistant'],
+  ['Diego', 'Siciliani', 'HR', 'HR Manager'],
+  ['Emily', 'Braun', 'Finance', 'Budget Analyst'],
+  ['Enrico', 'Cattaneo', 'Legal', 'Attorney'],
+  ['Grady', 'Archie', 'R&D', 'Designer'],
+  ['Henrietta', 'Mueller', 'R&D', 'Developer'],
+  ['Irvin', 'Sayers', 'R&D', 'Director'],
+  ['Isaiah', 'Langer', 'Sales', 'Sales Rep'],
+  ['Johanna', 'Lorenz', 'Engineering', 'Senior Engineer'],
+  ['Joni', 'Sherman', 'Legal', 'Paralegal'],
+  ['Lee', 'Gu', 'Manufacturing', 'Director'],
+  ['Lidia', 'Holloway', 'Engineering', 'Product Manager'],
+  ['Lynne', 'Robbins', 'Retail', 'Planner'],
+  ['Miriam', 'Graham', 'Sales', 'Director'],
+  ['Nestor', 'Wilke', 'Operations', 'Director'],
+  ['Patti', 'Fernandez', 'Executive Management', 'President'],
+  ['Pradeep', 'Gupta', 'Finance', 'Accountant'],
+  ['Brian', 'Johnson', 'Sales', 'Account Manager'],
+  ['Cameron', 'White', 'Operations', 'Analyst'],
+  ['Delia', 'Dennis', 'Retail', 'Store Lead'],
+  ['Gerhart', 'Moller', 'Manufacturing', 'Engineer'],
+  ['Raul', 'Razo', 'IT', 'Support Engineer'],
+  ['Alan', 'Steiner', 'Finance', 'Controller'],
+  ['Ben', 'Walters', 'Operations', 'Logistics'],
+  ['Jordan', 'Miller', 'Marketing', 'Content Lead'],
+];
+/** Entra still maps externalId from mailNickname for these: their Object ID is not a GUID. */
+const NICKNAMED = new Set(['Henrietta', 'Irvin', 'Lynne']);
+/** The user whose Object ID the admin repairs. */
+const REPAIRED = 'henrietta.mueller@contoso.com';
+const DISABLED = 'debra.berger@contoso.com';
+
+interface Serve {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly endpoint: string;
+  readonly firstToken: string;
+  readonly loginUrl: string;
+  readonly dataFolder: string;
+  readonly output: () => string;
+}
+
+/** Starts `serve` as an admin does and reads the lines it prints. */
+function startServe(dataDir: string): Promise<Serve> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'],
+    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  // A crashed test run must not leave the service behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  return new Promise<Serve>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before it was ready:\n${text}`));
+    };
+    child.once('exit', onExit);
+    child.stdout.on('data', () => {
+      if (!text.includes('Press Ctrl+C')) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      const line = (label: string) => new RegExp(`^${label.replace(/[()]/g, '\\$&')}: (\\S+)`, 'm').exec(text)?.[1];
+      const endpoint = line('SCIM endpoint');
+      const firstToken = line('Secret token (shown once)');
+      const loginUrl = line('Admin UI');
+      const dataFolder = /^Data folder: (.+)$/m.exec(text)?.[1];
+      if (!endpoint || !firstToken || !loginUrl || !dataFolder) reject(new Error(`serve did not print the expected lines:\n${text}`));
+      else resolve({ child, endpoint, firstToken, loginUrl, dataFolder, output: () => text });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if the service has not stopped within 10 s. */
+function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Retries an assertion until it passes or `ms` run out; then throws its last failure. */
+async function eventually<T>(check: () => Promise<T>, ms = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+}
+
+/** The little of the page's globals that page.evaluate callbacks use, typed without the DOM library (these files are type-checked for Node). */
+type PageGlobals = {
+  readonly document: {
+    getAnimations(): ReadonlyArray<{ readonly playState: string; readonly effect: { getTiming(): { duration?: number | string; iterations?: number } } | null }>;
+  };
+};
+
+/** Records of an RFC 4180 text (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
+describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => {
+  let dataDir = '';
+  let serve: Serve | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  /** The token SCIM requests use now. */
+  let token = '';
+  /** Every SCIM request this test sent: each one is a sync-log entry. */
+  let scimRequests = 0;
+  const users: ModelUser[] = [];
+  const groups: Array<{ name: string; id: string; externalId: string; members: string[] }> = [];
+  const consoleErrors: string[] = [];
+  let loads = 0;
+  let shot = 0;
+
+  const scim = (path: string, init: RequestInit = {}, bearer = token): Promise<Response> => {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${bearer}`);
+    if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
+    scimRequests++;
+    return fetch(serve!.endpoint + path, { ...init, headers, signal: AbortSignal.timeout(WAIT_MS) });
+  };
+  const scimJson = async (path: string, init: RequestInit, expected: number): Promise<Record<string, unknown>> => {
+    const response = await scim(path, init);
+    const text = await response.text();
+    assert.equal(response.status, expected, `${init.method ?? 'GET'} ${path}: ${text}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+  const patch = (path: string, operations: unknown[], expected: number) =>
+    scimJson(path, { method: 'PATCH', body: JSON.stringify({ schemas: [URN_PATCH], Operations: operations }) }, expected);
+  const user = (userName: string): ModelUser => {
+    const found = users.find((u) => u.userName === userName);
+    if (!found) throw new Error(`no user ${userName} in the test's model`);
+    return found;
+  };
+
+  /**
+   * Saves a screenshot as test-results/screenshots/NN-name.png once the
+   * drawers and dialogs have finished moving; the whole page unless it is
+   * very long (the sync log), then what the window shows.
+   */
+  const screenshot = async (name: string, fullPage = true) => {
+    shot++;
+    // Fluent moves drawers and dialogs with short animations; a toast's countdown and a spinner
+    // run longer or forever and are not waited for. (page.waitForFunction would evaluate a string
+    // inside the page, which the admin UI's CSP rightly refuses.)
+    const moving = () =>
+      page.evaluate(() =>
+        (globalThis as unknown as PageGlobals).document.getAnimations().filter((a) => {
+          const timing = a.effect?.getTiming();
+          return a.playState === 'running' && timing?.iterations !== Infinity && typeof timing?.duration === 'number' && timing.duration <= 1000;
+        }).length,
+      );
+    await eventually(async () => assert.equal(await moving(), 0), 5_000).catch(() => undefined);
+    await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
+  };
+  /** Runs a step; on failure, keeps a screenshot of what the screen showed. */
+  const step = (name: string, run: () => Promise<void>) => async () => {
+    try {
+      await run();
+    } catch (error) {
+      await page?.screenshot({ path: join(SHOTS, `failed-${name}.png`), fullPage: true }).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  /** The screen is shown: its main landmark and exactly one h1, both named after it, and the window title. */
+  const expectScreen = async (name: string) => {
+    await page.getByRole('main', { name }).waitFor();
+    await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, `${name}: one main heading`);
+    await eventually(async () => assert.equal(await page.title(), `${name} — ScimDesk`));
+  };
+  const go = async (name: string) => {
+    await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+    await expectScreen(name);
+  };
+  const textOf = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const expectText = (locator: Locator, expected: string | RegExp, ms = WAIT_MS) =>
+    eventually(async () => {
+      const text = await textOf(locator);
+      if (typeof expected === 'string') assert.equal(text, expected);
+      else assert.match(text, expected);
+    }, ms);
+  /** The accessible names of a table's body rows, in order. */
+  const rowNames = async (table: Locator) => {
+    const rows = table.locator('tbody').getByRole('row');
+    const names: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).getAttribute('aria-label')) ?? '');
+    return names;
+  };
+
+  /** One Entra initial cycle, then an incremental one, as the provisioning service sends them. */
+  async function provision(): Promise<void> {
+    // Test Connection: a random user that does not exist, then the schemas on Save.
+    const probe = await scimJson(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, 200);
+    assert.equal(probe['totalResults'], 0);
+    await scimJson('/Schemas', {}, 200);
+
+    for (const [index, [given, family, department, title]] of PEOPLE.entries()) {
+      const userName = `${given}.${family}@contoso.com`.toLowerCase();
+      const externalId = NICKNAMED.has(given) ? `${given}${family.charAt(0)}` : randomUUID();
+      const model: ModelUser = {
+        given,
+        family,
+        userName,
+        displayName: `${given} ${family}`,
+        externalId,
+        department,
+        employeeNumber: String(10001 + index),
+        title,
+        active: true,
+        id: '',
+      };
+      const found = await scimJson(`/Users?filter=userName+eq+%22${encodeURIComponent(userName)}%22`, {}, 200);
+      assert.equal(found['totalResults'], 0, `${userName} is new`);
+      const manager = users[0]?.id;
+      const created = await scimJson(
+        '/Users',
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            schemas: [URN_USER, URN_ENTERPRISE],
+            externalId,
+            userName,
+            active: true,
+            displayName: model.displayName,
+            title,
+            emails: [{ primary: true, type: 'work', value: userName }],
+            meta: { resourceType: 'User' },
+            name: { formatted: model.displayName, familyName: family, givenName: given },
+            addresses: [{ type: 'work', locality: 'Redmond', region: 'WA', country: 'US', primary: false }],
+            phoneNumbers: [{ type: 'work', value: `+1 425 555 ${String(100 + index).padStart(4, '0')}` }],
+            roles: [],
+            [URN_ENTERPRISE]: { employeeNumber: model.employeeNumber, department, ...(manager ? { manager } : {}) },
+          }),
+        },
+        201,
+      );
+      model.id = String(created['id']);
+      users.push(model);
+    }
+
+    // Default dialect: capitalised ops, one per attribute, booleans as strings.
+    const alex = user('alex.wilber@contoso.com');
+    await patch(
+      `/Users/${alex.id}`,
+      [
+        { op: 'Replace', path: 'title', value: 'Marketing Lead' },
+        { op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '+1 425 555 0199' },
+      ],
+      200,
+    );
+    alex.title = 'Marketing Lead';
+    // aadOptscim062020 dialect: several attributes folded into one path-less op.
+    const adele = user('adele.vance@contoso.com');
+    await patch(`/Users/${adele.id}`, [{ op: 'replace', value: { displayName: 'Adele V. Vance', [`${URN_ENTERPRISE}:department`]: 'Retail Operations' } }], 200);
+    adele.displayName = 'Adele V. Vance';
+    adele.department = 'Retail Operations';
+    // Manager as a plain id; a disabled user (soft delete).
+    const lee = user('lee.gu@contoso.com');
+    await patch(`/Users/${lee.id}`, [{ op: 'Replace', path: `${URN_ENTERPRISE}:manager`, value: user('patti.fernandez@contoso.com').id }], 200);
+    const debra = user(DISABLED);
+    await patch(`/Users/${debra.id}`, [{ op: 'Replace', path: 'active', value: 'False' }], 200);
+    debra.active = false;
+
+    // Groups: probed, created empty, members added several per op.
+    for (const [name, memberNames] of [
+      ['Retail Managers', ['adele.vance@contoso.com', 'lynne.robbins@contoso.com', 'delia.dennis@contoso.com', REPAIRED, 'megan.bowen@contoso.com']],
+      ['Sales Team', ['christie.cline@contoso.com', 'isaiah.langer@contoso.com', 'miriam.graham@contoso.com', 'brian.johnson@contoso.com', 'alex.wilber@contoso.com', 'joni.sherman@contoso.com', 'pradeep.gupta@contoso.com', 'ben.walters@contoso.com']],
+    ] as const) {
+      const found = await scimJson(`/Groups?excludedAttributes=members&filter=displayName+eq+%22${encodeURIComponent(name)}%22`, {}, 200);
+      assert.equal(found['totalResults'], 0);
+      const externalId = randomUUID();
+      const created = await scimJson(
+        '/Groups',
+        {
+          method: 'POST',
+          body: JSON.stringify({ schemas: [URN_GROUP, URN_ADSCIM_GROUP], externalId, displayName: name, meta: { resourceType: 'Group' }, members: [] }),
+        },
+        201,
+      );
+      const id = String(created['id']);
+      const ids = memberNames.map((n) => user(n).id);
+      for (const batch of [ids.slice(0, 4), ids.slice(4)]) {
+        if (batch.length > 0) await patch(`/Groups/${id}`, [{ op: 'Add', path: 'members', value: batch.map((value) => ({ value, $ref: null })) }], 204);
+      }
+      groups.push({ name, id, externalId, members: [...memberNames] });
+    }
+
+    // A failed request: Entra creates a user whose userName already exists (matched on another attribute).
+    const duplicate = await scim('/Users', {
+      method: 'POST',
+      body: JSON.stringify({ schemas: [URN_USER], externalId: randomUUID(), userName: 'adele.vance@contoso.com', active: true, displayName: 'Adele Vance (2)' }),
+    });
+    assert.equal(duplicate.status, 409, await duplicate.text());
+
+    // The next, incremental cycle: a reorganisation moves most people's department.
+    for (const u of users.slice(6)) {
+      const department = `${u.department} (EMEA)`;
+      await patch(`/Users/${u.id}`, [{ op: 'Replace', path: `${URN_ENTERPRISE}:department`, value: department }], 200);
+      u.department = department;
+    }
+  }
+
+  before(
+    async () => {
+      if (SKIP) return;
+      rmSync(SHOTS, { recursive: true, force: true });
+      mkdirSync(SHOTS, { recursive: true });
+      const build = spawnSync(process.execPath, ['scripts/ensure-renderer.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(build.status, 0, `ensure-renderer failed:\n${build.stderr}`);
+      assert.ok(existsSync(join(ROOT, 'dist', 'renderer', 'index.html')), `the admin UI did not build:\n${build.stderr}`);
+
+      dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-'));
+      serve = await startServe(dataDir);
+      token = serve.firstToken;
+      await provision();
+
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        timeout: WAIT_MS,
+      });
+      context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'en-US', timezoneId: 'UTC' });
+      page = await context.newPage();
+      page.setDefaultTimeout(WAIT_MS);
+      page.setDefaultNavigationTimeout(WAIT_MS);
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(`console.error: ${message.text()} (${message.location().url})`);
+      });
+      page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+      page.on('load', () => loads++);
+    },
+    { timeout: 150_000 },
+  );
+
+  after(
+    async () => {
+      await context?.close().catch(() => undefined);
+      await browser?.close().catch(() => undefined);
+      if (serve) await stopServe(serve.child);
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    { timeout: 30_000 },
+  );
+
+  it(
+    'logs in through the printed link and shows the Tenant URL, the counts and the token state on the Overview',
+    { skip: SKIP, timeout: STEP_MS },
+    step('overview', async () => {
+      const response = await page.goto(serve!.loginUrl);
+      assert.ok(response, 'the login link answers');
+      assert.equal(new URL(page.url()).pathname, '/admin/', 'the login link lands on the admin UI');
+      await expectScreen('Overview');
+
+      await expectText(page.getByTestId('tenant-url'), serve!.endpoint);
+      const usersStat = page.getByRole('group', { name: 'Users', exact: true });
+      await expectText(usersStat, `Users${users.length}${users.filter((u) => u.active).length} active`);
+      await expectText(page.getByRole('group', { name: 'Groups', exact: true }), `Groups${groups.length}`);
+      await expectText(page.getByRole('group', { name: 'Errors, last 24 h' }), /^Errors, last 24 h1View the errors$/);
+      await expectText(page.getByRole('group', { name: 'Requests, last 24 h' }), `Requests, last 24 h${scimRequests}Open the sync log`);
+
+      const hint = await textOf(page.getByTestId('token-hint'));
+      assert.equal(hint, `scimdesk_••••••••${token.slice(-4)}`, 'the token is shown masked, with its last four characters');
+      assert.ok(!(await page.content()).includes(token), 'the token itself is not on the page');
+      await page.getByText('Last used', { exact: true }).waitFor();
+      assert.equal(await page.getByText('Never: Entra has not connected with this token yet').count(), 0, 'the token shows as used');
+      // Test Connection, schema discovery and provisioning were seen: the checklist ticks them.
+      const checklist = page.getByRole('list', { name: 'Set up Entra steps' });
+      assert.equal(await checklist.getByRole('img', { name: 'Not done yet' }).count(), 0, 'no step is left to do');
+      await screenshot('overview');
+    }),
+  );
+
+  it(
+    'updates the Overview live when Entra sends only GET requests (Test Connection, schema discovery)',
+    {
+      skip: SKIP,
+      timeout: STEP_MS,
+    },
+    step('overview-live', async () => {
+      await scimJson(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, 200);
+      await expectText(page.getByRole('group', { name: 'Requests, last 24 h' }), `Requests, last 24 h${scimRequests}Open the sync log`, 5_000);
+    }),
+  );
+
+  it(
+    'lists the provisioned users with the right total, narrows them by search and opens one with attributes, raw JSON, groups and sync history',
+    { skip: SKIP, timeout: STEP_MS },
+    step('users', async () => {
+      await go('Users');
+      const table = page.getByRole('table', { name: 'Users', exact: true });
+      await expectText(page.getByTestId('total-count'), `${users.length} users`);
+      await eventually(async () => {
+        const names = (await rowNames(table)).map((name) => name.split(', ')[0]);
+        assert.deepEqual(names, users.map((u) => u.userName).sort(), 'every provisioned user, sorted by user name');
+      });
+      const disabledRow = table.getByRole('row', { name: new RegExp(`^${DISABLED}`) });
+      await expectText(disabledRow.getByRole('cell').nth(3), 'Inactive');
+      const nicknamed = table.getByRole('row', { name: new RegExp(`^${REPAIRED}`) });
+      await expectText(nicknamed.getByRole('cell').nth(2), /^HenriettaM\s*Not a GUID$/);
+      await screenshot('users');
+
+      // Search runs in the store: user names and emails from their start, display names anywhere.
+      const search = page.getByRole('searchbox', { name: 'Search users' });
+      await search.fill('wil');
+      const expected = users
+        .filter((u) => u.userName.startsWith('wil') || u.displayName.toLowerCase().includes('wil'))
+        .map((u) => u.userName)
+        .sort();
+      assert.ok(expected.length >= 2 && expected.length < users.length);
+      await expectText(page.getByTestId('total-count'), `${expected.length} users matching “wil”`);
+      await eventually(async () => assert.deepEqual((await rowNames(table)).map((name) => name.split(', ')[0]), expected));
+      await screenshot('users-search');
+
+      await search.fill('henrietta');
+      await expectText(page.getByTestId('total-count'), '1 user matching “henrietta”');
+      await table.getByRole('row', { name: `${REPAIRED}, Henrietta Mueller` }).click();
+      const drawer = page.getByRole('dialog', { name: new RegExp(REPAIRED) });
+      await drawer.waitFor();
+      const henrietta = user(REPAIRED);
+
+      const core = drawer.getByRole('region', { name: 'Core attributes' });
+      await expectText(core, new RegExp(`User name${henrietta.userName.replace(/\./g, '\\.')}`));
+      await expectText(core, /Display nameHenrietta Mueller/);
+      await expectText(core, /TitleDeveloper/);
+      await expectText(core, /Object ID in Entra \(externalId\)HenriettaM/);
+      const enterprise = drawer.getByRole('region', { name: 'Enterprise extension' });
+      await expectText(enterprise, new RegExp(`Employee number${henrietta.employeeNumber}`));
+      await expectText(enterprise, new RegExp(`Department${henrietta.department.replace(/[()&]/g, '\\$&')}`));
+      await expectText(enterprise, new RegExp(`Manager${user('megan.bowen@contoso.com').id}`));
+      await expectText(drawer.getByTestId('object-id'), 'HenriettaM');
+      await drawer.getByText('Not a GUID', { exact: true }).first().waitFor();
+      await screenshot('user-detail');
+
+      await drawer.getByRole('button', { name: 'Raw SCIM JSON' }).click();
+      const raw = drawer.locator('pre[aria-label="Raw SCIM JSON"]');
+      const json = await eventually(async () => JSON.parse(await textOf(raw)) as Record<string, any>);
+      assert.equal(json['id'], henrietta.id);
+      assert.equal(json['userName'], henrietta.userName);
+      assert.equal(json['externalId'], 'HenriettaM');
+      assert.equal(json[URN_ENTERPRISE]?.employeeNumber, henrietta.employeeNumber);
+      assert.deepEqual(json[URN_ENTERPRISE]?.manager?.value, user('megan.bowen@contoso.com').id, 'the manager is returned as {value}');
+      await raw.scrollIntoViewIfNeeded();
+      await screenshot('user-raw-json');
+
+      await drawer.getByRole('tab', { name: 'Groups (1)' }).click();
+      const memberships = drawer.getByRole('table', { name: 'Group memberships' });
+      await expectText(memberships.locator('tbody'), 'Retail ManagersDirect');
+
+      // Entra's probe of this user is a query; the records of its requests are the create and the reorganisation PATCH.
+      await drawer.getByRole('tab', { name: /^Sync history \(\d+\)$/ }).click();
+      const history = drawer.getByRole('table', { name: 'Sync history' });
+      await expectText(history, /Update \(PATCH\)\s*200\s*PATCH \/scim\/v2\/Users\//);
+      await expectText(history, /Create\s*201\s*POST \/scim\/v2\/Users/);
+      await screenshot('user-sync-history');
+    }),
+  );
+
+  it(
+    'refuses a non-GUID Object ID with a visible message, saves a GUID with an audit entry, and the SCIM endpoint returns it',
+    { skip: SKIP, timeout: STEP_MS },
+    step('object-id', async () => {
+      const henrietta = user(REPAIRED);
+      const drawer = page.getByRole('dialog', { name: new RegExp(REPAIRED) });
+      await drawer.getByRole('button', { name: 'Edit Object ID' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Edit Object ID' });
+      await dialog.waitFor();
+      const field = dialog.getByRole('textbox', { name: 'Object ID in Entra' });
+      assert.equal(await field.inputValue(), 'HenriettaM', 'the dialog starts from the current value');
+
+      await field.fill('henrietta-mueller');
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+      await dialog.getByText(/An Entra Object ID is a GUID/).waitFor();
+      assert.equal(await field.getAttribute('aria-invalid'), 'true', 'the field is marked invalid');
+      assert.ok(await dialog.isVisible(), 'the dialog stays open');
+      await screenshot('object-id-refused');
+
+      const objectId = randomUUID();
+      await field.fill(objectId);
+      await dialog.getByRole('textbox', { name: 'Reason (optional)' }).fill('Entra mapped externalId from mailNickname; linked to the objectId');
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+      await dialog.waitFor({ state: 'hidden' });
+
+      await expectText(drawer.getByTestId('object-id'), objectId);
+      await drawer.getByText(/^Saved\. Audit entry: /).waitFor();
+      await drawer.getByRole('tab', { name: 'Audit (1)' }).click();
+      const audit = drawer.getByRole('table', { name: 'Audit entries' });
+      await expectText(audit.locator('tbody'), new RegExp(`admin@serve.*${objectId}`));
+
+      const answer = await scimJson(`/Users/${henrietta.id}`, {}, 200);
+      assert.equal(answer['externalId'], objectId, 'the SCIM endpoint returns the new Object ID');
+      henrietta.externalId = objectId;
+      const byFilter = await scimJson(`/Users?filter=externalId+eq+%22${objectId}%22`, {}, 200);
+      assert.equal(byFilter['totalResults'], 1, 'Entra finds the user by its Object ID');
+      await screenshot('object-id-saved');
+
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      const row = page.getByRole('table', { name: 'Users', exact: true }).getByRole('row', { name: new RegExp(`^${REPAIRED}`) });
+      await expectText(row.getByRole('cell').nth(2), objectId);
+    }),
+  );
+
+  it(
+    'regenerates the token in a show-once dialog: the new token works on the SCIM endpoint, the old one gets 401, and only the hint stays on the page',
+    { skip: SKIP, timeout: STEP_MS },
+    step('token', async () => {
+      await go('Directory & token');
+      const old = token;
+      await expectText(page.getByTestId('token-hint'), `scimdesk_••••••••${old.slice(-4)}`);
+      await page.getByRole('textbox', { name: 'Directory name' }).waitFor();
+      await screenshot('directory');
+
+      await page.getByRole('button', { name: 'Regenerate token' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Regenerate the Secret Token?' });
+      await dialog.waitFor();
+      await dialog.getByText('The current token stops working at once').waitFor();
+      assert.equal(await dialog.getByRole('spinbutton', { name: 'Lifetime in days' }).inputValue(), '0');
+      await dialog.getByRole('button', { name: 'Regenerate', exact: true }).click();
+
+      const shown = page.getByRole('alertdialog', { name: 'Copy your new Secret Token' });
+      await shown.waitFor();
+      const fresh = await textOf(shown.getByTestId('new-token'));
+      assert.match(fresh, /^scimdesk_[A-Za-z0-9_-]{43}$/, 'the new token is shown in full');
+      assert.notEqual(fresh, old);
+      await shown.getByRole('button', { name: 'Copy Secret Token' }).waitFor();
+      await screenshot('token-shown-once');
+      await shown.getByRole('button', { name: 'Done' }).click();
+      // Not only this dialog: for a moment the closing dialog shows the confirmation again (reported as a UI bug).
+      await page.getByRole('alertdialog').waitFor({ state: 'detached' });
+
+      const probe = `/Users?filter=userName+eq+%22${randomUUID()}%22`;
+      assert.equal((await scim(probe, {}, fresh)).status, 200, 'the new token works');
+      assert.equal((await scim(probe, {}, old)).status, 401, 'the old token stopped working');
+      token = fresh;
+
+      await expectText(page.getByTestId('token-hint'), `scimdesk_••••••••${fresh.slice(-4)}`);
+      await page.getByText('Earlier tokens (no longer accepted)').waitFor();
+      const html = await page.content();
+      assert.ok(!html.includes(fresh), 'the new token is nowhere on the page after the dialog closed');
+      assert.ok(!html.includes(old), 'the old token is nowhere on the page');
+      await screenshot('directory-after-regenerate');
+    }),
+  );
+
+  it(
+    'shows on Directory & token that the new token has been used, without a reload',
+    {
+      skip: SKIP,
+      timeout: STEP_MS,
+    },
+    step('token-last-used', async () => {
+      await expectText(page.getByTestId('token-hint'), `scimdesk_••••••••${token.slice(-4)}`);
+      await eventually(async () => assert.equal(await page.getByText('Never: Entra has not connected with this token yet').count(), 0), 5_000);
+    }),
+  );
+
+  it(
+    'lists the sync log with the failed request under the error filter, shows a request, tails live and exports matching CSV',
+    { skip: SKIP, timeout: 60_000 },
+    step('sync-log', async () => {
+      await go('Sync log');
+      const table = page.getByRole('table', { name: 'Sync log entries, newest first' });
+      const shownCount = page.getByText(/^\d+ entries shown$/);
+      // Every request this test sent is an entry: the first page holds 100, Load more brings the rest.
+      assert.ok(scimRequests > 100, `the test sent ${scimRequests} requests, more than one page`);
+      await expectText(shownCount, '100 entries shown');
+      await screenshot('sync-log', false);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await expectText(shownCount, `${scimRequests} entries shown`);
+      assert.equal(await page.getByRole('button', { name: 'Load more' }).count(), 0, 'everything is loaded');
+
+      // The failed create, through the error filter.
+      await page.getByRole('combobox', { name: 'Outcome' }).selectOption({ label: 'Any error (4xx or 5xx)' });
+      await eventually(async () => {
+        const names = await rowNames(table);
+        assert.equal(names.length, 2, `the 409 and the old token's 401: ${names.join(' | ')}`);
+        assert.ok(names.every((name) => /status 4\d\d$/.test(name)), names.join(' | '));
+      });
+      const failed = table.getByRole('row', { name: /, Create, adele\.vance@contoso\.com, status 409$/ });
+      await expectText(failed, /uniqueness|already/i);
+      await screenshot('sync-log-errors');
+      await failed.click();
+      const drawer = page.getByRole('dialog', { name: /^Create · 409/ });
+      await drawer.waitFor();
+      await expectText(drawer, /Request\s*POST \/scim\/v2\/Users/);
+      await expectText(drawer, /Error\s*uniqueness: /);
+      const body = drawer.locator('pre[aria-label="Request body"]');
+      const sent = await eventually(async () => JSON.parse(await textOf(body)) as Record<string, unknown>);
+      assert.equal(sent['userName'], 'adele.vance@contoso.com', 'the request body is shown');
+      await screenshot('sync-log-entry');
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+
+      await page.getByRole('combobox', { name: 'Outcome' }).selectOption({ label: 'Any outcome' });
+      await expectText(shownCount, '100 entries shown');
+
+      // Live tail: a request made now appears at the top without a reload.
+      const loadsBefore = loads;
+      const topRow = table.locator('tbody').getByRole('row').first();
+      const topBefore = await topRow.getAttribute('aria-label');
+      const lynne = user('lynne.robbins@contoso.com');
+      await scimJson(`/Users/${lynne.id}`, {}, 200);
+      await eventually(async () => {
+        const top = (await topRow.getAttribute('aria-label')) ?? '';
+        assert.notEqual(top, topBefore);
+        assert.match(top, /, Read, .*status 200$/);
+      });
+      await expectText(shownCount, '101 entries shown');
+      assert.equal(loads, loadsBefore, 'the page was not reloaded');
+
+      // Export CSV: a download whose header and rows match the log.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+      assert.match(download.suggestedFilename(), /^scimdesk-sync-log-\d{4}-\d{2}-\d{2}\.csv$/);
+      const file = join(dataDir, 'export.csv');
+      await download.saveAs(file);
+      const records = parseCsv(readFileSync(file, 'utf8'));
+      assert.equal(records[0]?.join(','), CSV_HEADER, 'header row');
+      const rows = records.slice(1);
+      assert.equal(rows.length, scimRequests, 'one row per SCIM request sent');
+      assert.ok(rows.every((row) => row.length === records[0]!.length), 'every row has every column');
+      assert.ok(rows.some((row) => row[10] === '409' && row[7] === 'adele.vance@contoso.com'), 'the failed create is exported');
+      // The confirmation toast (Fluent also copies its text into a hidden live region for screen readers).
+      await page.locator('.fui-ToastTitle').getByText(`Exported ${scimRequests} entries`, { exact: true }).waitFor();
+      assert.ok(!readFileSync(file, 'utf8').includes(token), 'the token is not exported');
+    }),
+  );
+
+  it(
+    'shows the Groups and Settings screens without errors',
+    { skip: SKIP, timeout: STEP_MS },
+    step('groups-settings', async () => {
+      await go('Groups');
+      const table = page.getByRole('table', { name: 'Groups', exact: true });
+      await expectText(page.getByTestId('total-count'), `${groups.length} groups`);
+      await eventually(async () => assert.deepEqual(await rowNames(table), groups.map((g) => g.name).sort()));
+      for (const group of groups) {
+        await expectText(table.getByRole('row', { name: group.name }).getByRole('cell').nth(2), String(group.members.length));
+      }
+      await screenshot('groups');
+      await table.getByRole('row', { name: 'Retail Managers' }).click();
+      const drawer = page.getByRole('dialog', { name: /Retail Managers/ });
+      await drawer.getByRole('tab', { name: 'Members (5)' }).waitFor();
+      const members = drawer.getByRole('table', { name: 'Members' });
+      await expectText(members, new RegExp(REPAIRED.replace(/\./g, '\\.')));
+      await screenshot('group-detail');
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+
+      await go('Settings');
+      await expectText(page.getByTestId('data-dir'), serve!.dataFolder);
+      await page.getByRole('region', { name: 'SCIM endpoint' }).waitFor();
+      await expectText(page.getByTestId('listening-url'), serve!.endpoint);
+      await screenshot('settings');
+    }),
+  );
+
+  it(
+    'opens a user from the Users table with Tab, the arrow keys and Enter, and Escape returns focus to its row',
+    { skip: SKIP, timeout: STEP_MS },
+    step('keyboard', async () => {
+      const nav = page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true });
+      await nav.focus();
+      await page.keyboard.press('Enter');
+      await expectScreen('Users');
+      const search = page.getByRole('searchbox', { name: 'Search users' });
+      await search.focus();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await expectText(page.getByTestId('total-count'), `${users.length} users`);
+
+      const focused = page.locator(':focus');
+      const rowFocused = page.getByRole('table', { name: 'Users', exact: true }).locator('tbody tr:focus');
+      let onRow = false;
+      for (let presses = 0; presses < 20 && !onRow; presses++) {
+        await page.keyboard.press('Tab');
+        onRow = (await rowFocused.count()) === 1;
+      }
+      assert.ok(onRow, 'Tab reaches the table rows');
+      const first = await focused.getAttribute('aria-label');
+      assert.equal(first?.split(', ')[0], [...users].sort((a, b) => a.userName.localeCompare(b.userName))[0]!.userName, 'Tab lands on the first row');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      const third = (await focused.getAttribute('aria-label')) ?? '';
+      const userName = third.split(', ')[0]!;
+      assert.equal(userName, users.map((u) => u.userName).sort()[2], 'two ArrowDowns move to the third row');
+      await screenshot('keyboard-focus');
+      await page.keyboard.press('Enter');
+      const drawer = page.getByRole('dialog', { name: new RegExp(`^${userName.replace(/\./g, '\\.')}`) });
+      await drawer.waitFor();
+      await expectText(drawer.getByRole('region', { name: 'Core attributes' }), new RegExp(`User name${userName.replace(/\./g, '\\.')}`));
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'hidden' });
+      await eventually(async () => assert.equal(await focused.getAttribute('aria-label'), third, 'focus returns to the row'));
+    }),
+  );
+
+  it('logged no console errors and no page errors during the run', { skip: SKIP }, () => {
+    assert.deepEqual(consoleErrors, []);
+  });
+});
