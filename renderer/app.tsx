@@ -16,6 +16,7 @@ import {
   webLightTheme,
 } from '@fluentui/react-components';
 import {
+  ArrowSyncCheckmarkRegular,
   BuildingRegular,
   DocumentBulletListRegular,
   HomeRegular,
@@ -28,6 +29,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { TOASTER_ID } from './components/notify';
 import type { ViewName } from './state/nav-slice';
 import { useAppStore } from './state/store';
+import { CompareView } from './views/compare-view';
 import { DirectoryView } from './views/directory-view';
 import { GroupsView } from './views/groups-view';
 import { OverviewView } from './views/overview-view';
@@ -53,6 +55,7 @@ const NAV: ReadonlyArray<{ view: ViewName; label: string; icon: ReactElement }> 
   { view: 'users', label: 'Users', icon: <PeopleRegular fontSize={20} /> },
   { view: 'groups', label: 'Groups', icon: <PeopleTeamRegular fontSize={20} /> },
   { view: 'sync-log', label: 'Sync log', icon: <DocumentBulletListRegular fontSize={20} /> },
+  { view: 'compare', label: 'Compare & Fix', icon: <ArrowSyncCheckmarkRegular fontSize={20} /> },
   { view: 'settings', label: 'Settings', icon: <SettingsRegular fontSize={20} /> },
 ];
 
@@ -62,6 +65,7 @@ const SCREENS: Record<ViewName, () => ReactElement> = {
   users: UsersView,
   groups: GroupsView,
   'sync-log': SyncLogView,
+  compare: CompareView,
   settings: SettingsView,
 };
 

@@ -29,13 +29,15 @@ interface ConfirmDialogProps {
   /** The confirming button's text: the action itself ("Revoke", "Delete"), never "OK". */
   readonly confirmLabel: string;
   readonly danger?: boolean;
+  /** Keeps the confirming button disabled (a required "I understand" box is not ticked yet). */
+  readonly confirmDisabled?: boolean;
   /** Runs on confirm; the dialog stays open with the error if it throws, and closes when it resolves. */
   readonly onConfirm: () => Promise<void>;
   readonly onClose: () => void;
 }
 
 /** A yes/no question about a consequential action; Fluent traps focus and Escape cancels. */
-export function ConfirmDialog({ open, title, children, confirmLabel, danger, onConfirm, onClose }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, danger, confirmDisabled, onConfirm, onClose }: ConfirmDialogProps) {
   const styles = useStyles();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AdminCallError | null>(null);
@@ -75,9 +77,9 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, onC
             <Button
               appearance="primary"
               onClick={() => void confirm()}
-              disabled={busy}
+              disabled={busy || confirmDisabled === true}
               icon={busy ? <Spinner size="tiny" /> : undefined}
-              className={danger ? styles.danger : undefined}
+              className={danger && confirmDisabled !== true ? styles.danger : undefined}
             >
               {confirmLabel}
             </Button>

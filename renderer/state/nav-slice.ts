@@ -1,7 +1,7 @@
 import type { SliceCreator } from './store';
 
 /** The screens of the left navigation, in order; also their URL hash (`#/sync-log`). */
-export const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'settings'] as const;
+export const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'compare', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export function viewFromHash(hash: string): ViewName {

@@ -1,6 +1,10 @@
 import { create, type StateCreator } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
+import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
+import { createEntraSlice, type EntraSlice } from './entra-slice';
+import { createFixSlice, type FixSlice } from './fix-slice';
+import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createGroupsSlice, type GroupsSlice } from './groups-slice';
 import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
@@ -10,7 +14,18 @@ import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
 import { createUsersSlice, type UsersSlice } from './users-slice';
 
 /** The whole renderer state: one store, one slice per concern, each slice's actions beside its state. */
-export type AppState = SessionSlice & NavSlice & OverviewSlice & DirectorySlice & UsersSlice & GroupsSlice & SyncLogSlice & SettingsSlice;
+export type AppState = SessionSlice &
+  NavSlice &
+  OverviewSlice &
+  DirectorySlice &
+  UsersSlice &
+  GroupsSlice &
+  SyncLogSlice &
+  SettingsSlice &
+  GraphSlice &
+  CompareSlice &
+  FixSlice &
+  EntraSlice;
 
 /** How each slice file declares itself (zustand's slices pattern). */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
@@ -24,6 +39,10 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createGroupsSlice(...args),
   ...createSyncLogSlice(...args),
   ...createSettingsSlice(...args),
+  ...createGraphSlice(...args),
+  ...createCompareSlice(...args),
+  ...createFixSlice(...args),
+  ...createEntraSlice(...args),
 }));
 
 /** Back to the state at start (tests: one fresh store per test). */
@@ -53,10 +72,13 @@ function refreshOverviewSoon(): void {
 
 subscribe('syncLog.appended', ({ items }) => useAppStore.getState().receiveSyncLogEntries(items));
 subscribe('overview.changed', () => refreshOverviewSoon());
+subscribe('job.progress', (progress) => useAppStore.getState().receiveJobProgress(progress));
 onSignedOut(() => useAppStore.getState().sessionEnded());
 onEventsReconnected(() => {
   const state = useAppStore.getState();
   refreshOverviewSoon();
   if (state.syncLog.status !== 'idle' && state.syncLog.liveTail) void state.loadSyncLog();
+  // A fetch's last progress event may have been missed: the snapshot list shows whether it saved one.
+  if (state.snapshots.status !== 'idle') void state.loadSnapshots();
 });
 if (typeof window !== 'undefined') window.addEventListener('hashchange', () => useAppStore.getState().syncViewFromHash());
