@@ -533,6 +533,9 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'graph.fetch'() {
       return { jobId: await core.entra.startFetch() };
     },
+    async 'graph.fetchStatus'() {
+      return { running: core.entra.runningFetches() };
+    },
     async 'graph.cancel'(input) {
       return { cancelled: core.entra.cancelFetch(input.jobId) };
     },

@@ -100,7 +100,8 @@ function urlHost(host: string): string {
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
-  const logger = options.fileLogs === false ? pino({ enabled: false }) : await createFileLogger(join(options.dataDir, 'logs'));
+  const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
+  const logger = files?.logger ?? pino({ enabled: false });
   const store = createSqliteStore(join(options.dataDir, DATABASE_FILE));
   const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
   const events = new AdminEventBus();
@@ -247,7 +248,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       state = undefined;
       await syncLog.flush();
       await store.close();
-      logger.flush();
+      await files?.close();
     },
     endpoint: () => state,
     endpointSettings: savedEndpoint,

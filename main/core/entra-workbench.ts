@@ -64,6 +64,7 @@ export class EntraWorkbench {
   private graph: { key: string; service: Promise<GraphService> } | undefined;
   private servicePrincipal: { appId: string; sp: ServicePrincipalSummary } | undefined;
   private readonly fetches = new Map<string, AbortController>();
+  private readonly fetchState = new Map<string, { startedAt: string; phase: string; done: number; total: number | null; message: string }>();
   private latest: StoredReport | undefined;
   /** Category per row of the report before the latest, to say what changed. */
   private previousCategories: Map<string, string> | undefined;
@@ -96,6 +97,8 @@ export class EntraWorkbench {
           }
         : null,
       secretStored: connection !== undefined && (await this.core.secrets.get(secretName)) !== undefined,
+      certificatePasswordStored:
+        connection?.auth.kind === 'certificate' && (await this.core.secrets.get(GRAPH_SECRET_NAMES.certificatePassword)) !== undefined,
       secretStore: this.core.secrets.description,
       clouds: [
         ...Object.entries(CLOUD_ENDPOINTS).map(([id, cloud]) => ({
@@ -188,7 +191,10 @@ export class EntraWorkbench {
     const jobId = randomUUID();
     const controller = new AbortController();
     this.fetches.set(jobId, controller);
-    const emit = (patch: { phase: string; done: number; total: number | null; message: string; finished?: boolean; resultId?: string; error?: string; cancelled?: boolean }) =>
+    const startedAt = this.core.now().toISOString();
+    const emit = (patch: { phase: string; done: number; total: number | null; message: string; finished?: boolean; resultId?: string; error?: string; cancelled?: boolean }) => {
+      if (patch.finished) this.fetchState.delete(jobId);
+      else this.fetchState.set(jobId, { startedAt, phase: patch.phase, done: patch.done, total: patch.total, message: patch.message });
       this.core.events.emit('job.progress', {
         jobId,
         kind: 'graph.fetch',
@@ -201,6 +207,7 @@ export class EntraWorkbench {
         error: patch.error ?? null,
         cancelled: patch.cancelled ?? false,
       });
+    };
     emit({ phase: 'starting', done: 0, total: null, message: 'Signing in to Microsoft Graph' });
     void (async () => {
       let last = { objects: 0 };
@@ -238,6 +245,11 @@ export class EntraWorkbench {
       }
     })();
     return jobId;
+  }
+
+  /** Fetches still running, with their last progress. */
+  runningFetches(): Array<{ jobId: string; startedAt: string; phase: string; done: number; total: number | null; message: string }> {
+    return [...this.fetchState].map(([jobId, state]) => ({ jobId, ...state }));
   }
 
   /** Stops every running fetch (the core is stopping). */
@@ -394,7 +406,7 @@ export class EntraWorkbench {
       this.core.events.emit('overview.changed', {});
       return toBatchView(batch);
     } catch (error) {
-      if (error instanceof StoreConflictError) throw conflict(error);
+      if (error instanceof StoreConflictError) throw conflict(error, 'Run the comparison again.');
       throw error;
     }
   }
@@ -409,7 +421,7 @@ export class EntraWorkbench {
       this.core.events.emit('overview.changed', {});
       return toBatchView(batch);
     } catch (error) {
-      if (error instanceof StoreConflictError) throw conflict(error);
+      if (error instanceof StoreConflictError) throw conflict(error, '');
       throw error;
     }
   }
@@ -607,7 +619,7 @@ function toBatchView(batch: FixBatchRecord): FixBatchView {
   return { ...batch, changes: batch.changes.map((change) => ({ ...change })) };
 }
 
-function conflict(error: StoreConflictError): WorkbenchError {
+function conflict(error: StoreConflictError, advice: string): WorkbenchError {
   const shown = error.conflicts.slice(0, 10).join('; ');
-  return new WorkbenchError('conflict', `${error.message}: ${shown}${error.conflicts.length > 10 ? ` (and ${error.conflicts.length - 10} more)` : ''}. Run the comparison again.`);
+  return new WorkbenchError('conflict', `${error.message}: ${shown}${error.conflicts.length > 10 ? ` (and ${error.conflicts.length - 10} more)` : ''}.${advice ? ` ${advice}` : ''}`);
 }

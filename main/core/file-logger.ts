@@ -6,7 +6,7 @@ import buildRollingStream from 'pino-roll';
  * busy provisioning cycle cannot fill the disk. Secrets never reach it: the
  * callers log identifiers and outcomes, never tokens or request headers.
  */
-export async function createFileLogger(dir: string): Promise<Logger> {
+export async function createFileLogger(dir: string): Promise<{ logger: Logger; close: () => Promise<void> }> {
   const stream = await buildRollingStream({
     file: `${dir}/scimdesk`,
     extension: '.log',
@@ -15,5 +15,16 @@ export async function createFileLogger(dir: string): Promise<Logger> {
     mkdir: true,
     limit: { count: 14 },
   });
-  return pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  const logger = pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  return {
+    logger,
+    // The rolling stream holds a timer and a file open: without ending it, a stopped core keeps Node alive.
+    close: () =>
+      new Promise<void>((resolve) => {
+        logger.flush();
+        stream.once('close', () => resolve());
+        stream.end();
+        setTimeout(resolve, 1000).unref();
+      }),
+  };
 }

@@ -10,5 +10,5 @@ declare module 'pino-roll' {
     limit?: { count: number; removeOtherLogFiles?: boolean };
     dateFormat?: string;
   }
-  export default function build(options: PinoRollOptions): Promise<DestinationStream & { end(): void }>;
+  export default function build(options: PinoRollOptions): Promise<DestinationStream & { end(): void; once(event: 'close', listener: () => void): void }>;
 }

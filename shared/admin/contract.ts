@@ -370,6 +370,13 @@ export const adminMethods = {
     z.object({ jobId: z.string() }),
     'Starts fetching users, groups and the application scope from Graph; progress arrives as job.progress events.',
   ),
+  'graph.fetchStatus': method(
+    empty,
+    z.object({
+      running: z.array(z.object({ jobId: z.string(), startedAt: isoTime, phase: z.string(), done: z.number(), total: z.number().nullable(), message: z.string() })),
+    }),
+    'Fetches still running (after a reload the UI finds its progress bar again).',
+  ),
   'graph.cancel': method(z.object({ jobId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() }), 'Cancels a running fetch.'),
   'graph.importCsv': method(
     z.object({ csv: z.string().min(1, 'The file is empty').max(200_000_000), fileName: z.string().max(260).default('users.csv') }).strict(),

@@ -67,6 +67,8 @@ export const GraphSettingsView = z.object({
     .nullable(),
   /** Whether the credential is stored (its value never leaves the secret store). */
   secretStored: z.boolean(),
+  /** Whether a certificate password is stored (certificate authentication only). */
+  certificatePasswordStored: z.boolean(),
   secretStore: z.string(),
   clouds: z.array(z.object({ id: GraphCloud, label: z.string(), authorityHost: z.string().nullable(), graphBaseUrl: z.string().nullable() })),
 });

@@ -153,10 +153,13 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
       const before = (await ok('graph.snapshots', {})).items.length;
       const { jobId } = await ok('graph.fetch', {});
       await refused('graph.fetch', {}, 'conflict', /already running/);
+      const status = await ok('graph.fetchStatus', {});
+      assert.deepEqual(status.running.map((job) => job.jobId), [jobId], 'a reloaded UI finds the running fetch');
       assert.deepEqual(await ok('graph.cancel', { jobId }), { cancelled: true });
       const done = await waitForFetch(jobId);
       assert.equal(done.cancelled, true);
       assert.equal((await ok('graph.snapshots', {})).items.length, before);
+      assert.deepEqual((await ok('graph.fetchStatus', {})).running, []);
     } finally {
       demo.tenant.faults = [];
     }

@@ -212,6 +212,7 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     extra({ query: 'ScimDesk' }),
   ],
   'graph.fetch': [extra()],
+  'graph.fetchStatus': [extra()],
   'graph.cancel': [{ why: 'missing jobId', input: {}, field: 'jobId' }, extra({ jobId: 'x' })],
   'graph.importCsv': [
     { why: 'empty file', input: { csv: '' }, field: 'csv' },
