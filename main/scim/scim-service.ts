@@ -241,22 +241,21 @@ export class ScimService {
     request.trace.notes.push(...normalized.notes);
     request.trace.normalized = describeOperations(normalized.operations);
     const versions = versionsFromIfMatch(request.ifMatch);
+    const askedForBody = request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
+    // Entra never re-reads membership and prefers 204 for group PATCH; that also spares reading every member.
+    const noBody = kind === 'Group' && !askedForBody;
+    const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
     const { resource } = await this.store.patchResource(
       kind,
       id,
       (doc) => applyPatch(doc, normalized.operations, schema),
       versions ? { versions } : {},
       this.now(),
+      noBody ? { withMembers: false, withGroups: false } : this.readOptions(schema, projection),
     );
     traceDoc(kind, id, resource.doc, request.trace);
-    const askedForBody = request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
-    if (kind === 'Group' && !askedForBody) {
-      // Entra never re-reads membership and prefers 204 for group PATCH; it also spares reading every member.
-      return { status: 204, headers: { ETag: toEtag(resource.version) } };
-    }
-    const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
-    const full = await this.store.getResource(kind, id, this.readOptions(schema, projection));
-    return this.single(full ?? resource, schema, request, 200, projection);
+    if (noBody) return { status: 204, headers: { ETag: toEtag(resource.version) } };
+    return this.single(resource, schema, request, 200, projection);
   }
 
   async remove(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {

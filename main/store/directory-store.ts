@@ -99,6 +99,8 @@ export interface ResourceStore {
     apply: (doc: ResourceDoc) => PatchResult,
     condition: WriteCondition,
     now: Date,
+    /** What the returned resource carries (a group PATCH answered with 204 needs no members). */
+    options: ReadOptions,
   ): Promise<{ readonly resource: StoredResource; readonly changed: boolean }>;
   deleteResource(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): Promise<void>;
   listResources(kind: ResourceKind, query: ListQuery): Promise<ListResult>;

@@ -231,17 +231,20 @@ export class ResourceRepository {
         const id = randomUUID();
         const time = now.toISOString();
         if (kind === 'User') {
-          this.assertUserNameFree(input.doc, undefined);
-          const info = this.exec(
-            `INSERT INTO users (id, user_name, user_name_key, external_id, display_name_key, active, doc, created, last_modified)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            id,
-            ...this.userColumns(input.doc),
-            JSON.stringify(input.doc),
-            time,
-            time,
+          const info = this.uniqueUserName(input.doc, undefined, () =>
+            this.exec(
+              `INSERT INTO users (id, user_name, user_name_key, external_id, display_name_key, active, doc, created, last_modified)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              id,
+              ...this.userColumns(input.doc),
+              JSON.stringify(input.doc),
+              time,
+              time,
+            ),
           );
           this.writeEmails(Number(info.lastInsertRowid), input.doc, false);
+          // A new user belongs to no group yet: what was written is what a read would return.
+          return { kind, id, doc: input.doc, created: time, lastModified: time, version: 1 };
         } else {
           this.exec(
             `INSERT INTO groups (id, display_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -268,14 +271,15 @@ export class ResourceRepository {
         const row = this.requireRow(kind, id, condition);
         const time = now.toISOString();
         if (kind === 'User') {
-          this.assertUserNameFree(input.doc, id);
-          this.exec(
-            `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
-               last_modified = ?, version = version + 1 WHERE id = ?`,
-            ...this.userColumns(input.doc),
-            JSON.stringify(input.doc),
-            time,
-            id,
+          this.uniqueUserName(input.doc, id, () =>
+            this.exec(
+              `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
+                 last_modified = ?, version = version + 1 WHERE id = ?`,
+              ...this.userColumns(input.doc),
+              JSON.stringify(input.doc),
+              time,
+              id,
+            ),
           );
           this.writeEmails(row.seq, input.doc, true);
         } else {
@@ -301,41 +305,62 @@ export class ResourceRepository {
     apply: (doc: ResourceDoc) => PatchResult,
     condition: WriteCondition,
     now: Date,
+    options: ReadOptions,
   ): { resource: StoredResource; changed: boolean } {
     return this.db
       .transaction(() => {
         const row = this.requireRow(kind, id, condition);
         const result = apply(JSON.parse(row.doc) as ResourceDoc);
-        let changed = false;
-        if (result.changed && JSON.stringify(result.doc) !== row.doc) {
-          changed = true;
+        const time = now.toISOString();
+        const text = result.changed ? JSON.stringify(result.doc) : row.doc;
+        const docChanged = text !== row.doc;
+        if (docChanged) {
           if (kind === 'User') {
-            this.assertUserNameFree(result.doc, id);
-            this.exec(
-              `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ? WHERE id = ?`,
-              ...this.userColumns(result.doc),
-              JSON.stringify(result.doc),
-              id,
+            this.uniqueUserName(result.doc, id, () =>
+              this.exec(
+                `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
+                   last_modified = ?, version = version + 1 WHERE id = ?`,
+                ...this.userColumns(result.doc),
+                text,
+                time,
+                id,
+              ),
             );
             this.writeEmails(row.seq, result.doc, true);
           } else {
             this.exec(
-              `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ? WHERE id = ?`,
+              `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
               ...this.groupColumns(result.doc),
-              JSON.stringify(result.doc),
+              text,
+              time,
               id,
             );
           }
         }
+        let membersChanged = false;
         if (result.memberChanges.length > 0) {
           if (kind !== 'Group') throw ScimError.badRequest('invalidPath', 'Only groups have members');
-          if (this.applyMemberChanges(id, result.memberChanges) > 0) changed = true;
+          membersChanged = this.applyMemberChanges(id, result.memberChanges) > 0;
+          if (membersChanged && !docChanged) {
+            this.exec(`UPDATE groups SET last_modified = ?, version = version + 1 WHERE id = ?`, time, id);
+          }
         }
-        if (changed) {
-          this.exec(`UPDATE ${TABLE[kind]} SET last_modified = ?, version = version + 1 WHERE id = ?`, now.toISOString(), id);
+        const changed = docChanged || membersChanged;
+        if (kind === 'Group') {
+          // Group PATCH answers 204 unless asked for attributes: read only what the caller wants.
+          return { resource: this.read(kind, id, options)!, changed };
         }
-        // Group PATCH answers 204, so reading 100,000 members back would be wasted work.
-        return { resource: this.read(kind, id, { withMembers: false, withGroups: kind === 'User' })!, changed };
+        const doc = docChanged ? result.doc : (JSON.parse(row.doc) as ResourceDoc);
+        const resource: StoredResource = {
+          kind,
+          id,
+          doc,
+          created: row.created,
+          lastModified: changed ? time : row.last_modified,
+          version: changed ? row.version + 1 : row.version,
+          ...(options.withGroups ? { groups: this.groupsOf(id) } : {}),
+        };
+        return { resource, changed };
       })
       .immediate();
   }
@@ -504,12 +529,19 @@ export class ResourceRepository {
     return [foldCase(displayName), stringOrNull(doc['externalId'])];
   }
 
-  private assertUserNameFree(doc: ResourceDoc, selfId: string | undefined): void {
-    const userName = stringOrNull(doc['userName']);
-    if (userName === null) return;
-    const existing = this.one<{ id: string }>(`SELECT id FROM users WHERE user_name_key = ?`, foldCase(userName));
-    if (existing && existing.id !== selfId) {
-      throw new ScimError(409, 'uniqueness', `userName "${userName}" is already used by user ${existing.id}`);
+  /**
+   * Runs a write of the users table and turns a userName uniqueness violation into 409 uniqueness.
+   * The UNIQUE index is the check (no SELECT before every write); the holder is looked up only then.
+   */
+  private uniqueUserName<T>(doc: ResourceDoc, selfId: string | undefined, write: () => T): T {
+    try {
+      return write();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || !/user_name_key/.test((error as Error).message)) throw error;
+      const userName = stringOrNull(doc['userName']) ?? '';
+      const holder = this.one<{ id: string }>(`SELECT id FROM users WHERE user_name_key = ?`, foldCase(userName));
+      throw new ScimError(409, 'uniqueness', `userName "${userName}" is already used by user ${holder?.id ?? '(another user)'}`);
     }
   }
 

@@ -45,7 +45,7 @@ export function createSqliteStore(
     createResource: (kind, input, now) => settle(() => resources.create(kind, input, now)),
     getResource: (kind, id, options) => settle(() => resources.get(kind, id, options)),
     replaceResource: (kind, id, input, condition, now) => settle(() => resources.replace(kind, id, input, condition, now)),
-    patchResource: (kind, id, apply, condition, now) => settle(() => resources.patch(kind, id, apply, condition, now)),
+    patchResource: (kind, id, apply, condition, now, options) => settle(() => resources.patch(kind, id, apply, condition, now, options)),
     deleteResource: (kind, id, condition, retention, now) => settle(() => resources.delete(kind, id, condition, retention, now)),
     listResources: (kind, query) => settle(() => resources.list(kind, query)),
     listMembers: (groupId, startIndex, count) => settle(() => resources.listMembers(groupId, startIndex, count)),

@@ -51,15 +51,21 @@ export class SyncLogRepository {
     this.insert = db.prepare(
       `INSERT INTO sync_log (time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id,
          display_name, status, duration_ms, scim_type, error, client, detail)
-       VALUES (@time, @requestId, @method, @path, @operation, @resourceType, @resourceId, @userName, @externalId,
-         @displayName, @status, @durationMs, @scimType, @error, @client, @detail)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
   append(entries: ReadonlyArray<SyncLogEntry>): StoredSyncLogEntry[] {
     if (entries.length === 0) return [];
     return this.db.transaction(() =>
-      entries.map((entry) => ({ seq: Number(this.insert.run(entry).lastInsertRowid), ...entry })),
+      // Positional parameters: binding 16 named ones per row costs more on the hot path.
+      entries.map((e) => ({
+        seq: Number(
+          this.insert.run(e.time, e.requestId, e.method, e.path, e.operation, e.resourceType, e.resourceId, e.userName, e.externalId, e.displayName, e.status, e.durationMs, e.scimType, e.error, e.client, e.detail)
+            .lastInsertRowid,
+        ),
+        ...e,
+      })),
     )();
   }
 

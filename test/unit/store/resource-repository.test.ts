@@ -12,6 +12,7 @@ import { createSqliteStore } from '../../../main/store/sqlite-store';
 const schemas = buildResourceSchemas([]);
 const now = new Date('2026-01-02T03:04:05.000Z');
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const NO_EXTRAS = { withMembers: false, withGroups: false };
 
 function patchWith(body: unknown, kind: 'User' | 'Group') {
   const normalized = normalizePatchRequest(body, schemas[kind]);
@@ -99,7 +100,7 @@ describe('ResourceRepository', () => {
       },
       'User',
     );
-    await assert.rejects(store.patchResource('User', user.id, bad, {}, now), (error: unknown) => error instanceof ScimError);
+    await assert.rejects(store.patchResource('User', user.id, bad, {}, now, NO_EXTRAS), (error: unknown) => error instanceof ScimError);
     const after = await store.getResource('User', user.id, { withMembers: false, withGroups: false });
     assert.equal(after?.doc['displayName'], 'Before');
     assert.equal(after?.version, 1);
@@ -114,6 +115,7 @@ describe('ResourceRepository', () => {
       patchWith({ schemas: [PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'True' }] }, 'User'),
       {},
       later,
+      NO_EXTRAS,
     );
     assert.equal(result.changed, false);
     assert.equal(result.resource.version, 1);
@@ -163,7 +165,7 @@ describe('ResourceRepository', () => {
       'Group',
     );
     await assert.rejects(
-      store.patchResource('Group', group.id, add, {}, now),
+      store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS),
       (error: unknown) => error instanceof ScimError && error.scimType === 'invalidValue' && /no-such-id/.test(error.detail),
     );
     assert.equal((await store.getResource('Group', group.id, { withMembers: true, withGroups: false }))?.members?.length, 0);
@@ -209,7 +211,7 @@ describe('ResourceRepository', () => {
         { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: users.map((u) => ({ value: u.id, $ref: null })) }] },
         'Group',
       );
-      await store.patchResource('Group', group.id, add, {}, now);
+      await store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS);
       const after = store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
       // 50 inserted membership rows + the group's member_count + its version/lastModified.
       assert.equal(after.n - before.n, 52);
@@ -225,10 +227,10 @@ describe('ResourceRepository', () => {
     it('removes 50 listed members from a group of 100,000 by deleting 50 rows', async () => {
       const { group, users } = await bigGroup();
       const add = patchWith({ schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: users.map((u) => ({ value: u.id })) }] }, 'Group');
-      await store.patchResource('Group', group.id, add, {}, now);
+      await store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS);
       const before = store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
       const remove = patchWith({ schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: users.map((u) => ({ value: u.id })) }] }, 'Group');
-      await store.patchResource('Group', group.id, remove, {}, now);
+      await store.patchResource('Group', group.id, remove, {}, now, NO_EXTRAS);
       const after = store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
       assert.equal(after.n - before.n, 52);
       assert.equal((await store.getResource('Group', group.id, { withMembers: false, withGroups: false }))?.memberCount, BIG);
