@@ -199,10 +199,15 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ) WITHOUT ROWID;
     `);
   },
-  // 5: the sync log is appended on every request: drop the status index no query needs
-  // (filters by outcome walk the newest entries by seq), one fewer b-tree per insert.
+  // 5: every index is another page written per commit. The sync log is appended on every request:
+  // drop its status index (filters by outcome walk the newest entries by seq). Users are written by
+  // every create and PATCH: sorting the admin UI by created/lastModified may sort in memory instead.
   (db) => {
-    db.exec(`DROP INDEX sync_log_status;`);
+    db.exec(`
+      DROP INDEX sync_log_status;
+      DROP INDEX users_created;
+      DROP INDEX users_last_modified;
+    `);
   },
 ];
 
