@@ -46,6 +46,9 @@ interface ResourceRow {
   direct_groups?: string;
 }
 
+/** The users columns that userColumns() fills, in its order. */
+const USER_COLUMNS = ['user_name', 'user_name_key', 'external_id', 'display_name_key', 'active'] as const;
+
 /** From this offset on, a page is found through an index first and its rows read afterwards. */
 const DEEP_OFFSET = 1000;
 
@@ -316,17 +319,23 @@ export class ResourceRepository {
         const docChanged = text !== row.doc;
         if (docChanged) {
           if (kind === 'User') {
+            const before = JSON.parse(row.doc) as ResourceDoc;
+            // Only the columns whose values changed: SQLite rewrites an index entry for every indexed
+            // column in the SET list, and each rewritten index page is another page in the commit.
+            const oldColumns = this.userColumns(before);
+            const newColumns = this.userColumns(result.doc);
+            const changedColumns = USER_COLUMNS.filter((_, index) => oldColumns[index] !== newColumns[index]);
+            const values = USER_COLUMNS.map((_, index) => newColumns[index]).filter((_, index) => oldColumns[index] !== newColumns[index]);
             this.uniqueUserName(result.doc, id, () =>
               this.exec(
-                `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
-                   last_modified = ?, version = version + 1 WHERE id = ?`,
-                ...this.userColumns(result.doc),
+                `UPDATE users SET ${changedColumns.map((column) => `${column} = ?, `).join('')}doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
+                ...values,
                 text,
                 time,
                 id,
               ),
             );
-            this.writeEmails(row.seq, result.doc, true);
+            if (JSON.stringify(before['emails'] ?? null) !== JSON.stringify(result.doc['emails'] ?? null)) this.writeEmails(row.seq, result.doc, true);
           } else {
             this.exec(
               `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,

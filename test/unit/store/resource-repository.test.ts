@@ -122,6 +122,21 @@ describe('ResourceRepository', () => {
     assert.equal(result.resource.lastModified, now.toISOString());
   });
 
+  it('writes only the index columns a PATCH changed, and the emails rows only when emails changed', async () => {
+    const user = await store.createResource('User', { doc: { userName: 'lean@contoso.com', title: 'A', emails: [{ value: 'lean@contoso.com', type: 'work' }] } }, now);
+    statements.length = 0;
+    await store.patchResource('User', user.id, patchWith({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'title', value: 'B' }] }, 'User'), {}, now, NO_EXTRAS);
+    const update = statements.find((sql) => sql.startsWith('UPDATE users'));
+    assert.ok(update && !/user_name_key|external_id|display_name_key/.test(update), update);
+    assert.ok(!statements.some((sql) => /user_emails/.test(sql)), 'emails untouched');
+
+    statements.length = 0;
+    await store.patchResource('User', user.id, patchWith({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'externalId', value: 'X1' }] }, 'User'), {}, now, NO_EXTRAS);
+    assert.match(statements.find((sql) => sql.startsWith('UPDATE users')) ?? '', /SET external_id = 'X1', doc = /);
+    const found = await store.listResources('User', query('User', 'externalId eq "X1"'));
+    assert.equal(found.total, 1, 'the changed column is indexed and found');
+  });
+
   it('refuses a write whose If-Match version is stale with 412 and writes nothing', async () => {
     const user = await store.createResource('User', { doc: { userName: 'etag@contoso.com' } }, now);
     await store.replaceResource('User', user.id, { doc: { userName: 'etag@contoso.com', title: 'v2' } }, { versions: [1] }, now);
