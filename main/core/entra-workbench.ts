@@ -49,7 +49,11 @@ interface SnapshotMeta extends SnapshotSummary {}
 interface StoredReport {
   readonly summary: ReportSummary;
   readonly report: CompareReport;
+  /** The rows with the problems first, so an unfiltered first page shows what needs attention. */
+  readonly bySeverity: ReadonlyArray<ReconcileRow>;
 }
+
+const SEVERITY: Readonly<Record<string, number>> = { mismatch: 0, duplicate: 1, unlinked: 2, orphan: 3, notProvisioned: 4, linked: 5 };
 
 const rowKey = (row: ReconcileRow) => `${row.kind}:${row.localId ?? 'entra:' + row.objectId}`;
 
@@ -324,7 +328,9 @@ export class EntraWorkbench {
       counts: report.counts,
       changedSincePrevious: changed,
     };
-    this.latest = { summary, report };
+    // Array.prototype.sort is stable: within a category the rows keep the comparison's order.
+    const bySeverity = [...report.rows].sort((a, b) => (SEVERITY[a.category] ?? 9) - (SEVERITY[b.category] ?? 9));
+    this.latest = { summary, report, bySeverity };
     this.plans.clear();
     return summary;
   }
@@ -342,9 +348,9 @@ export class EntraWorkbench {
     startIndex: number;
     count: number;
   }): { total: number; startIndex: number; items: ReportRow[] } {
-    const { report } = this.requireReport(query.reportId);
+    const { bySeverity } = this.requireReport(query.reportId);
     const text = query.search?.toLowerCase();
-    const matching = report.rows.filter(
+    const matching = bySeverity.filter(
       (row) =>
         row.kind === query.kind &&
         (query.category === undefined || row.category === query.category) &&
@@ -390,7 +396,7 @@ export class EntraWorkbench {
         {
           id: plan.id,
           actor,
-          summary: `${links} link(s), ${unlinks} unlink(s) from the comparison of ${plan.reportGeneratedAt}`,
+          summary: `${links} ${links === 1 ? 'link' : 'links'}, ${unlinks} ${unlinks === 1 ? 'unlink' : 'unlinks'}`,
           changes: plan.actions.map((action) => ({
             resourceType: action.resourceType,
             resourceId: action.localId,

@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 
 const useStyles = makeStyles({
   drawer: { width: 'min(780px, 100vw)' },
-  body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingBottom: tokens.spacingVerticalXXL },
+  // Children keep their height: in a scrolling flex column taller than the window they would shrink and overlap.
+  body: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingBottom: tokens.spacingVerticalXXL, '& > *': { flexShrink: 0 } },
   subtitle: { color: tokens.colorNeutralForeground2, fontWeight: tokens.fontWeightRegular },
 });
 

@@ -158,7 +158,7 @@ export function CompareView() {
 
   return (
     <Page
-      title="Compare with Entra"
+      title="Compare & Fix"
       description={
         'Check that every ScimDesk record holds the Entra objectId Entra matches it by, see what differs, and repair the identifiers safely: ' +
         'preview, approve, apply in one transaction, undo.'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -409,8 +409,9 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   before(
     async () => {
       if (SKIP) return;
-      rmSync(SHOTS, { recursive: true, force: true });
+      // Only this suite's own screenshots (NN-name.png, NN < 200): other suites write to the same folder concurrently.
       mkdirSync(SHOTS, { recursive: true });
+      for (const name of readdirSync(SHOTS)) if (/^(\d{2}-|failed-(?!compare))/.test(name)) rmSync(join(SHOTS, name), { force: true });
       const build = spawnSync(process.execPath, ['scripts/ensure-renderer.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
       assert.equal(build.status, 0, `ensure-renderer failed:\n${build.stderr}`);
       assert.ok(existsSync(join(ROOT, 'dist', 'renderer', 'index.html')), `the admin UI did not build:\n${build.stderr}`);
