@@ -97,6 +97,11 @@ export interface Candidate {
   /** For display: the Entra user's UPN (null for groups) and displayName. */
   readonly userPrincipalName: string | null;
   readonly displayName: string | null;
+  /** The rest of what Entra holds, so the evidence can be checked side by side (null for groups where absent). */
+  readonly mail: string | null;
+  readonly mailNickname: string | null;
+  readonly accountEnabled: boolean | null;
+  readonly employeeId: string | null;
   /** Whether the object is in the application's scope; null when the scope is unknown. */
   readonly inScope: boolean | null;
   /** localId of another local record whose externalId already holds this objectId. */
@@ -685,6 +690,10 @@ class UserComparer {
         objectId: target.objectId,
         userPrincipalName: target.userPrincipalName,
         displayName: target.displayName,
+        mail: target.mail,
+        mailNickname: target.mailNickname,
+        accountEnabled: target.accountEnabled,
+        employeeId: target.employeeId,
         inScope: inSet(this.scope, id),
         linkedTo: this.holder(id, user),
       };
@@ -1024,6 +1033,10 @@ class GroupComparer {
         objectId: target.objectId,
         userPrincipalName: null,
         displayName: target.displayName,
+        mail: target.mail,
+        mailNickname: target.mailNickname,
+        accountEnabled: null,
+        employeeId: null,
         inScope: inSet(this.scope, id),
         linkedTo: other === undefined ? null : other.id,
       };

@@ -359,6 +359,11 @@ const CandidateJson = z.object({
   reason: z.string(),
   userPrincipalName: z.string().nullable(),
   displayName: z.string().nullable(),
+  // Added in the same version 1 format; files written before them read as unknown.
+  mail: z.string().nullable().default(null),
+  mailNickname: z.string().nullable().default(null),
+  accountEnabled: z.boolean().nullable().default(null),
+  employeeId: z.string().nullable().default(null),
   inScope: z.boolean().nullable(),
   linkedTo: z.string().nullable(),
 });
@@ -444,6 +449,10 @@ function toRecord(row: ReportRow) {
       reason: c.reason,
       userPrincipalName: c.userPrincipalName,
       displayName: c.displayName,
+      mail: c.mail,
+      mailNickname: c.mailNickname,
+      accountEnabled: c.accountEnabled,
+      employeeId: c.employeeId,
       inScope: c.inScope,
       linkedTo: c.linkedTo,
     })),

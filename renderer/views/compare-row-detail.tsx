@@ -60,14 +60,26 @@ interface SideBySideLine {
   readonly nullText?: string;
 }
 
-/** The Entra side shown: the linked object, or else the best candidate (of which the report knows less: the rest is n/a). */
+/** The Entra side shown: the linked object, or else the best candidate. */
 type EntraSide = { readonly [K in keyof NonNullable<ReportRow['entra']>]?: NonNullable<ReportRow['entra']>[K] | undefined };
 
 function entraSide(row: ReportRow): { readonly side: EntraSide | null; readonly candidate: boolean } {
   if (row.entra) return { side: row.entra, candidate: false };
   const best = bestCandidate(row);
   if (!best) return { side: null, candidate: false };
-  return { side: { objectId: best.objectId, userPrincipalName: best.userPrincipalName, displayName: best.displayName, inScope: best.inScope }, candidate: true };
+  return {
+    side: {
+      objectId: best.objectId,
+      userPrincipalName: best.userPrincipalName,
+      displayName: best.displayName,
+      mail: best.mail,
+      mailNickname: best.mailNickname,
+      accountEnabled: best.accountEnabled,
+      employeeId: best.employeeId,
+      inScope: best.inScope,
+    },
+    candidate: true,
+  };
 }
 
 function lines(row: ReportRow, e: EntraSide | null): SideBySideLine[] {

@@ -153,6 +153,10 @@ export const Candidate = z.object({
   reason: z.string(),
   userPrincipalName: z.string().nullable(),
   displayName: z.string().nullable(),
+  mail: z.string().nullable(),
+  mailNickname: z.string().nullable(),
+  accountEnabled: z.boolean().nullable(),
+  employeeId: z.string().nullable(),
   inScope: z.boolean().nullable(),
   linkedTo: z.string().nullable(),
 });

@@ -115,7 +115,7 @@ function stopService(service: Service): Promise<number | null> {
 
 const RECORD_KEYS = ['localId', 'userName', 'displayName', 'externalId', 'objectId', 'category', 'reasonCode', 'reason', 'candidates', 'drift'];
 const GROUP_KEYS = RECORD_KEYS.filter((key) => key !== 'userName');
-const CANDIDATE_KEYS = ['objectId', 'matchedOn', 'confidence', 'reason', 'userPrincipalName', 'displayName', 'inScope', 'linkedTo'];
+const CANDIDATE_KEYS = ['objectId', 'matchedOn', 'confidence', 'reason', 'userPrincipalName', 'displayName', 'mail', 'mailNickname', 'accountEnabled', 'employeeId', 'inScope', 'linkedTo'];
 
 describe('graph command (Compare & Fix from the command line)', () => {
   let t: GraphTestTenant;

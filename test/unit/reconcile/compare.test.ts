@@ -148,6 +148,10 @@ describe('bestCandidate', () => {
       reason: '',
       userPrincipalName: null,
       displayName: null,
+      mail: null,
+      mailNickname: null,
+      accountEnabled: null,
+      employeeId: null,
       inScope: null,
       linkedTo: null,
     });
