@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { clearScreenshots, ensureRendererBuilt, eventually, openBrowser, ROOT, SHOTS, skipWithoutChromium, WAIT_MS, type BrowserSession } from './support/browser';
 
 /**
  * The admin UI as a new administrator meets it: the real `serve` command
@@ -17,14 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
  * explains failures after it.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env['SCIMDESK_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the admin UI was NOT tested`;
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-/** Every wait for the screen; a step never waits longer. */
-const WAIT_MS = 15_000;
+const SKIP = skipWithoutChromium('the admin UI');
 const STEP_MS = 45_000;
 
 const URN_ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -148,18 +141,6 @@ function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
 }
 
 /** Retries an assertion until it passes or `ms` run out; then throws its last failure. */
-async function eventually<T>(check: () => Promise<T>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-}
-
 /** The little of the page's globals that page.evaluate callbacks use, typed without the DOM library (these files are type-checked for Node). */
 type PageGlobals = {
   readonly document: {
@@ -203,8 +184,7 @@ function parseCsv(text: string): string[][] {
 describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => {
   let dataDir = '';
   let serve: Serve | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  let session: BrowserSession | undefined;
   let page: Page;
   /** The token SCIM requests use now. */
   let token = '';
@@ -212,7 +192,6 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   let scimRequests = 0;
   const users: ModelUser[] = [];
   const groups: Array<{ name: string; id: string; externalId: string; members: string[] }> = [];
-  const consoleErrors: string[] = [];
   let loads = 0;
   let shot = 0;
 
@@ -410,30 +389,16 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     async () => {
       if (SKIP) return;
       // Only this suite's own screenshots (NN-name.png, NN < 200): other suites write to the same folder concurrently.
-      mkdirSync(SHOTS, { recursive: true });
-      for (const name of readdirSync(SHOTS)) if (/^(\d{2}-|failed-(?!compare))/.test(name)) rmSync(join(SHOTS, name), { force: true });
-      const build = spawnSync(process.execPath, ['scripts/ensure-renderer.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-      assert.equal(build.status, 0, `ensure-renderer failed:\n${build.stderr}`);
-      assert.ok(existsSync(join(ROOT, 'dist', 'renderer', 'index.html')), `the admin UI did not build:\n${build.stderr}`);
+      clearScreenshots(/^(\d{2}-|failed-(?!compare))/);
+      ensureRendererBuilt();
 
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-'));
       serve = await startServe(dataDir);
       token = serve.firstToken;
       await provision();
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        timeout: WAIT_MS,
-      });
-      context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'en-US', timezoneId: 'UTC' });
-      page = await context.newPage();
-      page.setDefaultTimeout(WAIT_MS);
-      page.setDefaultNavigationTimeout(WAIT_MS);
-      page.on('console', (message) => {
-        if (message.type() === 'error') consoleErrors.push(`console.error: ${message.text()} (${message.location().url})`);
-      });
-      page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+      session = await openBrowser();
+      page = session.page;
       page.on('load', () => loads++);
     },
     { timeout: 150_000 },
@@ -441,8 +406,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
 
   after(
     async () => {
-      await context?.close().catch(() => undefined);
-      await browser?.close().catch(() => undefined);
+      await session?.close();
       if (serve) await stopServe(serve.child);
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
@@ -802,6 +766,6 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   );
 
   it('logged no console errors and no page errors during the run', { skip: SKIP }, () => {
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(session?.consoleErrors ?? [], []);
   });
 });

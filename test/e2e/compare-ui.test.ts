@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { clearScreenshots, ensureRendererBuilt, eventually, openBrowser, ROOT, SHOTS, skipWithoutChromium, WAIT_MS, type BrowserSession } from './support/browser';
 import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../fixtures/fake-tenant/scenario';
 
 /**
@@ -19,16 +19,9 @@ import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../fixtures/fake-tenant/scen
  * The steps share one page and run in order: a failure early explains failures after it.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env['SCIMDESK_E2E_CHROMIUM'] ?? '/usr/bin/chromium';
-const SKIP = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium): the Compare & Fix screen was NOT tested`;
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
+const SKIP = skipWithoutChromium('the Compare & Fix screen');
 /** This file's screenshots: 201-compare-…png, 202-compare-…png (other suites own other numbers). */
 const SHOT_PREFIX = 2;
-/** Every wait of this file, for the screen, the demo or the admin API; none waits longer. */
-const WAIT_MS = 15_000;
 const DEMO_START_MS = 20_000;
 const STEP_MS = 45_000;
 
@@ -110,18 +103,6 @@ function stopDemo(child: ChildProcessWithoutNullStreams): Promise<number | null 
 }
 
 /** Retries an assertion until it passes or `ms` run out; then throws its last failure. */
-async function eventually<T>(check: () => Promise<T>, ms = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-  }
-}
-
 /** The little of the page's DOM that page.evaluate callbacks use, typed without the DOM library (these files are type-checked for Node). */
 interface PageElement {
   readonly textContent: string | null;
@@ -150,11 +131,9 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
   let scratch = '';
   let demo: Demo | undefined;
   let demoExit: Promise<number | null> | undefined;
-  let browser: Browser | undefined;
-  let context: BrowserContext | undefined;
+  let session: BrowserSession | undefined;
   let page: Page;
   let adminOrigin = '';
-  const consoleErrors: string[] = [];
   let shot = 0;
 
   /**
@@ -210,10 +189,10 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
 
   /** The admin API with the browser's own session: its cookie and its CSRF token, as the page calls it. */
   const adminCall = async <T = Json>(method: string, input: unknown = {}): Promise<T> => {
-    const cookie = (await context!.cookies(`${adminOrigin}/admin/api/`)).map((c) => `${c.name}=${c.value}`).join('; ');
+    const cookie = (await session!.context.cookies(`${adminOrigin}/admin/api/`)).map((c) => `${c.name}=${c.value}`).join('; ');
     assert.ok(cookie.includes('scimdesk_session='), 'the browser holds a session cookie');
-    const session = await fetch(`${adminOrigin}/admin/api/session`, { headers: { cookie }, signal: AbortSignal.timeout(WAIT_MS) });
-    const csrf = ((await session.json()) as { csrfToken?: string }).csrfToken;
+    const answer = await fetch(`${adminOrigin}/admin/api/session`, { headers: { cookie }, signal: AbortSignal.timeout(WAIT_MS) });
+    const csrf = ((await answer.json()) as { csrfToken?: string }).csrfToken;
     assert.ok(csrf, 'the session has a CSRF token');
     const response = await fetch(`${adminOrigin}/admin/api/call/${method}`, {
       method: 'POST',
@@ -236,12 +215,9 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
   before(
     async () => {
       if (SKIP) return;
-      mkdirSync(SHOTS, { recursive: true });
       // Only this file's screenshots: other suites keep theirs.
-      for (const name of readdirSync(SHOTS)) if (/^2\d\d-compare-|^failed-compare-/.test(name)) rmSync(join(SHOTS, name), { force: true });
-      const build = spawnSync(process.execPath, ['scripts/ensure-renderer.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-      assert.equal(build.status, 0, `ensure-renderer failed:\n${build.stderr}`);
-      assert.ok(existsSync(join(ROOT, 'dist', 'renderer', 'index.html')), `the admin UI did not build:\n${build.stderr}`);
+      clearScreenshots(/^2\d\d-compare-|^failed-compare-/);
+      ensureRendererBuilt();
 
       // An empty folder, as `--data-dir` asks for.
       scratch = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-compare-'));
@@ -250,27 +226,15 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       demoExit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       adminOrigin = new URL(demo.loginUrl).origin;
 
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-        timeout: WAIT_MS,
-      });
-      context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'en-US', timezoneId: 'UTC' });
-      page = await context.newPage();
-      page.setDefaultTimeout(WAIT_MS);
-      page.setDefaultNavigationTimeout(WAIT_MS);
-      page.on('console', (message) => {
-        if (message.type() === 'error') consoleErrors.push(`console.error: ${message.text()} (${message.location().url})`);
-      });
-      page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
+      session = await openBrowser();
+      page = session.page;
     },
     { timeout: 170_000 },
   );
 
   after(
     async () => {
-      await context?.close().catch(() => undefined);
-      await browser?.close().catch(() => undefined);
+      await session?.close();
       if (demo) await stopDemo(demo.child);
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     },
@@ -693,15 +657,15 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
   );
 
   it('logged no console errors and no page errors during the run', { skip: SKIP }, () => {
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(session?.consoleErrors ?? [], []);
   });
 
   it(
     'stops the demo on Ctrl+C (SIGINT) with exit 0, keeping its data folder as it says',
     { skip: SKIP, timeout: 25_000 },
     async () => {
-      await context?.close();
-      context = undefined;
+      await session?.close();
+      session = undefined;
       const child = demo!.child;
       child.kill('SIGINT');
       let timer: NodeJS.Timeout | undefined;
