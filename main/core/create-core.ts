@@ -16,7 +16,7 @@ import { EntraWorkbench } from './entra-workbench';
 import { AdminEventBus } from './event-bus';
 import { createFileLogger } from './file-logger';
 import { TokenService, type IssuedToken } from './scim-token';
-import { FileSecretStore, type SecretStore } from './secret-store';
+import { chooseSecretStore, type SecretStore } from './secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from './sync-log-writer';
 
 export interface CoreOptions {
@@ -103,7 +103,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
   const logger = files?.logger ?? pino({ enabled: false });
   const store = createSqliteStore(join(options.dataDir, DATABASE_FILE));
-  const secrets = options.secrets ?? new FileSecretStore(join(options.dataDir, 'secrets.json'));
+  const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
   const service = new ScimService({ store, schemas: () => schemas, now });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * Where secrets live (certificate passphrase; later the Graph client secret).
@@ -52,5 +54,95 @@ export class FileSecretStore implements SecretStore {
     writeFileSync(temp, JSON.stringify(secrets), { mode: 0o600 });
     chmodSync(temp, 0o600);
     renameSync(temp, this.file);
+  }
+}
+
+/** The part of @napi-rs/keyring's AsyncEntry this store uses (an interface, so tests can stand in for the OS). */
+export interface KeyringEntry {
+  setPassword(password: string): Promise<void>;
+  getPassword(): Promise<string | null>;
+  deletePassword(): Promise<boolean>;
+}
+
+export type KeyringEntryFactory = (service: string, account: string) => KeyringEntry;
+
+const KEYRING_SERVICE = 'ScimDesk';
+
+/**
+ * Secrets in the operating system's credential store through @napi-rs/keyring:
+ * Windows Credential Manager, macOS Keychain, the Secret Service on Linux
+ * desktops. Each data folder gets its own accounts, so two instances on one
+ * machine keep their secrets apart.
+ */
+export class KeyringSecretStore implements SecretStore {
+  readonly description: string;
+
+  constructor(
+    private readonly namespace: string,
+    private readonly entry: KeyringEntryFactory,
+    platformName: string,
+  ) {
+    this.description = `the operating system's credential store (${platformName})`;
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    return (await this.entry(KEYRING_SERVICE, this.account(name)).getPassword()) ?? undefined;
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    await this.entry(KEYRING_SERVICE, this.account(name)).setPassword(value);
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.entry(KEYRING_SERVICE, this.account(name)).deletePassword();
+  }
+
+  private account(name: string): string {
+    return `${this.namespace}:${name}`;
+  }
+}
+
+/** The credential store's name as Windows, macOS and Linux users know it. */
+function platformStoreName(platform: NodeJS.Platform): string {
+  if (platform === 'win32') return 'Windows Credential Manager';
+  if (platform === 'darwin') return 'macOS Keychain';
+  return 'Secret Service';
+}
+
+/** @napi-rs/keyring's AsyncEntry, or undefined where its native part is not installed. */
+function loadKeyring(): KeyringEntryFactory | undefined {
+  try {
+    const { AsyncEntry } = createRequire(import.meta.url)('@napi-rs/keyring') as {
+      AsyncEntry: new (service: string, account: string) => KeyringEntry;
+    };
+    return (service, account) => new AsyncEntry(service, account);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The secret store for serve mode: the OS credential store where one answers
+ * (a write, read and delete of a probe entry), else a file only this account
+ * can read in the data folder. The Settings screen shows which one is in use.
+ */
+export async function chooseSecretStore(
+  dataDir: string,
+  options: { readonly keyring?: KeyringEntryFactory | null; readonly platform?: NodeJS.Platform } = {},
+): Promise<SecretStore> {
+  const file = new FileSecretStore(join(dataDir, 'secrets.json'));
+  const factory = options.keyring === null ? undefined : (options.keyring ?? loadKeyring());
+  if (!factory) return file;
+  const namespace = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
+  const keyring = new KeyringSecretStore(namespace, factory, platformStoreName(options.platform ?? process.platform));
+  try {
+    const probe = `probe-${Date.now()}`;
+    await keyring.set('probe', probe);
+    const ok = (await keyring.get('probe')) === probe;
+    await keyring.delete('probe');
+    return ok ? keyring : file;
+  } catch {
+    // No credential store here (a server without a desktop session, a locked keychain): the file it is.
+    return file;
   }
 }
