@@ -136,7 +136,7 @@ function RestartDialog({ job, onClose }: { readonly job: ProvisioningJob | null;
       onConfirm={async () => {
         if (!job) return;
         const result = await restartProvisioningJob(job.id, scopes, dangerous.length > 0);
-        notify(`Provisioning job restarted (${result.resetScope})`);
+        notify(`Provisioning job restarted (${result.resetScope.split(',').join(', ')})`);
       }}
     >
       <div className={styles.dialog}>

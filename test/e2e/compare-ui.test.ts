@@ -607,7 +607,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await screenshot('restart-safe', dialog);
       await restart.click();
       await dialog.waitFor({ state: 'detached' });
-      await toast(/^Provisioning job restarted \(Watermark,Escrows,QuarantineState\)$/).waitFor();
+      await toast(/^Provisioning job restarted \(Watermark, Escrows, QuarantineState\)$/).waitFor();
       const restarts = (await adminCall<{ items: Json[] }>('audit.list', { limit: 200 })).items.filter((e) => e['action'] === 'entra.restartJob');
       assert.equal(restarts.length, restartsBefore + 1);
       assert.match(String(restarts[0]!['summary']), new RegExp(`${reEscape(jobId)} restarted with reset scope Watermark,Escrows,QuarantineState$`));
@@ -653,6 +653,48 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await expectText(rows.filter({ hasText: 'success' }), /success/);
       await panel.getByText("Enter a user's Object ID to see ScimDesk's requests for that user here.").waitFor();
       await screenshot('logs', panel);
+    }),
+  );
+
+  it(
+    'provisions one user on demand behind a confirmation and shows each step',
+    { skip: SKIP, timeout: STEP_MS },
+    step('on-demand', async () => {
+      const entra = section('Entra provisioning');
+      await entra.getByRole('tab', { name: 'Provision on demand' }).click();
+      const panel = entra.getByRole('tabpanel', { name: 'Provision on demand' });
+      const target = objectIdOf(3);
+      await panel.getByLabel('User Object ID in Entra', { exact: true }).fill(target);
+      await panel.getByRole('button', { name: 'Provision on demand' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Provision this user now?' });
+      await expectText(dialog, new RegExp(target));
+      await dialog.getByRole('button', { name: 'Provision now' }).click();
+      await panel.getByRole('table', { name: 'Provisioning steps' }).waitFor();
+      await screenshot('on-demand', panel);
+      const audit = await adminCall<{ items: Array<{ action: string; summary: string }> }>('audit.list', { limit: 20 });
+      assert.ok(
+        audit.items.some((entry) => entry.action === 'entra.provisionOnDemand' && entry.summary.includes(target)),
+        'the on-demand request is in the audit trail',
+      );
+    }),
+  );
+
+  it(
+    'rotates the Secret Token through Graph behind a confirmation that explains the overlap',
+    { skip: SKIP, timeout: STEP_MS },
+    step('rotate', async () => {
+      const entra = section('Entra provisioning');
+      await entra.getByRole('tab', { name: 'Rotate token' }).click();
+      const panel = entra.getByRole('tabpanel', { name: 'Rotate token' });
+      await panel.getByLabel('Overlap (minutes)').fill('30');
+      await panel.getByRole('button', { name: 'Rotate token via Graph' }).click();
+      const dialog = page.getByRole('alertdialog', { name: 'Rotate the Secret Token through Graph?' });
+      await expectText(dialog, /keeps working for 30 minutes: during that time both tokens work/);
+      await dialog.getByRole('button', { name: 'Rotate token' }).click();
+      await expectText(panel, /New token scimdesk_•+\w{4} is in the enterprise application .+The endpoint accepted it\. The old token works until/);
+      await screenshot('rotated', panel);
+      const audit = await adminCall<{ items: Array<{ action: string }> }>('audit.list', { limit: 20 });
+      assert.ok(audit.items.some((entry) => entry.action === 'rotateToken'), 'the rotation is in the audit trail');
     }),
   );
 
