@@ -163,7 +163,8 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         state.prefix = prefix;
         const header = headerValue(ctx.headers.authorization) ?? '';
         state.tokenPresented = header !== '';
-        const check = await tokens.verify(BEARER.exec(header)?.[1]);
+        const presented = BEARER.exec(header)?.[1];
+        const check = tokens.verifyCached(presented) ?? (await tokens.verify(presented));
         if (!check.ok) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
       }

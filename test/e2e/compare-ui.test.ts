@@ -691,7 +691,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       const dialog = page.getByRole('alertdialog', { name: 'Rotate the Secret Token through Graph?' });
       await expectText(dialog, /keeps working for 30 minutes: during that time both tokens work/);
       await dialog.getByRole('button', { name: 'Rotate token' }).click();
-      await expectText(panel, /New token scimdesk_•+\w{4} is in the enterprise application .+The endpoint accepted it\. The old token works until/);
+      await expectText(panel, /New token scimdesk_•+[\w-]{4} is in the enterprise application .+The endpoint accepted it\. The old token works until/);
       await screenshot('rotated', panel);
       const audit = await adminCall<{ items: Array<{ action: string }> }>('audit.list', { limit: 20 });
       assert.ok(audit.items.some((entry) => entry.action === 'rotateToken'), 'the rotation is in the audit trail');

@@ -85,7 +85,7 @@ describe('serve and token commands', () => {
     const { child, lines } = serve();
     const found = await lines;
     assert.equal(found.get('Secret token (shown once)'), undefined);
-    assert.match(found.get('Secret token') ?? '', /^scimdesk_•+\w{4} /);
+    assert.match(found.get('Secret token') ?? '', /^scimdesk_•+[\w-]{4} /);
     assert.equal(await stop(child, 'SIGINT'), 0);
   });
 
