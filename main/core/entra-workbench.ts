@@ -16,7 +16,7 @@ import type {
 } from '../../shared/admin/entra-schemas';
 import { CLOUD_ENDPOINTS, GRAPH_SECRET_NAMES, type GraphConnection } from '../graph/graph-config';
 import { isAbortError } from '../graph/graph-errors';
-import { GraphService, testGraphConnection, type ServicePrincipalSummary } from '../graph/graph-service';
+import { GraphService, testGraphConnection, type FetchSnapshotOptions, type ServicePrincipalSummary } from '../graph/graph-service';
 import { ResetScopeRefusedError, type ResetScope } from '../graph/reset-scope';
 import { parseFilter } from '../scim/filter/parse-filter';
 import { resolveFilter } from '../scim/filter/resolve-filter';
@@ -44,8 +44,6 @@ const CONNECTION_SETTING = 'graph.connection';
 /** Snapshots kept on disk; older ones are removed when a new one is saved. */
 const KEEP_SNAPSHOTS = 10;
 
-interface SnapshotMeta extends SnapshotSummary {}
-
 interface StoredReport {
   readonly summary: ReportSummary;
   readonly report: CompareReport;
@@ -70,8 +68,6 @@ export class EntraWorkbench {
   private readonly fetches = new Map<string, AbortController>();
   private readonly fetchState = new Map<string, { startedAt: string; phase: string; done: number; total: number | null; message: string }>();
   private latest: StoredReport | undefined;
-  /** Category per row of the report before the latest, to say what changed. */
-  private previousCategories: Map<string, string> | undefined;
   private readonly plans = new Map<string, { reportId: string; plan: FixPlan }>();
 
   constructor(private readonly core: Core) {
@@ -188,13 +184,18 @@ export class EntraWorkbench {
 
   /** Starts a fetch; progress and the outcome arrive as job.progress events. */
   async startFetch(): Promise<string> {
-    const connection = await this.requireConnection();
     if (this.fetches.size > 0) throw new WorkbenchError('conflict', 'A fetch is already running: wait for it or cancel it');
-    const service = await this.service();
-    const spId = connection.appId ? (await this.requireServicePrincipal()).id : undefined;
+    // Reserve the slot before the first await, so a double click cannot start a second fetch.
     const jobId = randomUUID();
     const controller = new AbortController();
     this.fetches.set(jobId, controller);
+    let run: (options: Omit<FetchSnapshotOptions, 'servicePrincipalId'>) => Promise<SnapshotSummary>;
+    try {
+      run = await this.prepareFetch();
+    } catch (error) {
+      this.fetches.delete(jobId);
+      throw error;
+    }
     const startedAt = this.core.now().toISOString();
     const emit = (patch: { phase: string; done: number; total: number | null; message: string; finished?: boolean; resultId?: string; error?: string; cancelled?: boolean }) => {
       if (patch.finished) this.fetchState.delete(jobId);
@@ -216,8 +217,7 @@ export class EntraWorkbench {
     void (async () => {
       let last = { objects: 0 };
       try {
-        const snapshot = await service.fetchSnapshot({
-          ...(spId ? { servicePrincipalId: spId } : {}),
+        const meta = await run({
           signal: controller.signal,
           onProgress: (progress) => {
             last = progress;
@@ -231,7 +231,6 @@ export class EntraWorkbench {
             });
           },
         });
-        const meta = this.saveSnapshot(snapshot, spId ? 'Graph, with the application scope' : 'Graph, no application chosen (scope unknown)');
         emit({ phase: 'done', done: last.objects, total: last.objects, message: `Fetched ${meta.users} users and ${meta.groups} groups`, finished: true, resultId: meta.id });
       } catch (error) {
         const cancelled = isAbortError(error);
@@ -270,17 +269,22 @@ export class EntraWorkbench {
 
   /** Fetches and waits (the CLI's `compare`): the same work as startFetch without events. */
   async fetchNow(onProgress?: (message: string) => void, signal?: AbortSignal): Promise<SnapshotSummary> {
-    const connection = await this.requireConnection();
-    const service = await this.service();
-    const spId = connection.appId ? (await this.requireServicePrincipal()).id : undefined;
-    const snapshot = await service.fetchSnapshot({
-      ...(spId ? { servicePrincipalId: spId } : {}),
+    const run = await this.prepareFetch();
+    return run({
       ...(signal ? { signal } : {}),
       ...(onProgress
         ? { onProgress: (p) => onProgress(`${p.phase}: ${p.objects} objects, ${p.pages} pages${p.throttles ? `, ${p.throttles} throttled` : ''}`) }
         : {}),
     });
-    return this.saveSnapshot(snapshot, spId ? 'Graph, with the application scope' : 'Graph, no application chosen (scope unknown)');
+  }
+
+  /** Signs in and finds the application (the part that can fail before any work), then returns the fetch-and-save step. */
+  private async prepareFetch(): Promise<(options: Omit<FetchSnapshotOptions, 'servicePrincipalId'>) => Promise<SnapshotSummary>> {
+    const connection = await this.requireConnection();
+    const service = await this.service();
+    const spId = connection.appId ? (await this.requireServicePrincipal()).id : undefined;
+    const label = spId ? 'Graph, with the application scope' : 'Graph, no application chosen (scope unknown)';
+    return async (options) => this.saveSnapshot(await service.fetchSnapshot({ ...options, ...(spId ? { servicePrincipalId: spId } : {}) }), label);
   }
 
   importCsv(csv: string, fileName: string): SnapshotSummary {
@@ -301,7 +305,7 @@ export class EntraWorkbench {
     if (!existsSync(this.snapshotDir)) return [];
     return readdirSync(this.snapshotDir)
       .filter((name) => name.endsWith('.meta.json'))
-      .map((name) => JSON.parse(readFileSync(join(this.snapshotDir, name), 'utf8')) as SnapshotMeta)
+      .map((name) => JSON.parse(readFileSync(join(this.snapshotDir, name), 'utf8')) as SnapshotSummary)
       .sort((a, b) => (a.fetchedAt < b.fetchedAt ? 1 : a.fetchedAt > b.fetchedAt ? -1 : 0));
   }
 
@@ -389,25 +393,8 @@ export class EntraWorkbench {
     if (!entry) throw new WorkbenchError('notFound', 'This plan is no longer available (a newer comparison replaced it): preview again');
     const { plan } = entry;
     if (plan.actions.length === 0) throw new WorkbenchError('invalidInput', 'The plan changes nothing');
-    const links = plan.actions.filter((a) => a.kind === 'link').length;
-    const unlinks = plan.actions.length - links;
     try {
-      const batch = await this.core.store.applyIdentifierChanges(
-        {
-          id: plan.id,
-          actor,
-          summary: `${links} ${links === 1 ? 'link' : 'links'}, ${unlinks} ${unlinks === 1 ? 'unlink' : 'unlinks'}`,
-          changes: plan.actions.map((action) => ({
-            resourceType: action.resourceType,
-            resourceId: action.localId,
-            name: action.name,
-            before: action.from,
-            after: action.to,
-            reason: action.reason,
-          })),
-        },
-        this.core.now(),
-      );
+      const batch = await this.applyPlan(plan, actor, '');
       this.plans.delete(planId);
       this.core.events.emit('overview.changed', {});
       return toBatchView(batch);
@@ -415,6 +402,32 @@ export class EntraWorkbench {
       if (error instanceof StoreConflictError) throw conflict(error, 'Run the comparison again.');
       throw error;
     }
+  }
+
+  /**
+   * Writes a plan's actions as one fix batch (one transaction, an audit entry per record); throws the
+   * store's StoreConflictError when a record changed since the comparison. Shared by the admin API
+   * and the command line, which words its own errors.
+   */
+  async applyPlan(plan: FixPlan, actor: string, origin: string): Promise<FixBatchRecord> {
+    const links = plan.actions.filter((a) => a.kind === 'link').length;
+    const unlinks = plan.actions.length - links;
+    return this.core.store.applyIdentifierChanges(
+      {
+        id: plan.id,
+        actor,
+        summary: `${links} ${links === 1 ? 'link' : 'links'}, ${unlinks} ${unlinks === 1 ? 'unlink' : 'unlinks'}${origin ? ` (${origin})` : ''}`,
+        changes: plan.actions.map((action) => ({
+          resourceType: action.resourceType,
+          resourceId: action.localId,
+          name: action.name,
+          before: action.from,
+          after: action.to,
+          reason: action.reason,
+        })),
+      },
+      this.core.now(),
+    );
   }
 
   async batches(): Promise<FixBatchView[]> {
@@ -546,9 +559,11 @@ export class EntraWorkbench {
     const connection = await this.requireConnection();
     const key = JSON.stringify(connection);
     if (!this.graph || this.graph.key !== key) {
-      this.graph = { key, service: GraphService.connect(connection, this.core.secrets, this.graphOptions()) };
-      this.graph.service.catch(() => {
-        this.graph = undefined;
+      const service = GraphService.connect(connection, this.core.secrets, this.graphOptions());
+      this.graph = { key, service };
+      // A failed sign-in is not cached; a newer connection's service is left alone.
+      service.catch(() => {
+        if (this.graph?.service === service) this.graph = undefined;
       });
     }
     return this.graph.service;
@@ -574,7 +589,7 @@ export class EntraWorkbench {
   private saveSnapshot(snapshot: EntraSnapshot, label: string): SnapshotSummary {
     mkdirSync(this.snapshotDir, { recursive: true });
     const id = `${snapshot.fetchedAt.replace(/[:.]/g, '-')}-${snapshot.source}`;
-    const meta: SnapshotMeta = {
+    const meta: SnapshotSummary = {
       id,
       fetchedAt: snapshot.fetchedAt,
       source: snapshot.source,

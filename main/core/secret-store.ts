@@ -121,28 +121,52 @@ function loadKeyring(): KeyringEntryFactory | undefined {
   }
 }
 
+/** Which backend a data folder's secrets live in, recorded once so every process picks the same one. */
+interface BackendChoice {
+  readonly backend: 'keyring' | 'file';
+}
+
 /**
- * The secret store for serve mode: the OS credential store where one answers
- * (a write, read and delete of a probe entry), else a file only this account
- * can read in the data folder. The Settings screen shows which one is in use.
+ * The secret store for a data folder: the OS credential store where one
+ * answers, else a file only this account can read; the Settings screen shows
+ * which. The choice is made once per data folder (a probe entry is written,
+ * read and deleted) and recorded in `secret-store.json`, so the service, the
+ * CLI and a later start all find the secrets where they were put: a service
+ * started without a desktop session and a CLI run inside one must not look in
+ * different places.
  */
 export async function chooseSecretStore(
   dataDir: string,
   options: { readonly keyring?: KeyringEntryFactory | null; readonly platform?: NodeJS.Platform } = {},
 ): Promise<SecretStore> {
-  const file = new FileSecretStore(join(dataDir, 'secrets.json'));
+  const secretsFile = join(dataDir, 'secrets.json');
+  const file = new FileSecretStore(secretsFile);
+  const marker = join(dataDir, 'secret-store.json');
   const factory = options.keyring === null ? undefined : (options.keyring ?? loadKeyring());
-  if (!factory) return file;
   const namespace = createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16);
-  const keyring = new KeyringSecretStore(namespace, factory, platformStoreName(options.platform ?? process.platform));
-  try {
-    const probe = `probe-${Date.now()}`;
-    await keyring.set('probe', probe);
-    const ok = (await keyring.get('probe')) === probe;
-    await keyring.delete('probe');
-    return ok ? keyring : file;
-  } catch {
-    // No credential store here (a server without a desktop session, a locked keychain): the file it is.
-    return file;
+  const keyring = factory ? new KeyringSecretStore(namespace, factory, platformStoreName(options.platform ?? process.platform)) : undefined;
+
+  const recorded = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as BackendChoice).backend : undefined;
+  if (recorded === 'file') return file;
+  if (recorded === 'keyring') {
+    // The secrets are in the credential store: without its module here, say so rather than look elsewhere.
+    if (!keyring) throw new Error(`This data folder keeps its secrets in the operating system's credential store, which this installation cannot reach (${marker})`);
+    return keyring;
   }
+  // First use of this data folder (or one from before the choice was recorded): a secrets file means the file.
+  let choice: SecretStore = file;
+  if (keyring && !existsSync(secretsFile)) {
+    try {
+      const probe = `probe-${Date.now()}`;
+      await keyring.set('probe', probe);
+      const ok = (await keyring.get('probe')) === probe;
+      await keyring.delete('probe');
+      if (ok) choice = keyring;
+    } catch {
+      // No credential store here (a server without a desktop session, a locked keychain): the file it is.
+    }
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(marker, JSON.stringify({ backend: choice === keyring ? 'keyring' : 'file' } satisfies BackendChoice));
+  return choice;
 }

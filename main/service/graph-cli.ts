@@ -692,24 +692,8 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
     console.log('\nThe plan changes nothing: nothing was written.');
     return EXIT.ok;
   }
-  const links = plan.actions.filter((a) => a.kind === 'link').length;
   try {
-    const batch = await core.store.applyIdentifierChanges(
-      {
-        id: planId,
-        actor: actor(),
-        summary: `${links} link(s), ${plan.actions.length - links} unlink(s) from the comparison of ${plan.reportGeneratedAt} (command line, ${basename(file)})`,
-        changes: plan.actions.map((action) => ({
-          resourceType: action.resourceType,
-          resourceId: action.localId,
-          name: action.name,
-          before: action.from,
-          after: action.to,
-          reason: action.reason,
-        })),
-      },
-      core.now(),
-    );
+    const batch = await core.entra.applyPlan(plan, actor(), `command line, ${basename(file)}`);
     console.log(`\nApplied fix batch ${batch.id}: ${batch.changes.length} record(s) changed in one transaction, each with an audit entry (actor ${batch.actor}).`);
     console.log(`Undo it with: ${again(`fix --undo ${batch.id}`, dataDir)}`);
     return EXIT.ok;

@@ -64,4 +64,24 @@ describe('secret stores', () => {
   it('falls back to the file where no keyring module is installed', async () => {
     assert.ok((await chooseSecretStore(join(dir, 'd'), { keyring: null })) instanceof FileSecretStore);
   });
+
+  it('keeps the first choice for the data folder, so every later process looks in the same place', async () => {
+    const folder = join(dir, 'e');
+    let probes = 0;
+    const counting = (service: string, account: string) => {
+      const entry = memoryKeyring()(service, account);
+      return { ...entry, setPassword: async (value: string) => (probes++, entry.setPassword(value)) };
+    };
+    const refusing = () => ({ setPassword: async () => Promise.reject(new Error('AccessDenied')), getPassword: async () => null, deletePassword: async () => false });
+    assert.ok((await chooseSecretStore(folder, { keyring: refusing })) instanceof FileSecretStore);
+    // A later run where the credential store would answer still uses the file, without probing.
+    assert.ok((await chooseSecretStore(folder, { keyring: counting })) instanceof FileSecretStore);
+    assert.equal(probes, 0);
+  });
+
+  it('chooses the file for a data folder that already has a secrets file', async () => {
+    const folder = join(dir, 'f');
+    await new FileSecretStore(join(folder, 'secrets.json')).set('x', 'y');
+    assert.ok((await chooseSecretStore(folder, { keyring: memoryKeyring() })) instanceof FileSecretStore);
+  });
 });
