@@ -23,6 +23,8 @@ import type { StoredAuditRecord, StoredResource, StoredSyncLogEntry, SyncLogQuer
 import { CertificateMaterialError, MissingSecretError } from '../graph/create-graph-client';
 import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
+import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
+import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
 import { WorkbenchError } from './entra-workbench';
 import type { Core } from './create-core';
@@ -48,15 +50,6 @@ export class AdminApiError extends Error {
   }
 }
 
-const toTokenInfo = (record: TokenRecord): TokenInfo => ({
-  hint: record.hint,
-  created: record.created,
-  expires: record.expires,
-  lastUsed: record.lastUsed,
-  revoked: record.revoked,
-});
-
-const toSyncLogEntry = ({ detail: _detail, ...entry }: StoredSyncLogEntry): SyncLogEntry => entry;
 
 const toAuditEntry = (record: StoredAuditRecord): AuditEntry => ({ ...record });
 
@@ -270,29 +263,20 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   return {
     async 'overview.get'() {
+      const directory = await store.getDirectory();
+      if (!directory) throw new AdminApiError('unavailable', 'The directory has not been created yet: start the endpoint first');
       const endpoint = core.endpoint();
       const settings = await core.endpointSettings();
       const since = new Date(core.now().getTime() - 86_400_000).toISOString();
-      const [directory, history, current, users, groups, summary, probes, discovery] = await Promise.all([
-        store.getDirectory(),
+      const [history, users, inactive, groups, summary] = await Promise.all([
         tokens.list(),
-        tokens.current(),
         store.countResources('User'),
+        store.countInactiveUsers(),
         store.countResources('Group'),
         store.summarizeSyncLog(since),
-        store.querySyncLog({ operation: 'list', outcome: 'success', limit: 1 }),
-        store.querySyncLog({ operation: 'discovery', outcome: 'success', limit: 1 }),
       ]);
-      const active = await store.listResources('User', {
-        filter: resolveFilter(parseFilter('active eq true'), core.schemas().User),
-        startIndex: 1,
-        count: 0,
-        sortBy: undefined,
-        descending: false,
-        withMembers: false,
-        withGroups: false,
-      });
-      if (!directory) throw new AdminApiError('unavailable', 'The directory has not been created yet: start the endpoint first');
+      const current = currentToken(history, core.now());
+      const seen = core.setupSeen();
       return {
         scimUrl: endpoint?.url ?? null,
         endpoint: {
@@ -301,16 +285,17 @@ export function createAdminHandlers(core: Core): AdminHandlers {
           host: endpoint?.host ?? settings.host,
           port: endpoint?.port ?? settings.port,
         },
-        directory: { name: directory.name, description: directory.description, onInactive: 'suspend', onDelete: directory.onDelete },
+        directory: toDirectoryView(directory),
         token: current ? toTokenInfo(current) : null,
-        counts: { users, activeUsers: active.total, groups },
+        // A user without `active` is not deprovisioned: "active" here means "not marked inactive".
+        counts: { users, activeUsers: users - inactive, groups },
         lastActivity: summary.lastTime,
         last24h: { requests: summary.total, errors: summary.errors, since },
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
-          testConnectionSeen: probes.length > 0,
-          schemaDiscoverySeen: discovery.length > 0,
+          testConnectionSeen: seen.testConnection,
+          schemaDiscoverySeen: seen.schemaDiscovery,
           usersProvisioned: users > 0,
           groupsProvisioned: groups > 0,
         },
@@ -320,52 +305,31 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'directory.get'() {
       const directory = await store.getDirectory();
       if (!directory) throw new AdminApiError('unavailable', 'The directory has not been created yet: start the endpoint first');
-      return { name: directory.name, description: directory.description, onInactive: 'suspend', onDelete: directory.onDelete };
+      return toDirectoryView(directory);
     },
     async 'directory.update'(input, context) {
       const before = await store.getDirectory();
       const saved = await store.saveDirectory(input, core.now());
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'updateDirectory',
-        resourceType: null,
-        resourceId: null,
-        summary: `Directory settings saved (${input.onDelete.mode === 'hard' ? 'DELETE removes at once' : `DELETE keeps records ${input.onDelete.days} days`})`,
-        before,
-        after: saved,
-      });
+      const policy = input.onDelete.mode === 'hard' ? 'DELETE removes at once' : `DELETE keeps records ${input.onDelete.days} days`;
+      await audit(context, 'updateDirectory', `Directory settings saved (${policy})`, { before, after: saved });
       core.events.emit('overview.changed', {});
-      return { name: saved.name, description: saved.description, onInactive: 'suspend', onDelete: saved.onDelete };
+      return toDirectoryView(saved);
     },
 
     async 'token.status'() {
-      const [current, history] = await Promise.all([tokens.current(), tokens.list()]);
+      const history = await tokens.list();
+      const current = currentToken(history, core.now());
       return { current: current ? toTokenInfo(current) : null, history: history.map(toTokenInfo) };
     },
     async 'token.generate'(input, context) {
       const issued = await tokens.rotate(input.lifetimeDays);
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'generateToken',
-        resourceType: null,
-        resourceId: null,
-        summary: `Secret token regenerated (${issued.record.hint}); earlier tokens revoked`,
-      });
+      await audit(context, 'generateToken', `Secret token regenerated (${issued.record.hint}); earlier tokens revoked`);
       core.events.emit('overview.changed', {});
       return { token: issued.token, info: toTokenInfo(issued.record) };
     },
     async 'token.revoke'(_input, context) {
       const revoked = await tokens.revoke();
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'revokeToken',
-        resourceType: null,
-        resourceId: null,
-        summary: `Revoked ${revoked} token(s)`,
-      });
+      await audit(context, 'revokeToken', `Revoked ${revoked} token(s)`);
       core.events.emit('overview.changed', {});
       return { revoked };
     },
@@ -446,14 +410,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         if (code === 'EACCES') throw new AdminApiError('forbidden', `Not allowed to listen on port ${input.port} (ports below 1024 need administrator rights)`);
         throw error;
       }
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'updateEndpoint',
-        resourceType: null,
-        resourceId: null,
-        summary: `SCIM endpoint moved to ${input.host}:${input.port}${input.publicUrl ? ` (public URL ${input.publicUrl})` : ''}`,
-      });
+      await audit(context, 'updateEndpoint', `SCIM endpoint moved to ${input.host}:${input.port}${input.publicUrl ? ` (public URL ${input.publicUrl})` : ''}`);
       return settingsView();
     },
     async 'settings.updateRetention'(input) {
@@ -463,26 +420,12 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'settings.setCertificate'(input, context) {
       const pfx = Buffer.from(input.pfxBase64, 'base64');
       const summary = await core.setCertificate(pfx, input.passphrase);
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'setCertificate',
-        resourceType: null,
-        resourceId: null,
-        summary: `HTTPS certificate installed: ${summary.subject} (valid to ${summary.validTo})`,
-      });
+      await audit(context, 'setCertificate', `HTTPS certificate installed: ${summary.subject} (valid to ${summary.validTo})`);
       return settingsView();
     },
     async 'settings.clearCertificate'(_input, context) {
       await core.clearCertificate();
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'clearCertificate',
-        resourceType: null,
-        resourceId: null,
-        summary: 'HTTPS certificate removed: the endpoint serves plain HTTP',
-      });
+      await audit(context, 'clearCertificate', 'HTTPS certificate removed: the endpoint serves plain HTTP');
       return settingsView();
     },
 
@@ -490,28 +433,13 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'extensions.save'(input, context) {
       await store.saveExtension(toCustomExtension(input), core.now());
       await core.reloadSchemas();
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'saveExtension',
-        resourceType: null,
-        resourceId: null,
-        summary: `Extension schema ${input.urn} saved (${input.attributes.length} attribute(s))`,
-        after: input,
-      });
+      await audit(context, 'saveExtension', `Extension schema ${input.urn} saved (${input.attributes.length} attribute(s))`, { after: input });
       return extensions();
     },
     async 'extensions.delete'(input, context) {
       if (!(await store.deleteExtension(input.urn))) throw new AdminApiError('notFound', `No extension schema ${input.urn}`);
       await core.reloadSchemas();
-      await store.appendAudit({
-        time: core.now().toISOString(),
-        actor: context.actor,
-        action: 'deleteExtension',
-        resourceType: null,
-        resourceId: null,
-        summary: `Extension schema ${input.urn} removed`,
-      });
+      await audit(context, 'deleteExtension', `Extension schema ${input.urn} removed`);
       return extensions();
     },
 
@@ -584,8 +512,9 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     'entra.rotateToken': (input, context) => core.entra.rotateToken(input.overlapMinutes, input.lifetimeDays, context.actor),
   };
 
-  async function audit(context: AdminCallContext, action: string, summary: string): Promise<void> {
-    await store.appendAudit({ time: core.now().toISOString(), actor: context.actor, action, resourceType: null, resourceId: null, summary });
+  /** An audit entry for an admin change that is not about one user or group. */
+  async function audit(context: AdminCallContext, action: string, summary: string, values: { before?: unknown; after?: unknown } = {}): Promise<void> {
+    await store.appendAudit({ time: core.now().toISOString(), actor: context.actor, action, resourceType: null, resourceId: null, summary, ...values });
   }
 }
 

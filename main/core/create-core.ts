@@ -11,6 +11,7 @@ import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resour
 import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import { createSqliteStore } from '../store/sqlite-store';
+import { toSyncLogEntry } from './admin-views';
 import { inspectPfx, type CertificateSummary } from './certificate';
 import { EntraWorkbench } from './entra-workbench';
 import { AdminEventBus } from './event-bus';
@@ -61,6 +62,8 @@ export interface Core {
   readonly logger: Logger;
   readonly dataDir: string;
   readonly now: () => Date;
+  /** What the sync log has shown of Entra's setup steps (Test Connection, Save's schema discovery). */
+  setupSeen(): Readonly<SetupSeen>;
   /** Compare & Fix with Microsoft Graph (one per core, so both transports and the CLI share its state). */
   readonly entra: EntraWorkbench;
   /** Current User and Group schemas, with the admin's extensions. */
@@ -77,6 +80,20 @@ export interface Core {
   /** Checks the PFX, stores it (passphrase in the secret store) and switches the endpoint to HTTPS. */
   setCertificate(pfx: Buffer, passphrase: string): Promise<CertificateSummary>;
   clearCertificate(): Promise<void>;
+}
+
+export interface SetupSeen {
+  testConnection: boolean;
+  schemaDiscovery: boolean;
+}
+
+/** For a data folder from before the setting existed: what its sync log already shows, read once. */
+async function initialSetupSeen(store: DirectoryStore): Promise<SetupSeen> {
+  const [probes, discovery] = await Promise.all([
+    store.querySyncLog({ operation: 'list', outcome: 'success', limit: 1 }),
+    store.querySyncLog({ operation: 'discovery', outcome: 'success', limit: 1 }),
+  ]);
+  return { testConnection: probes.length > 0, schemaDiscovery: discovery.length > 0 };
 }
 
 export const DATABASE_FILE = 'scimdesk.db';
@@ -123,8 +140,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let state: EndpointState | undefined;
   let maintenance: NodeJS.Timeout | undefined;
 
+  // Setup-checklist facts only ever turn true: kept as a setting, set once when the sync log first shows them,
+  // so the Overview never searches the log for them.
+  const seen = (await store.getSetting<SetupSeen>('setup.seen')) ?? (await initialSetupSeen(store));
   syncLog.subscribe((entries) => {
-    events.emit('syncLog.appended', { items: entries.map(({ detail: _detail, ...rest }) => rest) });
+    const testConnection = seen.testConnection || entries.some((e) => e.operation === 'list' && e.status === 200);
+    const schemaDiscovery = seen.schemaDiscovery || entries.some((e) => e.operation === 'discovery' && e.status === 200);
+    if (testConnection !== seen.testConnection || schemaDiscovery !== seen.schemaDiscovery) {
+      seen.testConnection = testConnection;
+      seen.schemaDiscovery = schemaDiscovery;
+      void store.setSetting('setup.seen', seen).catch((err: unknown) => logger.error({ err }, 'could not save the setup state'));
+    }
+  });
+  syncLog.subscribe((entries) => {
+    events.emit('syncLog.appended', { items: entries.map(toSyncLogEntry) });
     // Reads count too: Test Connection and schema discovery are GETs that tick the setup checklist.
     events.emit('overview.changed', {});
   });
@@ -218,6 +247,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     dataDir: options.dataDir,
     now,
+    setupSeen: () => seen,
     get entra() {
       entra ??= new EntraWorkbench(core);
       return entra;

@@ -27,6 +27,7 @@ import { toReportCsv } from '../reconcile/report-csv';
 import type { EntraSnapshot } from '../reconcile/snapshot';
 import type { FixBatchRecord } from '../store/directory-store';
 import { StoreConflictError } from '../store/store-errors';
+import { toSyncLogEntry, toTokenInfo } from './admin-views';
 import type { Core } from './create-core';
 
 /** A problem an admin can act on, with the contract's error code. */
@@ -495,7 +496,7 @@ export class EntraWorkbench {
     }
     const items = await (await this.service()).provisioningLogs({ servicePrincipalId: sp.id, ...(objectId ? { userObjectId: objectId } : {}), top: query.top });
     const local = localId ? await this.core.store.querySyncLog({ resourceId: localId, limit: query.top }) : [];
-    return { items, local: local.map(({ detail: _detail, ...entry }) => entry) };
+    return { items, local: local.map(toSyncLogEntry) };
   }
 
   /**
@@ -533,7 +534,7 @@ export class EntraWorkbench {
     });
     this.core.events.emit('overview.changed', {});
     return {
-      info: { hint: issued.record.hint, created: issued.record.created, expires: issued.record.expires, lastUsed: issued.record.lastUsed, revoked: null },
+      info: toTokenInfo(issued.record),
       pushedTo: sp.displayName,
       validated,
       oldTokensExpire: overlapMinutes === 0 ? null : at.toISOString(),

@@ -23,6 +23,12 @@ export function tokenHint(token: string): string {
   return `${TOKEN_PREFIX}••••••••${token.slice(-4)}`;
 }
 
+/** The newest token of a list (newest first) that is neither revoked nor expired. */
+export function currentToken(records: ReadonlyArray<TokenRecord>, now: Date): TokenRecord | undefined {
+  const time = now.toISOString();
+  return records.find((t) => t.revoked === null && (t.expires === null || t.expires > time));
+}
+
 export type TokenCheck =
   | { readonly ok: true; readonly tokenId: number }
   | { readonly ok: false; readonly reason: 'missing' | 'invalid' | 'expired' };
@@ -102,8 +108,7 @@ export class TokenService {
 
   /** The newest token that is neither revoked nor expired. */
   async current(): Promise<TokenRecord | undefined> {
-    const now = this.now().toISOString();
-    return (await this.store.listTokens()).find((t) => t.revoked === null && (t.expires === null || t.expires > now));
+    return currentToken(await this.store.listTokens(), this.now());
   }
 
   /** Checks a presented bearer token in constant time against every active hash. */

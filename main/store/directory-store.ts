@@ -107,6 +107,8 @@ export interface ResourceStore {
   /** Members of one group, a page at a time, for the admin UI. */
   listMembers(groupId: string, startIndex: number, count: number): Promise<ListResult & { readonly members: ReadonlyArray<MemberRef> }>;
   countResources(kind: ResourceKind): Promise<number>;
+  /** Users marked inactive (Entra's soft delete), from a partial index. */
+  countInactiveUsers(): Promise<number>;
   /** Permanently removes records kept after DELETE whose retention has passed; returns how many. */
   purgeDeletedResources(now: Date): Promise<number>;
 }

@@ -508,6 +508,10 @@ export class ResourceRepository {
       .immediate();
   }
 
+  countInactiveUsers(): number {
+    return this.one<{ n: number }>(`SELECT count(*) AS n FROM users WHERE active = 0`)!.n;
+  }
+
   count(kind: ResourceKind): number {
     return this.one<{ n: number }>(`SELECT count(*) AS n FROM ${TABLE[kind]}`)!.n;
   }

@@ -50,6 +50,7 @@ export function createSqliteStore(
     listResources: (kind, query) => settle(() => resources.list(kind, query)),
     listMembers: (groupId, startIndex, count) => settle(() => resources.listMembers(groupId, startIndex, count)),
     countResources: (kind) => settle(() => resources.count(kind)),
+    countInactiveUsers: () => settle(() => resources.countInactiveUsers()),
     purgeDeletedResources: (now) => settle(() => resources.purgeDeleted(now)),
     replaceToken: (hash, hint, expires, now) => settle(() => tokens.replace(hash, hint, expires, now)),
     addToken: (hash, hint, expires, now) => settle(() => tokens.add(hash, hint, expires, now)),
