@@ -379,18 +379,23 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     },
     async 'syncLog.exportCsv'(input) {
       const lines = [CSV_COLUMNS.join(',')];
+      const query = syncLogQuery(input);
       let beforeSeq: number | undefined;
       let rows = 0;
-      const query = syncLogQuery(input);
-      while (rows < input.limit) {
-        const page = await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: Math.min(1000, input.limit - rows) });
+      let more = false;
+      for (;;) {
+        const want = Math.min(1000, input.limit - rows);
+        if (want === 0) {
+          // At the limit: say whether anything older was left out.
+          more = (await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: 1 })).length > 0;
+          break;
+        }
+        const page = await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: want });
         for (const entry of page) lines.push(CSV_COLUMNS.map((column) => csvCell(entry[column])).join(','));
         rows += page.length;
-        const last = page[page.length - 1];
-        if (!last || page.length < Math.min(1000, input.limit - rows + page.length)) break;
-        beforeSeq = last.seq;
+        if (page.length < want) break;
+        beforeSeq = page[page.length - 1]!.seq;
       }
-      const more = rows === input.limit && (await store.querySyncLog({ ...query, ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit: 1 })).length > 0;
       return { csv: lines.join('\r\n') + '\r\n', rows, truncated: more };
     },
 

@@ -64,19 +64,22 @@ export class TokenService {
   ) {}
 
   /** Generates a token and revokes every other one at once. `lifetimeDays` 0 means it never expires. */
-  async rotate(lifetimeDays = 0): Promise<IssuedToken> {
-    const token = generateToken();
-    const now = this.now();
-    const record = await this.store.replaceToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
-    this.active = undefined;
-    return { token, record };
+  rotate(lifetimeDays = 0): Promise<IssuedToken> {
+    return this.issue(lifetimeDays, (hash, hint, expires, now) => this.store.replaceToken(hash, hint, expires, now));
   }
 
   /** Generates a token that works beside the current one, for a rotation without downtime. */
-  async issueAdditional(lifetimeDays = 0): Promise<IssuedToken> {
+  issueAdditional(lifetimeDays = 0): Promise<IssuedToken> {
+    return this.issue(lifetimeDays, (hash, hint, expires, now) => this.store.addToken(hash, hint, expires, now));
+  }
+
+  private async issue(
+    lifetimeDays: number,
+    save: (hash: Buffer, hint: string, expires: Date | null, now: Date) => Promise<TokenRecord>,
+  ): Promise<IssuedToken> {
     const token = generateToken();
     const now = this.now();
-    const record = await this.store.addToken(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
+    const record = await save(hashToken(await this.hashKey(), token), tokenHint(token), expiry(now, lifetimeDays), now);
     this.active = undefined;
     return { token, record };
   }
@@ -132,9 +135,10 @@ export class TokenService {
    */
   verifyCached(presented: string | undefined): TokenCheck | undefined {
     if (presented === undefined || presented === '') return { ok: false, reason: 'missing' };
-    if (!this.key || !this.active || performance.now() - this.active.loadedAt > ACTIVE_CACHE_MS) return undefined;
+    const hashes = this.freshActive();
+    if (!this.key || !hashes) return undefined;
     const now = this.now();
-    const check = this.check(this.key, this.active.hashes, presented, now);
+    const check = this.check(this.key, hashes, presented, now);
     return check.ok && this.touchDue(check.tokenId, now) ? undefined : check;
   }
 
@@ -154,12 +158,17 @@ export class TokenService {
     return now.getTime() - (this.lastTouch.get(tokenId) ?? 0) >= TOUCH_INTERVAL_MS;
   }
 
+  private freshActive(): ActiveHashes | undefined {
+    return this.active && performance.now() - this.active.loadedAt <= ACTIVE_CACHE_MS ? this.active.hashes : undefined;
+  }
+
   private async activeHashes(): Promise<ActiveHashes> {
-    const time = performance.now();
-    if (!this.active || time - this.active.loadedAt > ACTIVE_CACHE_MS) {
-      this.active = { hashes: await this.store.activeTokenHashes(), loadedAt: time };
-    }
-    return this.active.hashes;
+    const cached = this.freshActive();
+    if (cached) return cached;
+    const loadedAt = performance.now();
+    const hashes = await this.store.activeTokenHashes();
+    this.active = { hashes, loadedAt };
+    return hashes;
   }
 
   private async hashKey(): Promise<Buffer> {

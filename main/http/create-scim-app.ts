@@ -95,7 +95,6 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
   if (state.trace.ignored.length > 0) detail['ignoredAttributes'] = [...new Set(state.trace.ignored)];
   if (clientRequestId) detail['clientRequestId'] = clientRequestId;
-  if (Object.keys(detail).length === 0) return null;
   const text = JSON.stringify(detail);
   return text.length > DETAIL_LIMIT ? JSON.stringify({ truncated: true, head: text.slice(0, DETAIL_LIMIT) }) : text;
 }

@@ -387,51 +387,40 @@ export class ScimService {
   }
 
   private async search(kind: ResourceKind, request: ScimRequest, params: ListParams): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
     request.trace.resourceType = kind;
+    const page = await this.queryKind(kind, request, params, params.startIndex, params.count);
+    return { status: 200, body: this.listResponse(page.total, params.startIndex, page.resources) };
+  }
+
+  /** A search at the service root covers users, then groups, paged as one list. */
+  private async searchRoot(request: ScimRequest, params: ListParams): Promise<ScimResponse> {
+    const resources: unknown[] = [];
+    let total = 0;
+    let skip = params.startIndex - 1;
+    for (const kind of ['User', 'Group'] as const) {
+      const page = await this.queryKind(kind, request, params, skip + 1, params.count - resources.length);
+      total += page.total;
+      skip = Math.max(0, skip - page.total);
+      resources.push(...page.resources);
+    }
+    return { status: 200, body: this.listResponse(total, params.startIndex, resources) };
+  }
+
+  /** One resource type's page of a query, projected. */
+  private async queryKind(kind: ResourceKind, request: ScimRequest, params: ListParams, startIndex: number, count: number) {
+    const schema = this.schemas()[kind];
     const { filter, sortBy } = this.resolveQuery(schema, params, request.trace);
     const projection = this.projection(schema, params.attributes, params.excludedAttributes);
     const result = await this.store.listResources(kind, {
       filter,
       sortBy,
       descending: params.descending,
-      startIndex: params.startIndex,
-      count: params.count,
+      startIndex,
+      count,
       ...this.readOptions(schema, projection),
     });
-    const resources = result.resources.map((stored) =>
-      projectResource(this.representation(stored, schema, request.baseUrl), schema, projection),
-    );
-    return { status: 200, body: this.listResponse(result.total, params.startIndex, resources) };
-  }
-
-  /** A search at the service root covers users, then groups, paged as one list. */
-  private async searchRoot(request: ScimRequest, params: ListParams): Promise<ScimResponse> {
-    const schemas = this.schemas();
-    const resources: unknown[] = [];
-    let total = 0;
-    let skip = params.startIndex - 1;
-    let room = params.count;
-    for (const kind of ['User', 'Group'] as const) {
-      const schema = schemas[kind];
-      const { filter, sortBy } = this.resolveQuery(schema, params, request.trace);
-      const projection = this.projection(schema, params.attributes, params.excludedAttributes);
-      const result = await this.store.listResources(kind, {
-        filter,
-        sortBy,
-        descending: params.descending,
-        startIndex: skip + 1,
-        count: room,
-        ...this.readOptions(schema, projection),
-      });
-      total += result.total;
-      skip = Math.max(0, skip - result.total);
-      room -= result.resources.length;
-      for (const stored of result.resources) {
-        resources.push(projectResource(this.representation(stored, schema, request.baseUrl), schema, projection));
-      }
-    }
-    return { status: 200, body: this.listResponse(total, params.startIndex, resources) };
+    const resources = result.resources.map((stored) => projectResource(this.representation(stored, schema, request.baseUrl), schema, projection));
+    return { total: result.total, resources };
   }
 
   private listResponse(total: number, startIndex: number, resources: ReadonlyArray<unknown>): Record<string, unknown> {

@@ -313,16 +313,17 @@ export class ResourceRepository {
     return this.db
       .transaction(() => {
         const row = this.requireRow(kind, id, condition);
-        const result = apply(JSON.parse(row.doc) as ResourceDoc);
+        // apply() is pure (it copies what it changes), so the parsed document serves as "before" too.
+        const current = JSON.parse(row.doc) as ResourceDoc;
+        const result = apply(current);
         const time = now.toISOString();
         const text = result.changed ? JSON.stringify(result.doc) : row.doc;
         const docChanged = text !== row.doc;
         if (docChanged) {
           if (kind === 'User') {
-            const before = JSON.parse(row.doc) as ResourceDoc;
             // Only the columns whose values changed: SQLite rewrites an index entry for every indexed
             // column in the SET list, and each rewritten index page is another page in the commit.
-            const oldColumns = this.userColumns(before);
+            const oldColumns = this.userColumns(current);
             const newColumns = this.userColumns(result.doc);
             const changedColumns = USER_COLUMNS.filter((_, index) => oldColumns[index] !== newColumns[index]);
             const values = USER_COLUMNS.map((_, index) => newColumns[index]).filter((_, index) => oldColumns[index] !== newColumns[index]);
@@ -335,7 +336,7 @@ export class ResourceRepository {
                 id,
               ),
             );
-            if (JSON.stringify(before['emails'] ?? null) !== JSON.stringify(result.doc['emails'] ?? null)) this.writeEmails(row.seq, result.doc, true);
+            if (JSON.stringify(current['emails'] ?? null) !== JSON.stringify(result.doc['emails'] ?? null)) this.writeEmails(row.seq, result.doc, true);
           } else {
             this.exec(
               `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
@@ -359,7 +360,7 @@ export class ResourceRepository {
           // Group PATCH answers 204 unless asked for attributes: read only what the caller wants.
           return { resource: this.read(kind, id, options)!, changed };
         }
-        const doc = docChanged ? result.doc : (JSON.parse(row.doc) as ResourceDoc);
+        const doc = docChanged ? result.doc : current;
         const resource: StoredResource = {
           kind,
           id,
