@@ -27,6 +27,7 @@ import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
 import { WorkbenchError } from './entra-workbench';
+import { StoreConflictError } from '../store/store-errors';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
 
@@ -202,26 +203,6 @@ export function createAdminHandlers(core: Core): AdminHandlers {
   };
 
   const setExternalId = async (kind: ResourceKind, input: ParsedInput<'users.setExternalId'>, context: AdminCallContext) => {
-    if (input.externalId !== null) {
-      const schema = core.schemas()[kind];
-      const taken = await store.listResources(kind, {
-        filter: resolveFilter(parseFilter(`externalId eq ${JSON.stringify(input.externalId)}`), schema),
-        startIndex: 1,
-        count: 2,
-        sortBy: undefined,
-        descending: false,
-        withMembers: false,
-        withGroups: false,
-      });
-      const other = taken.resources.find((resource) => resource.id !== input.id);
-      if (other) {
-        const name = str(other.doc['userName']) ?? str(other.doc['displayName']) ?? other.id;
-        throw new AdminApiError(
-          'conflict',
-          `Object ID ${input.externalId} is already linked to ${name} (${other.id}); two records with one Object ID make Entra match the wrong one`,
-        );
-      }
-    }
     const label = kind === 'User' ? 'user' : 'group';
     const summary =
       (input.externalId === null ? `Object ID in Entra cleared on the ${label}` : `Object ID in Entra set to ${input.externalId}`) +
@@ -559,6 +540,7 @@ export async function dispatchAdminCall(
     if (error instanceof AdminApiError) return { ok: false, error: { code: error.code, message: error.message } };
     if (error instanceof CertificateError) return { ok: false, error: { code: 'invalidInput', message: error.message } };
     if (error instanceof WorkbenchError) return { ok: false, error: { code: error.code, message: error.message } };
+    if (error instanceof StoreConflictError) return { ok: false, error: { code: 'conflict', message: error.message } };
     if (error instanceof GraphConfigError || error instanceof MissingSecretError || error instanceof CertificateMaterialError) {
       return { ok: false, error: { code: 'invalidInput', message: error.message } };
     }

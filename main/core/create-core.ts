@@ -34,6 +34,11 @@ export interface CoreOptions {
   /** How often retention runs (purge of kept deletions, sync-log pruning). */
   readonly maintenanceIntervalMs?: number;
   readonly secrets?: SecretStore;
+  /**
+   * Run WAL checkpoints on a worker thread (default). Short-lived commands that open the data folder
+   * beside a running service turn it off: the service's own checkpoints cover the file.
+   */
+  readonly checkpointWorker?: boolean;
 }
 
 /** Where the SCIM endpoint listens now. */
@@ -119,7 +124,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? (() => new Date());
   const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
   const logger = files?.logger ?? pino({ enabled: false });
-  const store = createSqliteStore(join(options.dataDir, DATABASE_FILE));
+  const store = createSqliteStore(join(options.dataDir, DATABASE_FILE), { checkpointWorker: options.checkpointWorker ?? true });
   const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
@@ -134,6 +139,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     publicUrl: () => publicUrl,
+    now,
   });
   const certificateFile = join(options.dataDir, CERTIFICATE_FILE);
   let server: Server | undefined;
@@ -221,9 +227,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return state;
     } catch (error) {
       if (samePort && previousSettings) {
-        const restored = await listen(previousSettings);
-        server = restored.server;
-        state = restored.state;
+        try {
+          const restored = await listen(previousSettings);
+          server = restored.server;
+          state = restored.state;
+        } catch (restoreError) {
+          // Neither address could be had: the endpoint is down; report the first failure, log the second.
+          logger.error({ err: restoreError }, 'could not reopen the previous SCIM address');
+          server = undefined;
+          state = undefined;
+        }
       }
       throw error;
     }

@@ -19,6 +19,8 @@ export interface ScimAppOptions {
   readonly bodyLimitBytes?: number;
   /** The public base URL (e.g. a tunnel's https URL) used in meta.location; the request's own origin otherwise. */
   readonly publicUrl?: () => string | undefined;
+  /** The core's clock, for the sync log's timestamps (retention uses the same clock). */
+  readonly now?: () => Date;
   readonly logger?: Logger;
 }
 
@@ -111,6 +113,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
  */
 export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   const { service, tokens, syncLog } = options;
+  const now = options.now ?? (() => new Date());
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const app = new Koa<ScimState>();
   app.proxy = false;
@@ -188,7 +191,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
       const trace = state.trace;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       syncLog.record({
-        time: new Date().toISOString(),
+        time: now().toISOString(),
         requestId,
         method: ctx.method,
         path: ctx.path,

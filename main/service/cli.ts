@@ -195,7 +195,7 @@ async function adminLink(common: CommonArgs): Promise<void> {
   if (!existsSync(join(common.dataDir, DATABASE_FILE))) {
     throw new CommandError(`No ScimDesk data in ${common.dataDir}. Start the service with \`npm run serve\`, or pass --data-dir.`);
   }
-  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE));
+  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE), { checkpointWorker: false });
   try {
     const port = await store.getSetting<number | null>(ADMIN_PORT_SETTING);
     if (typeof port !== 'number' || !(await adminAnswers(port))) {
@@ -215,7 +215,7 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
     throw new UsageError(`No ScimDesk data in ${common.dataDir}. Start the service once, or pass --data-dir.`);
   }
   // The database is shared with a running service (WAL, busy timeout); it checks tokens on every request.
-  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE));
+  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE), { checkpointWorker: false });
   try {
     const tokens = new TokenService(store);
     if (action === 'rotate') {

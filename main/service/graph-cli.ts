@@ -806,7 +806,7 @@ async function main(argv: string[]): Promise<number> {
     throw new CommandError(`No ScimDesk data in ${dataDir}. Start the service once (\`npm run serve -- --data-dir ${JSON.stringify(dataDir)}\`), or pass the right --data-dir.`);
   }
   // The core without its listener: the store, the secret store and Compare & Fix, beside a running service if there is one.
-  const core = await createCore({ dataDir, fileLogs: false });
+  const core = await createCore({ dataDir, fileLogs: false, checkpointWorker: false });
   try {
     switch (command) {
       case 'connect':

@@ -25,7 +25,10 @@ const toRecord = (row: AuditRow): StoredAuditRecord => ({
   ...(row.after !== null ? { after: JSON.parse(row.after) as unknown } : {}),
 });
 
-/** The audit trail of administrators' changes; appended inside the transaction of the change it records. */
+/**
+ * The audit trail of administrators' changes. Where the store makes the change (an externalId edit, a
+ * fix batch) the entry is written in the same transaction; other admin actions append it right after.
+ */
 export class AuditRepository {
   constructor(private readonly db: Database.Database) {}
 

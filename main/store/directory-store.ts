@@ -244,6 +244,7 @@ export interface AuditStore {
   /**
    * Sets a resource's externalId and appends the audit record in one
    * transaction; returns the updated resource, or undefined if it does not exist.
+   * Refused with a StoreConflictError when another record of the kind holds that objectId.
    */
   setExternalId(kind: ResourceKind, id: string, externalId: string | null, audit: Omit<AuditRecord, 'before' | 'after'>, now: Date): Promise<{ readonly resource: StoredResource; readonly audit: StoredAuditRecord } | undefined>;
 }

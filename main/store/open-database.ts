@@ -15,6 +15,8 @@ export function foldCase(value: string): string {
 export interface OpenOptions {
   /** Called with the text of every statement run: lets tests prove what a request did and did not read. */
   readonly onStatement?: (sql: string) => void;
+  /** Checkpoints on a worker thread (file databases; default true). */
+  readonly checkpointWorker?: boolean;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {

@@ -33,6 +33,7 @@ import {
   type ScalarSql,
 } from './sql-filter';
 import { StatementCache } from './statement-cache';
+import { StoreConflictError } from './store-errors';
 
 interface ResourceRow {
   seq: number;
@@ -202,8 +203,8 @@ function emailRows(doc: ResourceDoc): Array<{ value: string | null; type: string
 }
 
 /**
- * Users, groups and membership in SQLite. Every public method is one
- * transaction; validation that needs the database (uniqueness, member
+ * Users, groups and membership in SQLite. Every write is one transaction
+ * (reads run their few statements without one); validation that needs the database (uniqueness, member
  * existence, versions) happens inside it, so a failed request writes nothing.
  */
 export class ResourceRepository {
@@ -492,6 +493,21 @@ export class ResourceRepository {
       .transaction(() => {
         const row = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version FROM ${TABLE[kind]} WHERE id = ?`, id);
         if (!row) return undefined;
+        if (externalId !== null) {
+          // Checked inside the transaction, GUIDs in any letter case (the spellings keep the index in use).
+          const holder = this.one<{ id: string; name: string | null }>(
+            `SELECT id, ${kind === 'User' ? 'user_name' : "json_extract(doc, '$.displayName')"} AS name FROM ${TABLE[kind]}
+             WHERE external_id IN (?, ?, ?) AND id <> ?`,
+            externalId,
+            externalId.toLowerCase(),
+            externalId.toUpperCase(),
+            id,
+          );
+          if (holder) {
+            const message = `Object ID ${externalId} is already linked to ${holder.name ?? holder.id} (${holder.id}); two records with one Object ID make Entra match the wrong one`;
+            throw new StoreConflictError(message, [message]);
+          }
+        }
         const doc = JSON.parse(row.doc) as ResourceDoc;
         const before = stringOrNull(doc['externalId']);
         if (externalId === null) delete doc['externalId'];

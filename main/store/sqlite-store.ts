@@ -30,8 +30,8 @@ export function createSqliteStore(
   const db = openDatabase(file, options);
   const onDisk = file !== ':memory:' && file !== '';
   // Checkpoints run on a worker; the main connection only steps in if the WAL passes ~80 MB.
-  if (onDisk) db.pragma('wal_autocheckpoint = 20000');
-  const checkpointer = onDisk ? new WalCheckpointer(file) : undefined;
+  if (onDisk && options.checkpointWorker !== false) db.pragma('wal_autocheckpoint = 20000');
+  const checkpointer = onDisk && options.checkpointWorker !== false ? new WalCheckpointer(file) : undefined;
   const resources = new ResourceRepository(db);
   const tokens = new TokenRepository(db);
   const syncLog = new SyncLogRepository(db);

@@ -141,7 +141,7 @@ export const ReportSummary = z.object({
   compared: z.object({ User: z.boolean(), Group: z.boolean() }),
   notes: z.array(z.string()),
   counts: z.object({ User: CategoryCounts, Group: CategoryCounts }),
-  /** Rows whose category changed since the previous report of the same kind of source, when there is one. */
+  /** Rows whose category changed since the previous comparison (whatever its source), when there is one. */
   changedSincePrevious: z.number().int().nullable(),
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
