@@ -155,8 +155,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     lines.push(`Note: listening on ${listeningHost}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
   }
   lines.push('Press Ctrl+C to stop.');
-  console.log(lines.join('\n'));
-
+  // The handlers go in before the line that invites Ctrl+C: a signal sent at once must find them.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -177,6 +176,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  console.log(lines.join('\n'));
 }
 
 /** Whether the admin app of a running ScimDesk answers on this port (a 401 from /admin/api/session is its signature). */
