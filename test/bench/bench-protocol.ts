@@ -7,6 +7,7 @@
 /** Phases driven by autocannon for a fixed time with concurrent keep-alive connections. */
 export type LoadPhase =
   | 'bareKoa'
+  | 'floor'
   | 'filterUserName'
   | 'filterExternalId'
   | 'getById'
@@ -22,7 +23,7 @@ export type ParentMessage =
       readonly type: 'load';
       readonly id: number;
       readonly phase: LoadPhase;
-      /** Only for bareKoa: the bare app's URL. */
+      /** Only for bareKoa and floor: that app's URL. */
       readonly url?: string;
       readonly connections: number;
       readonly warmupMs: number;
@@ -54,6 +55,9 @@ export interface PhaseResult {
   readonly sampleFailure?: string;
   /** seed: users whose 201 was received. */
   readonly created?: number;
+  /** Load phases: every response of the run, warm-up included, and the load generator's CPU time for it (µs). */
+  readonly allResponses?: number;
+  readonly clientCpuUs?: number;
   /** memberAdd: per-batch latency for the first and last 1,000 members. */
   readonly batches?: MemberBatches;
 }

@@ -99,6 +99,13 @@ function planFor(phase: LoadPhase, bareUrl: string | undefined): PhasePlan {
     case 'bareKoa':
       if (!bareUrl) throw new Error('bareKoa needs the bare app URL');
       return { url: bareUrl, request: { method: 'GET', path: new URL(bareUrl).pathname } };
+    case 'floor':
+      if (!bareUrl) throw new Error('floor needs the floor app URL');
+      return {
+        url: bareUrl,
+        request: get(() => filterPath(`userName eq "${userName(randomUser())}"`)),
+        verify: (body) => body.includes('"totalResults":1,'),
+      };
     case 'filterUserName':
       return {
         url: origin,
@@ -218,19 +225,23 @@ async function runLoad(phase: LoadPhase, bareUrl: string | undefined, connection
     timeout: 10,
     requests: [request],
   });
+  let allResponses = 0;
   instance.on('response', (_client, _status, _bytes, responseTime) => {
+    allResponses++;
     if (window.isOpen()) window.latencies.push(responseTime);
   });
   instance.on('reqError', (error) => {
     if (window.isOpen()) window.fail(`socket: ${error.message}`);
   });
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   window.start = started + warmupMs;
   window.end = window.start + durationMs;
   const stopper = setTimeout(() => instance.stop(), warmupMs + durationMs);
   await instance;
   clearTimeout(stopper);
-  return window.result(phase, connections, durationMs / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return window.result(phase, connections, durationMs / 1000, { allResponses, clientCpuUs: cpu.user + cpu.system });
 }
 
 /** Creates `count` users through POST /Users with autocannon, reporting progress every 10,000. */
