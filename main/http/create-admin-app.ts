@@ -5,12 +5,12 @@ import { extname, resolve, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import getRawBody from 'raw-body';
 import { adminMethods, EVENT_NAMES, type AdminError, type AdminResult } from '../../shared/admin/contract';
 import { endSession, isCsrfTokenValid, redeemLoginCode, verifySession } from '../core/admin-access';
 import { dispatchAdminCall, type AdminHandlers } from '../core/admin-api';
 import type { Core } from '../core/create-core';
 import type { AdminSession } from '../store/directory-store';
+import { readJson } from './read-json-body';
 
 export interface AdminAppOptions {
   /** What the admin app uses of the core: the session store, the event bus and the clock. */
@@ -352,25 +352,12 @@ export function createAdminApp(options: AdminAppOptions): Koa {
         method = '';
       }
       if (!Object.hasOwn(adminMethods, method)) return fail(ctx, 404, 'notFound', `No admin method "${method}"`);
-      let text: string;
-      try {
-        text = await getRawBody(ctx.req, { limit: ADMIN_BODY_LIMIT, encoding: 'utf8' });
-      } catch (error) {
-        const type = (error as { type?: string }).type;
-        if (type === 'entity.too.large') {
-          // Let the client finish sending so it can read the answer.
-          ctx.req.resume();
-          ctx.set('Connection', 'close');
-          return fail(ctx, 413, 'invalidInput', `The request body is larger than the limit of ${ADMIN_BODY_LIMIT} bytes`);
-        }
-        return fail(ctx, 400, 'invalidInput', `The request body could not be read: ${(error as Error).message}`);
+      const body = await readJson(ctx.req, ADMIN_BODY_LIMIT);
+      if (!body.ok) {
+        if (body.problem === 'tooLarge') ctx.set('Connection', 'close');
+        return fail(ctx, body.problem === 'tooLarge' ? 413 : 400, 'invalidInput', body.message);
       }
-      let input: unknown;
-      try {
-        input = text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
-      } catch (error) {
-        return fail(ctx, 400, 'invalidInput', `The request body is not valid JSON: ${(error as Error).message}`);
-      }
+      const input = body.value;
       const result = await dispatchAdminCall(handlers, method, input, { actor: ACTOR }, (error) =>
         logger?.error({ err: error, method }, 'admin call failed'),
       );

@@ -139,6 +139,8 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     ctx.status = status;
     ctx.type = SCIM_CONTENT_TYPE;
     ctx.body = scimErrorBody(status, scimType, detail);
+    // The client may still be sending the oversized body: this connection cannot carry another request.
+    if (status === 413) ctx.set('Connection', 'close');
     // RFC 6750 §3: no error code when the request carried no token at all.
     if (status === 401) ctx.set('WWW-Authenticate', ctx.state.tokenPresented ? 'Bearer realm="ScimDesk", error="invalid_token"' : 'Bearer realm="ScimDesk"');
   };
