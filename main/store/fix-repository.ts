@@ -3,9 +3,8 @@ import type { LocalGroup, LocalSnapshot, LocalUser } from '../reconcile/snapshot
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
 import type { FixBatchRecord, IdentifierChange } from './directory-store';
+import { TABLE, type ResourceRepository } from './resource-repository';
 import { StoreConflictError } from './store-errors';
-
-const TABLE: Record<ResourceKind, 'users' | 'groups'> = { User: 'users', Group: 'groups' };
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 interface BatchRow {
@@ -35,6 +34,7 @@ export class FixRepository {
   constructor(
     private readonly db: Database.Database,
     private readonly audit: AuditRepository,
+    private readonly resources: ResourceRepository,
   ) {}
 
   apply(batch: { id: string; actor: string; summary: string; changes: ReadonlyArray<IdentifierChange> }, now: Date): FixBatchRecord {
@@ -49,7 +49,7 @@ export class FixRepository {
           .prepare(`INSERT INTO fix_batches (id, created, actor, summary) VALUES (?, ?, ?, ?)`)
           .run(batch.id, time, batch.actor, batch.summary);
         batch.changes.forEach((change, position) => {
-          this.write(change.resourceType, change.resourceId, change.after, time);
+          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time);
           this.db
             .prepare(
               `INSERT INTO fix_changes (batch_id, position, resource_type, resource_id, name, before, after, reason)
@@ -87,7 +87,7 @@ export class FixRepository {
         }
         const time = now.toISOString();
         for (const change of reversed) {
-          this.write(change.resourceType, change.resourceId, change.before, time);
+          this.resources.writeExternalId(change.resourceType, change.resourceId, change.before, time);
           this.audit.append({
             time,
             actor,
@@ -186,26 +186,12 @@ export class FixRepository {
         continue;
       }
       claimed.set(key, change.name);
-      // GUIDs compare case-insensitively; the three spellings keep the lookup on the external_id index.
-      const holder = this.db
-        .prepare(`SELECT id FROM ${table} WHERE external_id IN (?, ?, ?) AND id <> ?`)
-        .all(value, value.toLowerCase(), value.toUpperCase(), change.resourceId) as Array<{ id: string }>;
+      const holder = this.resources.externalIdHolders(change.resourceType, value, change.resourceId);
       // A holder that this same batch moves away from the value is fine.
       const blocking = holder.filter((h) => !changes.some((c) => c.resourceId === h.id && target(c)?.toLowerCase() !== value.toLowerCase()));
       if (blocking.length > 0) conflicts.push(`${change.name}: Object ID ${value} already belongs to ${blocking.map((h) => h.id).join(', ')}`);
     }
     return conflicts;
-  }
-
-  private write(kind: ResourceKind, id: string, externalId: string | null, time: string): void {
-    const table = TABLE[kind];
-    const row = this.db.prepare(`SELECT doc FROM ${table} WHERE id = ?`).get(id) as { doc: string };
-    const doc = JSON.parse(row.doc) as Record<string, unknown>;
-    if (externalId === null) delete doc['externalId'];
-    else doc['externalId'] = externalId;
-    this.db
-      .prepare(`UPDATE ${table} SET external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`)
-      .run(externalId, JSON.stringify(doc), time, id);
   }
 
   private toRecord(row: BatchRow): FixBatchRecord {

@@ -53,7 +53,7 @@ const USER_COLUMNS = ['user_name', 'user_name_key', 'external_id', 'display_name
 /** From this offset on, a page is found through an index first and its rows read afterwards. */
 const DEEP_OFFSET = 1000;
 
-const TABLE: Record<ResourceKind, 'users' | 'groups'> = { User: 'users', Group: 'groups' };
+export const TABLE: Readonly<Record<ResourceKind, 'users' | 'groups'>> = { User: 'users', Group: 'groups' };
 
 /** Literal SQL for a constant string (resourceType is the table's own name, never user input). */
 const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -491,38 +491,56 @@ export class ResourceRepository {
   ): { resource: StoredResource; audit: StoredAuditRecord } | undefined {
     return this.db
       .transaction(() => {
-        const row = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version FROM ${TABLE[kind]} WHERE id = ?`, id);
-        if (!row) return undefined;
+        if (!this.one<{ found: number }>(`SELECT 1 AS found FROM ${TABLE[kind]} WHERE id = ?`, id)) return undefined;
         if (externalId !== null) {
-          // Checked inside the transaction, GUIDs in any letter case (the spellings keep the index in use).
-          const holder = this.one<{ id: string; name: string | null }>(
-            `SELECT id, ${kind === 'User' ? 'user_name' : "json_extract(doc, '$.displayName')"} AS name FROM ${TABLE[kind]}
-             WHERE external_id IN (?, ?, ?) AND id <> ?`,
-            externalId,
-            externalId.toLowerCase(),
-            externalId.toUpperCase(),
-            id,
-          );
+          const [holder] = this.externalIdHolders(kind, externalId, id);
           if (holder) {
             const message = `Object ID ${externalId} is already linked to ${holder.name ?? holder.id} (${holder.id}); two records with one Object ID make Entra match the wrong one`;
             throw new StoreConflictError(message, [message]);
           }
         }
-        const doc = JSON.parse(row.doc) as ResourceDoc;
-        const before = stringOrNull(doc['externalId']);
-        if (externalId === null) delete doc['externalId'];
-        else doc['externalId'] = externalId;
-        this.exec(
-          `UPDATE ${TABLE[kind]} SET external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
-          externalId,
-          JSON.stringify(doc),
-          now.toISOString(),
-          id,
-        );
+        const before = this.writeExternalId(kind, id, externalId, now.toISOString());
         const stored = audit.append({ ...record, before: { externalId: before }, after: { externalId } });
         return { resource: this.read(kind, id, { withMembers: false, withGroups: kind === 'User' })!, audit: stored };
       })
       .immediate();
+  }
+
+  /**
+   * Other records whose externalId is `value`, GUIDs in any letter case (the three spellings keep
+   * the lookup on the external_id index). Call inside the transaction that then writes.
+   */
+  externalIdHolders(kind: ResourceKind, value: string, exceptId: string): Array<{ id: string; name: string | null }> {
+    return this.many<{ id: string; name: string | null }>(
+      `SELECT id, ${kind === 'User' ? 'user_name' : "json_extract(doc, '$.displayName')"} AS name FROM ${TABLE[kind]}
+       WHERE external_id IN (?, ?, ?) AND id <> ?`,
+      value,
+      value.toLowerCase(),
+      value.toUpperCase(),
+      exceptId,
+    );
+  }
+
+  /**
+   * Sets (or, with null, removes) a record's externalId in its column and its document, as one
+   * more version; returns the value it replaced. No transaction or audit of its own: the callers
+   * (a manual edit, a fix batch) wrap it in theirs.
+   */
+  writeExternalId(kind: ResourceKind, id: string, externalId: string | null, time: string): string | null {
+    const row = this.one<{ doc: string }>(`SELECT doc FROM ${TABLE[kind]} WHERE id = ?`, id);
+    if (!row) throw new Error(`${kind} ${id} vanished inside its transaction`);
+    const doc = JSON.parse(row.doc) as ResourceDoc;
+    const before = stringOrNull(doc['externalId']);
+    if (externalId === null) delete doc['externalId'];
+    else doc['externalId'] = externalId;
+    this.exec(
+      `UPDATE ${TABLE[kind]} SET external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
+      externalId,
+      JSON.stringify(doc),
+      time,
+      id,
+    );
+    return before;
   }
 
   countInactiveUsers(): number {

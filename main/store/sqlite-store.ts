@@ -38,7 +38,7 @@ export function createSqliteStore(
   const settings = new SettingsRepository(db);
   const audit = new AuditRepository(db);
   const sessions = new AdminSessionRepository(db);
-  const fixes = new FixRepository(db, audit);
+  const fixes = new FixRepository(db, audit, resources);
   return {
     db,
     resources,
