@@ -23,6 +23,7 @@ import type { StoredAuditRecord, StoredResource, StoredSyncLogEntry, SyncLogQuer
 import { CertificateMaterialError, MissingSecretError } from '../graph/create-graph-client';
 import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
+import { describeListenError } from '../http/listen';
 import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
@@ -390,11 +391,10 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       try {
         await core.reconfigureEndpoint(input);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EADDRINUSE') throw new AdminApiError('conflict', `Port ${input.port} on ${input.host} is already in use; the endpoint stays where it was`);
-        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new AdminApiError('invalidInput', `This machine has no address ${input.host}; the endpoint stays where it was`);
-        if (code === 'EACCES') throw new AdminApiError('forbidden', `Not allowed to listen on port ${input.port} (ports below 1024 need administrator rights)`);
-        throw error;
+        const failure = describeListenError(error, input.host, input.port);
+        if (!failure) throw error;
+        const code = ({ inUse: 'conflict', noAddress: 'invalidInput', forbidden: 'forbidden' } as const)[failure.problem];
+        throw new AdminApiError(code, `${failure.message}; the endpoint stays where it was`);
       }
       await audit(context, 'updateEndpoint', `SCIM endpoint moved to ${input.host}:${input.port}${input.publicUrl ? ` (public URL ${input.publicUrl})` : ''}`);
       return settingsView();

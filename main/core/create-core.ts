@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
 import { createScimApp } from '../http/create-scim-app';
+import { closeServer, listenOn } from '../http/listen';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
@@ -189,13 +190,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const next = tls ? createHttpsServer(tls, app.callback()) : createHttpServer(app.callback());
     // Entra keeps connections open between requests; outlive its idle time rather than reset them.
     next.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      next.once('error', reject);
-      next.listen(settings.port, settings.host, () => {
-        next.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(next, settings.port, settings.host);
     const port = (next.address() as AddressInfo).port;
     const url = settings.publicUrl
       ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2`
@@ -204,10 +199,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 
   const close = async (target: Server | undefined) => {
-    if (!target) return;
-    const closing = new Promise<void>((resolve) => target.close(() => resolve()));
-    target.closeAllConnections();
-    await closing;
+    if (target) await closeServer(target);
   };
 
   /** Moves the listener; binding the same host:port twice fails, so that case closes first and reopens the old one on failure. */

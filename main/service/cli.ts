@@ -9,6 +9,7 @@ import { createAdminHandlers } from '../core/admin-api';
 import { createCore, DATABASE_FILE, DEFAULT_PORT, type Core } from '../core/create-core';
 import { TokenService } from '../core/scim-token';
 import { adminLoginUrl, createAdminApp } from '../http/create-admin-app';
+import { closeServer, describeListenError, listenOn } from '../http/listen';
 import { createSqliteStore } from '../store/sqlite-store';
 import { defaultDataDir } from './default-data-dir';
 
@@ -69,21 +70,8 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
 async function listenAdmin(core: Core, port: number): Promise<Server> {
   const app = createAdminApp({ core, handlers: createAdminHandlers(core), rendererDir: RENDERER_DIR, logger: core.logger });
   const server = createServer(app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOn(server, port, '127.0.0.1');
   return server;
-}
-
-/** Closes a server and its open connections (event streams stay open otherwise). */
-async function closeServer(server: Server): Promise<void> {
-  const closing = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await closing;
 }
 
 /** How to run \`admin-link\` for this data folder. */
@@ -112,13 +100,14 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     started = await core.start();
   } catch (error) {
     await core.stop().catch(() => undefined);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`Port ${wanted.port} on ${wanted.host} is already in use. Is another ScimDesk running? Choose another with --port.`);
-    }
-    if ((error as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
-      throw new UsageError(`This machine has no address ${wanted.host}. Use --host 127.0.0.1, 0.0.0.0 or one of its own addresses.`);
-    }
-    throw error;
+    const failure = describeListenError(error, wanted.host, wanted.port);
+    if (!failure) throw error;
+    const hint = {
+      inUse: 'Is another ScimDesk running? Choose another with --port.',
+      noAddress: 'Use --host 127.0.0.1, 0.0.0.0 or one of its own addresses.',
+      forbidden: 'Choose a port above 1023 with --port.',
+    }[failure.problem];
+    throw new UsageError(`${failure.message}. ${hint}`);
   }
   const adminPort = adminPortFlag ?? (wanted.port === 0 || started.port >= 65535 ? 0 : started.port + 1);
   let admin: Server;
@@ -130,10 +119,9 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     });
   } catch (error) {
     await core.stop().catch(() => undefined);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new UsageError(`The admin port ${adminPort} on 127.0.0.1 is already in use. Choose another with --admin-port (0 picks a free one).`);
-    }
-    throw error;
+    const failure = describeListenError(error, '127.0.0.1', adminPort);
+    if (!failure) throw error;
+    throw new UsageError(`Admin UI: ${failure.message}. Choose another port with --admin-port (0 picks a free one).`);
   }
   const boundAdminPort = (admin.address() as AddressInfo).port;
   await core.store.setSetting(ADMIN_PORT_SETTING, boundAdminPort);
