@@ -35,6 +35,8 @@ export class WorkbenchError extends Error {
   constructor(
     readonly code: 'invalidInput' | 'notFound' | 'conflict' | 'unavailable' | 'forbidden',
     message: string,
+    /** Set when the fix is known: no Graph connection saved yet (the CLI then prints the connect command). */
+    readonly reason?: 'notConnected',
   ) {
     super(message);
     this.name = 'WorkbenchError';
@@ -552,7 +554,7 @@ export class EntraWorkbench {
 
   private async requireConnection(): Promise<GraphConnection> {
     const connection = await this.connection();
-    if (!connection) throw new WorkbenchError('unavailable', 'Connect to Microsoft Graph first (tenant ID, client ID and a secret or certificate)');
+    if (!connection) throw new WorkbenchError('unavailable', 'Connect to Microsoft Graph first (tenant ID, client ID and a secret or certificate)', 'notConnected');
     return connection;
   }
 

@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { GraphConnectInput, type ConnectionReport, type ReportRow, type ReportSummary } from '../../shared/admin/entra-schemas';
+import { CategoryCounts as CategoryCountsSchema, GraphConnectInput, type ConnectionReport, type ReportRow, type ReportSummary } from '../../shared/admin/entra-schemas';
 import { createCore, DATABASE_FILE, type Core } from '../core/create-core';
 import { WorkbenchError } from '../core/entra-workbench';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from '../graph/certificate-pem';
@@ -391,14 +391,6 @@ const recordFields = {
 
 const UserRecordJson = z.object({ ...recordFields, userName: z.string() });
 const GroupRecordJson = z.object({ ...recordFields, displayName: z.string() });
-const CountsJson = z.object({
-  linked: z.number().int(),
-  mismatch: z.number().int(),
-  unlinked: z.number().int(),
-  notProvisioned: z.number().int(),
-  orphan: z.number().int(),
-  duplicate: z.number().int(),
-});
 
 /** What `compare --json` prints and `compare --out` writes: documented in the README, stable within a version. */
 const CompareReportJson = z.object({
@@ -415,7 +407,7 @@ const CompareReportJson = z.object({
   }),
   compared: z.object({ users: z.boolean(), groups: z.boolean() }),
   notes: z.array(z.string()),
-  counts: z.object({ users: CountsJson, groups: CountsJson }),
+  counts: z.object({ users: CategoryCountsSchema, groups: CategoryCountsSchema }),
   users: z.array(UserRecordJson),
   groups: z.array(GroupRecordJson),
 });
@@ -830,7 +822,7 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError || error instanceof CommandError) throw error;
     if (error instanceof WorkbenchError) {
       const code = error.code === 'conflict' || error.code === 'forbidden' ? EXIT.refused : error.code === 'invalidInput' ? EXIT.usage : EXIT.failed;
-      const hint = error.message.startsWith('Connect to Microsoft Graph first') ? `\n  ${again('connect', dataDir)} --tenant-id T --client-id C --client-secret-stdin` : '';
+      const hint = error.reason === 'notConnected' ? `\n  ${again('connect', dataDir)} --tenant-id T --client-id C --client-secret-stdin` : '';
       throw new CommandError(`${error.message}${hint}`, code);
     }
     if (isAbortError(error)) throw new CommandError('Cancelled: nothing was saved.');

@@ -124,7 +124,8 @@ export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
 export const Category = z.enum(['linked', 'mismatch', 'unlinked', 'notProvisioned', 'orphan', 'duplicate']);
 export type Category = z.infer<typeof Category>;
 const Kind = z.enum(['User', 'Group']);
-const CategoryCounts = z.object({
+/** How many records fall in each category: the admin API's report summary and the CLI's `compare --json`. */
+export const CategoryCounts = z.object({
   linked: z.number().int(),
   mismatch: z.number().int(),
   unlinked: z.number().int(),
