@@ -266,7 +266,11 @@ export function buildFixPlan(report: CompareReport, choices: FixChoices, planId:
         from: action.from,
         to: action.to,
         candidate,
-        reason: `Needs your approval: ${entry.label} matched on ${candidate.matchedOn.join(', ')}${mailAlone}, ${candidate.confidence} confidence. A shared or reused address would give this account to someone else, so it is linked only if you approve this row.`,
+        reason:
+          `Needs your approval: ${entry.label} matched on ${candidate.matchedOn.join(', ')}${mailAlone}, ${candidate.confidence} confidence. ` +
+          (action.resourceType === 'Group'
+            ? 'A reused name or address would tie this group to a different Entra group, whose members Entra would then provision into it, so it is linked only if you approve this row.'
+            : 'A shared or reused address would give this account to someone else, so it is linked only if you approve this row.'),
       });
     } else {
       actions.push(action);

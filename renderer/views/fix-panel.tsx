@@ -122,6 +122,21 @@ function PlanTable({
   );
 }
 
+/** The warning above the rows awaiting approval, worded for what they would link: accounts, groups or both. */
+function approvalRisk(items: FixPlan['needsApproval']): { title: string; body: string } {
+  const users = items.some((item) => item.resourceType === 'User');
+  const groups = items.some((item) => item.resourceType === 'Group');
+  const evidence = 'These links rest on weak evidence such as a mail address, a name or an alias alone.';
+  const account =
+    'If that address was reused or is shared, linking hands this ScimDesk account, and everything it can access, to a different person in Entra.';
+  const group = 'If a name or address was reused, linking ties a ScimDesk group to a different Entra group, whose members Entra then provisions into it.';
+  if (users && groups) {
+    return { title: 'Account takeover and wrong-membership risk', body: `${evidence} ${account} ${group} Approve a row only after checking both sides are the same.` };
+  }
+  if (groups) return { title: 'Wrong-membership risk', body: `${evidence} ${group} Approve a row only after checking it is the same group.` };
+  return { title: 'Account takeover risk', body: `${evidence} ${account} Approve a row only after checking it is the same person.` };
+}
+
 function PlanView({ plan }: { readonly plan: FixPlan }) {
   const styles = useStyles();
   const table = useTableStyles();
@@ -214,9 +229,8 @@ function PlanView({ plan }: { readonly plan: FixPlan }) {
           </Text>
           <MessageBar intent="warning" layout="multiline">
             <MessageBarBody>
-              <MessageBarTitle>Account takeover risk</MessageBarTitle>
-              These links rest on weak evidence such as a mail address or an alias alone. If that address was reused or is shared, linking hands this
-              ScimDesk account, and everything it can access, to a different person in Entra. Approve a row only after checking it is the same person.
+              <MessageBarTitle>{approvalRisk(plan.needsApproval).title}</MessageBarTitle>
+              {approvalRisk(plan.needsApproval).body}
             </MessageBarBody>
           </MessageBar>
           <PlanTable label="Links that need approval" headers={['Approve', 'Record', 'externalId', 'Evidence']} count={plan.needsApproval.length}>

@@ -501,7 +501,9 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       assert.equal(await box.isChecked(), false, 'nothing is linked on mail alone without approval');
       await expectText(approval.getByRole('row').filter({ has: page.getByRole('checkbox', { name: `Approve ${MAIL_ONLY.name}` }) }), new RegExp(`${reEscape(upn(MAIL_ONLY.entra))}.*matched on mail`));
       assert.equal(await changes.getByText(MAIL_ONLY.name, { exact: true }).count(), 0, 'the mail-only link is not among the changes yet');
-      await fix.getByText('Account takeover risk').waitFor();
+      // The demo's approvals hold users and groups: the warning names both risks.
+      await fix.getByText('Account takeover and wrong-membership risk', { exact: true }).waitFor();
+      await fix.getByText(/different Entra group, whose members Entra then provisions into it/).waitFor();
       await fix.getByRole('table', { name: 'Refused' }).getByText('demo000027.legacy', { exact: true }).waitFor();
       await screenshot('preview', fix);
 

@@ -123,6 +123,22 @@ describe('buildFixPlan', () => {
     assert.deepEqual(plan.needsApproval[0]?.candidate.matchedOn, ['mail']);
   });
 
+  it('words the approval reason for what a weak link would do: an account to someone else, a group to other members', () => {
+    const { local, entra } = toSnapshots({
+      entra: {
+        scope: null,
+        users: [{ objectId: 'f1000000-0000-4000-8000-000000000001', userPrincipalName: 'x@contoso.com', mail: 'm@contoso.com' }],
+        groups: [{ objectId: 'f2000000-0000-4000-8000-000000000002', displayName: 'Sales' }],
+      },
+      local: { users: [{ id: 'a', userName: 'a@fabrikam.example', emails: ['m@contoso.com'] }], groups: [{ id: 'g', displayName: 'Sales' }] },
+    });
+    const plan = buildFixPlan(compareDirectories(local, entra), { approveMailOnly: new Set() }, 'p', 't');
+    const reason = (kind: string) => plan.needsApproval.find((item) => item.resourceType === kind)?.reason ?? '';
+    assert.match(reason('User'), /give this account to someone else/);
+    assert.match(reason('Group'), /different Entra group, whose members Entra would then provision into it/);
+    assert.doesNotMatch(reason('Group'), /account/);
+  });
+
   it('keeps the safety rules on a large synthetic directory', () => {
     const { local, entra } = buildSyntheticDirectory(10_000);
     const report = compareDirectories(local, entra);
