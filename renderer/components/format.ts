@@ -2,6 +2,7 @@
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
+const eventTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const number = new Intl.NumberFormat();
@@ -21,6 +22,12 @@ export function formatDateTime(iso: string | null | undefined, fallback = '—')
 export function formatDateTimeShort(iso: string | null | undefined, fallback = '—'): string {
   const date = parse(iso);
   return date ? dateTimeShort.format(date) : fallback;
+}
+
+/** Log rows: to the second, since Entra sends many requests a minute and their order matters. */
+export function formatEventTime(iso: string | null | undefined, fallback = '—'): string {
+  const date = parse(iso);
+  return date ? eventTime.format(date) : fallback;
 }
 
 export function formatDate(iso: string | null | undefined, fallback = '—'): string {

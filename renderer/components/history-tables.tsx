@@ -1,6 +1,6 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { AuditEntry, SyncLogEntry } from '../../shared/admin/contract';
-import { formatDateTimeShort, formatDuration, operationLabel } from './format';
+import { formatDuration, formatEventTime, operationLabel } from './format';
 import { useTableStyles } from './table-styles';
 import { EmptyState } from './load-states';
 import { StatusBadge } from './status-badge';
@@ -31,7 +31,7 @@ export function SyncHistoryTable({ entries, label }: { readonly entries: Readonl
       <TableBody>
         {entries.map((entry) => (
           <TableRow key={entry.seq}>
-            <TableCell className={styles.nowrap}>{formatDateTimeShort(entry.time)}</TableCell>
+            <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
             <TableCell>{operationLabel(entry.operation)}</TableCell>
             <TableCell>
               <StatusBadge status={entry.status} />
@@ -73,7 +73,7 @@ export function AuditTable({ entries, label }: { readonly entries: ReadonlyArray
       <TableBody>
         {entries.map((entry) => (
           <TableRow key={entry.seq}>
-            <TableCell className={styles.nowrap}>{formatDateTimeShort(entry.time)}</TableCell>
+            <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
             <TableCell>{entry.actor}</TableCell>
             <TableCell>{entry.summary}</TableCell>
           </TableRow>

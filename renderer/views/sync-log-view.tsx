@@ -27,7 +27,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { toAdminCallError } from '../api/client';
 import { DetailDrawer } from '../components/detail-drawer';
-import { OPERATION_LABELS, formatDateTime, formatDateTimeShort, formatDuration, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
+import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -348,7 +348,7 @@ function LogTable() {
                 }
               }}
             >
-              <TableCell className={styles.nowrap}>{formatDateTimeShort(entry.time)}</TableCell>
+              <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
               <TableCell className={styles.nowrap}>{operationLabel(entry.operation)}</TableCell>
               <TableCell className={table.wrap}>
                 <Text block>{who(entry)}</Text>
