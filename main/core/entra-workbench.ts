@@ -283,9 +283,10 @@ export class EntraWorkbench {
 
   /** Signs in and finds the application (the part that can fail before any work), then returns the fetch-and-save step. */
   private async prepareFetch(): Promise<(options: Omit<FetchSnapshotOptions, 'servicePrincipalId'>) => Promise<SnapshotSummary>> {
+    // One read of the connection for all three steps: a connection saved meanwhile cannot mix in.
     const connection = await this.requireConnection();
-    const service = await this.service();
-    const spId = connection.appId ? (await this.requireServicePrincipal()).id : undefined;
+    const service = await this.service(connection);
+    const spId = connection.appId ? (await this.requireServicePrincipal(connection)).id : undefined;
     const label = spId ? 'Graph, with the application scope' : 'Graph, no application chosen (scope unknown)';
     return async (options) => this.saveSnapshot(await service.fetchSnapshot({ ...options, ...(spId ? { servicePrincipalId: spId } : {}) }), label);
   }
@@ -451,14 +452,14 @@ export class EntraWorkbench {
   // ---- Entra-side actions
 
   async jobs() {
-    const sp = await this.requireServicePrincipal();
-    return { servicePrincipalId: sp.id, items: await (await this.service()).listJobs(sp.id) };
+    const { sp, service } = await this.application();
+    return { servicePrincipalId: sp.id, items: await service.listJobs(sp.id) };
   }
 
   async restartJob(jobId: string, resetScope: ReadonlyArray<ResetScope>, insist: boolean): Promise<{ resetScope: string }> {
-    const sp = await this.requireServicePrincipal();
+    const { sp, service } = await this.application();
     try {
-      return await (await this.service()).restartJob(sp.id, jobId, resetScope, { insist });
+      return await service.restartJob(sp.id, jobId, resetScope, { insist });
     } catch (error) {
       if (error instanceof ResetScopeRefusedError) throw new WorkbenchError('forbidden', error.message);
       throw error;
@@ -466,15 +467,14 @@ export class EntraWorkbench {
   }
 
   async provisionOnDemand(jobId: string, userObjectId: string) {
-    const sp = await this.requireServicePrincipal();
-    const service = await this.service();
+    const { sp, service } = await this.application();
     const [ruleId] = await service.listRuleIds(sp.id, jobId);
     if (!ruleId) throw new WorkbenchError('notFound', 'The provisioning job has no synchronization rule to provision with');
     return service.provisionOnDemand(sp.id, jobId, ruleId, userObjectId);
   }
 
   async provisioningLogs(query: { userObjectId?: string | undefined; localUserId?: string | undefined; top: number }) {
-    const sp = await this.requireServicePrincipal();
+    const { sp, service } = await this.application();
     let objectId = query.userObjectId;
     let localId = query.localUserId;
     if (!objectId && localId) {
@@ -496,7 +496,7 @@ export class EntraWorkbench {
       });
       localId = linked.resources[0]?.id;
     }
-    const items = await (await this.service()).provisioningLogs({ servicePrincipalId: sp.id, ...(objectId ? { userObjectId: objectId } : {}), top: query.top });
+    const items = await service.provisioningLogs({ servicePrincipalId: sp.id, ...(objectId ? { userObjectId: objectId } : {}), top: query.top });
     const local = localId ? await this.core.store.querySyncLog({ resourceId: localId, limit: query.top }) : [];
     return { items, local: local.map(toSyncLogEntry) };
   }
@@ -508,12 +508,12 @@ export class EntraWorkbench {
    * token again, so nothing half-done is left behind.
    */
   async rotateToken(overlapMinutes: number, lifetimeDays: number, actor: string) {
-    const sp = await this.requireServicePrincipal();
+    const { sp, service } = await this.application();
     const endpoint = this.core.endpoint();
     if (!endpoint) throw new WorkbenchError('unavailable', 'The SCIM endpoint is not listening');
     const issued = await this.core.tokens.issueAdditional(lifetimeDays);
     try {
-      await (await this.service()).pushScimToken(sp.id, endpoint.url, issued.token);
+      await service.pushScimToken(sp.id, endpoint.url, issued.token);
     } catch (error) {
       // Entra still has the old token, which still works: withdraw the new one so nothing is half done.
       await this.core.tokens.revokeOne(issued.record.id);
@@ -558,8 +558,9 @@ export class EntraWorkbench {
     return connection;
   }
 
-  private async service(): Promise<GraphService> {
-    const connection = await this.requireConnection();
+  /** The signed-in Graph service for the saved connection (or for `known`, when the caller has just read it). */
+  private async service(known?: GraphConnection): Promise<GraphService> {
+    const connection = known ?? (await this.requireConnection());
     const key = JSON.stringify(connection);
     if (!this.graph || this.graph.key !== key) {
       const service = GraphService.connect(connection, this.core.secrets, this.graphOptions());
@@ -572,11 +573,18 @@ export class EntraWorkbench {
     return this.graph.service;
   }
 
-  private async requireServicePrincipal(): Promise<ServicePrincipalSummary> {
+  /** The enterprise application and the Graph service to act on it, from one read of the connection. */
+  private async application(): Promise<{ sp: ServicePrincipalSummary; service: GraphService }> {
     const connection = await this.requireConnection();
+    const sp = await this.requireServicePrincipal(connection);
+    return { sp, service: await this.service(connection) };
+  }
+
+  private async requireServicePrincipal(known?: GraphConnection): Promise<ServicePrincipalSummary> {
+    const connection = known ?? (await this.requireConnection());
     if (!connection.appId) throw new WorkbenchError('unavailable', 'Choose the enterprise application that provisions into ScimDesk (its Application ID) in the Graph connection');
     if (this.servicePrincipal?.appId === connection.appId) return this.servicePrincipal.sp;
-    const sp = await (await this.service()).resolveServicePrincipal(connection.appId);
+    const sp = await (await this.service(connection)).resolveServicePrincipal(connection.appId);
     if (!sp) throw new WorkbenchError('notFound', `No enterprise application with Application ID or object ID ${connection.appId} in this tenant`);
     this.servicePrincipal = { appId: connection.appId, sp };
     return sp;
