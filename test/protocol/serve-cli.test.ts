@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -87,6 +88,20 @@ describe('serve and token commands', () => {
     assert.equal(found.get('Secret token (shown once)'), undefined);
     assert.match(found.get('Secret token') ?? '', /^scimdesk_•+[\w-]{4} /);
     assert.equal(await stop(child, 'SIGINT'), 0);
+  });
+
+  it('says in plain words when its port is taken, exits 2 and leaves nothing listening', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const run = spawnSync(process.execPath, [...CLI, 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port)], { encoding: 'utf8' });
+      assert.equal(run.status, 2, run.stderr + run.stdout);
+      assert.match(run.stderr, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is already in use\\. Is another ScimDesk running\\? Choose another with --port\\.`));
+      assert.doesNotMatch(run.stdout, /Secret token/);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('answers a bad option with a usage message and exit code 2', () => {
