@@ -438,6 +438,73 @@ function trimmedCandidates(all: Candidate[]): Candidate[] {
 }
 
 // ---------------------------------------------------------------------------
+// What users and groups compare alike
+
+/** " Candidate of local users a, b." — who would take an Entra object nobody holds yet. */
+function candidateOfText(noun: string, claimedBy: ReadonlyArray<string> | undefined): string {
+  if (claimedBy === undefined) return '';
+  return ` Candidate of local ${noun}${plural(claimedBy.length)} ${claimedBy.slice(0, 5).join(', ')}${claimedBy.length > 5 ? ', …' : ''}.`;
+}
+
+/**
+ * The frame both comparisons share: local records indexed by the objectId their externalId
+ * claims, one row per local record, then one notProvisioned row per in-scope Entra object that
+ * no record claims. Subclasses say how a record's row and such an Entra row read.
+ */
+abstract class Comparer<L extends { readonly id: string; readonly externalId: string | null }, E extends { readonly objectId: string }> {
+  /** Local records by normalised externalId. */
+  protected readonly claims: Multi<L> = new Map();
+  /** objectId (lower) → local ids of records that list it as a candidate. */
+  private readonly candidateOf = new Map<string, string[]>();
+
+  protected constructor(
+    protected readonly local: ReadonlyArray<L>,
+    protected readonly entra: ReadonlyArray<E>,
+    protected readonly scope: Set<string> | null,
+  ) {
+    for (const record of local) {
+      const claim = key(record.externalId);
+      if (claim !== null) put(this.claims, claim, record);
+    }
+  }
+
+  protected abstract rowFor(record: L): ReportRow;
+  /** The copy of an Entra object the comparison uses (the first, when the snapshot repeats one). */
+  protected abstract entraById(lowerId: string): E | undefined;
+  /** The row of an in-scope Entra object no local record claims; `claimedBy`: local ids that list it as a candidate. */
+  protected abstract notProvisionedRow(target: E, claimedBy: ReadonlyArray<string> | undefined): ReportRow;
+
+  run(rows: ReportRow[]): void {
+    const start = rows.length;
+    for (const record of this.local) rows.push(this.rowFor(record));
+    // Candidates "already linked to" another record: known only now that every claim is indexed.
+    for (let i = start; i < rows.length; i++) {
+      const row = rows[i] as ReportRow;
+      if (row.category === 'unlinked' || row.category === 'duplicate' || row.category === 'mismatch') {
+        for (const candidate of row.candidates) {
+          const id = candidate.objectId.toLowerCase();
+          const list = this.candidateOf.get(id);
+          if (list === undefined) this.candidateOf.set(id, [row.localId as string]);
+          else list.push(row.localId as string);
+        }
+      }
+    }
+    if (this.scope === null) return;
+    for (const target of this.entra) {
+      const id = target.objectId.toLowerCase();
+      if (!this.scope.has(id) || this.claims.has(id) || this.entraById(id) !== target) continue;
+      rows.push(this.notProvisionedRow(target, this.candidateOf.get(id)));
+    }
+  }
+
+  /** The local id of another record whose externalId holds this objectId, if any. */
+  protected holder(lowerId: string, self: L): string | null {
+    const other = firstOther(this.claims.get(lowerId), self);
+    return other === undefined ? null : other.id;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Users
 
 /** What agrees, by bit mask (1 UPN, 2 mail, 4 employeeId): built once, not per record. */
@@ -445,7 +512,7 @@ const AGREEMENT_WORDS: ReadonlyArray<string> = Array.from({ length: 8 }, (_, mas
   [mask & 1 ? 'userName equals its UPN' : '', mask & 2 ? 'mail agrees' : '', mask & 4 ? 'employeeId agrees' : ''].filter(Boolean).join(', '),
 );
 
-class UserComparer {
+class UserComparer extends Comparer<LocalUser, EntraUser> {
   readonly usersById = new Map<string, EntraUser>();
   private readonly byUpn: Multi<EntraUser> = new Map();
   private readonly byMail: Multi<EntraUser> = new Map();
@@ -453,20 +520,16 @@ class UserComparer {
   /** UPN local parts that differ from the user's mailNickname (usually they are equal: one index then serves both). */
   private readonly byUpnLocal: Multi<EntraUser> = new Map();
   private readonly byEmployeeId: Multi<EntraUser> = new Map();
-  /** Local users by normalised externalId. */
-  private readonly claims: Multi<LocalUser> = new Map();
   private localByUserName: Map<string, LocalUser> | null = null;
-  /** Lower-cased objectIds some local externalId names (they get no notProvisioned row). */
-  /** objectId (lower) → local ids of unlinked records that list it as a candidate. */
-  private readonly candidateOf = new Map<string, string[]>();
 
   constructor(
-    private readonly local: ReadonlyArray<LocalUser>,
-    private readonly entra: ReadonlyArray<EntraUser>,
-    private readonly scope: Set<string> | null,
+    local: ReadonlyArray<LocalUser>,
+    entra: ReadonlyArray<EntraUser>,
+    scope: Set<string> | null,
     private readonly groupsById: Map<string, EntraGroup>,
     notes: string[],
   ) {
+    super(local, entra, scope);
     let repeated = 0;
     for (const user of entra) {
       const id = user.objectId.toLowerCase();
@@ -489,52 +552,32 @@ class UserComparer {
       if (employeeId !== null) put(this.byEmployeeId, employeeId, user);
     }
     if (repeated > 0) notes.push(`${repeated} Entra user${plural(repeated)} appeared twice in the snapshot; the first copy was used.`);
-    for (const user of local) {
-      const claim = key(user.externalId);
-      if (claim !== null) put(this.claims, claim, user);
-    }
   }
 
-  run(rows: ReportRow[]): void {
-    const start = rows.length;
-    for (const user of this.local) rows.push(this.rowFor(user));
-    // Candidates "already linked to" another record: known only now that every claim is indexed.
-    for (let i = start; i < rows.length; i++) {
-      const row = rows[i] as ReportRow;
-      if (row.category === 'unlinked' || row.category === 'duplicate' || row.category === 'mismatch') {
-        for (const candidate of row.candidates) {
-          const id = candidate.objectId.toLowerCase();
-          const list = this.candidateOf.get(id);
-          if (list === undefined) this.candidateOf.set(id, [row.localId as string]);
-          else list.push(row.localId as string);
-        }
-      }
-    }
-    if (this.scope === null) return;
-    for (const user of this.entra) {
-      const id = user.objectId.toLowerCase();
-      if (!this.scope.has(id) || this.claims.has(id) || this.usersById.get(id) !== user) continue;
-      const claimedBy = this.candidateOf.get(id);
-      rows.push({
-        kind: 'User',
-        localId: null,
-        objectId: user.objectId,
-        name: user.userPrincipalName,
-        externalId: null,
-        category: 'notProvisioned',
-        reasonCode: 'notProvisioned',
-        reason:
-          'In the application\'s scope in Entra, but no local user holds its objectId: Entra has not provisioned it (or its record was never linked).' +
-          (claimedBy === undefined ? '' : ` Candidate of local user${plural(claimedBy.length)} ${claimedBy.slice(0, 5).join(', ')}${claimedBy.length > 5 ? ', …' : ''}.`),
-        candidates: EMPTY,
-        drift: EMPTY,
-        local: null,
-        entra: this.entraSummary(user),
-      });
-    }
+  protected entraById(lowerId: string): EntraUser | undefined {
+    return this.usersById.get(lowerId);
   }
 
-  private rowFor(user: LocalUser): ReportRow {
+  protected notProvisionedRow(user: EntraUser, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
+    return {
+      kind: 'User',
+      localId: null,
+      objectId: user.objectId,
+      name: user.userPrincipalName,
+      externalId: null,
+      category: 'notProvisioned',
+      reasonCode: 'notProvisioned',
+      reason:
+        'In the application\'s scope in Entra, but no local user holds its objectId: Entra has not provisioned it (or its record was never linked).' +
+        candidateOfText('user', claimedBy),
+      candidates: EMPTY,
+      drift: EMPTY,
+      local: null,
+      entra: this.entraSummary(user),
+    };
+  }
+
+  protected rowFor(user: LocalUser): ReportRow {
     const claim = key(user.externalId);
     if (claim === null) return this.unlinkedRow(user);
     const external = user.externalId as string;
@@ -701,12 +744,6 @@ class UserComparer {
     return { all, kept: trimmedCandidates(all) };
   }
 
-  /** The local id of another record whose externalId holds this objectId, if any. */
-  private holder(lowerId: string, self: LocalUser): string | null {
-    const other = firstOther(this.claims.get(lowerId), self);
-    return other === undefined ? null : other.id;
-  }
-
   private agreement(user: LocalUser, target: EntraUser) {
     const upn = key(user.userName) === key(target.userPrincipalName);
     const entraMail = key(target.mail);
@@ -851,71 +888,51 @@ function withCandidates(lead: string, all: ReadonlyArray<Candidate>, noun: strin
 // ---------------------------------------------------------------------------
 // Groups
 
-class GroupComparer {
+class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
   private readonly byName: Multi<EntraGroup> = new Map();
   private readonly byNick: Multi<EntraGroup> = new Map();
-  private readonly claims: Multi<LocalGroup> = new Map();
   private localByName: Multi<LocalGroup> | null = null;
-  private readonly candidateOf = new Map<string, string[]>();
 
   constructor(
-    private readonly local: ReadonlyArray<LocalGroup>,
-    private readonly entra: ReadonlyArray<EntraGroup>,
+    local: ReadonlyArray<LocalGroup>,
+    entra: ReadonlyArray<EntraGroup>,
     private readonly groupsById: Map<string, EntraGroup>,
-    private readonly scope: Set<string> | null,
+    scope: Set<string> | null,
     private readonly usersById: Map<string, EntraUser>,
   ) {
+    super(local, entra, scope);
     for (const group of groupsById.values()) {
       const name = key(group.displayName);
       if (name !== null) put(this.byName, name, group);
       const nick = key(group.mailNickname);
       if (nick !== null) put(this.byNick, nick, group);
     }
-    for (const group of local) {
-      const claim = key(group.externalId);
-      if (claim !== null) put(this.claims, claim, group);
-    }
   }
 
-  run(rows: ReportRow[]): void {
-    const start = rows.length;
-    for (const group of this.local) rows.push(this.rowFor(group));
-    for (let i = start; i < rows.length; i++) {
-      const row = rows[i] as ReportRow;
-      if (row.category === 'unlinked' || row.category === 'duplicate' || row.category === 'mismatch') {
-        for (const candidate of row.candidates) {
-          const id = candidate.objectId.toLowerCase();
-          const list = this.candidateOf.get(id);
-          if (list === undefined) this.candidateOf.set(id, [row.localId as string]);
-          else list.push(row.localId as string);
-        }
-      }
-    }
-    if (this.scope === null) return;
-    for (const group of this.entra) {
-      const id = group.objectId.toLowerCase();
-      if (!this.scope.has(id) || this.claims.has(id) || this.groupsById.get(id) !== group) continue;
-      const claimedBy = this.candidateOf.get(id);
-      rows.push({
-        kind: 'Group',
-        localId: null,
-        objectId: group.objectId,
-        name: group.displayName,
-        externalId: null,
-        category: 'notProvisioned',
-        reasonCode: 'notProvisioned',
-        reason:
-          'Assigned to the application in Entra, but no local group holds its objectId: Entra has not provisioned it (or its record was never linked).' +
-          (claimedBy === undefined ? '' : ` Candidate of local group${plural(claimedBy.length)} ${claimedBy.slice(0, 5).join(', ')}${claimedBy.length > 5 ? ', …' : ''}.`),
-        candidates: EMPTY,
-        drift: EMPTY,
-        local: null,
-        entra: this.entraSummary(group),
-      });
-    }
+  protected entraById(lowerId: string): EntraGroup | undefined {
+    return this.groupsById.get(lowerId);
   }
 
-  private rowFor(group: LocalGroup): ReportRow {
+  protected notProvisionedRow(group: EntraGroup, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
+    return {
+      kind: 'Group',
+      localId: null,
+      objectId: group.objectId,
+      name: group.displayName,
+      externalId: null,
+      category: 'notProvisioned',
+      reasonCode: 'notProvisioned',
+      reason:
+        'Assigned to the application in Entra, but no local group holds its objectId: Entra has not provisioned it (or its record was never linked).' +
+        candidateOfText('group', claimedBy),
+      candidates: EMPTY,
+      drift: EMPTY,
+      local: null,
+      entra: this.entraSummary(group),
+    };
+  }
+
+  protected rowFor(group: LocalGroup): ReportRow {
     const claim = key(group.externalId);
     if (claim === null) return this.unlinkedRow(group);
     const external = group.externalId as string;
@@ -1028,7 +1045,7 @@ class GroupComparer {
     if (list.size === 0) return { all: [], kept: [] };
     const all = list.build((target) => {
       const id = target.objectId.toLowerCase();
-      const other = firstOther(this.claims.get(id), group);
+      const holder = this.holder(id, group);
       return {
         objectId: target.objectId,
         userPrincipalName: null,
@@ -1038,7 +1055,7 @@ class GroupComparer {
         accountEnabled: null,
         employeeId: null,
         inScope: inSet(this.scope, id),
-        linkedTo: other === undefined ? null : other.id,
+        linkedTo: holder,
       };
     });
     return { all, kept: trimmedCandidates(all) };
