@@ -147,11 +147,9 @@ export const ReportSummary = z.object({
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
-export const Candidate = z.object({
+/** An Entra object as a report row shows it. */
+const EntraSummary = z.object({
   objectId: z.string(),
-  matchedOn: z.array(z.string()),
-  confidence: z.enum(['high', 'medium', 'low']),
-  reason: z.string(),
   userPrincipalName: z.string().nullable(),
   displayName: z.string().nullable(),
   mail: z.string().nullable(),
@@ -159,6 +157,13 @@ export const Candidate = z.object({
   accountEnabled: z.boolean().nullable(),
   employeeId: z.string().nullable(),
   inScope: z.boolean().nullable(),
+});
+
+/** An Entra object a local record could be linked to: the summary, how it matched, and who holds it already. */
+export const Candidate = EntraSummary.extend({
+  matchedOn: z.array(z.string()),
+  confidence: z.enum(['high', 'medium', 'low']),
+  reason: z.string(),
   linkedTo: z.string().nullable(),
 });
 
@@ -185,18 +190,7 @@ export const ReportRow = z.object({
       externalId: z.string().nullable(),
     })
     .nullable(),
-  entra: z
-    .object({
-      objectId: z.string(),
-      userPrincipalName: z.string().nullable(),
-      displayName: z.string().nullable(),
-      mail: z.string().nullable(),
-      mailNickname: z.string().nullable(),
-      accountEnabled: z.boolean().nullable(),
-      employeeId: z.string().nullable(),
-      inScope: z.boolean().nullable(),
-    })
-    .nullable(),
+  entra: EntraSummary.nullable(),
 });
 export type ReportRow = z.infer<typeof ReportRow>;
 
