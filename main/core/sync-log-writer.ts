@@ -12,14 +12,18 @@ export const DEFAULT_SYNC_LOG_RETENTION: SyncLogRetention = { maxAgeDays: 30, ma
 
 type Listener = (entries: ReadonlyArray<StoredSyncLogEntry>) => void;
 
-/** Entries wait at most this long, or until this many are buffered, before one transaction writes them. */
+/**
+ * Entries wait at most this long, or until this many are buffered, before one transaction writes them.
+ * The write blocks the event loop (~8 µs a row): 100 rows keep that under a millisecond, where 500
+ * made every few-hundredth request wait 6–10 ms behind it.
+ */
 const FLUSH_DELAY_MS = 100;
-const FLUSH_BATCH = 500;
+const FLUSH_BATCH = 100;
 
 /**
  * Records every SCIM request in the sync log table and the rotating JSON log
  * files. Entries are buffered and written in one transaction at most every
- * 100 ms, so logging costs one commit per burst rather than one per request.
+ * 100 ms or every 100 entries, so logging costs one commit per burst rather than one per request.
  * A crash can lose the last 100 ms of log entries, never a resource write:
  * those commit in their own transaction before the response goes out.
  */

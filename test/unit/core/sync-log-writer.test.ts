@@ -45,6 +45,36 @@ describe('SyncLogWriter', () => {
     await store.close();
   });
 
+  it('hands out the sequence numbers the rows were stored under, across multi-row inserts and earlier gaps', async () => {
+    const store = createSqliteStore(':memory:');
+    await store.appendSyncLog([entry('2026-01-01T00:00:00.000Z'), entry('2026-01-01T00:00:00.001Z')]);
+    // A pruned head must not shift later numbers: rowids continue from the largest one left.
+    await store.pruneSyncLog('2026-01-01T00:00:00.001Z', 100);
+    const batch = Array.from({ length: 123 }, (_, i) => ({ ...entry(`2026-01-02T00:00:00.000Z`), requestId: `req-${i}`, status: 200 + (i % 7) }));
+    const stored = await store.appendSyncLog(batch);
+    assert.equal(stored.length, 123);
+    assert.equal(stored[0]!.seq, 3);
+    for (const e of stored) {
+      const row = await store.getSyncLogEntry(e.seq);
+      assert.equal(row?.requestId, e.requestId, `seq ${e.seq}`);
+      assert.equal(row?.status, e.status);
+    }
+    await store.close();
+  });
+
+  it('writes every 100 entries without waiting for the delay, so no write holds the event loop long', async () => {
+    const store = createSqliteStore(':memory:');
+    const writer = new SyncLogWriter(store, undefined);
+    for (let i = 0; i < 100; i++) writer.record(entry(`2026-01-01T00:00:00.${String(i).padStart(3, '0')}Z`));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await store.querySyncLog({ limit: 200 })).length, 100);
+    writer.record(entry('2026-01-01T00:00:01.000Z'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await store.querySyncLog({ limit: 200 })).length, 100, 'the 101st waits for the delay or the next hundred');
+    await writer.flush();
+    await store.close();
+  });
+
   it('writes a batch on its own within the flush delay', async () => {
     const store = createSqliteStore(':memory:');
     const writer = new SyncLogWriter(store, undefined);
