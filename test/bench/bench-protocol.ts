@@ -58,7 +58,7 @@ export interface PhaseResult {
   /** Load phases: every response of the run, warm-up included, and the load generator's CPU time for it (µs). */
   readonly allResponses?: number;
   readonly clientCpuUs?: number;
-  /** memberAdd: per-batch latency for the first and last 1,000 members. */
+  /** memberAdd: per-batch latency into a group of 0–1,000 members ("first") and of 9,000–10,000 ("last"), measured interleaved. */
   readonly batches?: MemberBatches;
 }
 
