@@ -380,6 +380,11 @@ async function main(): Promise<void> {
     rows.push({ label: 'Test Connection miss (userName eq guid)', result: miss, comparable: true, target: '200 empty list, 0 errors', met: miss.errors === 0 });
 
     console.log('\n## Ceiling again (drift check, not used for ratios)');
+    // Background work left in the server process (checkpoints, timers) would show as drift: measure it idle.
+    const idleBefore = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idle = process.cpuUsage(idleBefore);
+    console.log(`  server process idle for 2 s: ${fmt((idle.user + idle.system) / 1000, 0)} ms of CPU`);
     const bareAgain = await measure('bareKoa', 'bare Koa GET /ping (re-check)', options.connections, bare.url);
     rows.push({ label: 'bare Koa (re-check, drift)', result: bareAgain, comparable: true, target: '—', met: undefined });
 
