@@ -344,7 +344,10 @@ async function main(): Promise<void> {
         `    × bare Koa, ${RATIO_ROUNDS} slices of ${fmt(sliceMs / 1000, 1)} s each taken in turn: ${fmt(ratio, 2)} ` +
           `(bare ${fmt(ceilingRate, 0)} req/s, this ${fmt(totals.phase.completed / totals.phase.seconds, 0)} req/s${totals.phase.errors + totals.bare.errors > 0 ? `, ${totals.phase.errors + totals.bare.errors} errors` : ''})`,
       );
-      return { result: { ...result, errors: result.errors + totals.phase.errors }, ratio, ceilingRate };
+      const merged = { ...result, errors: result.errors + totals.phase.errors };
+      const perResponse = cpuPerResponse.get(result);
+      if (perResponse) cpuPerResponse.set(merged, perResponse);
+      return { result: merged, ratio, ceilingRate };
     };
 
     console.log('\n## Ceiling');
