@@ -471,8 +471,10 @@ abstract class Comparer<L extends { readonly id: string; readonly externalId: st
   protected abstract rowFor(record: L): ReportRow;
   /** The copy of an Entra object the comparison uses (the first, when the snapshot repeats one). */
   protected abstract entraById(lowerId: string): E | undefined;
-  /** The row of an in-scope Entra object no local record claims; `claimedBy`: local ids that list it as a candidate. */
-  protected abstract notProvisionedRow(target: E, claimedBy: ReadonlyArray<string> | undefined): ReportRow;
+  protected abstract readonly kind: ReconcileKind;
+  protected abstract entraSummary(target: E): EntraSummary;
+  /** The name an Entra object shows under, and why an in-scope one that no record claims is listed. */
+  protected abstract unclaimed(target: E): { readonly name: string; readonly reason: string };
 
   run(rows: ReportRow[]): void {
     const start = rows.length;
@@ -497,6 +499,25 @@ abstract class Comparer<L extends { readonly id: string; readonly externalId: st
     }
   }
 
+  /** The row of an in-scope Entra object no local record claims; `claimedBy`: local ids that list it as a candidate. */
+  private notProvisionedRow(target: E, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
+    const { name, reason } = this.unclaimed(target);
+    return {
+      kind: this.kind,
+      localId: null,
+      objectId: target.objectId,
+      name,
+      externalId: null,
+      category: 'notProvisioned',
+      reasonCode: 'notProvisioned',
+      reason: reason + candidateOfText(this.kind === 'User' ? 'user' : 'group', claimedBy),
+      candidates: EMPTY,
+      drift: EMPTY,
+      local: null,
+      entra: this.entraSummary(target),
+    };
+  }
+
   /** The local id of another record whose externalId holds this objectId, if any. */
   protected holder(lowerId: string, self: L): string | null {
     const other = firstOther(this.claims.get(lowerId), self);
@@ -513,6 +534,7 @@ const AGREEMENT_WORDS: ReadonlyArray<string> = Array.from({ length: 8 }, (_, mas
 );
 
 class UserComparer extends Comparer<LocalUser, EntraUser> {
+  protected readonly kind = 'User';
   readonly usersById = new Map<string, EntraUser>();
   private readonly byUpn: Multi<EntraUser> = new Map();
   private readonly byMail: Multi<EntraUser> = new Map();
@@ -558,22 +580,11 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
     return this.usersById.get(lowerId);
   }
 
-  protected notProvisionedRow(user: EntraUser, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
+  protected unclaimed(user: EntraUser) {
     return {
-      kind: 'User',
-      localId: null,
-      objectId: user.objectId,
       name: user.userPrincipalName,
-      externalId: null,
-      category: 'notProvisioned',
-      reasonCode: 'notProvisioned',
       reason:
-        'In the application\'s scope in Entra, but no local user holds its objectId: Entra has not provisioned it (or its record was never linked).' +
-        candidateOfText('user', claimedBy),
-      candidates: EMPTY,
-      drift: EMPTY,
-      local: null,
-      entra: this.entraSummary(user),
+        'In the application\'s scope in Entra, but no local user holds its objectId: Entra has not provisioned it (or its record was never linked).',
     };
   }
 
@@ -831,7 +842,7 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
     return out ?? EMPTY;
   }
 
-  private entraSummary(target: EntraUser): EntraSummary {
+  protected entraSummary(target: EntraUser): EntraSummary {
     return {
       objectId: target.objectId,
       userPrincipalName: target.userPrincipalName,
@@ -889,6 +900,7 @@ function withCandidates(lead: string, all: ReadonlyArray<Candidate>, noun: strin
 // Groups
 
 class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
+  protected readonly kind = 'Group';
   private readonly byName: Multi<EntraGroup> = new Map();
   private readonly byNick: Multi<EntraGroup> = new Map();
   private localByName: Multi<LocalGroup> | null = null;
@@ -913,22 +925,10 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     return this.groupsById.get(lowerId);
   }
 
-  protected notProvisionedRow(group: EntraGroup, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
+  protected unclaimed(group: EntraGroup) {
     return {
-      kind: 'Group',
-      localId: null,
-      objectId: group.objectId,
       name: group.displayName,
-      externalId: null,
-      category: 'notProvisioned',
-      reasonCode: 'notProvisioned',
-      reason:
-        'Assigned to the application in Entra, but no local group holds its objectId: Entra has not provisioned it (or its record was never linked).' +
-        candidateOfText('group', claimedBy),
-      candidates: EMPTY,
-      drift: EMPTY,
-      local: null,
-      entra: this.entraSummary(group),
+      reason: 'Assigned to the application in Entra, but no local group holds its objectId: Entra has not provisioned it (or its record was never linked).',
     };
   }
 
@@ -1089,7 +1089,7 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     return out ?? EMPTY;
   }
 
-  private entraSummary(target: EntraGroup): EntraSummary {
+  protected entraSummary(target: EntraGroup): EntraSummary {
     return {
       objectId: target.objectId,
       userPrincipalName: null,
