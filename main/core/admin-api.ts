@@ -272,7 +272,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         // A user without `active` is not deprovisioned: "active" here means "not marked inactive".
         counts: { users, activeUsers: users - inactive, groups },
         lastActivity: summary.lastTime,
-        last24h: { requests: summary.total, errors: summary.errors, since },
+        last24h: { requests: summary.total, errors: summary.errors, authFailures: summary.authFailures, unknownPath: summary.unknownPath, since },
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),

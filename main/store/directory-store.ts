@@ -182,6 +182,10 @@ export interface SyncLogQuery {
 export interface SyncLogSummary {
   readonly total: number;
   readonly errors: number;
+  /** 401 and 403 answers: a wrong, revoked or expired token in Entra. */
+  readonly authFailures: number;
+  /** 404s for paths no SCIM route serves: a wrong Tenant URL. */
+  readonly unknownPath: number;
   readonly lastTime: string | null;
 }
 

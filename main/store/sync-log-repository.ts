@@ -114,11 +114,16 @@ export class SyncLogRepository {
   }
 
   summarize(since: string): SyncLogSummary {
+    // 'unknown' is the operation of a request no SCIM route matched (a wrong Tenant URL path).
     const row = this.db
-      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ?`)
-      .get(since) as { total: number; errors: number };
+      .prepare(
+        `SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors, coalesce(sum(status IN (401, 403)), 0) AS auth,
+                coalesce(sum(status = 404 AND operation = 'unknown'), 0) AS unknown_path
+         FROM sync_log WHERE time >= ?`,
+      )
+      .get(since) as { total: number; errors: number; auth: number; unknown_path: number };
     const last = this.db.prepare(`SELECT time FROM sync_log ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
-    return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
+    return { total: row.total, errors: row.errors, authFailures: row.auth, unknownPath: row.unknown_path, lastTime: last?.time ?? null };
   }
 
   prune(olderThan: string, maxRows: number): number {

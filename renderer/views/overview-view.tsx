@@ -31,6 +31,9 @@ import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useAppStore } from '../state/store';
 
+/** Refused tokens or wrong-path 404s in 24 h from which the Overview warns (one can be a typo or a probe). */
+const QUARANTINE_SIGN = 3;
+
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalL },
   stats: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: tokens.spacingHorizontalM },
@@ -198,6 +201,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
   const plainOnNetwork = endpoint.listening && !endpoint.https && !isLoopbackHost(endpoint.host);
   const privateUrl = overview.scimUrl !== null && isPrivateUrl(overview.scimUrl);
   const failureRate = last24h.requests > 0 ? last24h.errors / last24h.requests : 0;
+  const manyFail = failureRate > 0.2 && last24h.requests >= 10;
+  const quarantineSigns = manyFail || last24h.authFailures >= QUARANTINE_SIGN || last24h.unknownPath >= QUARANTINE_SIGN;
 
   return (
     <>
@@ -212,14 +217,30 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
           </MessageBarActions>
         </MessageBar>
       )}
-      {failureRate > 0.2 && last24h.requests >= 10 && (
+      {quarantineSigns && (
         <MessageBar intent="error" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>{Math.round(failureRate * 100)} % of Entra's requests failed in the last 24 hours</MessageBarTitle>
-            Entra puts an application in quarantine when more than 40 % of its operations fail: cycles then slow to once a day. Look at the errors now.
+            <MessageBarTitle>
+              {manyFail ? `${Math.round(failureRate * 100)} % of Entra's requests failed in the last 24 hours` : 'Signs that Entra may quarantine this application'}
+            </MessageBarTitle>
+            Entra puts an application in quarantine (cycles slow to once a day) when its requests keep failing authentication, get 404 for its
+            queries, or more than 40 % of its operations fail.
+            {last24h.authFailures >= QUARANTINE_SIGN && (
+              <Text block>
+                {formatNumber(last24h.authFailures)} requests were refused with 401/403: the Secret Token saved in Entra is wrong, revoked or expired.
+                Generate a token and paste it into Entra.
+              </Text>
+            )}
+            {last24h.unknownPath >= QUARANTINE_SIGN && (
+              <Text block>
+                {formatNumber(last24h.unknownPath)} requests went to paths ScimDesk does not serve (404): the Tenant URL in Entra should be
+                exactly the one above, ending in /scim/v2.
+              </Text>
+            )}
           </MessageBarBody>
           <MessageBarActions>
             <Button onClick={() => showSyncLog({ range: 'day', outcome: 'error' })}>View errors</Button>
+            {last24h.authFailures >= QUARANTINE_SIGN && <Button onClick={goToToken}>Go to Directory & token</Button>}
           </MessageBarActions>
         </MessageBar>
       )}

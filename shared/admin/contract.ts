@@ -232,7 +232,14 @@ export const Overview = z.object({
   token: TokenInfo.nullable(),
   counts: z.object({ users: z.number().int(), activeUsers: z.number().int(), groups: z.number().int() }),
   lastActivity: isoTime.nullable(),
-  last24h: z.object({ requests: z.number().int(), errors: z.number().int(), since: isoTime }),
+  /** Entra quarantines an application on persistent 401/403, 404s to its queries, or > 40 % failures: the signs, counted. */
+  last24h: z.object({
+    requests: z.number().int(),
+    errors: z.number().int(),
+    authFailures: z.number().int(),
+    unknownPath: z.number().int(),
+    since: isoTime,
+  }),
   /** What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself. */
   setup: z.object({
     tokenGenerated: z.boolean(),

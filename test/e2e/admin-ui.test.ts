@@ -765,6 +765,20 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     }),
   );
 
+  it(
+    'warns on the Overview when Entra keeps sending a refused token, the way to quarantine, and leads to the token',
+    { skip: SKIP, timeout: STEP_MS },
+    step('quarantine-signs', async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await scim('/Users?filter=userName+eq+%22x%22', {}, 'scimdesk_an-old-token-still-in-Entra')).status, 401);
+      await go('Overview');
+      const warning = page.getByText(/requests were refused with 401\/403: the Secret Token saved in Entra is wrong, revoked or expired/);
+      await warning.waitFor({ timeout: 10_000 });
+      await screenshot('overview-quarantine-signs');
+      await page.getByRole('button', { name: 'Go to Directory & token' }).click();
+      await expectScreen('Directory & token');
+    }),
+  );
+
   it('logged no console errors and no page errors during the run', { skip: SKIP }, () => {
     assert.deepEqual(session?.consoleErrors ?? [], []);
   });

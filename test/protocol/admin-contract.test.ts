@@ -423,6 +423,20 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.ok(overview.last24h.requests >= 3);
   });
 
+  it('overview.get counts the signs Entra quarantines on: refused tokens and a wrong Tenant URL path', async () => {
+    const before = (await ok('overview.get', {})).last24h;
+    for (const bearer of ['Bearer scimdesk_not-the-token', '']) {
+      assert.equal((await a.scim('/Users?filter=userName%20eq%20%22x%22', { headers: { authorization: bearer } })).status, 401);
+    }
+    assert.equal((await a.scim('/v2/Users')).status, 404, 'a Tenant URL pasted with /v2 twice');
+    assert.equal((await a.scim(`/Users/${crypto.randomUUID()}`)).status, 404, 'a SCIM 404 for a missing user');
+    await a.core.syncLog.flush();
+    const after = (await ok('overview.get', {})).last24h;
+    assert.equal(after.authFailures - before.authFailures, 2);
+    assert.equal(after.unknownPath - before.unknownPath, 1, 'only the path no route serves counts');
+    assert.equal(after.errors - before.errors, 4);
+  });
+
   it('directory.get and directory.update', async () => {
     const before = await ok('directory.get', {});
     assert.equal(before.onInactive, 'suspend');
