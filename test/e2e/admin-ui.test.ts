@@ -6,7 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { clearScreenshots, ensureRendererBuilt, eventually, openBrowser, ROOT, SHOTS, skipWithoutChromium, WAIT_MS, type BrowserSession } from './support/browser';
+import {
+  clearScreenshots,
+  ensureRendererBuilt,
+  eventually,
+  expectText,
+  openBrowser,
+  ROOT,
+  rowNames,
+  settleAnimations,
+  SHOTS,
+  skipWithoutChromium,
+  textOf,
+  WAIT_MS,
+  type BrowserSession,
+} from './support/browser';
 
 /**
  * The admin UI as a new administrator meets it: the real `serve` command
@@ -140,14 +154,6 @@ function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
   });
 }
 
-/** Retries an assertion until it passes or `ms` run out; then throws its last failure. */
-/** The little of the page's globals that page.evaluate callbacks use, typed without the DOM library (these files are type-checked for Node). */
-type PageGlobals = {
-  readonly document: {
-    getAnimations(): ReadonlyArray<{ readonly playState: string; readonly effect: { getTiming(): { duration?: number | string; iterations?: number } } | null }>;
-  };
-};
-
 /** Records of an RFC 4180 text (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
   const records: string[][] = [];
@@ -223,17 +229,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
    */
   const screenshot = async (name: string, fullPage = true) => {
     shot++;
-    // Fluent moves drawers and dialogs with short animations; a toast's countdown and a spinner
-    // run longer or forever and are not waited for. (page.waitForFunction would evaluate a string
-    // inside the page, which the admin UI's CSP rightly refuses.)
-    const moving = () =>
-      page.evaluate(() =>
-        (globalThis as unknown as PageGlobals).document.getAnimations().filter((a) => {
-          const timing = a.effect?.getTiming();
-          return a.playState === 'running' && timing?.iterations !== Infinity && typeof timing?.duration === 'number' && timing.duration <= 1000;
-        }).length,
-      );
-    await eventually(async () => assert.equal(await moving(), 0), 5_000).catch(() => undefined);
+    await settleAnimations(page);
     await page.screenshot({ path: join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`), fullPage });
   };
   /** Runs a step; on failure, keeps a screenshot of what the screen showed. */
@@ -256,20 +252,6 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   const go = async (name: string) => {
     await page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
     await expectScreen(name);
-  };
-  const textOf = async (locator: Locator) => ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-  const expectText = (locator: Locator, expected: string | RegExp, ms = WAIT_MS) =>
-    eventually(async () => {
-      const text = await textOf(locator);
-      if (typeof expected === 'string') assert.equal(text, expected);
-      else assert.match(text, expected);
-    }, ms);
-  /** The accessible names of a table's body rows, in order. */
-  const rowNames = async (table: Locator) => {
-    const rows = table.locator('tbody').getByRole('row');
-    const names: string[] = [];
-    for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).getAttribute('aria-label')) ?? '');
-    return names;
   };
 
   /** One Entra initial cycle, then an incremental one, as the provisioning service sends them. */

@@ -5,7 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { clearScreenshots, ensureRendererBuilt, eventually, openBrowser, ROOT, SHOTS, skipWithoutChromium, WAIT_MS, type BrowserSession } from './support/browser';
+import {
+  clearScreenshots,
+  ensureRendererBuilt,
+  eventually,
+  expectText,
+  openBrowser,
+  ROOT,
+  rowNames,
+  settleAnimations,
+  SHOTS,
+  skipWithoutChromium,
+  textOf,
+  WAIT_MS,
+  type BrowserSession,
+} from './support/browser';
 import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../fixtures/fake-tenant/scenario';
 
 /**
@@ -119,7 +133,6 @@ type PageGlobals = {
   readonly document: {
     readonly body: unknown;
     querySelector(selector: string): PageElement | null;
-    getAnimations(): ReadonlyArray<{ readonly playState: string; readonly effect: { getTiming(): { duration?: number | string; iterations?: number } } | null }>;
   };
   readonly MutationObserver: new (callback: () => void) => PageObserver;
   readonly performance: { now(): number };
@@ -142,16 +155,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
    */
   const screenshot = async (name: string, target?: Locator) => {
     shot++;
-    // Fluent moves drawers and dialogs with short animations; spinners and indeterminate bars run forever and are not waited for.
-    // (page.waitForFunction would evaluate a string inside the page, which the admin UI's CSP rightly refuses.)
-    const moving = () =>
-      page.evaluate(() =>
-        (globalThis as unknown as PageGlobals).document.getAnimations().filter((a) => {
-          const timing = a.effect?.getTiming();
-          return a.playState === 'running' && timing?.iterations !== Infinity && typeof timing?.duration === 'number' && timing.duration <= 1000;
-        }).length,
-      );
-    await eventually(async () => assert.equal(await moving(), 0), 5_000).catch(() => undefined);
+    await settleAnimations(page);
     const path = join(SHOTS, `${SHOT_PREFIX}${String(shot).padStart(2, '0')}-compare-${name}.png`);
     if (target) await target.screenshot({ path, timeout: WAIT_MS });
     else await page.screenshot({ path, timeout: WAIT_MS });
@@ -164,20 +168,6 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await page?.screenshot({ path: join(SHOTS, `failed-compare-${name}.png`), fullPage: true }).catch(() => undefined);
       throw error;
     }
-  };
-  const textOf = async (locator: Locator) => ((await locator.textContent({ timeout: WAIT_MS })) ?? '').replace(/\s+/g, ' ').trim();
-  const expectText = (locator: Locator, expected: string | RegExp, ms = WAIT_MS) =>
-    eventually(async () => {
-      const text = await textOf(locator);
-      if (typeof expected === 'string') assert.equal(text, expected);
-      else assert.match(text, expected);
-    }, ms);
-  /** The accessible names of a table's body rows, in order. */
-  const rowNames = async (table: Locator) => {
-    const rows = table.locator('tbody').getByRole('row');
-    const names: string[] = [];
-    for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).getAttribute('aria-label')) ?? '');
-    return names;
   };
   /** A count shown on a category tile ("Users, objectId mismatch: 10" → 10). */
   const tileCount = async (tile: Locator) => Number((/: ([\d,]+)$/.exec((await tile.getAttribute('aria-label')) ?? '')?.[1] ?? 'NaN').replace(/,/g, ''));

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 /**
  * What the Chromium suites share: where Chromium is (Debian's package; never a
@@ -32,6 +32,52 @@ export async function eventually<T>(check: () => Promise<T>, ms = WAIT_MS): Prom
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
   }
+}
+
+/** The page's animations, typed without the DOM library (these files are type-checked for Node). */
+type AnimatedDocument = {
+  readonly document: {
+    getAnimations(): ReadonlyArray<{ readonly playState: string; readonly effect: { getTiming(): { duration?: number | string; iterations?: number } } | null }>;
+  };
+};
+
+/**
+ * Waits (at most 5 s) until drawers and dialogs have stopped moving, before a screenshot. Fluent
+ * moves them with short animations; spinners, indeterminate bars and a toast's countdown run longer
+ * or forever and are not waited for. (page.waitForFunction would evaluate a string inside the page,
+ * which the admin UI's CSP rightly refuses.)
+ */
+export async function settleAnimations(page: Page): Promise<void> {
+  const moving = () =>
+    page.evaluate(() =>
+      (globalThis as unknown as AnimatedDocument).document.getAnimations().filter((a) => {
+        const timing = a.effect?.getTiming();
+        return a.playState === 'running' && timing?.iterations !== Infinity && typeof timing?.duration === 'number' && timing.duration <= 1000;
+      }).length,
+    );
+  await eventually(async () => assert.equal(await moving(), 0), 5_000).catch(() => undefined);
+}
+
+/** A locator's text with runs of white space made one space. */
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent({ timeout: WAIT_MS })) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Waits until a locator's text equals `expected` (or matches it). */
+export function expectText(locator: Locator, expected: string | RegExp, ms = WAIT_MS): Promise<void> {
+  return eventually(async () => {
+    const text = await textOf(locator);
+    if (typeof expected === 'string') assert.equal(text, expected);
+    else assert.match(text, expected);
+  }, ms);
+}
+
+/** The accessible names of a table's body rows, in order. */
+export async function rowNames(table: Locator): Promise<string[]> {
+  const rows = table.locator('tbody').getByRole('row');
+  const names: string[] = [];
+  for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).getAttribute('aria-label')) ?? '');
+  return names;
 }
 
 /** Builds the renderer when its sources changed (scripts/ensure-renderer.mjs) and checks the build is there. */
