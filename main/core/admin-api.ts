@@ -31,6 +31,7 @@ import { WorkbenchError } from './entra-workbench';
 import { StoreConflictError } from '../store/store-errors';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
+import { csvCell } from '../reconcile/report-csv';
 
 /** Who made an admin call, for the audit trail. */
 export interface AdminCallContext {
@@ -75,13 +76,6 @@ function toRow(stored: StoredResource): ResourceRow {
     memberCount: stored.kind === 'Group' ? (stored.memberCount ?? 0) : null,
     lastModified: stored.lastModified,
   };
-}
-
-/** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 const CSV_COLUMNS: ReadonlyArray<keyof SyncLogEntry> = [

@@ -86,10 +86,10 @@ function show(value: string | boolean | null): string {
   return value === null ? '(none)' : typeof value === 'boolean' ? String(value) : `"${value}"`;
 }
 
-/** One CSV cell: neutralised if it looks like a formula, quoted when needed. */
-export function csvCell(value: string | boolean | null): string {
-  if (value === null) return '';
-  let text = typeof value === 'boolean' ? (value ? 'true' : 'false') : value;
+/** One RFC 4180 CSV cell (the report's and the sync log's export): neutralised if it looks like a formula, quoted when needed. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
   if (text.length > 0) {
     const c = text.charCodeAt(0);
     // = + - @ TAB CR: a spreadsheet would evaluate the cell.
