@@ -1,3 +1,5 @@
+import { isGuid } from '../reconcile/compare';
+
 /**
  * How ScimDesk reaches Microsoft Graph: which cloud, which tenant and app
  * registration, which kind of credential. Secrets and certificate bytes are not
@@ -63,12 +65,7 @@ export class GraphConfigError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 /** An https origin (scheme, host, port) from an admin-typed URL; throws GraphConfigError otherwise. */
 function toHttpsOrigin(value: string | undefined, what: string): string {

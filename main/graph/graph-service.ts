@@ -1,11 +1,12 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SecretStore } from '../core/secret-store';
+import { isGuid } from '../reconcile/compare';
 import type { EntraGroup, EntraSnapshot, EntraUser } from '../reconcile/snapshot';
 import type { CertificateInfo } from './certificate-pem';
 import { createGraphClient, type GraphClientBundle } from './create-graph-client';
 import { explainEntraErrorCode, type EntraErrorExplanation } from './entra-error-codes';
-import { resolveGraphEndpoints, isGuid, type GraphCloud, type GraphConnection } from './graph-config';
+import { resolveGraphEndpoints, type GraphCloud, type GraphConnection } from './graph-config';
 import { abortError, explainTokenError, GraphRequestError, type TokenFailure } from './graph-errors';
 import { graphCall, graphPages, odataString, q, type GraphCallOptions } from './graph-paging';
 import { consentStep, GRAPH_PERMISSIONS, grantingRole, type GraphPermission, type GraphPermissionName } from './graph-permissions';
