@@ -182,10 +182,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
             : status === 405
               ? `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow') || 'none'}`
               : `${ctx.method} ${ctx.path} is not implemented`;
-        state.error = { scimType: null, detail };
-        ctx.status = status;
-        ctx.type = SCIM_CONTENT_TYPE;
-        ctx.body = scimErrorBody(status, undefined, detail);
+        fail(ctx, new ScimError(status, undefined, detail));
       }
     } catch (error) {
       fail(ctx, error);
