@@ -27,6 +27,7 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBar } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
+import { MAX_PFX_BYTES, readAsBase64 } from '../components/read-file';
 import type { GraphSettings } from '../state/graph-slice';
 import { useAppStore } from '../state/store';
 
@@ -112,20 +113,6 @@ function toInput(form: ConnectionForm, pfxBase64: string | undefined): MethodInp
     appId: form.appId.trim(),
     auth,
   };
-}
-
-const MAX_PFX_BYTES = 150 * 1024;
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
-    reader.readAsDataURL(file);
-  });
 }
 
 /** Field messages: the contract's schema on the client, then the server's issues, then the credential rules. */

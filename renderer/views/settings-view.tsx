@@ -39,6 +39,7 @@ import { formatDateTime, isLoopbackHost } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Page, Section } from '../components/page';
+import { MAX_PFX_BYTES, readAsBase64 } from '../components/read-file';
 import { useTableStyles } from '../components/table-styles';
 import { useAppStore } from '../state/store';
 import { ExtensionEditor, newExtension } from './extension-editor';
@@ -174,20 +175,6 @@ function EndpointPanel({ settings }: { readonly settings: Settings }) {
       </form>
     </Section>
   );
-}
-
-const MAX_PFX_BYTES = 150 * 1024;
-
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read'));
-    reader.readAsDataURL(file);
-  });
 }
 
 function CertificatePanel({ settings }: { readonly settings: Settings }) {
