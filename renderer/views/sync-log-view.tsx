@@ -27,6 +27,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { toAdminCallError } from '../api/client';
 import { DetailDrawer } from '../components/detail-drawer';
+import { downloadText } from '../components/download-file';
 import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
@@ -111,15 +112,7 @@ function Filters() {
     setExporting(true);
     try {
       const result = await exportSyncLogCsv();
-      const blob = new Blob([result.csv], { type: 'text/csv;charset=utf-8' });
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `scimdesk-sync-log-${localDateStamp()}.csv`;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadText(result.csv, `scimdesk-sync-log-${localDateStamp()}.csv`);
       notify(
         result.truncated ? `Exported the newest ${formatNumber(result.rows)} entries (more match: narrow the filters)` : `Exported ${formatNumber(result.rows)} entries`,
         result.truncated ? 'warning' : 'success',
