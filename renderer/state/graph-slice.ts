@@ -49,7 +49,8 @@ export interface GraphSlice {
 
 export const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null, error: null, cancelling: false, snapshotId: null };
 
-const isActive = (job: FetchJob) => job.status === 'starting' || job.status === 'running';
+/** A fetch that is starting or running (one at a time). */
+export const isActive = (job: FetchJob) => job.status === 'starting' || job.status === 'running';
 
 export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
   const updateFetch = (patch: Partial<FetchJob>) => set((state) => ({ fetchJob: { ...state.fetchJob, ...patch } }));

@@ -26,12 +26,12 @@ import {
 import { ArrowResetRegular, DocumentBulletListRegular, KeyResetRegular, PersonSyncRegular, PlugConnectedRegular, WarningFilled } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { ObjectId } from '../../shared/admin/contract';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { formatDateTime, formatDateTimeShort, formatRelative, plural } from '../components/format';
 import { SyncHistoryTable } from '../components/history-tables';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
+import { isObjectId } from '../components/object-id';
 import { Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
 import type { EntraTab, OnDemandResult, ProvisioningJob, ProvisioningLogs, ResetScopeName } from '../state/entra-slice';
@@ -77,10 +77,6 @@ function intervalText(interval: string | null): string | null {
   const [, d, h, m] = match;
   const parts = [d && `${d} day${d === '1' ? '' : 's'}`, h && `${h} hour${h === '1' ? '' : 's'}`, m && `${m} minute${m === '1' ? '' : 's'}`].filter(Boolean);
   return parts.length > 0 ? `every ${parts.join(' ')}` : interval;
-}
-
-function isGuid(value: string): boolean {
-  return ObjectId.safeParse(value.trim()).success;
 }
 
 // ------------------------------------------------------------------ jobs and restart
@@ -385,7 +381,7 @@ function OnDemandTab() {
   const [confirming, setConfirming] = useState(false);
   const items = jobs.data?.items ?? [];
   const chosenJob = items.find((job) => job.id === jobId) ?? items[0] ?? null;
-  const fieldMessage = touched && !isGuid(objectId) ? 'The Entra Object ID of the user, a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef' : undefined;
+  const fieldMessage = touched && !isObjectId(objectId.trim()) ? 'The Entra Object ID of the user, a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef' : undefined;
 
   useEffect(() => {
     if (jobs.status === 'idle') void loadProvisioningJobs();
@@ -404,7 +400,7 @@ function OnDemandTab() {
         onSubmit={(event) => {
           event.preventDefault();
           setTouched(true);
-          if (isGuid(objectId) && chosenJob) setConfirming(true);
+          if (isObjectId(objectId.trim()) && chosenJob) setConfirming(true);
         }}
       >
         <Field
@@ -535,7 +531,7 @@ function LogsTab() {
   );
   const [touched, setTouched] = useState(false);
   const text = query.userObjectId.trim();
-  const fieldMessage = touched && text !== '' && !isGuid(text) ? 'An Entra Object ID is a GUID; leave empty for the whole application' : undefined;
+  const fieldMessage = touched && text !== '' && !isObjectId(text) ? 'An Entra Object ID is a GUID; leave empty for the whole application' : undefined;
   const forUser = text !== '' || query.localUserId !== null;
 
   return (
@@ -550,7 +546,7 @@ function LogsTab() {
         onSubmit={(event) => {
           event.preventDefault();
           setTouched(true);
-          if (text === '' || isGuid(text)) void loadProvisioningLogs();
+          if (text === '' || isObjectId(text)) void loadProvisioningLogs();
         }}
       >
         <Field

@@ -30,7 +30,7 @@ import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
-import type { FetchJob, Snapshot } from '../state/graph-slice';
+import { isActive, type FetchJob, type Snapshot } from '../state/graph-slice';
 import { useAppStore } from '../state/store';
 import { fetchPhaseLabel } from './compare-words';
 
@@ -67,7 +67,7 @@ function FetchProgress({ job }: { readonly job: FetchJob }) {
   const styles = useStyles();
   const cancelFetch = useAppStore((s) => s.cancelFetch);
   const progress = job.progress;
-  const running = job.status === 'starting' || job.status === 'running';
+  const running = isActive(job);
   if (!running) return null;
   const total = progress?.total ?? null;
   const value = total !== null && total > 0 ? Math.min(1, (progress?.done ?? 0) / total) : undefined;
@@ -322,7 +322,7 @@ export function SnapshotsPanel({ connected }: { readonly connected: boolean }) {
       runError: s.compare.runError,
     })),
   );
-  const fetching = fetchJob.status === 'starting' || fetchJob.status === 'running';
+  const fetching = isActive(fetchJob);
   const items = snapshots.data ?? [];
   const chosen = items.find((snapshot) => snapshot.id === chosenSnapshotId) ?? null;
 
