@@ -326,8 +326,13 @@ export class ResourceRepository {
             // column in the SET list, and each rewritten index page is another page in the commit.
             const oldColumns = this.userColumns(current);
             const newColumns = this.userColumns(result.doc);
-            const changedColumns = USER_COLUMNS.filter((_, index) => oldColumns[index] !== newColumns[index]);
-            const values = USER_COLUMNS.map((_, index) => newColumns[index]).filter((_, index) => oldColumns[index] !== newColumns[index]);
+            const changedColumns: string[] = [];
+            const values: unknown[] = [];
+            USER_COLUMNS.forEach((column, index) => {
+              if (oldColumns[index] === newColumns[index]) return;
+              changedColumns.push(column);
+              values.push(newColumns[index]);
+            });
             this.uniqueUserName(result.doc, id, () =>
               this.exec(
                 `UPDATE users SET ${changedColumns.map((column) => `${column} = ?, `).join('')}doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
