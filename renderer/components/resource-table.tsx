@@ -1,8 +1,6 @@
 import {
-  Button,
   Field,
   SearchBox,
-  Select,
   Spinner,
   Table,
   TableBody,
@@ -17,13 +15,13 @@ import {
   useArrowNavigationGroup,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { ChevronLeftRegular, ChevronRightRegular } from '@fluentui/react-icons';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ResourceRow } from '../../shared/admin/contract';
 import type { ListQuery, SortKey } from '../state/list-query';
 import type { Loadable } from '../state/loadable';
 import { formatNumber } from './format';
 import { ErrorBar, Loading } from './load-states';
+import { Pager } from './pager';
 import { useTableStyles } from './table-styles';
 import { useDebounced } from './use-debounced';
 
@@ -34,8 +32,6 @@ const useStyles = makeStyles({
   tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
   row: { cursor: 'pointer' },
   stale: { opacity: 0.6 },
-  pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
-  pageSize: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
 });
 
 /** One column: its header, how to draw a cell, and the store's sort key when it can sort. */
@@ -63,7 +59,6 @@ interface ResourceTableProps {
   readonly onOpen: (row: ResourceRow) => void;
 }
 
-const PAGE_SIZES = [25, 50, 100, 200];
 
 /**
  * A server-paged, server-sorted, server-searched table of users or groups:
@@ -88,8 +83,6 @@ export function ResourceTable({ noun, columns, query, page, selectedId, searchHi
   const total = data?.total ?? 0;
   const first = data && data.items.length > 0 ? data.startIndex : 0;
   const last = data ? data.startIndex + data.items.length - 1 : 0;
-  const hasPrevious = query.startIndex > 1;
-  const hasNext = data !== null && last < total;
 
   const sortBy = (key: SortKey) =>
     onQuery({ sortBy: key, sortOrder: query.sortBy === key && query.sortOrder === 'ascending' ? 'descending' : 'ascending' });
@@ -162,40 +155,17 @@ export function ResourceTable({ noun, columns, query, page, selectedId, searchHi
       )}
 
       {data && total > 0 && (
-        <nav className={styles.pager} aria-label={`Pages of ${noun}`}>
-          <div className={styles.pageSize}>
-            <Text id={`${noun}-page-size`}>Rows per page</Text>
-            <Select
-              aria-labelledby={`${noun}-page-size`}
-              value={String(query.count)}
-              onChange={(_, d) => onQuery({ count: Number(d.value) })}
-            >
-              {PAGE_SIZES.map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </Select>
-          </div>
-          <Text>
-            {formatNumber(first)}–{formatNumber(last)} of {formatNumber(total)}
-          </Text>
-          <Button
-            icon={<ChevronLeftRegular />}
-            disabled={!hasPrevious || page.status === 'loading'}
-            onClick={() => onQuery({ startIndex: Math.max(1, query.startIndex - query.count) })}
-          >
-            Previous page
-          </Button>
-          <Button
-            icon={<ChevronRightRegular />}
-            iconPosition="after"
-            disabled={!hasNext || page.status === 'loading'}
-            onClick={() => onQuery({ startIndex: query.startIndex + query.count })}
-          >
-            Next page
-          </Button>
-        </nav>
+        <Pager
+          label={`Pages of ${noun}`}
+          sizeLabelId={`${noun}-page-size`}
+          startIndex={query.startIndex}
+          count={query.count}
+          first={first}
+          last={last}
+          total={total}
+          loading={page.status === 'loading'}
+          onQuery={onQuery}
+        />
       )}
     </>
   );

@@ -25,7 +25,7 @@ import {
   useArrowNavigationGroup,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { ArrowDownloadRegular, BranchCompareRegular, ChevronLeftRegular, ChevronRightRegular } from '@fluentui/react-icons';
+import { ArrowDownloadRegular, BranchCompareRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Category } from '../../shared/admin/entra-schemas';
@@ -37,6 +37,7 @@ import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { isObjectId } from '../components/object-id';
 import { Section } from '../components/page';
+import { Pager } from '../components/pager';
 import { useTableStyles } from '../components/table-styles';
 import { useDebounced } from '../components/use-debounced';
 import type { ReportKind, ReportRow, ReportSummary } from '../state/compare-slice';
@@ -90,8 +91,6 @@ const useStyles = makeStyles({
   },
   row: { cursor: 'pointer' },
   stale: { opacity: 0.6 },
-  pageSize: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
-  pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   candidate: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   clamp: { display: '-webkit-box', WebkitLineClamp: 3, WebkitBoxOrient: 'vertical', overflow: 'hidden' },
@@ -284,36 +283,17 @@ function RowsTable() {
           </TableBody>
         </Table>
       </div>
-      <nav className={styles.pager} aria-label="Pages of the comparison">
-        <div className={styles.pageSize}>
-          <Text id="compare-page-size">Rows per page</Text>
-          <Select aria-labelledby="compare-page-size" value={String(query.count)} onChange={(_, d) => void setReportQuery({ count: Number(d.value) })}>
-            {[25, 50, 100, 200].map((size) => (
-              <option key={size} value={size}>
-                {size}
-              </option>
-            ))}
-          </Select>
-        </div>
-        <Text>
-          {formatNumber(data.startIndex)}–{formatNumber(last)} of {formatNumber(data.total)}
-        </Text>
-        <Button
-          icon={<ChevronLeftRegular />}
-          disabled={query.startIndex <= 1 || rows.status === 'loading'}
-          onClick={() => void setReportQuery({ startIndex: Math.max(1, query.startIndex - query.count) })}
-        >
-          Previous page
-        </Button>
-        <Button
-          icon={<ChevronRightRegular />}
-          iconPosition="after"
-          disabled={last >= data.total || rows.status === 'loading'}
-          onClick={() => void setReportQuery({ startIndex: query.startIndex + query.count })}
-        >
-          Next page
-        </Button>
-      </nav>
+      <Pager
+        label="Pages of the comparison"
+        sizeLabelId="compare-page-size"
+        startIndex={query.startIndex}
+        count={query.count}
+        first={data.startIndex}
+        last={last}
+        total={data.total}
+        loading={rows.status === 'loading'}
+        onQuery={(change) => void setReportQuery(change)}
+      />
     </>
   );
 }
