@@ -19,6 +19,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { ResourceRow } from '../../shared/admin/contract';
 import type { ListQuery, SortKey } from '../state/list-query';
 import type { Loadable } from '../state/loadable';
+import { activatableRow } from './activatable-row';
 import { formatNumber } from './format';
 import { ErrorBar, Loading } from './load-states';
 import { Pager } from './pager';
@@ -129,18 +130,11 @@ export function ResourceTable({ noun, columns, query, page, selectedId, searchHi
               {data.items.map((row) => (
                 <TableRow
                   key={row.id}
-                  tabIndex={0}
                   {...restoreFocus}
                   className={styles.row}
                   appearance={row.id === selectedId ? 'brand' : 'none'}
                   aria-label={`${row.name}${row.displayName && row.displayName !== row.name ? `, ${row.displayName}` : ''}`}
-                  onClick={() => onOpen(row)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      onOpen(row);
-                    }
-                  }}
+                  {...activatableRow(() => onOpen(row))}
                 >
                   {columns.map((column) => (
                     <TableCell key={column.id} className={column.nowrap ? table.nowrap : table.wrap}>

@@ -30,6 +30,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Category } from '../../shared/admin/entra-schemas';
 import { toAdminCallError } from '../api/client';
+import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
 import { downloadText } from '../components/download-file';
 import { formatDateTime, formatNumber, formatRelative, localDateStamp, plural } from '../components/format';
@@ -232,18 +233,11 @@ function RowsTable() {
               return (
                 <TableRow
                   key={key}
-                  tabIndex={0}
                   {...restoreFocus}
                   className={styles.row}
                   appearance={isSelected ? 'brand' : 'none'}
                   aria-label={`${row.name}, ${CATEGORY_LABELS[row.category]}`}
-                  onClick={() => selectReportRow(row)}
-                  onKeyDown={(event) => {
-                    if (event.key === 'Enter' || event.key === ' ') {
-                      event.preventDefault();
-                      selectReportRow(row);
-                    }
-                  }}
+                  {...activatableRow(() => selectReportRow(row))}
                 >
                   <TableCell className={table.wrap}>
                     <Text weight="semibold">{row.name}</Text>

@@ -25,6 +25,7 @@ import { BranchCompareRegular, CloudArrowDownRegular, DismissRegular, DocumentAr
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { toAdminCallError, type AdminCallError } from '../api/client';
+import { activatableRow } from '../components/activatable-row';
 import { formatDateTime, formatDateTimeShort, formatNumber, formatRelative, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -254,18 +255,11 @@ function SnapshotTable({
           {items.map((snapshot) => (
             <TableRow
               key={snapshot.id}
-              tabIndex={0}
               className={styles.row}
               appearance={snapshot.id === chosen ? 'brand' : 'none'}
               aria-selected={snapshot.id === chosen}
               aria-label={snapshotName(snapshot)}
-              onClick={() => onChoose(snapshot.id)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' || event.key === ' ') {
-                  event.preventDefault();
-                  onChoose(snapshot.id);
-                }
-              }}
+              {...activatableRow(() => onChoose(snapshot.id))}
             >
               <TableCell className={table.nowrap}>
                 <Text title={formatDateTime(snapshot.fetchedAt)}>{formatDateTimeShort(snapshot.fetchedAt)}</Text>{' '}

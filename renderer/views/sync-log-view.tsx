@@ -26,6 +26,7 @@ import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { toAdminCallError } from '../api/client';
+import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
 import { downloadText } from '../components/download-file';
 import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
@@ -329,17 +330,10 @@ function LogTable() {
           {items.map((entry) => (
             <TableRow
               key={entry.seq}
-              tabIndex={0}
               {...restoreFocus}
               className={styles.row}
               aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, status ${entry.status}`}
-              onClick={() => void selectSyncLogEntry(entry.seq)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' || event.key === ' ') {
-                  event.preventDefault();
-                  void selectSyncLogEntry(entry.seq);
-                }
-              }}
+              {...activatableRow(() => void selectSyncLogEntry(entry.seq))}
             >
               <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
               <TableCell className={styles.nowrap}>{operationLabel(entry.operation)}</TableCell>
