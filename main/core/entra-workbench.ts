@@ -94,6 +94,7 @@ export class EntraWorkbench {
             cloud: connection.cloud,
             authorityHost: connection.authorityHost ?? null,
             graphBaseUrl: connection.graphBaseUrl ?? null,
+            graphResource: connection.graphResource ?? null,
             appId: connection.appId ?? null,
             auth: connection.auth.kind,
             certificateFormat: connection.auth.kind === 'certificate' ? connection.auth.format : null,
@@ -123,6 +124,8 @@ export class EntraWorkbench {
       auth: input.auth.kind === 'secret' ? { kind: 'secret' } : { kind: 'certificate', format: input.auth.format },
       ...(input.cloud === 'custom' && input.authorityHost ? { authorityHost: input.authorityHost.replace(/\/+$/, '') } : {}),
       ...(input.cloud === 'custom' && input.graphBaseUrl ? { graphBaseUrl: input.graphBaseUrl.replace(/\/+$/, '') } : {}),
+      // Absent means "Graph's own resource" (the default), as in connections saved before the field existed.
+      ...(input.cloud === 'custom' && input.graphResource ? { graphResource: input.graphResource.replace(/\/+$/, '') } : {}),
       ...(input.appId ? { appId: input.appId } : {}),
     };
     const secrets = this.core.secrets;

@@ -56,7 +56,8 @@ export async function createGraphCredential(
 
 /**
  * The Graph client ScimDesk uses: the real @microsoft/microsoft-graph-client with
- * a TokenCredentialAuthenticationProvider (scope `<graph base>/.default`), its
+ * a TokenCredentialAuthenticationProvider (scope `<Graph's resource>/.default`, which
+ * for a custom cloud need not be its Graph URL: see graph-config.ts), its
  * default middleware (auth, retry on 429/503/504 honouring Retry-After,
  * redirects), `baseUrl` of the cloud, and for custom clouds the Graph hostname in
  * `customHosts`: the client attaches the token only to Microsoft's Graph hosts

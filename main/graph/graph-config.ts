@@ -1,3 +1,4 @@
+import { checkGraphResource, defaultGraphResource } from '../../shared/admin/graph-resource';
 import { isGuid } from '../reconcile/compare';
 
 /**
@@ -22,6 +23,11 @@ export interface GraphConnection {
   readonly authorityHost?: string;
   /** Custom cloud only: the Graph base URL without version, e.g. https://graph.example.net */
   readonly graphBaseUrl?: string;
+  /**
+   * Custom cloud only: the resource tokens are asked for. Absent (as in connections
+   * saved before it existed): Graph's own, see defaultGraphResource.
+   */
+  readonly graphResource?: string;
   /** The enterprise application (service principal) provisioning into ScimDesk: its appId or object id. */
   readonly appId?: string;
 }
@@ -43,7 +49,9 @@ export interface GraphEndpoints {
   readonly authorityHost: string;
   /** https origin of Graph, without version. */
   readonly graphBaseUrl: string;
-  /** The app-only scope: `<graph base>/.default`. */
+  /** The resource tokens are for: Graph's own, whatever address Graph is reached at. */
+  readonly resource: string;
+  /** The app-only scope: `<resource>/.default`. */
   readonly scope: string;
   /** Whether MSAL must skip its public instance discovery (any non-default authority host). */
   readonly disableInstanceDiscovery: boolean;
@@ -102,21 +110,32 @@ export function resolveGraphEndpoints(connection: GraphConnection): GraphEndpoin
   }
   let authorityHost: string;
   let graphBaseUrl: string;
+  let resource: string;
   if (connection.cloud === 'custom') {
     authorityHost = toHttpsOrigin(connection.authorityHost, 'authority (sign-in) host');
     graphBaseUrl = toHttpsOrigin(connection.graphBaseUrl, 'Graph URL');
+    // A proxy or private endpoint in front of Graph still needs a token for Graph itself.
+    if (!connection.graphResource?.trim()) {
+      resource = defaultGraphResource(graphBaseUrl);
+    } else {
+      const checked = checkGraphResource(connection.graphResource);
+      if (!checked.ok) throw new GraphConfigError(`${checked.problem}.`);
+      resource = checked.resource;
+    }
   } else {
     const known = CLOUD_ENDPOINTS[connection.cloud];
     if (!known) throw new GraphConfigError(`Unknown cloud "${String(connection.cloud)}".`);
     authorityHost = known.authorityHost;
     graphBaseUrl = known.graphBaseUrl;
+    resource = known.graphBaseUrl;
   }
   const isCustom = connection.cloud === 'custom';
   return {
     cloud: connection.cloud,
     authorityHost,
     graphBaseUrl,
-    scope: `${graphBaseUrl}/.default`,
+    resource,
+    scope: `${resource}/.default`,
     disableInstanceDiscovery: authorityHost !== CLOUD_ENDPOINTS.global.authorityHost,
     customHosts: isCustom ? [new URL(graphBaseUrl).hostname] : [],
   };

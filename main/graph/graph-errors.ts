@@ -47,8 +47,9 @@ export const AADSTS_ADVICE: Readonly<Record<string, { readonly problem: string; 
     advice: 'Enter a client secret or choose a certificate for this connection.',
   },
   '500011': {
-    problem: 'Microsoft Graph was not found in this tenant at the Graph URL used.',
-    advice: 'Check the cloud: the Graph URL must belong to the same cloud as the sign-in host (e.g. graph.microsoft.us with login.microsoftonline.us).',
+    problem: "The sign-in service knows no resource by the name the token was asked for: it issues tokens for Microsoft Graph's own resource only.",
+    advice:
+      "For a custom cloud whose Graph URL is a proxy or private endpoint in front of Graph, set the token resource to Graph's own (https://graph.microsoft.com, or the national cloud's Graph host such as https://graph.microsoft.us), or leave it empty for that default. Otherwise check the cloud: the Graph URL must belong to the same cloud as the sign-in host (e.g. graph.microsoft.us with login.microsoftonline.us).",
   },
   '53003': {
     problem: 'A Conditional Access policy blocked the sign-in.',

@@ -4,6 +4,7 @@ import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { defaultGraphResource } from '../../shared/admin/graph-resource';
 import { CategoryCounts as CategoryCountsSchema, GraphConnectInput, type ConnectionReport, type ReportRow, type ReportSummary } from '../../shared/admin/entra-schemas';
 import { createCore, DATABASE_FILE, type Core } from '../core/create-core';
 import { WorkbenchError } from '../core/entra-workbench';
@@ -32,8 +33,10 @@ Usage: npm run graph -- <command> [--data-dir D] [options]
 
 Commands:
   connect  --tenant-id T --client-id C (--client-secret-stdin | --certificate-file F [--certificate-password-stdin])
-           [--cloud global|usgov|china|custom] [--authority-host URL --graph-url URL] [--app-id A]
+           [--cloud global|usgov|china|custom] [--authority-host URL --graph-url URL [--graph-resource URL]] [--app-id A]
            Saves the connection; the secret (or PFX password) is read from stdin and kept in the secret store.
+           --graph-resource: the resource tokens are asked for, when --graph-url is a proxy or private endpoint
+           (default: https://graph.microsoft.com, or the Graph URL itself when it is a national cloud's Graph host).
            Without a credential option the stored one is kept.
   test     [--json]                      Signs in and checks each permission. Exit 0 when Compare can run, 3 when not.
   compare  [--snapshot ID | --csv FILE] [--json] [--out FILE] [--fail-on CATEGORY,...]
@@ -100,6 +103,7 @@ function parse(argv: string[]) {
       cloud: { type: 'string' },
       'authority-host': { type: 'string' },
       'graph-url': { type: 'string' },
+      'graph-resource': { type: 'string' },
       'app-id': { type: 'string' },
       snapshot: { type: 'string' },
       csv: { type: 'string' },
@@ -123,7 +127,7 @@ function parse(argv: string[]) {
 
 /** Options each command accepts besides --data-dir and --help: anything else is a usage error, not silently ignored. */
 const COMMAND_OPTIONS: Readonly<Record<string, ReadonlyArray<keyof Values>>> = {
-  connect: ['tenant-id', 'client-id', 'client-secret-stdin', 'certificate-file', 'certificate-password-stdin', 'cloud', 'authority-host', 'graph-url', 'app-id'],
+  connect: ['tenant-id', 'client-id', 'client-secret-stdin', 'certificate-file', 'certificate-password-stdin', 'cloud', 'authority-host', 'graph-url', 'graph-resource', 'app-id'],
   test: ['json'],
   compare: ['snapshot', 'csv', 'json', 'out', 'fail-on'],
   fix: ['plan', 'plan-out', 'dry-run', 'apply', 'approve', 'undo', 'list'],
@@ -215,6 +219,7 @@ const CONNECT_FLAGS: Readonly<Record<string, string>> = {
   cloud: '--cloud',
   authorityHost: '--authority-host',
   graphBaseUrl: '--graph-url',
+  graphResource: '--graph-resource',
   appId: '--app-id',
   auth: 'the credential',
 };
@@ -233,8 +238,8 @@ async function connect(core: Core, values: Values, dataDir: string): Promise<num
   if (values['certificate-password-stdin'] && !values['certificate-file']) throw new UsageError('--certificate-password-stdin goes with --certificate-file');
   const cloud = values.cloud ?? 'global';
   if (!['global', 'usgov', 'china', 'custom'].includes(cloud)) throw new UsageError(`--cloud must be global, usgov, china or custom, got "${cloud}"`);
-  if (cloud !== 'custom' && (values['authority-host'] || values['graph-url'])) {
-    throw new UsageError('--authority-host and --graph-url are for --cloud custom only (the other clouds have fixed addresses)');
+  if (cloud !== 'custom' && (values['authority-host'] || values['graph-url'] || values['graph-resource'] !== undefined)) {
+    throw new UsageError('--authority-host, --graph-url and --graph-resource are for --cloud custom only (the other clouds have fixed addresses)');
   }
   if (cloud === 'custom' && (!values['authority-host'] || !values['graph-url'])) {
     throw new UsageError('--cloud custom needs --authority-host (the sign-in host) and --graph-url (the Graph address), both https');
@@ -247,6 +252,7 @@ async function connect(core: Core, values: Values, dataDir: string): Promise<num
     cloud,
     ...(values['authority-host'] ? { authorityHost: values['authority-host'] } : {}),
     ...(values['graph-url'] ? { graphBaseUrl: values['graph-url'] } : {}),
+    ...(values['graph-resource'] !== undefined ? { graphResource: values['graph-resource'] } : {}),
     ...(values['app-id'] !== undefined ? { appId: values['app-id'] } : previous?.appId ? { appId: previous.appId } : {}),
   };
   // Everything but the credential is checked before a secret is asked for.
@@ -294,7 +300,11 @@ async function connect(core: Core, values: Values, dataDir: string): Promise<num
     `  Cloud:                  ${cloudLabel}`,
   ];
   if (connection.cloud === 'custom') {
-    lines.push(`  Sign-in host:           ${connection.authorityHost ?? ''}`, `  Graph URL:              ${connection.graphBaseUrl ?? ''}`);
+    lines.push(
+      `  Sign-in host:           ${connection.authorityHost ?? ''}`,
+      `  Graph URL:              ${connection.graphBaseUrl ?? ''}`,
+      `  Token resource:         ${connection.graphResource ?? `${defaultGraphResource(connection.graphBaseUrl ?? '')} (the default for this Graph URL; --graph-resource sets another)`}`,
+    );
   }
   lines.push(`  Enterprise application: ${connection.appId ?? 'none (scope unknown: nothing is reported as not provisioned or only local; add --app-id)'}`);
   const kept = !values['client-secret-stdin'] && !values['certificate-file'];

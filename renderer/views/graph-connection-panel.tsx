@@ -22,6 +22,7 @@ import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { GraphConnectInput } from '../../shared/admin/entra-schemas';
+import { defaultGraphResource } from '../../shared/admin/graph-resource';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { ErrorBar } from '../components/load-states';
@@ -66,6 +67,8 @@ interface ConnectionForm {
   readonly cloud: Cloud;
   readonly authorityHost: string;
   readonly graphBaseUrl: string;
+  /** Empty: the default for the Graph address (defaultGraphResource). */
+  readonly graphResource: string;
   readonly appId: string;
   readonly authKind: 'secret' | 'certificate';
   readonly clientSecret: string;
@@ -83,6 +86,7 @@ function toForm(view: GraphSettings): ConnectionForm {
     cloud: c?.cloud ?? 'global',
     authorityHost: c?.authorityHost ?? '',
     graphBaseUrl: c?.graphBaseUrl ?? '',
+    graphResource: c?.graphResource ?? '',
     appId: c?.appId ?? '',
     authKind: c?.auth ?? 'secret',
     clientSecret: '',
@@ -110,6 +114,7 @@ function toInput(form: ConnectionForm, pfxBase64: string | undefined): MethodInp
     clientId: form.clientId.trim(),
     cloud: form.cloud,
     ...(form.cloud === 'custom' ? { authorityHost: form.authorityHost.trim(), graphBaseUrl: form.graphBaseUrl.trim() } : {}),
+    ...(form.cloud === 'custom' && form.graphResource.trim() !== '' ? { graphResource: form.graphResource.trim() } : {}),
     appId: form.appId.trim(),
     auth,
   };
@@ -328,6 +333,19 @@ function ConnectionFormPanel({ view }: { readonly view: GraphSettings }) {
                 validationState={state('graphBaseUrl')}
               >
                 <Input value={form.graphBaseUrl} onChange={(_, d) => change({ graphBaseUrl: d.value })} placeholder="https://" spellCheck={false} />
+              </Field>
+              <Field
+                label="Token resource"
+                hint={`Leave empty for ${defaultGraphResource(form.graphBaseUrl)}. Sign-in issues tokens for Graph's own resource only: a proxy or private endpoint in front of Graph keeps it.`}
+                validationMessage={message('graphResource')}
+                validationState={state('graphResource')}
+              >
+                <Input
+                  value={form.graphResource}
+                  onChange={(_, d) => change({ graphResource: d.value })}
+                  placeholder={defaultGraphResource(form.graphBaseUrl)}
+                  spellCheck={false}
+                />
               </Field>
             </div>
           ) : (

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkGraphResource } from './graph-resource';
 
 /**
  * The admin contract's shapes for Compare & Fix with Microsoft Graph: the
@@ -18,6 +19,15 @@ const httpsOrigin = (label: string) =>
     .trim()
     .regex(/^https:\/\/[^\s/?#]+\/?$/i, `${label} is an https address such as https://login.example.net`);
 
+/** A custom cloud's token resource: an absolute https URL; null or absent for the default. */
+const graphResource = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const checked = checkGraphResource(value);
+    if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.problem });
+  });
+
 /** What the admin enters to connect; secrets are write-only and kept when left out. */
 export const GraphConnectInput = z
   .object({
@@ -30,6 +40,8 @@ export const GraphConnectInput = z
     cloud: GraphCloud,
     authorityHost: httpsOrigin('The sign-in host').optional(),
     graphBaseUrl: httpsOrigin('The Graph address').optional(),
+    /** Custom cloud only: the resource tokens are asked for (default: Graph's own, see graph-resource.ts). */
+    graphResource: graphResource.nullable().optional(),
     /** The enterprise application that provisions into ScimDesk: its Application ID or object ID. */
     appId: z.union([guid, z.literal('')]).optional(),
     auth: z.discriminatedUnion('kind', [
@@ -60,6 +72,8 @@ export const GraphSettingsView = z.object({
       cloud: GraphCloud,
       authorityHost: z.string().nullable(),
       graphBaseUrl: z.string().nullable(),
+      /** The token resource the admin set for a custom cloud; null: the default for its Graph URL. */
+      graphResource: z.string().nullable(),
       appId: z.string().nullable(),
       auth: z.enum(['secret', 'certificate']),
       certificateFormat: z.enum(['pem', 'pfx']).nullable(),

@@ -134,6 +134,18 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
     assert.ok(apps.items.some((app) => app.appId === demo.connection.appId));
   });
 
+  it("keeps a connection saved before the token resource existed working: its tokens are for Graph's own resource", async () => {
+    // The connection exactly as ScimDesk saved it before: no graphResource.
+    const saved = { tenantId: demo.connection.tenantId, clientId: demo.connection.clientId, auth: { kind: 'secret' }, cloud: 'custom', authorityHost: demo.connection.authorityHost, graphBaseUrl: demo.connection.graphBaseUrl, appId: demo.connection.appId };
+    await a.core.store.setSetting('graph.connection', saved);
+    const view = await ok('graph.get', {});
+    assert.equal(view.connection?.graphResource, null, 'no token resource set: the default applies');
+    const report = await ok('graph.test', {});
+    assert.equal(report.token.ok, true, JSON.stringify(report.token));
+    assert.equal(report.canCompare, true);
+    assert.equal((demo.tenant.requestsTo('token').at(-1)?.body as Record<string, string>).scope, 'https://graph.microsoft.com/.default');
+  });
+
   it('fetches a snapshot in the background with progress events, and keeps it', async () => {
     const { jobId } = await ok('graph.fetch', {});
     const done = await waitForFetch(jobId);

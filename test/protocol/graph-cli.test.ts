@@ -252,6 +252,29 @@ describe('graph command (Compare & Fix from the command line)', () => {
     assert.deepEqual([saved?.clientId, saved?.auth.kind], [t.app.clientId, 'secret'], 'the connection is in the shared database (the service reads it there)');
   });
 
+  it("--graph-resource: refused outside a custom cloud or when not an https URL; the default is Graph's own resource, which the tenant accepts", async () => {
+    const global = await graph(['connect', '--data-dir', dataDir, '--tenant-id', t.tenant.tenantId, '--client-id', t.app.clientId, '--graph-resource', 'https://graph.microsoft.com']);
+    expectExit(global, 2, '--graph-resource with the global cloud');
+    assert.match(global.stderr, /^Error: --authority-host, --graph-url and --graph-resource are for --cloud custom only/);
+    const bare = await graph([...connectArgs(t.app.clientId), '--graph-resource', 'graph.microsoft.com'], SECRET);
+    expectExit(bare, 2, 'a token resource without https://');
+    assert.match(bare.stderr, /^Error: --graph-resource: The token resource "graph\.microsoft\.com" is not an absolute URL: give one such as https:\/\/graph\.microsoft\.com/);
+
+    // Set to the proxy's own address (what ScimDesk asked for before): the tenant, like Entra, refuses it.
+    const proxy = await graph([...connectArgs(t.app.clientId), '--graph-resource', t.tenant.graphBaseUrl], SECRET);
+    expectExit(proxy, 0, 'connect with the Graph URL as token resource');
+    assert.match(proxy.stdout, new RegExp(`Token resource: +${t.tenant.graphBaseUrl.replace(/\./g, '\\.')}\n`));
+    const refused = await graph(['test', '--data-dir', dataDir]);
+    expectExit(refused, 3, 'test with a token resource the tenant does not know');
+    assert.match(refused.stdout, /Token: +FAILED \(AADSTS500011\)/);
+    assert.match(refused.stdout, /set the token resource to Graph's own/);
+
+    const byDefault = await graph(connectArgs(t.app.clientId), SECRET);
+    expectExit(byDefault, 0, 'connect with the default token resource');
+    assert.match(byDefault.stdout, /Token resource: +https:\/\/graph\.microsoft\.com \(the default for this Graph URL; --graph-resource sets another\)/);
+    assert.equal((await store.getSetting<{ graphResource?: string }>('graph.connection'))?.graphResource, undefined, 'the default is not saved: it follows the Graph URL');
+  });
+
   it('test prints the token, each permission and the enterprise app, and exits 0 when Compare can run', async () => {
     const run = await graph(['test', '--data-dir', dataDir]);
     expectExit(run, 0, 'test');

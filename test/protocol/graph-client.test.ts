@@ -37,7 +37,8 @@ describe('Graph client against the fake tenant: sign-in', () => {
     assert.equal(token.status, 200);
     assert.deepEqual(
       { grant: (token.body as Record<string, string>).grant_type, secret: (token.body as Record<string, string>).client_secret, scope: (token.body as Record<string, string>).scope },
-      { grant: 'client_credentials', secret: '<redacted>', scope: `${t.tenant.origin}/.default` },
+      // Graph's own resource, though the custom cloud reaches Graph at the tenant's own address (as through a proxy).
+      { grant: 'client_credentials', secret: '<redacted>', scope: 'https://graph.microsoft.com/.default' },
     );
     const graph = t.tenant.requestsTo('servicePrincipals').at(-1)!;
     assert.equal(graph.headers.authorization, 'Bearer <redacted>');
@@ -104,7 +105,7 @@ describe('Graph client against the fake tenant: sign-in', () => {
       disableInstanceDiscovery: true,
     });
     const bare = Client.initWithMiddleware({
-      authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${t.tenant.origin}/.default`] }),
+      authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [`${t.tenant.graphResource}/.default`] }),
       baseUrl: `${t.tenant.graphBaseUrl}/`,
     });
     await assert.rejects(bare.api('/users?$top=1').get(), (error: { statusCode?: number; code?: string }) => {
@@ -117,6 +118,62 @@ describe('Graph client against the fake tenant: sign-in', () => {
     const snapshot = await service.fetchSnapshot();
     assert.equal(snapshot.users.length, 3);
     assert.equal(t.tenant.requestsTo('users').at(-1)!.headers.authorization, 'Bearer <redacted>');
+  });
+});
+
+describe('Graph client against the fake tenant: the token resource of a custom cloud', () => {
+  it('refuses, as Entra does, a token for the Graph URL of a proxy in front of Graph, with an AADSTS500011 body shaped like the real one', async () => {
+    const t = await startGraphTestTenant();
+    try {
+      // What a client that asked for `<Graph URL>/.default` got.
+      const response = await fetch(`${t.tenant.authorityHost}/${t.tenant.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: t.app.clientId, client_secret: t.secret, scope: `${t.tenant.graphBaseUrl}/.default` }).toString(),
+      });
+      assert.equal(response.status, 400);
+      const body = (await response.json()) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(body), ['error', 'error_description', 'error_codes', 'timestamp', 'trace_id', 'correlation_id', 'error_uri']);
+      assert.equal(body.error, 'invalid_resource');
+      assert.deepEqual(body.error_codes, [500011]);
+      assert.match(
+        String(body.error_description),
+        new RegExp(
+          `^AADSTS500011: The resource principal named ${t.tenant.graphBaseUrl.replace(/\./g, '\\.')} was not found in the tenant named ${t.tenant.tenantId}\\. ` +
+            'This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant\\. ' +
+            `You might have sent your authentication request to the wrong tenant\\.\\r\\nTrace ID: ${String(body.trace_id)}\\r\\nCorrelation ID: ${String(body.correlation_id)}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
+        ),
+      );
+
+      // ScimDesk with the token resource set to that address gets the same refusal, explained.
+      const report = await testGraphConnection({ ...t.connection, graphResource: t.tenant.graphBaseUrl }, t.secrets);
+      assert.equal(report.token.ok, false);
+      if (report.token.ok) return;
+      assert.equal(report.token.code, 'AADSTS500011');
+      assert.match(report.token.advice, /set the token resource to Graph's own \(https:\/\/graph\.microsoft\.com/);
+      assert.equal(t.tenant.requestsTo('token').at(-1)!.status, 400);
+      assert.equal((t.tenant.requestsTo('token').at(-1)!.body as Record<string, string>).scope, `${t.tenant.graphBaseUrl}/.default`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("signs in for Graph's own resource by default, and for the one set when Graph's resource is another", async () => {
+    // A tenant of a national cloud reached through a proxy: its Graph resource is graph.microsoft.us.
+    const t = await startGraphTestTenant({ graphResource: 'https://graph.microsoft.us' });
+    try {
+      t.tenant.addUsers(generateUsers(2));
+      const byDefault = await testGraphConnection(t.connection, t.secrets);
+      assert.equal(byDefault.token.ok, false, 'the default (https://graph.microsoft.com) is not this cloud\'s Graph');
+      if (!byDefault.token.ok) assert.equal(byDefault.token.code, 'AADSTS500011');
+      const service = await t.service({ graphResource: 'https://graph.microsoft.us/' });
+      const report = await service.testConnection();
+      assert.equal(report.token.ok, true, JSON.stringify(report.token));
+      assert.equal((t.tenant.requestsTo('token').at(-1)!.body as Record<string, string>).scope, 'https://graph.microsoft.us/.default');
+      assert.equal((await service.fetchSnapshot()).users.length, 2, 'Graph accepts the token at the proxy address');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -28,10 +28,56 @@ describe('resolveGraphEndpoints', () => {
       cloud: 'custom',
       authorityHost: 'https://127.0.0.1:8443',
       graphBaseUrl: 'https://graph.example.net:9443',
-      scope: 'https://graph.example.net:9443/.default',
+      resource: 'https://graph.microsoft.com',
+      scope: 'https://graph.microsoft.com/.default',
       disableInstanceDiscovery: true,
       customHosts: ['graph.example.net'],
     });
+  });
+
+  it("asks a custom cloud's tokens for Graph's own resource, not for its Graph URL, unless that URL is a national cloud's Graph host", () => {
+    const custom = (graphBaseUrl: string, graphResource?: string) =>
+      resolveGraphEndpoints({ ...base, cloud: 'custom', authorityHost: 'https://login.example.net', graphBaseUrl, ...(graphResource !== undefined ? { graphResource } : {}) }).scope;
+    assert.deepEqual(
+      [
+        custom('https://graph-proxy.contoso.internal'),
+        custom('https://127.0.0.1:8443'),
+        custom('https://graph.microsoft.com'),
+        custom('https://graph.microsoft.us'),
+        custom('https://DOD-Graph.microsoft.us'),
+        custom('https://microsoftgraph.chinacloudapi.cn:443'),
+        custom('https://graph-proxy.contoso.internal', 'https://graph.microsoft.us/'),
+        custom('https://graph-proxy.contoso.internal', 'https://api.contoso.example/graph'),
+        custom('https://graph-proxy.contoso.internal', '  '),
+      ],
+      [
+        'https://graph.microsoft.com/.default',
+        'https://graph.microsoft.com/.default',
+        'https://graph.microsoft.com/.default',
+        'https://graph.microsoft.us/.default',
+        'https://dod-graph.microsoft.us/.default',
+        'https://microsoftgraph.chinacloudapi.cn/.default',
+        'https://graph.microsoft.us/.default',
+        'https://api.contoso.example/graph/.default',
+        'https://graph.microsoft.com/.default',
+      ],
+    );
+  });
+
+  it('refuses a token resource that is not an absolute https URL, saying what it must be', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['graph.microsoft.com', /not an absolute URL: give one such as https:\/\/graph\.microsoft\.com/],
+      ['http://graph.microsoft.com', /must be an https URL such as https:\/\/graph\.microsoft\.com \(got http:\/\/\)/],
+      ['https://graph.microsoft.com/?x=1', /without credentials, query or fragment/],
+      ['api://0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef', /must be an https URL/],
+    ];
+    for (const [graphResource, message] of cases) {
+      assert.throws(
+        () => resolveGraphEndpoints({ ...base, cloud: 'custom', authorityHost: 'https://login.example.net', graphBaseUrl: 'https://graph.example.net', graphResource }),
+        (e: Error) => e instanceof GraphConfigError && message.test(e.message),
+        graphResource,
+      );
+    }
   });
 
   it('refuses http, paths and missing hosts for a custom cloud with a plain message', () => {
