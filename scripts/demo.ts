@@ -346,6 +346,9 @@ async function replayCycle(scim: ScimClient, demo: DemoTenant): Promise<string[]
   if (upper) await scim.send('PATCH', `/Users/${upper}`, { schemas: [URN_PATCH], Operations: [{ op: 'Replace', path: 'externalId', value: u(UPPER_CASE_EXTERNAL_ID).id.toUpperCase() }] });
 
   const name = (i: number) => u(i).userPrincipalName;
+  // "Never provisioned" is what no local record represents: not the user a legacy record already
+  // matches by mail, but the one whose objectId another person's record holds.
+  const neverProvisioned = [...NOT_YET_PROVISIONED.filter((i) => i !== MAIL_ONLY_NOT_YET_PROVISIONED), WRONG_OBJECT_ID.holds];
   told.push(
     `mismatch      ${MAIL_NICKNAME_EXTERNAL_ID.length} users created with externalId = mailNickname (Entra's default mapping), e.g. ${name(MAIL_NICKNAME_EXTERNAL_ID[0]!)}`,
     `mismatch      ${name(WRONG_OBJECT_ID.user)} holds the objectId of ${name(WRONG_OBJECT_ID.holds)} (typed by hand)`,
@@ -357,7 +360,7 @@ async function replayCycle(scim: ScimClient, demo: DemoTenant): Promise<string[]
     `duplicate     frontdesk@contoso-demo.com matches two Entra users with the same mail`,
     `orphan        contractor.one, contractor.two, svc-backup and group "Helpdesk (legacy)": not in Entra`,
     `orphan        ${name(UNASSIGNED_SINCE)}: provisioned, then unassigned from the application in Entra`,
-    `notProvisioned ${NOT_YET_PROVISIONED.length} users assigned in Entra that the cycle has not reached yet`,
+    `notProvisioned ${neverProvisioned.length} users in scope that no local record represents: ${neverProvisioned.length - 1} the cycle has not reached yet, and ${name(WRONG_OBJECT_ID.holds)}, whose objectId ${name(WRONG_OBJECT_ID.user)} holds (${name(MAIL_ONLY_NOT_YET_PROVISIONED)} is not counted: a legacy record with its mail represents it)`,
     `linked+drift  ${name(RENAMED_LOCALLY)} renamed locally; ${name(UPPER_CASE_EXTERNAL_ID)} has its objectId in upper case; ${name(SOFT_DELETED)} soft-deleted (active false)`,
   );
   return told;

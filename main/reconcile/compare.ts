@@ -23,9 +23,13 @@
  *      E.mail not among the record's emails/userName, employeeId not equal; groups:
  *      displayName differs) AND there is positive evidence (users: E.employeeId and
  *      employeeNumber both set and different, or another Entra user has this
- *      userName as UPN or this employeeNumber as employeeId, or another local user
- *      has E's UPN as userName; groups: another Entra group has this displayName
- *      AND another local group has E's displayName). Candidates exclude E.
+ *      userName as UPN, this employeeNumber as employeeId or one of this record's
+ *      addresses as mail, or another local user has E's UPN as userName; groups:
+ *      another Entra group C has exactly this displayName, and either C is not out of
+ *      scope and no local group holds C's objectId (Entra, which matches groups by
+ *      displayName, would take this record for C), or another local group has E's
+ *      displayName (a swap)). Checked before scope, so a record naming an out-of-scope
+ *      object is still a mismatch when it is someone else's. Candidates exclude E.
  *    - `orphan` when the scope is known and E is not in it (unassigned in Entra:
  *      Entra no longer provisions it), with drift.
  *    - `linked` otherwise, with drift (displayName, mail, active, userName/UPN,
@@ -43,13 +47,19 @@
  *    - `unlinked`   at least one candidate, or none while the scope is unknown.
  *    - `orphan`     no candidate at all while the scope is known: only local.
  *
- * Entra objects: one `notProvisioned` row for each object in the known scope that
- * no local record's externalId names (it may still be some unlinked record's
- * candidate; the reason then says which). Objects named by a local externalId are
- * accounted for in that record's row (`row.objectId`), so each Entra object is in
- * exactly one category. When the scope is null (no enterprise application chosen,
- * or a CSV import) nothing is "not provisioned": Entra objects no record names
- * are simply not relevant and get no row.
+ * What a record represents (`row.represents`): the Entra object it rightly holds
+ * (linked, orphan, or a shared claim it agrees with), else its best candidate when
+ * no other ties with it (the one a fix would link), else nothing.
+ *
+ * Entra objects: one `notProvisioned` row for each object in the known scope that no
+ * local record represents, whatever holds its objectId: an object whose objectId is
+ * held by someone else's record (a mismatch) has no record of its own and is listed
+ * (the reason names the holder); one an unlinked or mismatched record will be linked
+ * to is not listed again; the candidates of an ambiguous record are listed (the reason
+ * names that record). So each in-scope Entra object is either represented by a record
+ * or listed once. When the scope is null (no enterprise application chosen, or a CSV
+ * import) nothing is "not provisioned": Entra objects no record represents are simply
+ * not relevant and get no row.
  *
  * A CSV import holds users only: groups are then not compared (`compared.Group`
  * false, with a note) rather than all reported as mismatches.
@@ -161,6 +171,14 @@ export interface ReportRow {
   readonly drift: ReadonlyArray<Drift>;
   readonly local: LocalSummary | null;
   readonly entra: EntraSummary | null;
+  /**
+   * The Entra object this record stands for, as far as the comparison can tell: the one
+   * it rightly holds (linked, orphan, or a shared claim it agrees with) or the one a fix
+   * would link it to (an unambiguous best candidate). null when there is none, when the
+   * candidates tie, and on notProvisioned rows. An in-scope Entra object that no row
+   * represents is what "never provisioned" means.
+   */
+  readonly represents: string | null;
 }
 
 export type CategoryCounts = Record<Category, number>;
@@ -440,22 +458,34 @@ function trimmedCandidates(all: Candidate[]): Candidate[] {
 // ---------------------------------------------------------------------------
 // What users and groups compare alike
 
-/** " Candidate of local users a, b." — who would take an Entra object nobody holds yet. */
+/** " Also a candidate of local users a, b, which match it no better than …" — records that list an unrepresented Entra object among tied or weaker candidates. */
 function candidateOfText(noun: string, claimedBy: ReadonlyArray<string> | undefined): string {
   if (claimedBy === undefined) return '';
-  return ` Candidate of local ${noun}${plural(claimedBy.length)} ${claimedBy.slice(0, 5).join(', ')}${claimedBy.length > 5 ? ', …' : ''}.`;
+  return ` Also a candidate of local ${noun}${plural(claimedBy.length)} ${claimedBy.slice(0, 5).join(', ')}${claimedBy.length > 5 ? ', …' : ''}, which ${claimedBy.length === 1 ? 'matches' : 'match'} it no better than another Entra ${noun}.`;
+}
+
+/** Why no local record represents an in-scope Entra object: its objectId held by records that are someone else's, or nothing at all. */
+function unrepresentedText(noun: string, holders: ReadonlyArray<string>): string {
+  if (holders.length === 0) return `none is linked to it and none has it as its best match. Entra has not provisioned it yet, or its create failed.`;
+  return `its objectId is held by local ${noun}${plural(holders.length)} ${holders.slice(0, 5).join(', ')}${holders.length > 5 ? ', …' : ''}, which ${holders.length === 1 ? 'is' : 'are'} not this ${noun}'s record.`;
+}
+
+/** The Entra object a row stands for (ReportRow.represents): the one it rightly holds, else its unambiguous best candidate. */
+function representedBy(held: string | null, candidates: ReadonlyArray<Candidate>): string | null {
+  if (held !== null) return held;
+  const best = bestCandidate({ candidates });
+  return best === null || best.ambiguous ? null : best.candidate.objectId;
 }
 
 /**
  * The frame both comparisons share: local records indexed by the objectId their externalId
  * claims, one row per local record, then one notProvisioned row per in-scope Entra object that
- * no record claims. Subclasses say how a record's row and such an Entra row read.
+ * no row represents (ReportRow.represents): no record rightly holds its objectId and none
+ * would be linked to it. Subclasses say how a record's row and such an Entra row read.
  */
 abstract class Comparer<L extends { readonly id: string; readonly externalId: string | null }, E extends { readonly objectId: string }> {
   /** Local records by normalised externalId. */
   protected readonly claims: Multi<L> = new Map();
-  /** objectId (lower) → local ids of records that list it as a candidate. */
-  private readonly candidateOf = new Map<string, string[]>();
 
   protected constructor(
     protected readonly local: ReadonlyArray<L>,
@@ -473,35 +503,42 @@ abstract class Comparer<L extends { readonly id: string; readonly externalId: st
   protected abstract entraById(lowerId: string): E | undefined;
   protected abstract readonly kind: ReconcileKind;
   protected abstract entraSummary(target: E): EntraSummary;
-  /** The name an Entra object shows under, and why an in-scope one that no record claims is listed. */
-  protected abstract unclaimed(target: E): { readonly name: string; readonly reason: string };
+  /** The name an Entra object shows under, and how it is in scope ("In the application's scope in Entra"). */
+  protected abstract unrepresented(target: E): { readonly name: string; readonly inScope: string };
+  /** How a local record is named in a reason (userName or displayName, with its id). */
+  protected abstract label(record: L): string;
 
   run(rows: ReportRow[]): void {
     const start = rows.length;
     for (const record of this.local) rows.push(this.rowFor(record));
-    // Candidates "already linked to" another record: known only now that every claim is indexed.
+    if (this.scope === null) return;
+    // Known only now that every row is made: which Entra objects the records stand for, and
+    // which unrepresented ones some record lists among tied or weaker candidates.
+    const represented = new Set<string>();
+    const candidateOf = new Map<string, string[]>();
     for (let i = start; i < rows.length; i++) {
       const row = rows[i] as ReportRow;
-      if (row.category === 'unlinked' || row.category === 'duplicate' || row.category === 'mismatch') {
-        for (const candidate of row.candidates) {
-          const id = candidate.objectId.toLowerCase();
-          const list = this.candidateOf.get(id);
-          if (list === undefined) this.candidateOf.set(id, [row.localId as string]);
-          else list.push(row.localId as string);
-        }
+      if (row.represents !== null) represented.add(row.represents.toLowerCase());
+      for (const candidate of row.candidates) {
+        const id = candidate.objectId.toLowerCase();
+        const list = candidateOf.get(id);
+        if (list === undefined) candidateOf.set(id, [row.localId as string]);
+        else list.push(row.localId as string);
       }
     }
-    if (this.scope === null) return;
     for (const target of this.entra) {
       const id = target.objectId.toLowerCase();
-      if (!this.scope.has(id) || this.claims.has(id) || this.entraById(id) !== target) continue;
-      rows.push(this.notProvisionedRow(target, this.candidateOf.get(id)));
+      if (!this.scope.has(id) || represented.has(id) || this.entraById(id) !== target) continue;
+      rows.push(this.notProvisionedRow(target, candidateOf.get(id)));
     }
   }
 
-  /** The row of an in-scope Entra object no local record claims; `claimedBy`: local ids that list it as a candidate. */
+  /** The row of an in-scope Entra object no local record represents; `claimedBy`: local ids that list it as a candidate. */
   private notProvisionedRow(target: E, claimedBy: ReadonlyArray<string> | undefined): ReportRow {
-    const { name, reason } = this.unclaimed(target);
+    const { name, inScope } = this.unrepresented(target);
+    const noun = this.kind === 'User' ? 'user' : 'group';
+    const holders: string[] = [];
+    forEachIn(this.claims.get(target.objectId.toLowerCase()), (record) => holders.push(this.label(record)));
     return {
       kind: this.kind,
       localId: null,
@@ -510,11 +547,12 @@ abstract class Comparer<L extends { readonly id: string; readonly externalId: st
       externalId: null,
       category: 'notProvisioned',
       reasonCode: 'notProvisioned',
-      reason: reason + candidateOfText(this.kind === 'User' ? 'user' : 'group', claimedBy),
+      reason: `${inScope}, but no local ${noun} represents it: ${unrepresentedText(noun, holders)}${candidateOfText(noun, claimedBy)}`,
       candidates: EMPTY,
       drift: EMPTY,
       local: null,
       entra: this.entraSummary(target),
+      represents: null,
     };
   }
 
@@ -580,12 +618,12 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
     return this.usersById.get(lowerId);
   }
 
-  protected unclaimed(user: EntraUser) {
-    return {
-      name: user.userPrincipalName,
-      reason:
-        'In the application\'s scope in Entra, but no local user holds its objectId: Entra has not provisioned it (or its record was never linked).',
-    };
+  protected unrepresented(user: EntraUser) {
+    return { name: user.userPrincipalName, inScope: "In the application's scope in Entra" };
+  }
+
+  protected label(user: LocalUser): string {
+    return `'${user.userName}' (${user.id})`;
   }
 
   protected rowFor(user: LocalUser): ReportRow {
@@ -613,7 +651,7 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
       // A claimer that agrees with nothing on the object gets candidates, as a mismatch would.
       const candidates = agrees ? { all: [], kept: [] } : this.candidates(user, target ?? null, isGuid(trimmed) ? null : claim);
       reason = withCandidates(reason, candidates.all, 'user', '');
-      return this.row(user, target ?? null, 'duplicate', 'duplicate.sharedExternalId', reason, candidates.kept, EMPTY);
+      return this.row(user, target ?? null, 'duplicate', 'duplicate.sharedExternalId', reason, candidates.kept, EMPTY, agrees);
     }
     const trimmed = external.trim();
     if (!isGuid(trimmed)) {
@@ -785,6 +823,17 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
       const other = firstOther(this.byEmployeeId.get(employeeNumber), target);
       if (other !== undefined) evidence.push(`another Entra user, '${other.userPrincipalName}', has employeeId '${user.employeeNumber}'`);
     }
+    // An address of this record that is another Entra user's mail (the record of someone whose
+    // login predates provisioning, say): nothing on `target` agreed, so that other user is who it is.
+    if (evidence.length === 0) {
+      for (const address of userName === null ? user.emails : [user.userName, ...user.emails]) {
+        const other = firstOther(this.byMail.get(key(address) ?? ''), target);
+        if (other !== undefined) {
+          evidence.push(`another Entra user, '${other.userPrincipalName}', has this record's address '${address.trim()}' as mail`);
+          break;
+        }
+      }
+    }
     const upn = key(target.userPrincipalName);
     // The local-name index is built only when nothing cheaper has spoken.
     if (upn !== null && evidence.length === 0) {
@@ -855,6 +904,7 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
     };
   }
 
+  /** `holds`: the record rightly holds `target`'s objectId (linked, orphan, a shared claim that agrees). */
   private row(
     user: LocalUser,
     target: EntraUser | null,
@@ -863,6 +913,7 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
     reason: string,
     candidates: ReadonlyArray<Candidate>,
     drift: ReadonlyArray<Drift>,
+    holds = category === 'linked' || category === 'orphan',
   ): ReportRow {
     return {
       kind: 'User',
@@ -884,6 +935,7 @@ class UserComparer extends Comparer<LocalUser, EntraUser> {
         externalId: user.externalId,
       },
       entra: target === null ? null : this.entraSummary(target),
+      represents: representedBy(holds && target !== null ? target.objectId : null, candidates),
     };
   }
 }
@@ -925,11 +977,12 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     return this.groupsById.get(lowerId);
   }
 
-  protected unclaimed(group: EntraGroup) {
-    return {
-      name: group.displayName,
-      reason: 'Assigned to the application in Entra, but no local group holds its objectId: Entra has not provisioned it (or its record was never linked).',
-    };
+  protected unrepresented(group: EntraGroup) {
+    return { name: group.displayName, inScope: 'Assigned to the application in Entra' };
+  }
+
+  protected label(group: LocalGroup): string {
+    return `'${group.displayName}' (${group.id})`;
   }
 
   protected rowFor(group: LocalGroup): ReportRow {
@@ -953,7 +1006,7 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
       }
       const candidates = agrees ? { all: [], kept: [] } : this.candidates(group, target ?? null, isGuid(trimmed) ? null : claim);
       reason = withCandidates(reason, candidates.all, 'group', '');
-      return this.row(group, target ?? null, 'duplicate', 'duplicate.sharedExternalId', reason, candidates.kept, EMPTY);
+      return this.row(group, target ?? null, 'duplicate', 'duplicate.sharedExternalId', reason, candidates.kept, EMPTY, agrees);
     }
     if (!isGuid(trimmed)) {
       const candidates = this.candidates(group, null, claim);
@@ -981,17 +1034,10 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     const mine = key(group.displayName);
     const sameName = mine === key(target.displayName);
     if (!sameName && mine !== null) {
-      const otherEntra = firstOther(this.byName.get(mine), target);
-      const targetName = key(target.displayName);
-      const otherLocal = targetName === null ? undefined : firstOther(this.localGroupsByName().get(targetName), group);
-      if (otherEntra !== undefined && otherLocal !== undefined) {
+      const evidence = this.otherGroupEvidence(group, target, mine);
+      if (evidence !== null) {
         const candidates = this.candidates(group, target, null);
-        const reason = withCandidates(
-          `externalId names Entra group '${target.displayName}', which belongs to another group: another Entra group (${otherEntra.objectId}) is called '${group.displayName}', and another local group, ${otherLocal.id}, is called '${otherLocal.displayName}'.`,
-          candidates.all,
-          'group',
-          '',
-        );
+        const reason = withCandidates(`externalId names Entra group '${target.displayName}', which belongs to another group: ${evidence}.`, candidates.all, 'group', '');
         return this.row(group, target, 'mismatch', 'mismatch.otherPerson', reason, candidates.kept, EMPTY);
       }
     }
@@ -1003,6 +1049,36 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     }
     const reason = `externalId is the objectId of Entra group '${target.displayName}': ${how}.${differ(drift.length)}`;
     return this.row(group, target, 'linked', 'linked', reason, EMPTY, drift);
+  }
+
+  /**
+   * Why `target` (whose displayName differs from the record's) is another group's object, or
+   * null. Users' rule, with a group's name for a UPN: another Entra group has exactly this
+   * record's displayName, and either it has no record of its own and is not out of scope (Entra
+   * matches groups by displayName: it would take this record for that group), or another local
+   * group has the target's name (the two swapped objectIds). Without either, the target was
+   * more likely renamed in Entra, and the record stays linked with the name drifting.
+   */
+  private otherGroupEvidence(group: LocalGroup, target: EntraGroup, mine: string): string | null {
+    let named: EntraGroup | undefined;
+    let unheld: EntraGroup | undefined;
+    forEachIn(this.byName.get(mine), (other) => {
+      if (other === target) return;
+      named ??= other;
+      const id = other.objectId.toLowerCase();
+      if (unheld === undefined && this.scope?.has(id) !== false && !this.claims.has(id)) unheld = other;
+    });
+    if (named === undefined) return null;
+    const targetName = key(target.displayName);
+    const otherLocal = targetName === null ? undefined : firstOther(this.localGroupsByName().get(targetName), group);
+    if (otherLocal !== undefined) {
+      return `another Entra group (${named.objectId}) is called '${group.displayName}', and another local group, ${otherLocal.id}, is called '${otherLocal.displayName}'`;
+    }
+    if (unheld !== undefined) {
+      const scoped = this.scope === null ? '' : ", assigned to the application,";
+      return `another Entra group (${unheld.objectId})${scoped} is called '${group.displayName}' and no local group holds its objectId`;
+    }
+    return null;
   }
 
   private unlinkedRow(group: LocalGroup): ReportRow {
@@ -1102,6 +1178,7 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     };
   }
 
+  /** `holds`: the record rightly holds `target`'s objectId (linked, orphan, a shared claim that agrees). */
   private row(
     group: LocalGroup,
     target: EntraGroup | null,
@@ -1110,6 +1187,7 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
     reason: string,
     candidates: ReadonlyArray<Candidate>,
     drift: ReadonlyArray<Drift>,
+    holds = category === 'linked' || category === 'orphan',
   ): ReportRow {
     return {
       kind: 'Group',
@@ -1124,6 +1202,7 @@ class GroupComparer extends Comparer<LocalGroup, EntraGroup> {
       drift,
       local: { userName: null, displayName: group.displayName, mail: null, active: null, employeeNumber: null, externalId: group.externalId },
       entra: target === null ? null : this.entraSummary(target),
+      represents: representedBy(holds && target !== null ? target.objectId : null, candidates),
     };
   }
 }

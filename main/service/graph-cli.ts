@@ -392,6 +392,8 @@ const recordFields = {
   externalId: z.string().nullable(),
   /** The Entra object the record is about (the one its externalId names, when that exists). */
   objectId: z.string().nullable(),
+  /** The Entra object the record stands for (linked to it, or the fix's unambiguous choice); null in files written before it. */
+  represents: z.string().nullable().default(null),
   category: z.enum(CATEGORIES),
   reasonCode: z.string(),
   reason: z.string(),
@@ -441,6 +443,7 @@ function toRecord(row: ReportRow) {
     displayName: row.kind === 'Group' ? row.name : (row.local?.displayName ?? row.entra?.displayName ?? null),
     externalId: row.externalId,
     objectId: row.objectId,
+    represents: row.represents,
     category: row.category,
     reasonCode: row.reasonCode,
     reason: row.reason,
@@ -491,6 +494,7 @@ function fromReportJson(json: CompareReportJson): CompareReport {
     drift: record.drift,
     local: null,
     entra: null,
+    represents: record.represents,
   });
   const toCounts = (counts: CategoryCounts): CategoryCounts => ({ ...counts });
   return {

@@ -26,7 +26,11 @@ export function categoryExplanation(category: Category, kind: ReportKind): strin
     case 'unlinked':
       return `No externalId yet; ScimDesk found the Entra ${noun} it probably is (UPN, employee ID, mail). A fix links it.`;
     case 'notProvisioned':
-      return `Assigned to the application in Entra, but no ScimDesk record holds its objectId: not provisioned yet, failed, or held by an unlinked record.`;
+      // How the count is made (compare.ts, "never provisioned"): the same rule as the report and the CLI.
+      return (
+        `${kind === 'User' ? "In the application's scope" : 'Assigned to the application'} in Entra, and no ScimDesk record represents it: ` +
+        `none is linked to it or has it as its best match. A record holding its objectId for another ${noun} does not count.`
+      );
     case 'orphan':
       return `Only in ScimDesk: deleted in Entra or no longer in the application's scope, so Entra no longer manages it.`;
     case 'duplicate':

@@ -205,6 +205,8 @@ export const ReportRow = z.object({
     })
     .nullable(),
   entra: EntraSummary.nullable(),
+  /** The Entra object the record stands for: the one it rightly holds, or the fix's unambiguous choice; null when none or undecided. */
+  represents: z.string().nullable(),
 });
 export type ReportRow = z.infer<typeof ReportRow>;
 

@@ -465,6 +465,37 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
     },
   );
 
+  it(
+    'the "In scope but never provisioned" card says how it counts, and counts what the demo banner says',
+    { skip: SKIP, timeout: STEP_MS },
+    step('never-provisioned', async () => {
+      const comparison = section('Comparison');
+      const tile = comparison.getByRole('button', { name: /^Users, In scope but never provisioned: [\d,]+$/ });
+      const told = /^ {2}notProvisioned (\d+) users in scope that no local record represents: /m.exec(demo!.output());
+      assert.ok(told, `the demo banner counts the users never provisioned:\n${demo!.output()}`);
+      const count = Number(told[1]);
+      assert.equal(await tileCount(tile), count, 'the card counts what the banner says');
+      await expectText(
+        tile,
+        /In the application's scope in Entra, and no ScimDesk record represents it: none is linked to it or has it as its best match\. A record holding its objectId for another user does not count\./,
+      );
+      await screenshot('never-provisioned-card', comparison.getByRole('group', { name: /^Users \(/ }));
+
+      // Its rows: the user whose objectId another person's record holds is there; the one a legacy record matches by mail is not.
+      await tile.click();
+      await expectText(comparison.getByTestId('compare-total'), `${count} rows`);
+      const table = comparison.getByRole('table', { name: 'Users in the comparison' });
+      await eventually(async () => {
+        const names = await rowNames(table);
+        assert.equal(names.length, count, names.join(' | '));
+        assert.ok(names.includes(`${upn(31)}, In scope but never provisioned`), names.join(' | '));
+        assert.ok(!names.some((name) => name.startsWith(upn(MAIL_ONLY.entra))), names.join(' | '));
+      });
+      await expectText(table.getByRole('row', { name: `${upn(31)}, In scope but never provisioned` }), new RegExp(`its objectId is held by local user '${reEscape(upn(30))}'`));
+      await screenshot('never-provisioned-rows', comparison);
+    }),
+  );
+
   let applied = 0;
   let preExistingId = '';
 
@@ -687,6 +718,45 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await screenshot('rotated', panel);
       const audit = await adminCall<{ items: Array<{ action: string }> }>('audit.list', { limit: 20 });
       assert.ok(audit.items.some((entry) => entry.action === 'rotateToken'), 'the rotation is in the audit trail');
+    }),
+  );
+
+  it(
+    "the connection form's Token resource: empty means Graph's own, a value that is not an https URL is refused with why, and the fake tenant (like Entra) refuses a token for the proxy's address",
+    { skip: SKIP, timeout: STEP_MS },
+    step('token-resource', async () => {
+      const connection = section('Microsoft Graph connection');
+      const field = connection.getByRole('textbox', { name: 'Token resource' });
+      assert.equal(await field.inputValue(), '', 'the demo saved no token resource: the default applies');
+      assert.equal(await field.getAttribute('placeholder'), 'https://graph.microsoft.com');
+      await connection.getByText(/^Leave empty for https:\/\/graph\.microsoft\.com\. Sign-in issues tokens for Graph's own resource only/).waitFor();
+
+      await field.fill('graph.microsoft.com');
+      await connection.getByRole('button', { name: 'Save connection' }).click();
+      await connection.getByText('The token resource "graph.microsoft.com" is not an absolute URL: give one such as https://graph.microsoft.com').waitFor();
+      assert.equal(await field.getAttribute('aria-invalid'), 'true');
+      await screenshot('token-resource-refused', connection);
+      assert.equal((await adminCall('graph.get'))['connection'].graphResource, null, 'nothing was saved');
+
+      // The Graph address itself (what ScimDesk asked for before): saved, and refused at sign-in.
+      const graphAddress = await connection.getByRole('textbox', { name: 'Graph address' }).inputValue();
+      await field.fill(graphAddress);
+      await connection.getByRole('button', { name: 'Save connection' }).click();
+      await toast('Graph connection saved: test it now').waitFor();
+      assert.equal((await adminCall('graph.get'))['connection'].graphResource, graphAddress);
+      const test = section('Test connection');
+      await test.getByRole('button', { name: 'Test connection' }).click();
+      await test.getByText('Could not sign in (AADSTS500011)').waitFor();
+      await expectText(test, /set the token resource to Graph's own \(https:\/\/graph\.microsoft\.com/);
+      // The toasts of this step and the last cover the explanation for their 3 s: let them go first.
+      await eventually(async () => assert.equal(await page.locator('.fui-ToastTitle').count(), 0, 'no toast on the screen'));
+      await screenshot('token-resource-aadsts500011', test);
+
+      await field.fill('');
+      await connection.getByRole('button', { name: 'Save connection' }).click();
+      await eventually(async () => assert.equal((await adminCall('graph.get'))['connection'].graphResource, null));
+      await test.getByRole('button', { name: 'Test connection' }).click();
+      await eventually(async () => assert.deepEqual(await test.getByTestId('capability-yes').allTextContents(), ['Can compare', 'Can manage the provisioning job', 'Can read provisioning logs']));
     }),
   );
 

@@ -190,8 +190,12 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
     assert.equal(users.unlinked, 4, '3 users that existed before provisioning and 1 matching by mail only');
     assert.equal(users.orphan, 1);
     // Scope: Engineering (40) + Sales (40, not its nested Platform team) + 20 assigned users = 100, less the
-    // 21 objects a local externalId names (20 linked, 1 claimed by the duplicate pair).
-    assert.equal(users.notProvisioned, 100 - 21);
+    // 26 a local record represents: 20 linked, 3 by their non-GUID record's candidate, 3 by their unlinked
+    // record's. The user the duplicate pair claims is still listed: neither record is his.
+    assert.equal(users.notProvisioned, 100 - 26);
+    const claimed = (await ok('compare.rows', { reportId, kind: 'User', category: 'notProvisioned', search: demo.tenant.users[30]!.id })).items;
+    assert.deepEqual(claimed.map((row) => row.objectId), [demo.tenant.users[30]!.id]);
+    assert.match(claimed[0]!.reason, /its objectId is held by local users 'dup-one@contoso-demo\.com' \(.+\), 'dup-two@contoso-demo\.com' \(.+\), which are not this user's record\./);
     assert.equal((await ok('compare.latest', {}))?.id, reportId);
 
     const mismatches = await ok('compare.rows', { reportId, kind: 'User', category: 'mismatch', count: 50 });

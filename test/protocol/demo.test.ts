@@ -168,7 +168,15 @@ describe('npm run demo', () => {
       'local users not in Entra',
     );
     assert.equal(byName('demo000045@contoso-demo.com')?.reasonCode, 'orphan.outOfScope', 'unassigned in Entra');
-    assert.ok(reasons('notProvisioned').length >= 10, 'assigned users the cycle has not reached');
+    // The banner's count of users never provisioned is the report's: those no local record represents.
+    const told = /^ {2}notProvisioned (\d+) users in scope that no local record represents: /m.exec(output);
+    assert.ok(told, `the banner counts the users never provisioned:\n${output}`);
+    assert.equal(summary.counts.User.notProvisioned, Number(told[1]), 'the banner and the headline count agree');
+    assert.equal(reasons('notProvisioned').length, Number(told[1]), 'the banner and the report rows agree');
+    const listed = new Set(reasons('notProvisioned').map((r) => r.name));
+    assert.ok(listed.has('demo000031@contoso-demo.com'), "listed: the user whose objectId another person's record holds");
+    assert.ok(!listed.has('demo000112@contoso-demo.com'), 'not listed: the user a legacy record represents (by mail)');
+    assert.ok(!listed.has('demo000030@contoso-demo.com'), 'not listed: the user whose record holds the wrong objectId');
     assert.deepEqual(byName('demo000005@contoso-demo.com')?.drift.map((d: Json) => d.attribute), ['displayName']);
     assert.deepEqual(byName('demo000006@contoso-demo.com')?.drift.map((d: Json) => d.attribute), ['externalId']);
     const softDeleted = byName('demo000099@contoso-demo.com');

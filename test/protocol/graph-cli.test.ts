@@ -113,7 +113,7 @@ function stopService(service: Service): Promise<number | null> {
   });
 }
 
-const RECORD_KEYS = ['localId', 'userName', 'displayName', 'externalId', 'objectId', 'category', 'reasonCode', 'reason', 'candidates', 'drift'];
+const RECORD_KEYS = ['localId', 'userName', 'displayName', 'externalId', 'objectId', 'represents', 'category', 'reasonCode', 'reason', 'candidates', 'drift'];
 const GROUP_KEYS = RECORD_KEYS.filter((key) => key !== 'userName');
 const CANDIDATE_KEYS = ['objectId', 'matchedOn', 'confidence', 'reason', 'userPrincipalName', 'displayName', 'mail', 'mailNickname', 'accountEnabled', 'employeeId', 'inScope', 'linkedTo'];
 
@@ -358,6 +358,10 @@ describe('graph command (Compare & Fix from the command line)', () => {
     assert.deepEqual([user(ids['orphan']!).category, user(ids['orphan']!).userName, user(ids['orphan']!).candidates], ['orphan', 'ghost@fabrikam.test', []]);
     const notProvisioned = report.users.filter((r: Json) => r.category === 'notProvisioned');
     assert.ok(notProvisioned.some((r: Json) => r.localId === null && r.objectId === u(7).id && r.userName === u(7).userPrincipalName), 'an assigned user never provisioned');
+    // What each record stands for, and "never provisioned" meaning: no record represents it.
+    assert.deepEqual([user(ids['wrongObject']!).represents, user(ids['unlinked']!).represents, user(ids['mailOnly']!).represents, user(ids['shared']!).represents], [u(5).id, u(2).id, u(3).id, null]);
+    assert.ok(notProvisioned.some((r: Json) => r.objectId === u(6).id && r.represents === null), "an assigned user whose objectId another person's record holds");
+    assert.ok(!notProvisioned.some((r: Json) => [u(2).id, u(3).id, u(5).id].includes(r.objectId)), 'users an unlinked or mismatched record will be linked to are not listed again');
     assert.deepEqual([group(ids['finance']!).category, group(ids['finance']!).displayName], ['linked', 'Finance']);
     assert.deepEqual([group(ids['ops']!).category, group(ids['ops']!).candidates[0].matchedOn[0]], ['unlinked', 'displayName']);
     assert.equal(group(ids['oldTeam']!).category, 'orphan');

@@ -122,8 +122,8 @@ export function assertRow(report: CompareReport, expectation: RowExpectation, co
 
 /**
  * The invariants every report keeps: each local record in exactly one row, each
- * Entra object in at most one category (exactly one when in the known scope),
- * counts that add up, and rows consistent with their category.
+ * in-scope Entra object either represented by a row or listed once as not
+ * provisioned (never both), counts that add up, and rows consistent with their category.
  */
 export function assertReportInvariants(local: LocalSnapshot, entra: EntraSnapshot, report: CompareReport): void {
   const kinds = [
@@ -141,29 +141,37 @@ export function assertReportInvariants(local: LocalSnapshot, entra: EntraSnapsho
     for (const row of rows) if (row.localId !== null) seen.set(row.localId, (seen.get(row.localId) ?? 0) + 1);
     for (const id of side.local) assert.equal(seen.get(id), 1, `${side.kind} ${id} must appear in exactly one row`);
     assert.equal(seen.size, new Set(side.local).size, `${side.kind}: no rows for unknown local ids`);
-    // Each Entra object in at most one category; in-scope ones in exactly one.
-    const categoriesOf = new Map<string, Set<string>>();
-    for (const row of rows) {
-      if (row.objectId === null) continue;
+    // "Never provisioned" means one thing: in scope, and no row represents it. Every in-scope
+    // Entra object is therefore either represented by a record's row or listed once as notProvisioned.
+    const represented = new Set(rows.filter((row) => row.represents !== null).map((row) => (row.represents as string).toLowerCase()));
+    const notProvisioned = rows.filter((row) => row.category === 'notProvisioned');
+    if (entra.scope === null) assert.equal(notProvisioned.length, 0, 'no notProvisioned rows without a scope');
+    const listed = new Set<string>();
+    for (const row of notProvisioned) {
+      assert.equal(row.localId, null);
+      assert.equal(row.represents, null);
+      assert.ok(row.objectId !== null, 'a notProvisioned row names its Entra object');
       const id = row.objectId.toLowerCase();
-      const set = categoriesOf.get(id) ?? new Set<string>();
-      set.add(row.category);
-      categoriesOf.set(id, set);
+      assert.ok(!listed.has(id), `${side.kind} object ${id} is listed twice as not provisioned`);
+      listed.add(id);
+      assert.ok(!represented.has(id), `${side.kind} object ${id} is listed as not provisioned, but a row represents it`);
+      assert.equal(row.entra?.inScope, true);
     }
-    for (const [id, set] of categoriesOf) assert.equal(set.size, 1, `${side.kind} object ${id} is in ${[...set].join(', ')}`);
     if (side.scope !== undefined) {
       const known = new Set(side.entra.map((id) => id.toLowerCase()));
       for (const id of side.scope) {
-        if (known.has(id.toLowerCase())) assert.ok(categoriesOf.has(id.toLowerCase()), `${side.kind} in-scope object ${id} must be in a row`);
+        const lower = id.toLowerCase();
+        if (known.has(lower)) assert.ok(represented.has(lower) || listed.has(lower), `${side.kind} in-scope object ${id} is neither represented nor listed as not provisioned`);
       }
     }
-    const notProvisioned = rows.filter((row) => row.category === 'notProvisioned');
-    if (entra.scope === null) assert.equal(notProvisioned.length, 0, 'no notProvisioned rows without a scope');
-    const claims = new Set(rows.filter((row) => row.externalId !== null).map((row) => (row.externalId as string).trim().toLowerCase()));
-    for (const row of notProvisioned) {
-      assert.equal(row.localId, null);
-      assert.ok(row.objectId !== null && !claims.has(row.objectId.toLowerCase()), 'a notProvisioned object is named by no local record');
-      assert.equal(row.entra?.inScope, true);
+    for (const row of rows) {
+      if (row.localId === null || row.represents === null) continue;
+      // What a row represents is what it holds (linked, orphan, a shared claim it agrees with) or its unambiguous best candidate.
+      const held = row.objectId?.toLowerCase() === row.represents.toLowerCase();
+      const best = row.candidates[0];
+      const chosen = best !== undefined && best.objectId === row.represents && row.candidates[1]?.confidence !== best.confidence;
+      assert.ok(held || chosen, `${side.kind} ${row.localId} represents ${row.represents}, which it neither holds nor chooses`);
+      if (row.category === 'linked' || row.category === 'orphan') assert.ok(held, `${row.category} rows represent the object they hold`);
     }
     // Per-category consistency.
     for (const row of rows) {
