@@ -1,5 +1,6 @@
 import '../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { ClientSecretCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
@@ -133,9 +134,16 @@ describe('Graph client against the fake tenant: the token resource of a custom c
       });
       assert.equal(response.status, 400);
       const body = (await response.json()) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(body), ['error', 'error_description', 'error_codes', 'timestamp', 'trace_id', 'correlation_id', 'error_uri']);
-      assert.equal(body.error, 'invalid_resource');
-      assert.deepEqual(body.error_codes, [500011]);
+      // Entra's answer to a client-credentials request for an unknown resource, as reported publicly
+      // (rootinc/laravel-azure-middleware#51), with its names and ids replaced.
+      const captured = JSON.parse(readFileSync(new URL('../fixtures/entra/token-invalid-resource.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      const shape = (value: unknown) =>
+        String(value)
+          .replace(/named \S+ was not found in the tenant named \S+\./, 'named R was not found in the tenant named T.')
+          .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID')
+          .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/g, 'TIME');
+      assert.deepEqual(Object.keys(body), Object.keys(captured), 'the fields of the real body, in its order');
+      assert.deepEqual([body.error, body.error_codes, shape(body.error_description), shape(body.timestamp)], [captured.error, captured.error_codes, shape(captured.error_description), shape(captured.timestamp)]);
       assert.match(
         String(body.error_description),
         new RegExp(
