@@ -166,6 +166,20 @@ export function describeOperations(operations: ReadonlyArray<PatchOperation>): A
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The manager as Entra reads it back: `{"value": id, "$ref": <base>/Users/<id>}` (RFC 7643 §4.3).
+ * A bare string makes every later sync of the user fail; `$ref` is computed here from the base
+ * URL the client used, never stored (the one a client sent may name another host).
+ */
+function managerReference(manager: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+  const { value, $ref: _stored, ...rest } = manager;
+  return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
+}
+
 function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
   trace.resourceType = kind;
   if (id !== null) trace.resourceId = id;
@@ -328,6 +342,10 @@ export class ScimService {
       ...(externalId !== undefined ? { externalId } : {}),
       ...rest,
     };
+    const enterprise = rest[URN.enterpriseUser];
+    if (stored.kind === 'User' && isRecord(enterprise) && isRecord(enterprise['manager']) && typeof enterprise['manager']['value'] === 'string') {
+      resource[URN.enterpriseUser] = { ...enterprise, manager: managerReference(enterprise['manager'], baseUrl) };
+    }
     if (stored.members && stored.members.length > 0) {
       resource['members'] = stored.members.map((member) => ({
         value: member.value,
