@@ -41,6 +41,10 @@ export interface RequestTrace {
   ignored: string[];
   /** The operations after normalisation, for the sync log's request detail. */
   normalized: unknown;
+  /** Group members this request added before any user or group had their id (kept pending). */
+  pendingMembers: string[];
+  /** Groups whose pending members this request's resource turned out to be (it joined them). */
+  joinedGroups: string[];
 }
 
 export function newTrace(operation: string): RequestTrace {
@@ -54,6 +58,8 @@ export function newTrace(operation: string): RequestTrace {
     notes: [],
     ignored: [],
     normalized: undefined,
+    pendingMembers: [],
+    joinedGroups: [],
   };
 }
 
@@ -180,6 +186,21 @@ function managerReference(manager: Record<string, unknown>, baseUrl: string): Re
   return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
 }
 
+/** What a write did to pending memberships, in the sync log's words. */
+function traceMembership(stored: StoredResource, trace: RequestTrace): void {
+  const pending = stored.pendingMembers ?? [];
+  if (pending.length > 0) {
+    trace.pendingMembers.push(...pending);
+    const shown = pending.slice(0, 10).join(', ') + (pending.length > 10 ? `, … (${pending.length} in all)` : '');
+    trace.notes.push(`members kept pending until a user or group with that id is created: ${shown}`);
+  }
+  const joined = stored.joinedGroups ?? [];
+  if (joined.length > 0) {
+    trace.joinedGroups.push(...joined);
+    trace.notes.push(`pending membership resolved: now a member of ${joined.length === 1 ? 'group' : 'groups'} ${joined.join(', ')}`);
+  }
+}
+
 function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
   trace.resourceType = kind;
   if (id !== null) trace.resourceId = id;
@@ -212,6 +233,7 @@ export class ScimService {
     request.trace.ignored.push(...input.ignored);
     const stored = await this.store.createResource(kind, input.members ? { doc: input.doc, members: input.members } : { doc: input.doc }, this.now());
     request.trace.resourceId = stored.id;
+    traceMembership(stored, request.trace);
     return this.single(stored, schema, request, 201);
   }
 
@@ -244,6 +266,7 @@ export class ScimService {
       versions ? { versions } : {},
       this.now(),
     );
+    traceMembership(stored, request.trace);
     return this.single(stored, schema, request, 200);
   }
 
@@ -268,6 +291,7 @@ export class ScimService {
       noBody ? { withMembers: false, withGroups: false } : this.readOptions(schema, projection),
     );
     traceDoc(kind, id, resource.doc, request.trace);
+    traceMembership(resource, request.trace);
     if (noBody) return { status: 204, headers: { ETag: toEtag(resource.version) } };
     return this.single(resource, schema, request, 200, projection);
   }
