@@ -186,19 +186,10 @@ function managerReference(manager: Record<string, unknown>, baseUrl: string): Re
   return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
 }
 
-/** What a write did to pending memberships, in the sync log's words. */
+/** What a write did to pending memberships, for the sync log's request detail. */
 function traceMembership(stored: StoredResource, trace: RequestTrace): void {
-  const pending = stored.pendingMembers ?? [];
-  if (pending.length > 0) {
-    trace.pendingMembers.push(...pending);
-    const shown = pending.slice(0, 10).join(', ') + (pending.length > 10 ? `, … (${pending.length} in all)` : '');
-    trace.notes.push(`members kept pending until a user or group with that id is created: ${shown}`);
-  }
-  const joined = stored.joinedGroups ?? [];
-  if (joined.length > 0) {
-    trace.joinedGroups.push(...joined);
-    trace.notes.push(`pending membership resolved: now a member of ${joined.length === 1 ? 'group' : 'groups'} ${joined.join(', ')}`);
-  }
+  trace.pendingMembers.push(...(stored.pendingMembers ?? []));
+  trace.joinedGroups.push(...(stored.joinedGroups ?? []));
 }
 
 function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {

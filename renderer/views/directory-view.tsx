@@ -326,7 +326,10 @@ export function DirectoryView() {
   }, [loadDirectory, loadTokenStatus]);
 
   return (
-    <Page title="Directory & token" description="What ScimDesk does with deprovisioned records, and the Secret Token Entra uses to connect.">
+    <Page
+      title="Directory & token"
+      description="What ScimDesk does with deprovisioned records and duplicate Object IDs, and the Secret Token Entra uses to connect."
+    >
       <div className={styles.columns}>
         <TokenPanel />
         {directory.error && <ErrorBar error={directory.error} title="Could not load the directory" onRetry={() => void loadDirectory()} />}
