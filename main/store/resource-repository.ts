@@ -593,8 +593,9 @@ export class ResourceRepository {
 
   /**
    * Sets (or, with null, removes) a record's externalId in its column and its document, as one
-   * more version; returns the value it replaced. No transaction or audit of its own: the callers
-   * (a manual edit, a fix batch) wrap it in theirs.
+   * more version; returns the value it replaced. Group members kept pending under that Object ID
+   * join the record. No transaction or audit of its own: the callers (a manual edit, a fix batch)
+   * wrap it in theirs.
    */
   writeExternalId(kind: ResourceKind, id: string, externalId: string | null, time: string): string | null {
     const row = this.one<{ doc: string }>(`SELECT doc FROM ${TABLE[kind]} WHERE id = ?`, id);
@@ -610,6 +611,7 @@ export class ResourceRepository {
       time,
       id,
     );
+    if (externalId !== null && externalId !== before) this.resolvePending(kind, id, externalId, time, false);
     return before;
   }
 

@@ -325,6 +325,17 @@ describe('ResourceRepository', () => {
       assert.deepEqual(pendingRows(), []);
     });
 
+    it('resolves a pending member when the admin links an existing user to that Object ID', async () => {
+      const objectId = 'cd34ef56-0000-4000-8000-00000000cdef';
+      const group = await store.createResource('Group', { doc: { displayName: 'Linked later' }, members: [{ value: objectId }] }, now);
+      const user = await store.createResource('User', { doc: { userName: 'unlinked@contoso.com' } }, now);
+      const record = { time: now.toISOString(), actor: 'admin', action: 'setExternalId', resourceType: 'User' as const, resourceId: user.id, summary: 'linked' };
+      await store.setExternalId('User', user.id, objectId, record, now);
+      const read = await store.getResource('Group', group.id, { withMembers: true, withGroups: false });
+      assert.deepEqual(read?.members, [{ value: user.id, type: 'User' }]);
+      assert.deepEqual(pendingRows(), []);
+    });
+
     it('finds pending members of a new resource through the member index, not by reading every pending row', () => {
       const plan = store.db
         .prepare(`EXPLAIN QUERY PLAN SELECT group_id, member_id FROM pending_members WHERE member_id IN (SELECT value FROM json_each(?))`)
