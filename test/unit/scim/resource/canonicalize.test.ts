@@ -103,8 +103,10 @@ describe('canonicalizeResource', () => {
   });
 
   it('stores the manager sent in the legacy document form (a one-element list with $ref) as {"value": id}', () => {
-    const { doc } = canonicalizeResource(user({ [ENT]: { manager: [{ $ref: 'http://.../scim/Users/mgr-1', value: 'mgr-1' }] } }), users);
-    assert.deepEqual(doc[ENT], { manager: { value: 'mgr-1' } });
+    // The shape of Microsoft's SCIM article's manager update, in a create body.
+    const { doc, ignored } = canonicalizeResource(fixture('create-user-legacy-manager.json'), users);
+    assert.deepEqual(doc[ENT], { department: 'R&D', manager: { value: '2819c223-7f76-453a-919d-413861904646' } });
+    assert.deepEqual(ignored, []);
   });
 
   it('reads a top-level "manager" key as the enterprise manager, in any of its forms', () => {
