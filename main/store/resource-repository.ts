@@ -896,12 +896,15 @@ export class ResourceRepository {
    * externalId) into group_members, each group getting a new version. Returns those groups.
    */
   private resolvePending(kind: ResourceKind, id: string, externalId: string | null, time: string, byId = true): string[] {
-    const keys = new Set<string>(byId ? [id] : []);
-    if (externalId !== null) for (const key of [externalId, externalId.toLowerCase(), externalId.toUpperCase()]) keys.add(key);
-    if (keys.size === 0) return [];
+    if (!byId && externalId === null) return [];
+    // Four fixed parameters (not json_each): this runs on every create, so it stays one index probe.
+    const ext = externalId ?? id;
     const rows = this.many<{ group_id: string; member_id: string }>(
-      `SELECT group_id, member_id FROM pending_members WHERE member_id IN (SELECT value FROM json_each(?))`,
-      JSON.stringify([...keys]),
+      `SELECT group_id, member_id FROM pending_members WHERE member_id IN (?, ?, ?, ?)`,
+      byId ? id : ext,
+      ext,
+      ext.toLowerCase(),
+      ext.toUpperCase(),
     );
     const joined: string[] = [];
     for (const row of rows) {
@@ -948,9 +951,10 @@ export class ResourceRepository {
         );
       }
     }
-    if (after.externalId === null || after.externalId === (before?.external_id ?? null) || this.externalIdPolicy() === 'allow') return;
+    if (after.externalId === null || after.externalId === (before?.external_id ?? null)) return;
+    // The holder first: most writes find none, and then the policy need not be read.
     const [holder] = this.externalIdHolders(kind, after.externalId, id);
-    if (holder) {
+    if (holder && this.externalIdPolicy() === 'refuse') {
       throw new StoreUniquenessError(
         'externalId',
         holder.id,
