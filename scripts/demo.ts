@@ -24,6 +24,8 @@ import type { GraphUser } from '../main/graph/graph-types';
 import { startDemoTenant, type DemoTenant } from '../test/fixtures/fake-tenant/demo-tenant';
 import { ensureTenantCa, tenantCaEnv } from '../test/fixtures/fake-tenant/ensure-ca.mjs';
 import { guidFrom } from '../test/fixtures/fake-tenant/scenario';
+import { withDuplicateExternalIdsAccepted } from '../test/support/duplicate-external-ids';
+import { createSqliteStore } from '../main/store/sqlite-store';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'main', 'service', 'cli.ts');
@@ -280,7 +282,7 @@ const NOT_YET_PROVISIONED = [110, 111, 112, 113, 114, 115, 116, 117, 118, 119];
  * Entra's default externalId mapping (mailNickname), a wrongly typed objectId, a
  * restored duplicate, a user unassigned in Entra, records Entra never knew.
  */
-async function replayCycle(scim: ScimClient, demo: DemoTenant): Promise<string[]> {
+async function replayCycle(scim: ScimClient, demo: DemoTenant, dataDir: string): Promise<string[]> {
   const users = demo.tenant.users;
   const u = (i: number) => users[i]!;
   const localIds = new Map<number, string>();
@@ -336,7 +338,15 @@ async function replayCycle(scim: ScimClient, demo: DemoTenant): Promise<string[]
   const wrong = u(WRONG_OBJECT_ID.user);
   await scim.createUser(entraUserPayload(wrong, u(WRONG_OBJECT_ID.holds).id));
   const dup = u(DUPLICATE_CLAIM);
-  await scim.createUser(localUserPayload(`${dup.mailNickname}.old@contoso-demo.com`, `${dup.displayName} (restored from backup)`, dup.id));
+  // Restored from a backup taken before the directory refused a second record with one objectId.
+  const store = createSqliteStore(join(dataDir, 'scimdesk.db'), { checkpointWorker: false });
+  try {
+    await withDuplicateExternalIdsAccepted(store, () =>
+      scim.createUser(localUserPayload(`${dup.mailNickname}.old@contoso-demo.com`, `${dup.displayName} (restored from backup)`, dup.id)),
+    );
+  } finally {
+    await store.close();
+  }
   const gone = u(UNASSIGNED_SINCE);
   await scim.createUser(entraUserPayload(gone, gone.id));
   await scim.createUser(localUserPayload('former.employee@contoso-demo.com', 'Former employee', guidFrom('deleted from Entra long ago')));
@@ -436,7 +446,7 @@ async function main(): Promise<number> {
     if (stopping) return await stopping;
     await connectScimDesk(demo, dataDir, env);
     const scim = new ScimClient(serve.scimUrl, serve.token);
-    const told = await replayCycle(scim, demo);
+    const told = await replayCycle(scim, demo, dataDir);
     const s = scim.stats;
     const ca = ensureTenantCa().caCertPath;
     const cliEnv = process.platform === 'win32' ? `set NODE_EXTRA_CA_CERTS=${ca}` : `export NODE_EXTRA_CA_CERTS=${JSON.stringify(ca)}`;

@@ -287,7 +287,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       const before = await store.getDirectory();
       const saved = await store.saveDirectory(input, core.now());
       const policy = input.onDelete.mode === 'hard' ? 'DELETE removes at once' : `DELETE keeps records ${input.onDelete.days} days`;
-      await audit(context, 'updateDirectory', `Directory settings saved (${policy})`, { before, after: saved });
+      const duplicates = input.duplicateExternalIds === 'refuse' ? 'duplicate Object IDs refused' : 'duplicate Object IDs accepted';
+      await audit(context, 'updateDirectory', `Directory settings saved (${policy}; ${duplicates})`, { before, after: saved });
       core.events.emit('overview.changed', {});
       return toDirectoryView(saved);
     },
@@ -335,6 +336,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
             display: member.display ?? null,
             userName: member.userName ?? null,
           })),
+          pending: page.pending.map((member) => ({ id: member.value, type: member.type ?? null, display: member.display ?? null, since: member.since })),
+          pendingTotal: page.pendingTotal,
         };
       } catch (error) {
         if (isScimError(error) && error.status === 404) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);

@@ -15,5 +15,11 @@ export function toSyncLogEntry({ detail: _detail, ...entry }: StoredSyncLogEntry
 }
 
 export function toDirectoryView(directory: DirectoryInfo): DirectorySettings {
-  return { name: directory.name, description: directory.description, onInactive: 'suspend', onDelete: directory.onDelete };
+  return {
+    name: directory.name,
+    description: directory.description,
+    onInactive: 'suspend',
+    onDelete: directory.onDelete,
+    duplicateExternalIds: directory.duplicateExternalIds,
+  };
 }

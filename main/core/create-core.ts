@@ -263,7 +263,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async start() {
       if (!(await store.getDirectory())) {
-        await store.saveDirectory({ name: DEFAULT_DIRECTORY_NAME, description: '', onInactive: 'suspend', onDelete: { mode: 'hard' } }, now());
+        await store.saveDirectory(
+          { name: DEFAULT_DIRECTORY_NAME, description: '', onInactive: 'suspend', onDelete: { mode: 'hard' }, duplicateExternalIds: 'refuse' },
+          now(),
+        );
       }
       const firstToken = (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();

@@ -9,7 +9,7 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace, type ScimRequest, type ScimResponse, type ScimService } from '../scim/scim-service';
 import { readJsonBody } from './read-json-body';
-import { scimErrorBody } from './scim-error-body';
+import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
 export interface ScimAppOptions {
   readonly service: ScimService;
@@ -96,6 +96,8 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
   if (state.trace.ignored.length > 0) detail['ignoredAttributes'] = [...new Set(state.trace.ignored)];
+  if (state.trace.pendingMembers.length > 0) detail['pendingMembers'] = state.trace.pendingMembers;
+  if (state.trace.joinedGroups.length > 0) detail['joinedGroups'] = state.trace.joinedGroups;
   if (clientRequestId) detail['clientRequestId'] = clientRequestId;
   const text = JSON.stringify(detail);
   return text.length > DETAIL_LIMIT ? JSON.stringify({ truncated: true, head: text.slice(0, DETAIL_LIMIT) }) : text;
@@ -119,7 +121,8 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   app.proxy = false;
   app.silent = true;
 
-  const fail = (ctx: Koa.ParameterizedContext<ScimState>, error: unknown) => {
+  const fail = (ctx: Koa.ParameterizedContext<ScimState>, thrown: unknown) => {
+    const error = storeErrorToScim(thrown) ?? thrown;
     let status = 500;
     let scimType: string | undefined;
     let detail: string;

@@ -41,6 +41,10 @@ export interface RequestTrace {
   ignored: string[];
   /** The operations after normalisation, for the sync log's request detail. */
   normalized: unknown;
+  /** Group members this request added before any user or group had their id (kept pending). */
+  pendingMembers: string[];
+  /** Groups whose pending members this request's resource turned out to be (it joined them). */
+  joinedGroups: string[];
 }
 
 export function newTrace(operation: string): RequestTrace {
@@ -54,6 +58,8 @@ export function newTrace(operation: string): RequestTrace {
     notes: [],
     ignored: [],
     normalized: undefined,
+    pendingMembers: [],
+    joinedGroups: [],
   };
 }
 
@@ -166,6 +172,26 @@ export function describeOperations(operations: ReadonlyArray<PatchOperation>): A
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The manager as Entra reads it back: `{"value": id, "$ref": <base>/Users/<id>}` (RFC 7643 §4.3).
+ * A bare string makes every later sync of the user fail; `$ref` is computed here from the base
+ * URL the client used, never stored (the one a client sent may name another host).
+ */
+function managerReference(manager: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
+  const { value, $ref: _stored, ...rest } = manager;
+  return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
+}
+
+/** What a write did to pending memberships, for the sync log's request detail. */
+function traceMembership(stored: StoredResource, trace: RequestTrace): void {
+  trace.pendingMembers.push(...(stored.pendingMembers ?? []));
+  trace.joinedGroups.push(...(stored.joinedGroups ?? []));
+}
+
 function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
   trace.resourceType = kind;
   if (id !== null) trace.resourceId = id;
@@ -198,6 +224,7 @@ export class ScimService {
     request.trace.ignored.push(...input.ignored);
     const stored = await this.store.createResource(kind, input.members ? { doc: input.doc, members: input.members } : { doc: input.doc }, this.now());
     request.trace.resourceId = stored.id;
+    traceMembership(stored, request.trace);
     return this.single(stored, schema, request, 201);
   }
 
@@ -230,6 +257,7 @@ export class ScimService {
       versions ? { versions } : {},
       this.now(),
     );
+    traceMembership(stored, request.trace);
     return this.single(stored, schema, request, 200);
   }
 
@@ -254,6 +282,7 @@ export class ScimService {
       noBody ? { withMembers: false, withGroups: false } : this.readOptions(schema, projection),
     );
     traceDoc(kind, id, resource.doc, request.trace);
+    traceMembership(resource, request.trace);
     if (noBody) return { status: 204, headers: { ETag: toEtag(resource.version) } };
     return this.single(resource, schema, request, 200, projection);
   }
@@ -328,6 +357,10 @@ export class ScimService {
       ...(externalId !== undefined ? { externalId } : {}),
       ...rest,
     };
+    const enterprise = rest[URN.enterpriseUser];
+    if (stored.kind === 'User' && isRecord(enterprise) && isRecord(enterprise['manager']) && typeof enterprise['manager']['value'] === 'string') {
+      resource[URN.enterpriseUser] = { ...enterprise, manager: managerReference(enterprise['manager'], baseUrl) };
+    }
     if (stored.members && stored.members.length > 0) {
       resource['members'] = stored.members.map((member) => ({
         value: member.value,

@@ -41,6 +41,19 @@ export interface StoredResource {
   readonly memberCount?: number;
   /** The groups a user belongs to, directly or through nested groups, when asked for. */
   readonly groups?: ReadonlyArray<GroupRef>;
+  /** Members this write added before any user or group has their id: kept pending, not shown as members. */
+  readonly pendingMembers?: ReadonlyArray<string>;
+  /** Groups this write joined by resolving their pending members (a create, or a new externalId). */
+  readonly joinedGroups?: ReadonlyArray<string>;
+}
+
+/** A group member added before its user or group exists; it becomes a member the moment one is created. */
+export interface PendingMember {
+  readonly value: string;
+  readonly type?: 'User' | 'Group';
+  readonly display?: string;
+  /** When it was first added. */
+  readonly since: string;
 }
 
 export interface GroupRef {
@@ -104,8 +117,12 @@ export interface ResourceStore {
   ): Promise<{ readonly resource: StoredResource; readonly changed: boolean }>;
   deleteResource(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): Promise<void>;
   listResources(kind: ResourceKind, query: ListQuery): Promise<ListResult>;
-  /** Members of one group, a page at a time, for the admin UI. */
-  listMembers(groupId: string, startIndex: number, count: number): Promise<ListResult & { readonly members: ReadonlyArray<MemberRef> }>;
+  /** Members of one group, a page at a time, and its pending members (oldest first, at most 500), for the admin UI. */
+  listMembers(
+    groupId: string,
+    startIndex: number,
+    count: number,
+  ): Promise<ListResult & { readonly members: ReadonlyArray<MemberRef>; readonly pending: ReadonlyArray<PendingMember>; readonly pendingTotal: number }>;
   countResources(kind: ResourceKind): Promise<number>;
   /** Users marked inactive (Entra's soft delete), from a partial index. */
   countInactiveUsers(): Promise<number>;
@@ -210,6 +227,11 @@ export interface DirectoryInfo {
   /** On `active=false`: keep the user, marked inactive (the only sane choice for Entra's soft delete). */
   readonly onInactive: 'suspend';
   readonly onDelete: DeleteRetention;
+  /**
+   * A SCIM write that gives a user or group an externalId another record of its kind holds:
+   * refused with 409 uniqueness, or accepted. The store enforces it inside the write.
+   */
+  readonly duplicateExternalIds: 'refuse' | 'allow';
   readonly created: string;
   readonly updated: string;
 }

@@ -213,6 +213,25 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   (db) => {
     db.exec(`CREATE INDEX users_inactive ON users (seq) WHERE active = 0;`);
   },
+  // 7: group members added before their user or group exists, kept until it is created (then moved
+  // into group_members); and the directory's policy on a second record with one externalId.
+  // Uniqueness of group displayNames is checked on write, not by a UNIQUE index: databases may
+  // already hold two groups with one name, and this migration must not fail on them.
+  (db) => {
+    db.exec(`
+      CREATE TABLE pending_members (
+        group_id    TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+        member_id   TEXT NOT NULL,
+        member_type TEXT CHECK (member_type IN ('User', 'Group')),
+        display     TEXT,
+        since       TEXT NOT NULL,
+        PRIMARY KEY (group_id, member_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX pending_members_member ON pending_members (member_id);
+
+      ALTER TABLE directory ADD COLUMN external_id_policy TEXT NOT NULL DEFAULT 'refuse' CHECK (external_id_policy IN ('refuse', 'allow'));
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -13,6 +13,7 @@ import type {
   GroupRef,
   ListQuery,
   ListResult,
+  PendingMember,
   ReadOptions,
   ResourceInput,
   StoredAuditRecord,
@@ -33,7 +34,7 @@ import {
   type ScalarSql,
 } from './sql-filter';
 import { StatementCache } from './statement-cache';
-import { StoreConflictError } from './store-errors';
+import { StoreConflictError, StoreUniquenessError } from './store-errors';
 
 interface ResourceRow {
   seq: number;
@@ -43,12 +44,18 @@ interface ResourceRow {
   last_modified: string;
   version: number;
   member_count?: number;
+  /** Read by requireRow: a write checks uniqueness only of the values it changes. */
+  external_id?: string | null;
+  display_name_key?: string | null;
   /** JSON array of [group id, displayName], when read with the row. */
   direct_groups?: string;
 }
 
 /** The users columns that userColumns() fills, in its order. */
 const USER_COLUMNS = ['user_name', 'user_name_key', 'external_id', 'display_name_key', 'active'] as const;
+
+/** Most pending members listed for one group (the count says how many there are in all). */
+const PENDING_SHOWN = 500;
 
 /** From this offset on, a page is found through an index first and its rows read afterwards. */
 const DEEP_OFFSET = 1000;
@@ -111,6 +118,27 @@ function membersCollection(alias: string, correlation: string): CollectionSql {
 
 /** The membership table seen as the elements of `members`, for DELETE … WHERE of a PATCH filter. */
 const memberRowsCollection = membersCollection('group_members', '1');
+
+/** pending_members seen the same way, so a PATCH removal by filter reaches pending members too. */
+const pendingRowsCollection: CollectionSql = {
+  from: 'pending_members',
+  where: '1',
+  params: [],
+  element(sub) {
+    const def = sub ?? ({ name: 'value', type: 'string', caseExact: true } as AttributeDef);
+    switch (sub?.name ?? 'value') {
+      case 'value':
+        return columnScalar('pending_members.member_id', def, false);
+      case 'type':
+        return columnScalar('scim_fold(pending_members.member_type)', def, true, false);
+      case 'display':
+        return columnScalar('scim_fold(pending_members.display)', def, true, false);
+      default:
+        return columnScalar('NULL', def, false, false);
+    }
+  },
+  primaryOrder: undefined,
+};
 
 const userColumns: ColumnMap = {
   scalar(attr) {
@@ -234,33 +262,40 @@ export class ResourceRepository {
       .transaction(() => {
         const id = randomUUID();
         const time = now.toISOString();
+        const externalId = stringOrNull(input.doc['externalId']);
         if (kind === 'User') {
+          const columns = this.userColumns(input.doc);
+          this.assertUnique(kind, id, undefined, { externalId, displayNameKey: null });
           const info = this.uniqueUserName(input.doc, undefined, () =>
             this.exec(
               `INSERT INTO users (id, user_name, user_name_key, external_id, display_name_key, active, doc, created, last_modified)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
               id,
-              ...this.userColumns(input.doc),
+              ...columns,
               JSON.stringify(input.doc),
               time,
               time,
             ),
           );
           this.writeEmails(Number(info.lastInsertRowid), input.doc, false);
-          // A new user belongs to no group yet: what was written is what a read would return.
-          return { kind, id, doc: input.doc, created: time, lastModified: time, version: 1 };
-        } else {
-          this.exec(
-            `INSERT INTO groups (id, display_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?)`,
-            id,
-            ...this.groupColumns(input.doc),
-            JSON.stringify(input.doc),
-            time,
-            time,
-          );
-          if (input.members?.length) this.addMembers(id, input.members);
+          const joined = this.resolvePending(kind, id, externalId, time);
+          // A new user belongs to no group unless pending memberships named it: then read them.
+          const created: StoredResource = { kind, id, doc: input.doc, created: time, lastModified: time, version: 1 };
+          return joined.length > 0 ? { ...created, groups: this.groupsOf(id), joinedGroups: joined } : created;
         }
-        return this.read(kind, id, { withMembers: kind === 'Group', withGroups: false })!;
+        const columns = this.groupColumns(input.doc);
+        this.assertUnique(kind, id, undefined, { externalId, displayNameKey: columns[0] });
+        this.exec(
+          `INSERT INTO groups (id, display_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?)`,
+          id,
+          ...columns,
+          JSON.stringify(input.doc),
+          time,
+          time,
+        );
+        const pending = input.members?.length ? this.addMembers(id, input.members, time).pending : [];
+        const joined = this.resolvePending(kind, id, externalId, time);
+        return this.withOutcome(this.read(kind, id, { withMembers: true, withGroups: false })!, pending, joined);
       })
       .immediate();
   }
@@ -274,12 +309,16 @@ export class ResourceRepository {
       .transaction(() => {
         const row = this.requireRow(kind, id, condition);
         const time = now.toISOString();
+        const externalId = stringOrNull(input.doc['externalId']);
+        let pending: string[] = [];
         if (kind === 'User') {
+          const columns = this.userColumns(input.doc);
+          this.assertUnique(kind, id, row, { externalId, displayNameKey: null });
           this.uniqueUserName(input.doc, id, () =>
             this.exec(
               `UPDATE users SET user_name = ?, user_name_key = ?, external_id = ?, display_name_key = ?, active = ?, doc = ?,
                  last_modified = ?, version = version + 1 WHERE id = ?`,
-              ...this.userColumns(input.doc),
+              ...columns,
               JSON.stringify(input.doc),
               time,
               id,
@@ -287,18 +326,21 @@ export class ResourceRepository {
           );
           this.writeEmails(row.seq, input.doc, true);
         } else {
+          const columns = this.groupColumns(input.doc);
+          this.assertUnique(kind, id, row, { externalId, displayNameKey: columns[0] });
           this.exec(
             `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
-            ...this.groupColumns(input.doc),
+            ...columns,
             JSON.stringify(input.doc),
             time,
             id,
           );
           if (input.members !== undefined) {
-            this.applyMemberChanges(id, [{ kind: 'removeAll' }, { kind: 'add', members: [...input.members] }]);
+            pending = this.applyMemberChanges(id, [{ kind: 'removeAll' }, { kind: 'add', members: [...input.members] }], time).pending;
           }
         }
-        return this.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!;
+        const joined = externalId !== row.external_id ? this.resolvePending(kind, id, externalId, time, false) : [];
+        return this.withOutcome(this.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!, pending, joined);
       })
       .immediate();
   }
@@ -320,6 +362,7 @@ export class ResourceRepository {
         const time = now.toISOString();
         const text = result.changed ? JSON.stringify(result.doc) : row.doc;
         const docChanged = text !== row.doc;
+        const externalId = stringOrNull(result.doc['externalId']);
         if (docChanged) {
           if (kind === 'User') {
             // Only the columns whose values changed: SQLite rewrites an index entry for every indexed
@@ -333,6 +376,7 @@ export class ResourceRepository {
               changedColumns.push(column);
               values.push(newColumns[index]);
             });
+            this.assertUnique(kind, id, row, { externalId, displayNameKey: null });
             this.uniqueUserName(result.doc, id, () =>
               this.exec(
                 `UPDATE users SET ${changedColumns.map((column) => `${column} = ?, `).join('')}doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
@@ -344,9 +388,11 @@ export class ResourceRepository {
             );
             if (JSON.stringify(current['emails'] ?? null) !== JSON.stringify(result.doc['emails'] ?? null)) this.writeEmails(row.seq, result.doc, true);
           } else {
+            const columns = this.groupColumns(result.doc);
+            this.assertUnique(kind, id, row, { externalId, displayNameKey: columns[0] });
             this.exec(
               `UPDATE groups SET display_name_key = ?, external_id = ?, doc = ?, last_modified = ?, version = version + 1 WHERE id = ?`,
-              ...this.groupColumns(result.doc),
+              ...columns,
               text,
               time,
               id,
@@ -354,17 +400,22 @@ export class ResourceRepository {
           }
         }
         let membersChanged = false;
+        let pending: string[] = [];
         if (result.memberChanges.length > 0) {
           if (kind !== 'Group') throw ScimError.badRequest('invalidPath', 'Only groups have members');
-          membersChanged = this.applyMemberChanges(id, result.memberChanges) > 0;
+          const outcome = this.applyMemberChanges(id, result.memberChanges, time);
+          pending = outcome.pending;
+          // Pending members are not part of the group as SCIM shows it: only resolved ones make a new version.
+          membersChanged = outcome.changed > 0;
           if (membersChanged && !docChanged) {
             this.exec(`UPDATE groups SET last_modified = ?, version = version + 1 WHERE id = ?`, time, id);
           }
         }
+        const joined = docChanged && externalId !== row.external_id ? this.resolvePending(kind, id, externalId, time, false) : [];
         const changed = docChanged || membersChanged;
         if (kind === 'Group') {
           // Group PATCH answers 204 unless asked for attributes: read only what the caller wants.
-          return { resource: this.read(kind, id, options)!, changed };
+          return { resource: this.withOutcome(this.read(kind, id, options)!, pending, joined), changed };
         }
         const doc = docChanged ? result.doc : current;
         const resource: StoredResource = {
@@ -376,7 +427,7 @@ export class ResourceRepository {
           version: changed ? row.version + 1 : row.version,
           ...(options.withGroups ? { groups: this.groupsOf(id) } : {}),
         };
-        return { resource, changed };
+        return { resource: this.withOutcome(resource, [], joined), changed };
       })
       .immediate();
   }
@@ -461,7 +512,7 @@ export class ResourceRepository {
     };
   }
 
-  listMembers(groupId: string, startIndex: number, count: number): ListResult & { members: MemberRef[] } {
+  listMembers(groupId: string, startIndex: number, count: number): ListResult & { members: MemberRef[]; pending: PendingMember[]; pendingTotal: number } {
     const group = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version, member_count FROM groups WHERE id = ?`, groupId);
     if (!group) throw ScimError.notFound(`Group ${groupId} not found`);
     const members = this.many<{ member_id: string; member_type: 'User' | 'Group'; display: string | null; user_name: string | null }>(
@@ -473,9 +524,23 @@ export class ResourceRepository {
       count,
       Math.max(0, startIndex - 1),
     );
+    // Pending members are few and shown whole (oldest first): they are what an admin has to look into.
+    const pending = this.many<{ member_id: string; member_type: 'User' | 'Group' | null; display: string | null; since: string }>(
+      `SELECT member_id, member_type, display, since FROM pending_members WHERE group_id = ? ORDER BY since, member_id LIMIT ${PENDING_SHOWN}`,
+      groupId,
+    );
+    const pendingTotal =
+      pending.length < PENDING_SHOWN ? pending.length : this.one<{ n: number }>(`SELECT count(*) AS n FROM pending_members WHERE group_id = ?`, groupId)!.n;
     return {
       total: group.member_count ?? 0,
       resources: [],
+      pendingTotal,
+      pending: pending.map((m) => ({
+        value: m.member_id,
+        since: m.since,
+        ...(m.member_type !== null ? { type: m.member_type } : {}),
+        ...(m.display !== null ? { display: m.display } : {}),
+      })),
       members: members.map((m) => ({
         value: m.member_id,
         type: m.member_type,
@@ -528,8 +593,9 @@ export class ResourceRepository {
 
   /**
    * Sets (or, with null, removes) a record's externalId in its column and its document, as one
-   * more version; returns the value it replaced. No transaction or audit of its own: the callers
-   * (a manual edit, a fix batch) wrap it in theirs.
+   * more version; returns the value it replaced. Group members kept pending under that Object ID
+   * join the record. No transaction or audit of its own: the callers (a manual edit, a fix batch)
+   * wrap it in theirs.
    */
   writeExternalId(kind: ResourceKind, id: string, externalId: string | null, time: string): string | null {
     const row = this.one<{ doc: string }>(`SELECT doc FROM ${TABLE[kind]} WHERE id = ?`, id);
@@ -545,6 +611,7 @@ export class ResourceRepository {
       time,
       id,
     );
+    if (externalId !== null && externalId !== before) this.resolvePending(kind, id, externalId, time, false);
     return before;
   }
 
@@ -594,7 +661,7 @@ export class ResourceRepository {
       if (code !== 'SQLITE_CONSTRAINT_UNIQUE' || !/user_name_key/.test((error as Error).message)) throw error;
       const userName = stringOrNull(doc['userName']) ?? '';
       const holder = this.one<{ id: string }>(`SELECT id FROM users WHERE user_name_key = ?`, foldCase(userName));
-      throw new ScimError(409, 'uniqueness', `userName "${userName}" is already used by user ${holder?.id ?? '(another user)'}`);
+      throw new StoreUniquenessError('userName', holder?.id ?? '', `userName "${userName}" is already used by user ${holder?.id ?? '(another user)'}`);
     }
   }
 
@@ -613,7 +680,10 @@ export class ResourceRepository {
   }
 
   private requireRow(kind: ResourceKind, id: string, condition: WriteCondition): ResourceRow {
-    const row = this.one<ResourceRow>(`SELECT seq, id, doc, created, last_modified, version FROM ${TABLE[kind]} WHERE id = ?`, id);
+    const row = this.one<ResourceRow>(
+      `SELECT seq, id, doc, created, last_modified, version, external_id, display_name_key FROM ${TABLE[kind]} WHERE id = ?`,
+      id,
+    );
     if (!row) throw ScimError.notFound(`${kind} ${id} not found`);
     if (condition.versions !== undefined && !condition.versions.includes(row.version)) {
       throw new ScimError(412, undefined, `${kind} ${id} is at version ${row.version}; If-Match named ${condition.versions.join(', ')}`);
@@ -705,65 +775,198 @@ export class ResourceRepository {
     return result;
   }
 
-  /** Applies membership changes; returns how many rows changed. Unknown member ids fail the whole request. */
-  private applyMemberChanges(groupId: string, changes: ReadonlyArray<MemberChange>): number {
+  /**
+   * Applies membership changes. `changed` counts the rows of group_members (what SCIM shows);
+   * `pending` lists the member ids added before any user or group has them, kept in
+   * pending_members until one is created (Microsoft's SCIM test collection and Entra's retries
+   * expect 204 here, not a 400 that Entra logs as a failure every cycle).
+   */
+  private applyMemberChanges(groupId: string, changes: ReadonlyArray<MemberChange>, time: string): { changed: number; pending: string[] } {
     let changedRows = 0;
+    const pending = new Set<string>();
     for (const change of changes) {
       switch (change.kind) {
-        case 'add':
-          changedRows += this.addMembers(groupId, change.members);
+        case 'add': {
+          const outcome = this.addMembers(groupId, change.members, time);
+          changedRows += outcome.added;
+          for (const id of outcome.pending) pending.add(id);
           break;
+        }
         case 'remove': {
           let removed = 0;
           for (const memberId of new Set(change.ids)) {
-            removed += this.exec(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
+            pending.delete(memberId);
+            const direct = this.exec(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
+            const wasPending = this.exec(`DELETE FROM pending_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
+            removed += direct;
+            if (direct === 0 && wasPending === 0) {
+              // Added by externalId (see findMember): removed the same way.
+              const found = this.findMember(memberId);
+              if (found && found.id !== memberId) removed += this.exec(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, found.id).changes;
+            }
           }
           this.adjustCount(groupId, -removed);
           changedRows += removed;
           break;
         }
         case 'removeWhere': {
-          const where = printElementFilter(change.filter as FilterNode<ResolvedAttr>, memberRowsCollection);
+          const filter = change.filter as FilterNode<ResolvedAttr>;
+          const where = printElementFilter(filter, memberRowsCollection);
           const removed = this.exec(`DELETE FROM group_members WHERE group_id = ? AND (${where.sql})`, groupId, ...where.params).changes;
+          const pendingWhere = printElementFilter(filter, pendingRowsCollection);
+          for (const row of this.many<{ member_id: string }>(
+            `DELETE FROM pending_members WHERE group_id = ? AND (${pendingWhere.sql}) RETURNING member_id`,
+            groupId,
+            ...pendingWhere.params,
+          )) {
+            pending.delete(row.member_id);
+          }
           this.adjustCount(groupId, -removed);
           changedRows += removed;
           break;
         }
         case 'removeAll': {
           const removed = this.exec(`DELETE FROM group_members WHERE group_id = ?`, groupId).changes;
+          this.exec(`DELETE FROM pending_members WHERE group_id = ?`, groupId);
+          pending.clear();
           this.exec(`UPDATE groups SET member_count = 0 WHERE id = ?`, groupId);
           changedRows += removed;
           break;
         }
       }
     }
-    return changedRows;
+    return { changed: changedRows, pending: [...pending] };
   }
 
-  private addMembers(groupId: string, members: ReadonlyArray<MemberRef>): number {
-    const missing: string[] = [];
+  private addMembers(groupId: string, members: ReadonlyArray<MemberRef>, time: string): { added: number; pending: string[] } {
     const typed: Array<{ id: string; type: 'User' | 'Group' }> = [];
+    const pending: MemberRef[] = [];
     for (const member of members) {
-      if (member.value === groupId) throw ScimError.badRequest('invalidValue', `Group ${groupId} cannot be a member of itself`);
-      const found = this.one<{ type: 'User' | 'Group' }>(
-        `SELECT 'User' AS type FROM users WHERE id = ? UNION ALL SELECT 'Group' FROM groups WHERE id = ?`,
-        member.value,
-        member.value,
-      );
-      if (!found) missing.push(member.value);
-      else typed.push({ id: member.value, type: found.type });
-    }
-    if (missing.length > 0) {
-      const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? `, … (${missing.length} in all)` : '');
-      throw ScimError.badRequest('invalidValue', `No user or group with id ${shown}: members must be provisioned first`);
+      const found = this.findMember(member.value);
+      if (found?.id === groupId) throw ScimError.badRequest('invalidValue', `Group ${groupId} cannot be a member of itself`);
+      if (found) typed.push(found);
+      else pending.push(member);
     }
     if (typed.some((member) => member.type === 'Group')) this.hasNestedGroups = true;
     let added = 0;
     for (const member of typed) {
       added += this.exec(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, groupId, member.id, member.type).changes;
     }
+    for (const member of pending) {
+      // A repeated add keeps the first `since` (how long it has waited) and learns a type or display given later.
+      this.exec(
+        `INSERT INTO pending_members (group_id, member_id, member_type, display, since) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (group_id, member_id) DO UPDATE SET member_type = COALESCE(excluded.member_type, member_type),
+           display = COALESCE(excluded.display, display)`,
+        groupId,
+        member.value,
+        member.type ?? null,
+        member.display ?? null,
+        time,
+      );
+    }
     this.adjustCount(groupId, added);
-    return added;
+    return { added, pending: pending.map((member) => member.value) };
+  }
+
+  /**
+   * The resource a member value names: a user or group with that id, or else the one record
+   * whose externalId it is (Entra's ordering: a group may name a member by the objectId it is
+   * created with). undefined when none holds it, or two do (ambiguous: kept pending instead).
+   */
+  private findMember(value: string): { id: string; type: 'User' | 'Group' } | undefined {
+    const byId = this.one<{ type: 'User' | 'Group' }>(
+      `SELECT 'User' AS type FROM users WHERE id = ? UNION ALL SELECT 'Group' FROM groups WHERE id = ?`,
+      value,
+      value,
+    );
+    if (byId) return { id: value, type: byId.type };
+    const spellings = [value, value.toLowerCase(), value.toUpperCase()];
+    const holders = this.many<{ id: string; type: 'User' | 'Group' }>(
+      `SELECT id, 'User' AS type FROM users WHERE external_id IN (?, ?, ?)
+       UNION ALL SELECT id, 'Group' FROM groups WHERE external_id IN (?, ?, ?) LIMIT 2`,
+      ...spellings,
+      ...spellings,
+    );
+    return holders.length === 1 ? holders[0] : undefined;
+  }
+
+  /**
+   * Moves pending memberships that name a resource just written (by its id, on create, and by its
+   * externalId) into group_members, each group getting a new version. Returns those groups.
+   */
+  private resolvePending(kind: ResourceKind, id: string, externalId: string | null, time: string, byId = true): string[] {
+    if (!byId && externalId === null) return [];
+    // Four fixed parameters (not json_each): this runs on every create, so it stays one index probe.
+    const ext = externalId ?? id;
+    const rows = this.many<{ group_id: string; member_id: string }>(
+      `SELECT group_id, member_id FROM pending_members WHERE member_id IN (?, ?, ?, ?)`,
+      byId ? id : ext,
+      ext,
+      ext.toLowerCase(),
+      ext.toUpperCase(),
+    );
+    const joined: string[] = [];
+    for (const row of rows) {
+      this.exec(`DELETE FROM pending_members WHERE group_id = ? AND member_id = ?`, row.group_id, row.member_id);
+      if (row.group_id === id) continue; // a group named by its own externalId never joins itself
+      const added = this.exec(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, row.group_id, id, kind).changes;
+      if (added === 0) continue;
+      this.exec(`UPDATE groups SET member_count = member_count + 1, version = version + 1, last_modified = ? WHERE id = ?`, time, row.group_id);
+      joined.push(row.group_id);
+    }
+    if (kind === 'Group' && joined.length > 0) this.hasNestedGroups = true;
+    return joined;
+  }
+
+  /** A written resource with what the write did to pending memberships, for the sync log. */
+  private withOutcome(resource: StoredResource, pending: ReadonlyArray<string>, joined: ReadonlyArray<string>): StoredResource {
+    if (pending.length === 0 && joined.length === 0) return resource;
+    return { ...resource, ...(pending.length > 0 ? { pendingMembers: pending } : {}), ...(joined.length > 0 ? { joinedGroups: joined } : {}) };
+  }
+
+  /**
+   * Refuses a write that gives this record a value another record of its kind holds: a group's
+   * displayName (case-insensitive; Entra matches groups by it) always, an externalId when the
+   * directory refuses duplicates. Only values the write changes are checked, so records that
+   * shared one before the rule existed can still be updated. Runs inside the write's transaction.
+   */
+  private assertUnique(
+    kind: ResourceKind,
+    id: string,
+    before: ResourceRow | undefined,
+    after: { readonly externalId: string | null; readonly displayNameKey: string | null },
+  ): void {
+    if (kind === 'Group' && after.displayNameKey !== null && after.displayNameKey !== before?.display_name_key) {
+      const holder = this.one<{ id: string; name: string | null }>(
+        `SELECT id, json_extract(doc, '$.displayName') AS name FROM groups WHERE display_name_key = ? AND id <> ? LIMIT 1`,
+        after.displayNameKey,
+        id,
+      );
+      if (holder) {
+        throw new StoreUniquenessError(
+          'displayName',
+          holder.id,
+          `displayName "${holder.name ?? ''}" is already used by group ${holder.id}: Entra matches groups by displayName, so a second group with that name would make its next match ambiguous`,
+        );
+      }
+    }
+    if (after.externalId === null || after.externalId === (before?.external_id ?? null)) return;
+    // The holder first: most writes find none, and then the policy need not be read.
+    const [holder] = this.externalIdHolders(kind, after.externalId, id);
+    if (holder && this.externalIdPolicy() === 'refuse') {
+      throw new StoreUniquenessError(
+        'externalId',
+        holder.id,
+        `externalId "${after.externalId}" is already held by ${kind === 'User' ? 'user' : 'group'} ${holder.name ?? holder.id} (${holder.id}): ` +
+          'two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)',
+      );
+    }
+  }
+
+  /** The directory's answer to a second record with one externalId (migration 7 defaults it to refuse). */
+  private externalIdPolicy(): 'refuse' | 'allow' {
+    return this.one<{ policy: 'refuse' | 'allow' }>(`SELECT external_id_policy AS policy FROM directory WHERE id = 1`)?.policy ?? 'refuse';
   }
 
   private adjustCount(groupId: string, delta: number): void {

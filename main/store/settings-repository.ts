@@ -8,6 +8,7 @@ interface DirectoryRow {
   description: string;
   on_delete: 'hard' | 'retain';
   retain_days: number;
+  external_id_policy: 'refuse' | 'allow';
   created: string;
   updated: string;
 }
@@ -35,6 +36,7 @@ export class SettingsRepository {
       description: row.description,
       onInactive: 'suspend',
       onDelete: row.on_delete === 'retain' ? { mode: 'retain', days: row.retain_days } : { mode: 'hard' },
+      duplicateExternalIds: row.external_id_policy,
       created: row.created,
       updated: row.updated,
     };
@@ -44,16 +46,18 @@ export class SettingsRepository {
     const time = now.toISOString();
     this.db
       .prepare(
-        `INSERT INTO directory (id, name, description, on_inactive, on_delete, retain_days, created, updated)
-         VALUES (1, @name, @description, 'suspend', @onDelete, @retainDays, @time, @time)
+        `INSERT INTO directory (id, name, description, on_inactive, on_delete, retain_days, external_id_policy, created, updated)
+         VALUES (1, @name, @description, 'suspend', @onDelete, @retainDays, @externalIdPolicy, @time, @time)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-           on_delete = excluded.on_delete, retain_days = excluded.retain_days, updated = excluded.updated`,
+           on_delete = excluded.on_delete, retain_days = excluded.retain_days, external_id_policy = excluded.external_id_policy,
+           updated = excluded.updated`,
       )
       .run({
         name: info.name,
         description: info.description,
         onDelete: info.onDelete.mode,
         retainDays: info.onDelete.mode === 'retain' ? info.onDelete.days : 30,
+        externalIdPolicy: info.duplicateExternalIds,
         time,
       });
     return this.getDirectory()!;

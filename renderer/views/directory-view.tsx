@@ -58,6 +58,7 @@ interface DirectoryForm {
   description: string;
   mode: 'hard' | 'retain';
   days: string;
+  duplicates: DirectorySettings['duplicateExternalIds'];
 }
 
 function toForm(settings: DirectorySettings): DirectoryForm {
@@ -66,6 +67,7 @@ function toForm(settings: DirectorySettings): DirectoryForm {
     description: settings.description,
     mode: settings.onDelete.mode,
     days: settings.onDelete.mode === 'retain' ? String(settings.onDelete.days) : '30',
+    duplicates: settings.duplicateExternalIds,
   };
 }
 
@@ -75,6 +77,7 @@ function fromForm(form: DirectoryForm): DirectorySettings {
     description: form.description,
     onInactive: 'suspend',
     onDelete: form.mode === 'hard' ? { mode: 'hard' } : { mode: 'retain', days: form.days.trim() === '' ? Number.NaN : Number(form.days) },
+    duplicateExternalIds: form.duplicates,
   };
 }
 
@@ -174,6 +177,27 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
               />
             </Field>
           </div>
+        )}
+        <Field
+          label="When Entra sends an Object ID another user or group already has"
+          hint="Entra finds the record it provisioned by its Object ID (externalId). Two records with one Object ID make it match the wrong one."
+        >
+          <RadioGroup value={form.duplicates} onChange={(_, data) => change({ duplicates: data.value === 'allow' ? 'allow' : 'refuse' })}>
+            <Radio value="refuse" label="Refuse it (409 uniqueness) — recommended" />
+            <Radio value="allow" label="Accept it, and leave the duplicates to Compare & Fix" />
+          </RadioGroup>
+        </Field>
+        {form.duplicates === 'refuse' ? (
+          <Text size={200} className={styles.muted}>
+            Entra logs the refused create or update as a failure, does not link the existing record, and retries in later cycles: fix the data (Compare
+            & Fix), then Entra's next retry succeeds. Records that already share an Object ID keep it; Compare & Fix lists them as duplicates.
+          </Text>
+        ) : (
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>
+              A second user or group with an Object ID that another one holds is stored: Entra may then update or deprovision the wrong record.
+            </MessageBarBody>
+          </MessageBar>
         )}
         {error && error.issues.length === 0 && <ErrorBar error={error} title="The directory settings were not saved" />}
         <div className={styles.buttons}>
@@ -302,7 +326,10 @@ export function DirectoryView() {
   }, [loadDirectory, loadTokenStatus]);
 
   return (
-    <Page title="Directory & token" description="What ScimDesk does with deprovisioned records, and the Secret Token Entra uses to connect.">
+    <Page
+      title="Directory & token"
+      description="What ScimDesk does with deprovisioned records and duplicate Object IDs, and the Secret Token Entra uses to connect."
+    >
       <div className={styles.columns}>
         <TokenPanel />
         {directory.error && <ErrorBar error={directory.error} title="Could not load the directory" onRetry={() => void loadDirectory()} />}

@@ -1,6 +1,9 @@
 import {
   Button,
   Link,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
   Spinner,
   Tab,
   TabList,
@@ -19,7 +22,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { AttributeList } from '../components/attribute-list';
 import { DetailDrawer } from '../components/detail-drawer';
-import { formatDateTimeShort, formatNumber } from '../components/format';
+import { formatDateTimeShort, formatNumber, plural } from '../components/format';
 import { AuditTable, SyncHistoryTable } from '../components/history-tables';
 import { CollapsibleJson } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
@@ -29,12 +32,14 @@ import { ResourceTable, type ResourceColumn } from '../components/resource-table
 import { useTableStyles } from '../components/table-styles';
 import { MEMBERS_PAGE_SIZE } from '../state/groups-slice';
 import { useAppStore } from '../state/store';
+import type { MethodOutput } from '../../shared/admin/contract';
 
 const useStyles = makeStyles({
   tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
   pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM },
   id: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: { color: tokens.colorNeutralForeground2 },
+  pending: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, marginTop: tokens.spacingVerticalM },
 });
 
 const COLUMNS: ReadonlyArray<ResourceColumn> = [
@@ -43,6 +48,57 @@ const COLUMNS: ReadonlyArray<ResourceColumn> = [
   { id: 'members', label: 'Members', nowrap: true, render: (row) => formatNumber(row.memberCount ?? 0) },
   { id: 'lastModified', label: 'Last modified', sortKey: 'lastModified', nowrap: true, render: (row) => formatDateTimeShort(row.lastModified) },
 ];
+
+type PendingMembers = MethodOutput<'groups.members'>['pending'];
+
+/**
+ * Members a client added before any user or group had their id. Entra's provisioning (and
+ * Microsoft's SCIM test collection) may add a member before creating it; ScimDesk keeps it
+ * waiting instead of failing the request, and makes it a member when it arrives.
+ */
+function PendingMembersPanel({ pending, total }: { readonly pending: PendingMembers; readonly total: number }) {
+  const styles = useStyles();
+  const table = useTableStyles();
+  return (
+    <section className={styles.pending} aria-labelledby="pending-members-title">
+      <MessageBar intent="info" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle id="pending-members-title">
+            Waiting for {plural(total, 'member')}
+          </MessageBarTitle>
+          Entra added {total === 1 ? 'a member' : 'members'} that no user or group here has yet. ScimDesk keeps {total === 1 ? 'it' : 'them'} pending,
+          out of the member list Entra and filters see, and adds {total === 1 ? 'it' : 'each'} the moment a user or group with that id, or with that Object
+          ID as its externalId, is created. If one waits for long, look for its create in the sync log.
+        </MessageBarBody>
+      </MessageBar>
+      <Table size="small" aria-label="Pending members" className={table.auto}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Member id as sent</TableHeaderCell>
+            <TableHeaderCell>Type</TableHeaderCell>
+            <TableHeaderCell>Display name as sent</TableHeaderCell>
+            <TableHeaderCell>Waiting since</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {pending.map((member) => (
+            <TableRow key={member.id}>
+              <TableCell className={styles.id}>{member.id}</TableCell>
+              <TableCell>{member.type ?? 'Not given'}</TableCell>
+              <TableCell>{member.display ?? '—'}</TableCell>
+              <TableCell className={table.nowrap}>{formatDateTimeShort(member.since)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {total > pending.length && (
+        <Text size={200} className={styles.muted}>
+          The {formatNumber(pending.length)} waiting longest are shown.
+        </Text>
+      )}
+    </section>
+  );
+}
 
 type DetailTab = 'attributes' | 'members' | 'history' | 'audit';
 const TAB_LABELS: Record<DetailTab, string> = { members: 'Members', attributes: 'Attributes', history: 'Sync history', audit: 'Audit' };
@@ -62,8 +118,14 @@ function Members() {
   const data = members.data;
   if (members.error && !data) return <ErrorBar error={members.error} title="Could not load the members" onRetry={() => void loadGroupMembers(1)} />;
   if (!data) return <Loading label="Loading members…" />;
+  const pending = data.pendingTotal > 0 ? <PendingMembersPanel pending={data.pending} total={data.pendingTotal} /> : null;
   if (data.total === 0) {
-    return <EmptyState title="No members">Entra creates groups empty and adds members afterwards, several per request.</EmptyState>;
+    return (
+      <>
+        <EmptyState title="No members">Entra creates groups empty and adds members afterwards, several per request.</EmptyState>
+        {pending}
+      </>
+    );
   }
   const last = data.startIndex + data.items.length - 1;
   const open = (type: 'User' | 'Group', id: string) => {
@@ -122,6 +184,7 @@ function Members() {
           Next members
         </Button>
       </nav>
+      {pending}
     </>
   );
 }
@@ -141,6 +204,7 @@ function GroupDetail() {
   const { detail, selectedId } = groups;
   const data = detail.data;
   const memberTotal = groups.members.data?.total;
+  const pendingTotal = groups.members.data?.pendingTotal ?? 0;
 
   if (detail.error && !data) return <ErrorBar error={detail.error} title="Could not load the group" onRetry={() => void loadGroupDetail()} />;
   if (!data || selectedId === null) return <Loading label="Loading the group…" />;
@@ -151,7 +215,9 @@ function GroupDetail() {
       {detail.error && <ErrorBar error={detail.error} title="Could not refresh the group" onRetry={() => void loadGroupDetail()} />}
       <ObjectIdPanel kind="group" externalId={externalId} onSave={(value, reason) => setGroupExternalId(selectedId, value, reason)} />
       <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as DetailTab)} aria-label="Group details">
-        <Tab value="members">Members{memberTotal !== undefined ? ` (${formatNumber(memberTotal)})` : ''}</Tab>
+        <Tab value="members">
+          Members{memberTotal !== undefined ? ` (${formatNumber(memberTotal)}${pendingTotal > 0 ? `, ${formatNumber(pendingTotal)} pending` : ''})` : ''}
+        </Tab>
         <Tab value="attributes">Attributes</Tab>
         <Tab value="history">Sync history ({data.history.length})</Tab>
         <Tab value="audit">Audit ({data.audit.length})</Tab>

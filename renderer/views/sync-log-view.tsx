@@ -179,13 +179,15 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
 
 function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
   const styles = useStyles();
   const detail = entry.detail ?? {};
   const notes = Array.isArray(detail['notes']) ? (detail['notes'] as unknown[]).map(String) : [];
   const ignored = Array.isArray(detail['ignoredAttributes']) ? (detail['ignoredAttributes'] as unknown[]).map(String) : [];
+  const pending = Array.isArray(detail['pendingMembers']) ? (detail['pendingMembers'] as unknown[]).map(String) : [];
+  const joined = Array.isArray(detail['joinedGroups']) ? (detail['joinedGroups'] as unknown[]).map(String) : [];
   const others = Object.keys(detail).filter((key) => !KNOWN_DETAIL_KEYS.includes(key));
   return (
     <>
@@ -241,6 +243,30 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
               </li>
             ))}
           </ul>
+        </>
+      )}
+      {pending.length > 0 && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Members kept pending
+          </Text>
+          <Text size={200} className={styles.muted}>
+            No user or group has these ids yet: they join the group the moment one with that id, or that Object ID as externalId, is created.
+          </Text>
+          <Text className={styles.mono} data-testid="pending-members">
+            {pending.join(', ')}
+          </Text>
+        </>
+      )}
+      {joined.length > 0 && (
+        <>
+          <Text as="h3" weight="semibold" className={styles.heading}>
+            Pending memberships resolved
+          </Text>
+          <Text>
+            This {entry.resourceType === 'Group' ? 'group' : 'user'} joined the {joined.length === 1 ? 'group' : 'groups'} that were waiting for it:{' '}
+            <span className={styles.mono}>{joined.join(', ')}</span>
+          </Text>
         </>
       )}
       {ignored.length > 0 && (

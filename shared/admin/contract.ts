@@ -57,6 +57,12 @@ export const DirectorySettings = z.object({
   /** On active=false Entra's soft delete keeps the user, marked inactive; the only sane choice, shown for clarity. */
   onInactive: z.literal('suspend'),
   onDelete: DeletePolicy,
+  /**
+   * A user or group created or changed through SCIM with an Object ID (externalId) that another
+   * record of its kind already holds: refused with 409 uniqueness (the default: two records with one
+   * objectId make Entra match the wrong one), or accepted. Admin edits and fix batches always refuse.
+   */
+  duplicateExternalIds: z.enum(['refuse', 'allow']),
 });
 export type DirectorySettings = z.infer<typeof DirectorySettings>;
 
@@ -150,6 +156,20 @@ export const MemberRow = z.object({
   /** userName for user members (display names repeat), null for groups. */
   userName: z.string().nullable(),
 });
+
+/**
+ * A member a client added before any user or group had that id: kept, not shown to SCIM, and made a
+ * member the moment a user or group with that id (or that Object ID as externalId) is created.
+ */
+export const PendingMemberRow = z.object({
+  id: z.string(),
+  /** The type the client gave, if any. */
+  type: z.enum(['User', 'Group']).nullable(),
+  display: z.string().nullable(),
+  /** When it was first added. */
+  since: isoTime,
+});
+export type PendingMemberRow = z.infer<typeof PendingMemberRow>;
 
 /** Entra objectIds are GUIDs; anything else in externalId means Entra maps it from another attribute. */
 export const ObjectId = z.guid('An Entra Object ID is a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
@@ -264,7 +284,7 @@ const byId = z.object({ id: nonEmpty('id', 128) }).strict();
 export const adminMethods = {
   'overview.get': method(empty, Overview, 'Tenant URL, endpoint and token state, counts, recent activity and the setup checklist.'),
 
-  'directory.get': method(empty, DirectorySettings, 'The SCIM directory: name, description, deprovision policy.'),
+  'directory.get': method(empty, DirectorySettings, 'The SCIM directory: name, description, deprovision policy, duplicate Object IDs.'),
   'directory.update': method(DirectorySettings.strict(), DirectorySettings, 'Saves the directory settings.'),
 
   'token.status': method(empty, z.object({ current: TokenInfo.nullable(), history: z.array(TokenInfo) }), 'The active token (masked) and earlier ones.'),
@@ -311,8 +331,15 @@ export const adminMethods = {
   ),
   'groups.members': method(
     z.object({ id: nonEmpty('id', 128), ...pageInput }).strict(),
-    z.object({ total: z.number().int(), startIndex: z.number().int(), items: z.array(MemberRow) }),
-    'Members of a group, a page at a time.',
+    z.object({
+      total: z.number().int(),
+      startIndex: z.number().int(),
+      items: z.array(MemberRow),
+      /** Pending members, oldest first (at most 500; pendingTotal counts them all). */
+      pending: z.array(PendingMemberRow),
+      pendingTotal: z.number().int(),
+    }),
+    'Members of a group, a page at a time, and the members it is still waiting for.',
   ),
   'groups.setExternalId': method(
     z.object({ id: nonEmpty('id', 128), externalId: ObjectId.nullable(), reason: z.string().trim().max(500).default('') }).strict(),

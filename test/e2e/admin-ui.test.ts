@@ -761,6 +761,96 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     }),
   );
 
+  it(
+    'refuses a second user with one Object ID by default, accepts it once the admin says so on Directory & token, and refuses it again when set back',
+    { skip: SKIP, timeout: STEP_MS },
+    step('duplicate-object-ids', async () => {
+      await go('Directory & token');
+      const refuse = page.getByRole('radio', { name: 'Refuse it (409 uniqueness) — recommended' });
+      const accept = page.getByRole('radio', { name: 'Accept it, and leave the duplicates to Compare & Fix' });
+      assert.equal(await refuse.isChecked(), true, 'a new directory refuses duplicates');
+      await page.getByText(/Entra logs the refused create or update as a failure, does not link the existing record/).waitFor();
+      const megan = user('megan.bowen@contoso.com');
+      const restored = () =>
+        scim('/Users', {
+          method: 'POST',
+          body: JSON.stringify({ schemas: [URN_USER], userName: 'megan.restored@contoso.com', externalId: megan.externalId, active: true }),
+        });
+      const refused = await restored();
+      assert.equal(refused.status, 409, 'refused by default');
+      assert.match(await refused.text(), /"scimType":"uniqueness".*megan\.bowen@contoso\.com/);
+
+      await accept.check();
+      await page.getByText(/Entra may then update or deprovision the wrong record/).waitFor();
+      await page.getByRole('button', { name: 'Save directory' }).click();
+      await page.locator('.fui-ToastTitle').getByText('Directory settings saved', { exact: true }).waitFor();
+      await screenshot('directory-duplicates-accepted');
+      const accepted = await restored();
+      assert.equal(accepted.status, 201, 'accepted once the admin allows duplicates');
+      const duplicate = (JSON.parse(await accepted.text()) as { id: string }).id;
+
+      await refuse.check();
+      await page.getByRole('button', { name: 'Save directory' }).click();
+      await eventually(async () => assert.equal(await page.locator('.fui-ToastTitle').getByText('Directory settings saved', { exact: true }).count() >= 1, true));
+      assert.equal(await refuse.isChecked(), true);
+      await eventually(async () => assert.equal((await restored()).status, 409, 'refused again'));
+      await screenshot('directory-duplicates-refused');
+      // The record made while duplicates were accepted stays until removed: here, by the test.
+      assert.equal((await scim(`/Users/${duplicate}`, { method: 'DELETE' })).status, 204);
+    }),
+  );
+
+  it(
+    'shows on the group screen a member Entra added before it exists, says so in the sync log, and makes it a member when it is created',
+    { skip: SKIP, timeout: 60_000 },
+    step('pending-members', async () => {
+      const sales = groups.find((g) => g.name === 'Sales Team')!;
+      const objectId = randomUUID();
+      await patch(`/Groups/${sales.id}`, [{ op: 'Add', path: 'members', value: [{ value: objectId, $ref: null }] }], 204);
+
+      await go('Groups');
+      const table = page.getByRole('table', { name: 'Groups', exact: true });
+      await expectText(table.getByRole('row', { name: 'Sales Team' }).getByRole('cell').nth(2), String(sales.members.length));
+      await table.getByRole('row', { name: 'Sales Team' }).click();
+      const drawer = page.getByRole('dialog', { name: /Sales Team/ });
+      await drawer.getByRole('tab', { name: `Members (${sales.members.length}, 1 pending)` }).waitFor();
+      await drawer.getByText('Waiting for 1 member', { exact: true }).waitFor();
+      const pending = drawer.getByRole('table', { name: 'Pending members' });
+      await expectText(pending.locator('tbody'), new RegExp(`^${objectId}Not given—`));
+      assert.equal(await drawer.getByRole('table', { name: 'Members', exact: true }).getByText(objectId).count(), 0, 'not listed as a member');
+      await pending.scrollIntoViewIfNeeded();
+      await screenshot('group-pending-member');
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+
+      await go('Sync log');
+      const log = page.getByRole('table', { name: 'Sync log entries, newest first' });
+      await log.getByRole('row', { name: /, Update \(PATCH\), .*status 204$/ }).first().click();
+      const entry = page.getByRole('dialog', { name: /^Update \(PATCH\) · 204/ });
+      await entry.getByRole('heading', { name: 'Members kept pending' }).waitFor();
+      await expectText(entry.getByTestId('pending-members'), objectId);
+      await screenshot('sync-log-pending-member', false);
+      await entry.getByRole('button', { name: 'Close' }).click();
+      await entry.waitFor({ state: 'hidden' });
+
+      // Entra creates the user later, with that Object ID: it joins the group there and then.
+      const created = await scimJson(
+        '/Users',
+        { method: 'POST', body: JSON.stringify({ schemas: [URN_USER], userName: 'late.joiner@contoso.com', externalId: objectId, active: true, displayName: 'Late Joiner' }) },
+        201,
+      );
+      await go('Groups');
+      await table.getByRole('row', { name: 'Sales Team' }).click();
+      await drawer.getByRole('tab', { name: `Members (${sales.members.length + 1})` }).waitFor();
+      await expectText(drawer.getByRole('table', { name: 'Members', exact: true }), /Late Joiner/);
+      assert.equal(await drawer.getByRole('table', { name: 'Pending members' }).count(), 0, 'nothing is waiting any more');
+      await screenshot('group-pending-resolved');
+      await drawer.getByRole('button', { name: 'Close' }).click();
+      await drawer.waitFor({ state: 'hidden' });
+      assert.equal((await scim(`/Users/${String(created['id'])}`, { method: 'DELETE' })).status, 204);
+    }),
+  );
+
   it('logged no console errors and no page errors during the run', { skip: SKIP }, () => {
     assert.deepEqual(session?.consoleErrors ?? [], []);
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type EventPayload, type MethodName, type MethodOutput } from '../../shared/admin/contract';
 import { startDemoTenant, type DemoTenant } from '../fixtures/fake-tenant/demo-tenant';
+import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
 
 /**
@@ -78,9 +79,11 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
     }
     // Local users that existed before provisioning: no externalId.
     for (const user of users.slice(23, 26)) await createUser(user.userPrincipalName, { userName: user.userPrincipalName });
-    // Two local records claiming one objectId.
-    await createUser('dup-1', { userName: 'dup-one@contoso-demo.com', externalId: users[30]!.id });
-    await createUser('dup-2', { userName: 'dup-two@contoso-demo.com', externalId: users[30]!.id });
+    // Two local records claiming one objectId: data from before the directory refused duplicates.
+    await withDuplicateExternalIdsAccepted(a.core.store, async () => {
+      await createUser('dup-1', { userName: 'dup-one@contoso-demo.com', externalId: users[30]!.id });
+      await createUser('dup-2', { userName: 'dup-two@contoso-demo.com', externalId: users[30]!.id });
+    });
     // An objectId that Entra does not have.
     await createUser('gone', { userName: 'gone@contoso-demo.com', externalId: NOT_IN_ENTRA });
     // Local only.

@@ -44,7 +44,7 @@ interface BadInput {
 
 const extra = (input: Record<string, unknown> = {}): BadInput => ({ why: 'unknown extra field', input: { ...input, bogusField: 1 }, field: 'bogusField' });
 
-const validDirectory = { name: 'Contoso', description: '', onInactive: 'suspend', onDelete: { mode: 'hard' } };
+const validDirectory = { name: 'Contoso', description: '', onInactive: 'suspend', onDelete: { mode: 'hard' }, duplicateExternalIds: 'refuse' };
 const validConnect = {
   tenantId: GUID_B,
   clientId: GUID_A,
@@ -97,6 +97,8 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'unsupported onInactive', input: { ...validDirectory, onInactive: 'delete' }, field: 'onInactive' },
     { why: 'retention days out of range', input: { ...validDirectory, onDelete: { mode: 'retain', days: 0 } }, field: 'onDelete.days' },
     { why: 'unknown delete mode', input: { ...validDirectory, onDelete: { mode: 'shred' } }, field: 'onDelete.mode' },
+    { why: 'unknown duplicate Object ID policy', input: { ...validDirectory, duplicateExternalIds: 'merge' }, field: 'duplicateExternalIds' },
+    { why: 'missing duplicate Object ID policy', input: { ...validDirectory, duplicateExternalIds: undefined }, field: 'duplicateExternalIds' },
     extra(validDirectory),
   ],
   'token.status': [extra()],
@@ -443,9 +445,19 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('directory.get and directory.update', async () => {
     const before = await ok('directory.get', {});
     assert.equal(before.onInactive, 'suspend');
-    const saved = await ok('directory.update', { name: 'Contoso HR', description: 'Provisioned by Entra', onInactive: 'suspend', onDelete: { mode: 'retain', days: 30 } });
+    assert.equal(before.duplicateExternalIds, 'refuse', 'a new directory refuses a second record with one Object ID');
+    const saved = await ok('directory.update', {
+      name: 'Contoso HR',
+      description: 'Provisioned by Entra',
+      onInactive: 'suspend',
+      onDelete: { mode: 'retain', days: 30 },
+      duplicateExternalIds: 'allow',
+    });
     assert.equal(saved.name, 'Contoso HR');
-    assert.deepEqual((await ok('directory.get', {})).onDelete, { mode: 'retain', days: 30 });
+    const read = await ok('directory.get', {});
+    assert.deepEqual(read.onDelete, { mode: 'retain', days: 30 });
+    assert.equal(read.duplicateExternalIds, 'allow');
+    await ok('directory.update', { ...read, duplicateExternalIds: 'refuse' });
   });
 
   it('users.list pages, searches and sorts; users.get shows groups and history', async () => {

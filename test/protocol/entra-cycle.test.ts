@@ -169,7 +169,7 @@ describe('Entra provisioning cycle over HTTP', () => {
     ids['alexId'] = body.id;
     etags['alex'] = body.meta.version;
     assert.equal('emails' in body, false);
-    assert.deepEqual(body[URN_ENTERPRISE], { department: 'Sales', manager: { value: ids['meganId'] } });
+    assert.deepEqual(body[URN_ENTERPRISE], { department: 'Sales', manager: { value: ids['meganId'], $ref: `${t.baseUrl}/Users/${ids['meganId']}` } });
     assert.equal(new Set([ids['meganId'], ids['adeleId'], ids['alexId']]).size, 3, 'three distinct ids');
   });
 
@@ -190,7 +190,11 @@ describe('Entra provisioning cycle over HTTP', () => {
     assert.equal(body.displayName, 'Alex Wilber');
     assert.deepEqual(body.emails, [{ type: 'work', value: 'alex.wilber@contoso.com' }]);
     assert.deepEqual(body.name, { formatted: 'Alex Wilber', familyName: 'Wilber', givenName: 'Alexander' });
-    assert.deepEqual(body[URN_ENTERPRISE], { employeeNumber: '10077', department: 'Sales', manager: { value: ids['meganId'] } });
+    assert.deepEqual(body[URN_ENTERPRISE], {
+      employeeNumber: '10077',
+      department: 'Sales',
+      manager: { value: ids['meganId'], $ref: `${t.baseUrl}/Users/${ids['meganId']}` },
+    });
     assert.ok(body.schemas.includes(URN_ENTERPRISE));
     assert.equal(response.headers.get('etag'), body.meta.version);
     assert.notEqual(body.meta.version, etags['alex'], 'the version changes on a write');
@@ -219,10 +223,10 @@ describe('Entra provisioning cycle over HTTP', () => {
     etags['adele'] = body.meta.version;
   });
 
-  it('takes a manager change as a bare string and returns {"value": id}', async () => {
+  it('takes a manager change as a bare string and returns {"value": id, "$ref": …}', async () => {
     const response = await send('10-patch-user-manager-default');
     const body = await readScim(response, 200);
-    assert.deepEqual(body[URN_ENTERPRISE].manager, { value: ids['alexId'] });
+    assert.deepEqual(body[URN_ENTERPRISE].manager, { value: ids['alexId'], $ref: `${t.baseUrl}/Users/${ids['alexId']}` });
     assert.notEqual(body.meta.version, etags['adele']);
     etags['adele'] = body.meta.version;
     const got = await getUser('adeleId');

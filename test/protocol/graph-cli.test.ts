@@ -11,6 +11,7 @@ import type { DirectoryStore } from '../../main/store/directory-store';
 import { createSqliteStore } from '../../main/store/sqlite-store';
 import type { FakeGroup, FakeServicePrincipal } from '../fixtures/fake-tenant/fake-tenant';
 import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../fixtures/fake-tenant/scenario';
+import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
 import { startGraphTestTenant, type GraphTestTenant } from '../support/graph-test-tenant';
 
 /**
@@ -191,7 +192,10 @@ describe('graph command (Compare & Fix from the command line)', () => {
     ids['unlinked'] = await createUser(entraUser(u(2), null));
     ids['mailOnly'] = await createUser({ schemas: [URN_USER], userName: 'legacy3', emails: [{ type: 'work', value: u(3).mail }] });
     ids['claimA'] = await createUser(entraUser(u(4), u(4).id));
-    ids['claimB'] = await createUser({ schemas: [URN_USER], userName: 'cli000004.old@fabrikam.test', externalId: u(4).id });
+    // A second record with one objectId: data from before the directory refused duplicates.
+    ids['claimB'] = await withDuplicateExternalIdsAccepted(store, () =>
+      createUser({ schemas: [URN_USER], userName: 'cli000004.old@fabrikam.test', externalId: u(4).id }),
+    );
     ids['orphan'] = await createUser({ schemas: [URN_USER], userName: 'ghost@fabrikam.test' });
     ids['shared'] = await createUser({ schemas: [URN_USER], userName: 'shared@fabrikam.test' });
     ids['wrongObject'] = await createUser(entraUser(u(5), u(6).id));

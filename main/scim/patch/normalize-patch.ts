@@ -48,9 +48,16 @@ interface Context {
  *   key becomes its own operation. Plain keys (`active`) are RFC attribute names.
  * - An extension object (bare URN path, or URN key of a path-less value) is split
  *   into one operation per attribute, so a `null` inside it clears that attribute.
- * - add/replace whose canonical value is empty (null, `[]`, `{}`, or a complex
- *   value with only empty strings such as `{"value": ""}` for manager): replace
- *   clears the target (read as remove), add does nothing (RFC 7643 §2.5).
+ * - The enterprise manager in every form clients send: a bare id, `{"value": id}`,
+ *   a one-element list `[{"$ref": …, "value": id}]` (Microsoft's legacy document
+ *   form), with `path` as the enterprise URN attribute or plain `manager`. Its
+ *   `$ref` is computed on read, so the one sent is dropped.
+ * - add/replace of a single-valued complex attribute with an object becomes one
+ *   operation per sub-attribute given; the others stay unchanged (§3.5.2.3).
+ * - add/replace whose value is `{}` (or a list of `{}`) changes nothing. Whose
+ *   canonical value is otherwise empty (null, `[]`, or a reference such as the
+ *   manager with `{"value": ""}`): replace clears the target (read as remove),
+ *   add does nothing (RFC 7643 §2.5).
  * - writeOnly targets (`password`) are accepted and discarded.
  *
  * Throws ScimError 400: invalidSyntax (not a PatchOp message, no operations, more
@@ -198,7 +205,26 @@ function attributeOperation(context: Context, op: PatchOpName, text: string, val
     return;
   }
 
-  const canonical = canonicalValue(context, path, filterSub, value);
+  if (carriesNothing(value)) {
+    // RFC 7644 §3.5.2.1/§3.5.2.3: a complex value names the sub-attributes to set, and those it
+    // leaves out stay unchanged, so `{}` (or a list of `{}`) sets nothing. null and [] still clear.
+    notes.add(`${op} of '${text}' with an empty object changes nothing`);
+    return;
+  }
+  let single = value;
+  if (!path.filter && !resolved.sub && isReferenceLike(resolved.attribute) && Array.isArray(value) && value.length === 1) {
+    // Entra quirk (legacy document form, in Microsoft's SCIM provisioning docs and older clients):
+    // {"op":"Add","path":"manager","value":[{"$ref":"…/Users/<id>","value":"<id>"}]} wraps the
+    // single-valued manager in a one-element list (test/fixtures/patch/entra-legacy-manager-path-array.json).
+    notes.add(`one-element list for '${resolved.key}' read as that element`);
+    single = value[0];
+  }
+  if (!path.filter && !resolved.sub && resolved.attribute.type === 'complex' && !resolved.attribute.multiValued && isObject(single)) {
+    complexOperation(context, op, resolved, text, single);
+    return;
+  }
+
+  const canonical = canonicalValue(context, path, filterSub, single);
   if (isEmptyValue(canonical)) {
     if (op === 'replace') {
       notes.add(`replace of '${text}' with an empty value read as remove`);
@@ -209,6 +235,61 @@ function attributeOperation(context: Context, op: PatchOpName, text: string, val
     return;
   }
   context.operations.push({ op, target, value: canonical });
+}
+
+/**
+ * add/replace of a single-valued complex attribute (`name`, the enterprise `manager`) with an
+ * object: one operation per sub-attribute given (RFC 7644 §3.5.2.3: "Sub-attributes that are not
+ * specified in the value parameter are left unchanged"), so `{"givenName": null}` clears only
+ * givenName. A reference (an attribute with a `value` sub-attribute) whose `value` is empty (`""`,
+ * null) is cleared whole: Entra clears the manager with `{"value": ""}`, and a manager without an
+ * id means nothing. Its `$ref` is computed from `value` on every read, so a `$ref` sent is not kept.
+ */
+function complexOperation(context: Context, op: PatchOpName, resolved: ResolvedAttr, text: string, value: JsonObject): void {
+  const { notes } = context;
+  const def = resolved.attribute;
+  if (isReferenceLike(def)) {
+    const valueKey = findKey(value, 'value');
+    const id = valueKey === undefined ? undefined : value[valueKey];
+    if (valueKey !== undefined && (id === null || id === '')) {
+      if (op === 'replace') {
+        notes.add(`replace of '${text}' with an empty value read as remove`);
+        context.operations.push({ op: 'remove', target: { kind: 'attribute', path: plainPath(resolved) }, value: undefined });
+      } else {
+        notes.add(`add of '${text}' with an empty value ignored`);
+      }
+      return;
+    }
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const sub = findSubAttribute(def, key);
+    if (!sub) {
+      notes.add(`unknown attribute '${resolved.key}.${key}' ignored`);
+      continue;
+    }
+    // readOnly sub-attributes in a value are ignored, as in a POST body (RFC 7643 §2.2): manager.displayName.
+    if (sub.mutability === 'readOnly') continue;
+    if (sub.name === '$ref' && isReferenceLike(def)) {
+      notes.add(`'${resolved.key}.$ref' is computed from its value: the one sent is not stored`);
+      continue;
+    }
+    attributeOperation(context, op, `${resolved.key}.${sub.name}`, item, true);
+  }
+}
+
+function plainPath(resolved: ResolvedAttr): PatchPath<ResolvedAttr> {
+  return { path: resolved, filter: undefined, filterSubAttr: undefined };
+}
+
+/** A single-valued complex attribute that refers to a resource by id (the enterprise `manager`). */
+function isReferenceLike(def: AttributeDef): boolean {
+  return def.type === 'complex' && !def.multiValued && findSubAttribute(def, 'value') !== undefined;
+}
+
+/** `{}`, or a non-empty list of nothing but `{}`: a value that names no attribute at all. */
+function carriesNothing(value: unknown): boolean {
+  const isEmptyObject = (item: unknown) => isObject(item) && Object.keys(item).length === 0;
+  return isEmptyObject(value) || (Array.isArray(value) && value.length > 0 && value.every(isEmptyObject));
 }
 
 /** The value an add/replace writes at this path, in canonical form (undefined = empty). */

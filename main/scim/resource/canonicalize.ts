@@ -45,6 +45,10 @@ export interface CanonicalResource {
  *   `manager.displayName`) are ignored silently (RFC 7643 §2.2). Entra quirk: it
  *   sends `meta: {"resourceType": "User"}` on create.
  * - writeOnly attributes (`password`) are dropped and never stored.
+ * - The enterprise manager as a bare id, `{"value": id}` or a one-element list
+ *   `[{"$ref": …, "value": id}]`, nested in the extension or as a top-level
+ *   `manager` key (the one extension reference attribute of that name). Its `$ref`
+ *   is computed on read and never stored.
  * - Unknown attributes are not stored; their names as sent are listed in `ignored`.
  *
  * Throws ScimError 400 `invalidSyntax` when the body is not a JSON object or `schemas`
@@ -268,11 +272,19 @@ function locateBodyKey(key: string, schema: ResourceSchema): BodyKeyTarget {
   }
   const [attrName, subName, extra] = split.rest.split('.');
   if (attrName === undefined || extra !== undefined) return { kind: 'unknown' };
-  const owner = split.schema ?? schema.core;
-  const def =
+  let owner = split.schema ?? schema.core;
+  let def =
     owner === schema.core
       ? (commonAttributes.find((a) => sameName(a.name, attrName)) ?? owner.attributes.find((a) => sameName(a.name, attrName)))
       : owner.attributes.find((a) => sameName(a.name, attrName));
+  if (!def && split.schema === undefined) {
+    // Entra quirk (legacy document form): `"manager": …` at the top level of a body. Only a reference
+    // attribute that exactly one extension defines is read this way; other unqualified names stay unknown.
+    const matches = schema.extensions.flatMap((extension) =>
+      extension.attributes.filter((a) => sameName(a.name, attrName) && isReference(a)).map((a) => [extension, a] as const),
+    );
+    if (matches.length === 1) [owner, def] = matches[0]!;
+  }
   if (!def) return { kind: 'unknown' };
   if (subName === undefined) return { kind: 'attribute', owner, def, sub: undefined };
   const sub = findSubAttribute(def, subName);
@@ -297,6 +309,8 @@ function canonicalizeSubFragment(
 function canonicalizeValue(def: AttributeDef, value: unknown, path: string, ignored: string[]): unknown {
   if (def.mutability === 'writeOnly' || isAbsent(value)) return undefined;
   if (!def.multiValued) {
+    // Entra quirk (legacy document form): the manager as a one-element list `[{"$ref": …, "value": id}]`.
+    if (Array.isArray(value) && value.length === 1 && isReference(def)) return canonicalizeValue(def, value[0], path, ignored);
     if (Array.isArray(value)) throw invalidValue(path, `is single-valued and cannot take an array`);
     return canonicalizeSingle(def, value, path, ignored);
   }
@@ -380,6 +394,8 @@ function canonicalizeComplex(def: AttributeDef, value: unknown, path: string, ig
       continue;
     }
     if (!isWritable(sub)) continue;
+    // A reference's $ref is computed from its value on every read (the client's may name another host).
+    if (sub.name === '$ref' && isReference(def)) continue;
     const subPath = `${path}.${sub.name}`;
     const canonical = canonicalizeValue(sub, fieldValue, subPath, ignored);
     if (canonical !== undefined) mergeField(fields, sub.name, canonical, subPath);
@@ -426,6 +442,11 @@ function toMemberRef(item: unknown, path: string, ignored: string[]): MemberRef 
 function dedupeMembers(members: ReadonlyArray<MemberRef>): MemberRef[] {
   const seen = new Set<string>();
   return members.filter((member) => !seen.has(member.value) && Boolean(seen.add(member.value)));
+}
+
+/** A single-valued complex attribute that names a resource by id: the enterprise `manager`. */
+function isReference(def: AttributeDef): boolean {
+  return def.type === 'complex' && !def.multiValued && findSubAttribute(def, 'value') !== undefined;
 }
 
 const membersDef = groupSchema.attributes.find((a) => a.name === 'members');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { DatabaseTooNewError, SCHEMA_VERSION } from '../../../main/store/migrations';
+import { DatabaseTooNewError, migrations, SCHEMA_VERSION } from '../../../main/store/migrations';
 import { openDatabase } from '../../../main/store/open-database';
 
 describe('migrations', () => {
@@ -38,6 +38,31 @@ describe('migrations', () => {
     const check = new Database(file);
     assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION + 1);
     check.close();
+  });
+
+  it('migrates a database that already holds two groups with one name and two users with one externalId, keeping all four', () => {
+    const file = join(dir, 'duplicates.db');
+    const raw = new Database(file);
+    // The schema as version 6 left it, with data written before names and Object IDs were unique.
+    for (const step of migrations.slice(0, 6)) step(raw);
+    raw.pragma('user_version = 6');
+    const time = '2025-01-01T00:00:00.000Z';
+    raw.prepare(`INSERT INTO directory (id, name, created, updated) VALUES (1, 'Old', ?, ?)`).run(time, time);
+    const group = raw.prepare(`INSERT INTO groups (id, display_name_key, doc, created, last_modified) VALUES (?, 'sales', ?, ?, ?)`);
+    group.run('g1', '{"displayName":"Sales"}', time, time);
+    group.run('g2', '{"displayName":"SALES"}', time, time);
+    const user = raw.prepare(`INSERT INTO users (id, user_name, user_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, 'same', ?, ?, ?)`);
+    user.run('u1', 'a', 'a', '{"userName":"a","externalId":"same"}', time, time);
+    user.run('u2', 'b', 'b', '{"userName":"b","externalId":"same"}', time, time);
+    raw.close();
+
+    const db = openDatabase(file);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    assert.deepEqual(db.prepare('SELECT id FROM groups ORDER BY id').all(), [{ id: 'g1' }, { id: 'g2' }]);
+    assert.deepEqual(db.prepare('SELECT id FROM users ORDER BY id').all(), [{ id: 'u1' }, { id: 'u2' }]);
+    assert.deepEqual(db.prepare('SELECT external_id_policy FROM directory').get(), { external_id_policy: 'refuse' }, 'existing directories refuse duplicates from now on');
+    assert.deepEqual(db.prepare('SELECT count(*) AS n FROM pending_members').get(), { n: 0 });
+    db.close();
   });
 
   it('keeps an acknowledged write when the process is killed without closing the store', () => {

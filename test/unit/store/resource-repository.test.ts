@@ -8,6 +8,7 @@ import { buildResourceSchemas } from '../../../main/scim/schema/resource-schema'
 import { ScimError } from '../../../main/scim/scim-error';
 import type { ListQuery } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
+import { StoreUniquenessError } from '../../../main/store/store-errors';
 
 const schemas = buildResourceSchemas([]);
 const now = new Date('2026-01-02T03:04:05.000Z');
@@ -55,7 +56,7 @@ describe('ResourceRepository', () => {
     await store.createResource('User', { doc: { userName: 'Ärzte@contoso.com' } }, now);
     await assert.rejects(
       store.createResource('User', { doc: { userName: 'äRZTE@CONTOSO.COM' } }, now),
-      (error: unknown) => error instanceof ScimError && error.status === 409 && error.scimType === 'uniqueness',
+      (error: unknown) => error instanceof StoreUniquenessError && error.attribute === 'userName',
     );
     assert.equal(await store.countResources('User'), 1);
   });
@@ -172,18 +173,22 @@ describe('ResourceRepository', () => {
     assert.equal(after?.version, 2);
   });
 
-  it('rejects unknown member ids with 400 invalidValue and adds none of the batch', async () => {
+  it('keeps unknown member ids pending: not members, listed apart, and says which ones', async () => {
     const user = await store.createResource('User', { doc: { userName: 'known@contoso.com' } }, now);
     const group = await store.createResource('Group', { doc: { displayName: 'G' } }, now);
     const add = patchWith(
-      { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: user.id }, { value: 'no-such-id' }] }] },
+      { schemas: [PATCH], Operations: [{ op: 'Add', path: 'members', value: [{ value: user.id }, { value: 'no-such-id', display: 'Later' }] }] },
       'Group',
     );
-    await assert.rejects(
-      store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS),
-      (error: unknown) => error instanceof ScimError && error.scimType === 'invalidValue' && /no-such-id/.test(error.detail),
-    );
-    assert.equal((await store.getResource('Group', group.id, { withMembers: true, withGroups: false }))?.members?.length, 0);
+    const { resource, changed } = await store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS);
+    assert.equal(changed, true);
+    assert.deepEqual(resource.pendingMembers, ['no-such-id']);
+    const read = await store.getResource('Group', group.id, { withMembers: true, withGroups: false });
+    assert.deepEqual(read?.members, [{ value: user.id, type: 'User' }]);
+    assert.equal(read?.memberCount, 1);
+    const listed = await store.listMembers(group.id, 1, 50);
+    assert.equal(listed.pendingTotal, 1);
+    assert.deepEqual(listed.pending, [{ value: 'no-such-id', display: 'Later', since: now.toISOString() }]);
   });
 
   it('returns direct and indirect groups of a user', async () => {
@@ -262,6 +267,91 @@ describe('ResourceRepository', () => {
         statements.filter((sql) => /group_members/.test(sql)),
         [],
       );
+    });
+  });
+
+  describe('uniqueness and pending members', () => {
+    const directory = { name: 'D', description: '', onInactive: 'suspend', onDelete: { mode: 'hard' } } as const;
+    const groupNamed = (displayName: string, externalId?: string) =>
+      store.createResource('Group', { doc: { displayName, ...(externalId ? { externalId } : {}) } }, now);
+    const pendingRows = () => store.db.prepare('SELECT group_id, member_id FROM pending_members ORDER BY member_id').all();
+
+    it('refuses a group displayName another group holds, in any letter case, with a StoreUniquenessError naming the holder', async () => {
+      const first = await groupNamed('Ärzte');
+      await assert.rejects(groupNamed('äRZTE'), (error: unknown) => error instanceof StoreUniquenessError && error.attribute === 'displayName' && error.holderId === first.id);
+      assert.equal(await store.countResources('Group'), 1);
+    });
+
+    it('refuses a duplicate externalId unless the directory allows it; a directory row saying allow is read inside the write', async () => {
+      await store.createResource('User', { doc: { userName: 'a', externalId: 'e1' } }, now);
+      await assert.rejects(
+        store.createResource('User', { doc: { userName: 'b', externalId: 'e1' } }, now),
+        (error: unknown) => error instanceof StoreUniquenessError && error.attribute === 'externalId',
+      );
+      await store.saveDirectory({ ...directory, duplicateExternalIds: 'allow' }, now);
+      await store.createResource('User', { doc: { userName: 'b', externalId: 'e1' } }, now);
+      await store.saveDirectory({ ...directory, duplicateExternalIds: 'refuse' }, now);
+      await assert.rejects(store.createResource('User', { doc: { userName: 'c', externalId: 'e1' } }, now), StoreUniquenessError);
+      assert.equal((await store.listResources('User', query('User', 'externalId eq "e1"'))).total, 2);
+    });
+
+    it('updates groups that already share a name (written before the rule) as long as the write does not take a taken name', async () => {
+      const time = now.toISOString();
+      const insert = store.db.prepare(`INSERT INTO groups (id, display_name_key, doc, created, last_modified) VALUES (?, 'sales', ?, ?, ?)`);
+      insert.run('g1', JSON.stringify({ displayName: 'Sales' }), time, time);
+      insert.run('g2', JSON.stringify({ displayName: 'SALES' }), time, time);
+      const retitle = patchWith({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'externalId', value: 'x-1' }] }, 'Group');
+      assert.equal((await store.patchResource('Group', 'g2', retitle, {}, now, NO_EXTRAS)).changed, true);
+      const replaced = await store.replaceResource('Group', 'g1', { doc: { displayName: 'Sales', externalId: 'x-2' } }, {}, now);
+      assert.equal(replaced.doc['externalId'], 'x-2');
+      // Renaming one away frees the name for nobody else while the other still holds it.
+      await store.replaceResource('Group', 'g1', { doc: { displayName: 'Sales (old)' } }, {}, now);
+      await assert.rejects(store.replaceResource('Group', 'g1', { doc: { displayName: 'sales' } }, {}, now), StoreUniquenessError);
+    });
+
+    it('resolves a pending member by externalId in any letter case, once, with a new version of the group', async () => {
+      const objectId = 'ab12cd34-0000-4000-8000-00000000abcd';
+      const group = await store.createResource('Group', { doc: { displayName: 'Waiting' }, members: [{ value: objectId.toUpperCase() }] }, now);
+      assert.deepEqual(group.pendingMembers, [objectId.toUpperCase()]);
+      assert.equal(group.memberCount, 0);
+      const later = new Date(now.getTime() + 1000);
+      const user = await store.createResource('User', { doc: { userName: 'late@contoso.com', externalId: objectId } }, later);
+      assert.deepEqual(user.joinedGroups, [group.id]);
+      const read = await store.getResource('Group', group.id, { withMembers: true, withGroups: false });
+      assert.deepEqual(read?.members, [{ value: user.id, type: 'User' }]);
+      assert.equal(read?.memberCount, 1);
+      assert.equal(read?.version, group.version + 1);
+      assert.equal(read?.lastModified, later.toISOString());
+      assert.deepEqual(pendingRows(), []);
+    });
+
+    it('resolves a pending member when the admin links an existing user to that Object ID', async () => {
+      const objectId = 'cd34ef56-0000-4000-8000-00000000cdef';
+      const group = await store.createResource('Group', { doc: { displayName: 'Linked later' }, members: [{ value: objectId }] }, now);
+      const user = await store.createResource('User', { doc: { userName: 'unlinked@contoso.com' } }, now);
+      const record = { time: now.toISOString(), actor: 'admin', action: 'setExternalId', resourceType: 'User' as const, resourceId: user.id, summary: 'linked' };
+      await store.setExternalId('User', user.id, objectId, record, now);
+      const read = await store.getResource('Group', group.id, { withMembers: true, withGroups: false });
+      assert.deepEqual(read?.members, [{ value: user.id, type: 'User' }]);
+      assert.deepEqual(pendingRows(), []);
+    });
+
+    it('finds pending members of a new resource through the member index, not by reading every pending row', () => {
+      const plan = store.db
+        .prepare(`EXPLAIN QUERY PLAN SELECT group_id, member_id FROM pending_members WHERE member_id IN (?, ?, ?, ?)`)
+        .all('a', 'b', 'c', 'd')
+        .map((row) => String((row as { detail: string }).detail));
+      assert.ok(plan.some((line) => /pending_members_member/.test(line)), plan.join('\n'));
+    });
+
+    it('drops pending members with their group, and keeps the first time a member was added', async () => {
+      const group = await store.createResource('Group', { doc: { displayName: 'Doomed' }, members: [{ value: 'ghost' }] }, now);
+      const again = patchWith({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: 'ghost', type: 'User' }] }] }, 'Group');
+      await store.patchResource('Group', group.id, again, {}, new Date(now.getTime() + 60_000), NO_EXTRAS);
+      const listed = await store.listMembers(group.id, 1, 10);
+      assert.deepEqual(listed.pending, [{ value: 'ghost', type: 'User', since: now.toISOString() }]);
+      await store.deleteResource('Group', group.id, {}, { mode: 'hard' }, now);
+      assert.deepEqual(pendingRows(), []);
     });
   });
 });

@@ -102,6 +102,25 @@ describe('canonicalizeResource', () => {
     assert.deepEqual(doc[ENT], { manager: { value: 'mgr-1' } });
   });
 
+  it('stores the manager sent in the legacy document form (a one-element list with $ref) as {"value": id}', () => {
+    // The shape of Microsoft's SCIM article's manager update, in a create body.
+    const { doc, ignored } = canonicalizeResource(fixture('create-user-legacy-manager.json'), users);
+    assert.deepEqual(doc[ENT], { department: 'R&D', manager: { value: '2819c223-7f76-453a-919d-413861904646' } });
+    assert.deepEqual(ignored, []);
+  });
+
+  it('reads a top-level "manager" key as the enterprise manager, in any of its forms', () => {
+    for (const manager of ['mgr-1', { value: 'mgr-1' }, [{ value: 'mgr-1' }]]) {
+      const result = canonicalizeResource(user({ Manager: manager }), users);
+      assert.deepEqual(result.doc[ENT], { manager: { value: 'mgr-1' } }, JSON.stringify(manager));
+      assert.deepEqual(result.ignored, []);
+    }
+  });
+
+  it('refuses a list of two managers: the manager is single-valued', () => {
+    assert.throws(() => canonicalizeResource(user({ [ENT]: { manager: [{ value: 'a' }, { value: 'b' }] } }), users), /single-valued/);
+  });
+
   it('writes canonical names from mixed-case names at every level, with string booleans and flattened extension keys', () => {
     const result = canonicalizeResource(fixture('create-user-mixed-case.json'), users);
     assert.deepEqual(result.ignored, []);
@@ -162,9 +181,10 @@ describe('canonicalizeResource', () => {
       }),
       users,
     );
+    // The manager's $ref is computed from its value on every read, never stored.
     assert.deepEqual(result.doc, {
       userName: 'adele@contoso.com',
-      [ENT]: { manager: { value: 'mgr-1', $ref: '../Users/mgr-1' } },
+      [ENT]: { manager: { value: 'mgr-1' } },
     });
     assert.deepEqual(result.ignored, []);
   });
