@@ -141,20 +141,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const baseUrl = () => core.endpoint()?.url ?? 'http://127.0.0.1/scim/v2';
 
-  const filterFor = (kind: ResourceKind, search: string | undefined, filter: string | undefined): FilterNode<ResolvedAttr> | undefined => {
-    const schema = core.schemas()[kind];
-    const parts: FilterNode<ResolvedAttr>[] = [];
-    if (search) {
-      const q = JSON.stringify(search);
-      const text =
-        kind === 'User'
-          ? `userName sw ${q} or displayName co ${q} or externalId eq ${q} or emails.value sw ${q} or id eq ${q}`
-          : `displayName co ${q} or externalId eq ${q} or id eq ${q}`;
-      parts.push(resolveFilter(parseFilter(text), schema));
-    }
-    if (filter && filter.trim() !== '') parts.push(resolveFilter(parseFilter(filter), schema));
-    return parts.reduce<FilterNode<ResolvedAttr> | undefined>((left, right) => (left ? { kind: 'and', left, right } : right), undefined);
-  };
+  const filterFor = (kind: ResourceKind, filter: string | undefined): FilterNode<ResolvedAttr> | undefined =>
+    filter && filter.trim() !== '' ? resolveFilter(parseFilter(filter), core.schemas()[kind]) : undefined;
 
   const sortAttr = (kind: ResourceKind, sortBy: string): ResolvedAttr => {
     const schema = core.schemas()[kind];
@@ -171,7 +159,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const list = async (kind: ResourceKind, input: ParsedInput<'users.list'>) => {
     const result = await store.listResources(kind, {
-      filter: filterFor(kind, input.search, input.filter),
+      filter: filterFor(kind, input.filter),
+      ...(input.search ? { search: input.search } : {}),
       startIndex: input.startIndex,
       count: input.count,
       sortBy: sortAttr(kind, input.sortBy),

@@ -63,6 +63,12 @@ export interface ResourceInput {
 
 export interface ListQuery {
   readonly filter: FilterNode<ResolvedAttr> | undefined;
+  /**
+   * The admin UI's free-text search, combined with `filter` by AND: any part (three characters or
+   * more) of a user name, display name or email address (a group's display name), or a whole
+   * externalId or id. One or two characters match the start of those names instead.
+   */
+  readonly search?: string;
   /** 1-based (RFC 7644 §3.4.2.4). */
   readonly startIndex: number;
   readonly count: number;

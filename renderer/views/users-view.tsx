@@ -183,11 +183,13 @@ export function UsersView() {
         query={users.query}
         page={users.page}
         selectedId={users.selectedId}
-        searchHint="User name or email (starts with), display name (contains), Object ID or ScimDesk id (exact)."
+        searchHint="Any part of a user name, display name or email (3 characters or more; 1–2 match from the start), or an Object ID or ScimDesk id in full."
         empty={
           users.query.search ? (
             <EmptyState icon={<PeopleRegular />} title={`No users match “${users.query.search}”`}>
-              User names and emails match from their start, display names anywhere, Object IDs only in full.
+              {[...users.query.search.trim()].length < 3
+                ? 'One or two characters match the start of a user name, display name or email: type a third to search anywhere in them.'
+                : 'No user name, display name or email contains this text, and no Object ID or ScimDesk id is exactly it.'}
             </EmptyState>
           ) : (
             <EmptyState icon={<PeopleRegular />} title="No users provisioned yet">

@@ -131,7 +131,10 @@ export type ResourceRow = z.infer<typeof ResourceRow>;
 
 const listInput = z.object({
   ...pageInput,
-  /** Free text: matched against userName/displayName (starts with, contains), externalId and email. */
+  /**
+   * Free text: any part of a user name, display name or email address (a group's display name), three
+   * characters or more; one or two match from the start of those; an externalId or id in full.
+   */
   search: z.string().trim().max(256).optional(),
   /** A SCIM filter, for admins who know the grammar; combined with `search` by `and`. */
   filter: z.string().max(2000).optional(),
