@@ -25,6 +25,7 @@ import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
 import { describeListenError } from '../http/listen';
 import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
+import { assessQuarantine, QUARANTINE_WINDOW_HOURS } from './quarantine';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
 import { WorkbenchError } from './entra-workbench';
@@ -94,6 +95,7 @@ const CSV_COLUMNS: ReadonlyArray<keyof SyncLogEntry> = [
   'scimType',
   'error',
   'client',
+  'adscimVersion',
 ];
 
 function toCustomExtension(extension: ExtensionSchema): CustomExtension {
@@ -204,7 +206,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const syncLogQuery = (input: Omit<SyncLogQuery, 'limit'>): Omit<SyncLogQuery, 'limit'> => {
     const query: { -readonly [K in keyof SyncLogQuery]?: SyncLogQuery[K] } = {};
-    for (const key of ['since', 'until', 'operation', 'outcome', 'text', 'resourceId', 'beforeSeq'] as const) {
+    for (const key of ['since', 'until', 'operation', 'outcome', 'text', 'resourceId', 'client', 'beforeSeq'] as const) {
       if (input[key] !== undefined) (query as Record<string, unknown>)[key] = input[key];
     }
     return query;
@@ -233,12 +235,14 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       const endpoint = core.endpoint();
       const settings = await core.endpointSettings();
       const since = new Date(core.now().getTime() - 86_400_000).toISOString();
-      const [history, users, inactive, groups, summary] = await Promise.all([
+      const quarantineSince = new Date(core.now().getTime() - QUARANTINE_WINDOW_HOURS * 3_600_000).toISOString();
+      const [history, users, inactive, groups, summary, quarantine] = await Promise.all([
         tokens.list(),
         store.countResources('User'),
         store.countInactiveUsers(),
         store.countResources('Group'),
         store.summarizeSyncLog(since),
+        store.measureQuarantine(quarantineSince),
       ]);
       const current = currentToken(history, core.now());
       const seen = core.setupSeen();
@@ -255,7 +259,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         // A user without `active` is not deprovisioned: "active" here means "not marked inactive".
         counts: { users, activeUsers: users - inactive, groups },
         lastActivity: summary.lastTime,
-        last24h: { requests: summary.total, errors: summary.errors, authFailures: summary.authFailures, unknownPath: summary.unknownPath, since },
+        last24h: { requests: summary.total, errors: summary.errors, since },
+        quarantine: assessQuarantine(quarantine),
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),

@@ -163,6 +163,11 @@ export interface SyncLogEntry {
   readonly scimType: string | null;
   readonly error: string | null;
   readonly client: string | null;
+  /**
+   * The request's ADSCIMVersion header: Entra's provisioning service sends it, other clients (a curl,
+   * a script, another product) do not. Null also for entries recorded before ScimDesk kept it.
+   */
+  readonly adscimVersion: string | null;
   /** Sanitised request body, normalised operations and notes, as JSON text. */
   readonly detail: string | null;
 }
@@ -180,6 +185,8 @@ export interface SyncLogQuery {
   readonly resourceId?: string;
   /** Matches userName, externalId, displayName or resource id, case-insensitively. */
   readonly text?: string;
+  /** `entra`: requests with the ADSCIMVersion header; `other`: without it. */
+  readonly client?: 'entra' | 'other';
   /** Cursor: only entries older than this sequence number. */
   readonly beforeSeq?: number;
   readonly limit: number;
@@ -188,11 +195,32 @@ export interface SyncLogQuery {
 export interface SyncLogSummary {
   readonly total: number;
   readonly errors: number;
-  /** 401 and 403 answers: a wrong, revoked or expired token in Entra. */
-  readonly authFailures: number;
-  /** 404s for paths no SCIM route serves: a wrong Tenant URL. */
-  readonly unknownPath: number;
   readonly lastTime: string | null;
+}
+
+/**
+ * What Entra's own requests (those with the ADSCIMVersion header) in a window show against
+ * Microsoft's quarantine rules. A provisioning event is a write to a user or group, or a read that
+ * failed (the write it was for never came); successful probes are not events.
+ */
+export interface QuarantineCounts {
+  readonly since: string;
+  /** Every request Entra sent in the window. */
+  readonly entraRequests: number;
+  /** Provisioning events, refused credentials and 404 queries apart. */
+  readonly operations: number;
+  /** Failed events that count toward the 40 % and 40,000 thresholds (reference failures apart). */
+  readonly failures: number;
+  /** Failed updates of references (group members, manager): only the 60,000 total counts them. */
+  readonly referenceFailures: number;
+  /** 401/403 answers to Entra: quarantine at once. */
+  readonly refusedCredentials: number;
+  readonly lastRefused: string | null;
+  /** 404 to a query (or a path no SCIM route serves): quarantine at once. */
+  readonly notFoundQueries: number;
+  readonly lastNotFound: string | null;
+  /** Entra's newest request that succeeded: a sign after it was fixed. */
+  readonly lastSuccess: string | null;
 }
 
 export interface SyncLogStore {
@@ -201,6 +229,8 @@ export interface SyncLogStore {
   getSyncLogEntry(seq: number): Promise<StoredSyncLogEntry | undefined>;
   querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   summarizeSyncLog(since: string): Promise<SyncLogSummary>;
+  /** Entra's requests since `since`, counted against Microsoft's quarantine rules, in one pass over the window. */
+  measureQuarantine(since: string): Promise<QuarantineCounts>;
   /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */
   pruneSyncLog(olderThan: string, maxRows: number): Promise<number>;
 }

@@ -77,6 +77,8 @@ export const SyncLogEntry = z.object({
   scimType: z.string().nullable(),
   error: z.string().nullable(),
   client: z.string().nullable(),
+  /** The ADSCIMVersion header Entra's provisioning service sends; null from other clients (and before ScimDesk recorded it). */
+  adscimVersion: z.string().nullable(),
 });
 export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
 
@@ -95,6 +97,8 @@ export const SyncLogFilter = z.object({
   /** Matches userName, externalId, displayName or resource id. */
   text: z.string().max(256).optional(),
   resourceId: z.string().max(128).optional(),
+  /** `entra`: requests that carry Entra's ADSCIMVersion header; `other`: every other client. */
+  client: z.enum(['entra', 'other']).optional(),
 });
 export type SyncLogFilter = z.infer<typeof SyncLogFilter>;
 
@@ -228,6 +232,49 @@ export const SettingsView = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
+/** A count toward one of the at-once quarantine reasons, and whether a later request of Entra's succeeded. */
+const QuarantineSign = z.object({ count: z.number().int(), last: isoTime.nullable(), open: z.boolean() });
+
+/** Entra's requests in a window measured against Microsoft's quarantine rules (main/core/quarantine.ts). */
+export const QuarantineAssessment = z.object({
+  since: isoTime,
+  windowHours: z.number(),
+  /** `met`: Entra's rules for quarantine hold; `watch`: halfway to a threshold; `clear`: neither. */
+  level: z.enum(['clear', 'watch', 'met']),
+  /** Requests that carried Entra's ADSCIMVersion header. */
+  entraRequests: z.number().int(),
+  /** Provisioning events: writes to users and groups, and reads that failed. */
+  operations: z.number().int(),
+  /** Failed events counted toward the 40 % and 40,000 thresholds. */
+  failures: z.number().int(),
+  /** Failed updates of group members or a manager: only the 60,000 total counts them. */
+  referenceFailures: z.number().int(),
+  failureRate: z.number().nullable(),
+  refusedCredentials: QuarantineSign,
+  notFoundQueries: QuarantineSign,
+  lastSuccess: isoTime.nullable(),
+  rules: z.object({
+    evaluationMinimum: z.number().int(),
+    failureRateAbove: z.number(),
+    failuresAbove: z.number().int(),
+    allFailuresAbove: z.number().int(),
+    retryHours: z.array(z.number()),
+    retryDays: z.number().int(),
+  }),
+  /** How many more failures until Entra starts evaluating, passes the count threshold, passes the total. */
+  toEvaluation: z.number().int(),
+  toFailureCount: z.number().int(),
+  toAllFailures: z.number().int(),
+  met: z.object({
+    refusedCredentials: z.boolean(),
+    notFoundQueries: z.boolean(),
+    failureRate: z.boolean(),
+    failureCount: z.boolean(),
+    allFailures: z.boolean(),
+  }),
+});
+export type QuarantineAssessment = z.infer<typeof QuarantineAssessment>;
+
 export const Overview = z.object({
   scimUrl: z.string().nullable(),
   endpoint: z.object({ listening: z.boolean(), https: z.boolean(), host: z.string(), port: z.number().int() }),
@@ -235,14 +282,14 @@ export const Overview = z.object({
   token: TokenInfo.nullable(),
   counts: z.object({ users: z.number().int(), activeUsers: z.number().int(), groups: z.number().int() }),
   lastActivity: isoTime.nullable(),
-  /** Entra quarantines an application on persistent 401/403, 404s to its queries, or > 40 % failures: the signs, counted. */
+  /** Every client's requests in the last 24 hours. */
   last24h: z.object({
     requests: z.number().int(),
     errors: z.number().int(),
-    authFailures: z.number().int(),
-    unknownPath: z.number().int(),
     since: isoTime,
   }),
+  /** Entra's own requests against Microsoft's quarantine rules. */
+  quarantine: QuarantineAssessment,
   /** What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself. */
   setup: z.object({
     tokenGenerated: z.boolean(),
