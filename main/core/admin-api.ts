@@ -1,3 +1,4 @@
+import { URN } from '../../shared/scim/urns';
 import {
   adminMethods,
   type AdminErrorCode,
@@ -28,11 +29,12 @@ import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
 import { assessQuarantine, QUARANTINE_WINDOW_HOURS } from './quarantine';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
-import { WorkbenchError } from './entra-workbench';
+import { KEEP_SNAPSHOTS, WorkbenchError } from './entra-workbench';
 import { StoreConflictError } from '../store/store-errors';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
 import { csvCell } from '../reconcile/report-csv';
+import { plural } from '../../shared/plural';
 
 /** Who made an admin call, for the audit trail. */
 export interface AdminCallContext {
@@ -58,6 +60,14 @@ export class AdminApiError extends Error {
 const toAuditEntry = (record: StoredAuditRecord): AuditEntry => ({ ...record });
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The enterprise manager's id, stored as Entra sent it: a plain id or `{ value }`. */
+function managerIdOf(doc: Record<string, unknown>): string | null {
+  const enterprise = doc[URN.enterpriseUser];
+  const manager = enterprise !== null && typeof enterprise === 'object' ? (enterprise as Record<string, unknown>)['manager'] : undefined;
+  const id = manager !== null && typeof manager === 'object' ? (manager as Record<string, unknown>)['value'] : manager;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
 
 function primaryEmail(doc: Record<string, unknown>): string | null {
   const emails = Array.isArray(doc['emails']) ? (doc['emails'] as Array<Record<string, unknown>>) : [];
@@ -261,11 +271,14 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         lastActivity: summary.lastTime,
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
+        publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await core.publicUrlVerifiedAt(settings.publicUrl) } : null,
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
-          testConnectionSeen: seen.testConnection,
-          schemaDiscoverySeen: seen.schemaDiscovery,
+          connected: seen.connected,
+          testConnection: seen.testConnection,
+          schemaDiscovery: seen.schemaDiscovery,
+          provisioned: seen.provisioned,
           usersProvisioned: users > 0,
           groupsProvisioned: groups > 0,
         },
@@ -299,7 +312,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     },
     async 'token.revoke'(_input, context) {
       const revoked = await tokens.revoke();
-      await audit(context, 'revokeToken', `Revoked ${revoked} token(s)`);
+      await audit(context, 'revokeToken', `Revoked ${plural(revoked, 'token')}`);
       core.events.emit('overview.changed', {});
       return { revoked };
     },
@@ -308,7 +321,18 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'users.get'(input) {
       const { stored, resource, history, audit } = await details('User', input.id);
       const groups = (stored.groups ?? []).map((group) => ({ id: group.value, displayName: group.display, type: group.type }));
-      return { resource, groups, history, audit };
+      const managerId = managerIdOf(stored.doc);
+      const manager = managerId === null ? null : await store.getResource('User', managerId, { withMembers: false, withGroups: false });
+      return {
+        resource,
+        groups,
+        manager:
+          managerId === null
+            ? null
+            : { id: managerId, userName: manager ? str(manager.doc['userName']) : null, displayName: manager ? str(manager.doc['displayName']) : null, found: manager !== undefined },
+        history,
+        audit,
+      };
     },
     'users.setExternalId': (input, context) => setExternalId('User', input, context),
 
@@ -407,7 +431,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'extensions.save'(input, context) {
       await store.saveExtension(toCustomExtension(input), core.now());
       await core.reloadSchemas();
-      await audit(context, 'saveExtension', `Extension schema ${input.urn} saved (${input.attributes.length} attribute(s))`, { after: input });
+      await audit(context, 'saveExtension', `Extension schema ${input.urn} saved (${plural(input.attributes.length, 'attribute')})`, { after: input });
       return extensions();
     },
     async 'extensions.delete'(input, context) {
@@ -445,7 +469,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       return core.entra.importCsv(input.csv, input.fileName);
     },
     async 'graph.snapshots'() {
-      return { items: core.entra.snapshots() };
+      return { items: core.entra.snapshots(), kept: KEEP_SNAPSHOTS };
     },
 
     'compare.run': (input) => core.entra.compare(input.snapshotId),

@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import { DocumentBulletListRegular, PersonSyncRegular, WrenchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
+import { plural } from '../components/format';
 import { useTableStyles } from '../components/table-styles';
 import type { ReportRow } from '../state/compare-slice';
 import { useAppStore } from '../state/store';
@@ -256,7 +257,7 @@ export function CompareRowDetail({ row }: { readonly row: ReportRow }) {
         </Badge>
         {row.drift.length > 0 && (
           <Badge appearance="outline" color="warning">
-            {row.drift.length === 1 ? '1 difference' : `${row.drift.length} differences`}
+            {plural(row.drift.length, 'difference')}
           </Badge>
         )}
         <Text size={200} className={styles.muted}>

@@ -275,6 +275,10 @@ export const QuarantineAssessment = z.object({
 });
 export type QuarantineAssessment = z.infer<typeof QuarantineAssessment>;
 
+/** `entra`: a request with Entra's ADSCIMVersion header; `other`: a client without it; `unknown`: seen before ScimDesk recorded it. */
+export const SeenFrom = z.enum(['entra', 'other', 'unknown']);
+export type SeenFrom = z.infer<typeof SeenFrom>;
+
 export const Overview = z.object({
   scimUrl: z.string().nullable(),
   endpoint: z.object({ listening: z.boolean(), https: z.boolean(), host: z.string(), port: z.number().int() }),
@@ -290,12 +294,22 @@ export const Overview = z.object({
   }),
   /** Entra's own requests against Microsoft's quarantine rules. */
   quarantine: QuarantineAssessment,
-  /** What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself. */
+  /**
+   * The public URL Entra is given (a reverse proxy or tunnel), and when a check from outside last
+   * reached ScimDesk through it; null until such a check passed for this URL.
+   */
+  publicUrl: z.object({ url: z.string(), verifiedAt: isoTime.nullable() }).nullable(),
+  /**
+   * What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself: for each
+   * step, who it was seen from. Only `entra` (the ADSCIMVersion header) ticks a step.
+   */
   setup: z.object({
     tokenGenerated: z.boolean(),
     tokenUsed: z.boolean(),
-    testConnectionSeen: z.boolean(),
-    schemaDiscoverySeen: z.boolean(),
+    connected: SeenFrom.nullable(),
+    testConnection: SeenFrom.nullable(),
+    schemaDiscovery: SeenFrom.nullable(),
+    provisioned: SeenFrom.nullable(),
     usersProvisioned: z.boolean(),
     groupsProvisioned: z.boolean(),
   }),
@@ -335,6 +349,8 @@ export const adminMethods = {
     z.object({
       resource: z.record(z.string(), z.unknown()),
       groups: z.array(GroupMembership),
+      /** The enterprise manager, resolved: `found` false when no user here has that id. */
+      manager: z.object({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable(), found: z.boolean() }).nullable(),
       history: z.array(SyncLogEntry),
       audit: z.array(AuditEntry),
     }),
@@ -440,7 +456,11 @@ export const adminMethods = {
     SnapshotSummary,
     'Imports the users CSV the Entra admin center exports, for a comparison without Graph permissions.',
   ),
-  'graph.snapshots': method(empty, z.object({ items: z.array(SnapshotSummary) }), 'Snapshots kept on disk, newest first.'),
+  'graph.snapshots': method(
+    empty,
+    z.object({ items: z.array(SnapshotSummary), /** How many ScimDesk keeps; older ones are removed. */ kept: z.number().int() }),
+    'Snapshots kept on disk, newest first.',
+  ),
 
   'compare.run': method(z.object({ snapshotId: z.string().min(1) }).strict(), ReportSummary, 'Compares the local records with a snapshot (no Graph call).'),
   'compare.latest': method(empty, ReportSummary.nullable(), 'The most recent report, if any.'),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
@@ -516,7 +517,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('users.setExternalId links a GUID, refuses a non-GUID and a GUID linked to another user', async () => {
     const linked = await ok('users.setExternalId', { id: adele, externalId: GUID_A, reason: 'matched by UPN' });
     assert.equal(linked.resource['externalId'], GUID_A);
-    assert.equal(linked.audit.actor, 'admin@serve');
+    assert.equal(linked.audit.actor, `admin-ui:${userInfo().username}`, 'the OS account that runs the service, as the CLI records it');
     assert.equal(linked.audit.resourceId, adele);
     const found = await readScim(await a.scim(`/Users?filter=externalId eq "${GUID_A}"`), 200, 'SCIM sees the new externalId');
     assert.deepEqual(
@@ -671,7 +672,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     for (const action of ['updateDirectory', 'setExternalId', 'generateToken', 'revokeToken', 'saveExtension', 'deleteExtension', 'setCertificate', 'clearCertificate', 'updateEndpoint']) {
       assert.ok(actions.includes(action), `audit has ${action}: ${actions.join(', ')}`);
     }
-    assert.ok(audit.items.every((item) => item.actor === 'admin@serve'));
+    assert.ok(audit.items.every((item) => item.actor === `admin-ui:${userInfo().username}`));
     assert.equal(actions[0], 'updateEndpoint', 'newest first');
     const older = await ok('audit.list', { beforeSeq: audit.items[0]!.seq, limit: 1 });
     assert.equal(older.items.length, 1);

@@ -394,7 +394,7 @@ describe('graph command (Compare & Fix from the command line)', () => {
 
     const listed = await graph(['fix', '--data-dir', dataDir, '--list']);
     expectExit(listed, 0, 'fix --list');
-    assert.match(listed.stdout, new RegExp(`${batchId} .* cli:\\S+ +4 change\\(s\\), applied`));
+    assert.match(listed.stdout, new RegExp(`${batchId} .* cli:\\S+ +4 changes, applied`));
 
     const undo = await graph(['fix', '--data-dir', dataDir, '--undo', batchId]);
     expectExit(undo, 0, 'undo');
