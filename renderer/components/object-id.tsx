@@ -144,19 +144,18 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   const styles = useStyles();
   const [value, setValue] = useState(initial);
   const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AdminCallError | null>(null);
 
   const trimmed = value.trim();
+  // Checked as it is typed: the reason shows under the field and Save stays off until it is a GUID (or empty).
   const clientMessage = trimmed !== '' && !isObjectId(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
   const serverMessage = error?.issueAt('externalId');
-  const fieldMessage = (touched ? clientMessage : undefined) ?? serverMessage;
+  const fieldMessage = clientMessage ?? serverMessage;
 
   const reset = () => {
     setValue(initial);
     setReason('');
-    setTouched(false);
     setError(null);
   };
 
@@ -167,7 +166,6 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   };
 
   const save = async () => {
-    setTouched(true);
     if (clientMessage) return;
     setBusy(true);
     setError(null);
@@ -216,7 +214,6 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
                     setValue(data.value);
                     setError(null);
                   }}
-                  onBlur={() => setTouched(true)}
                   autoComplete="off"
                   spellCheck={false}
                 />
@@ -235,7 +232,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
               <Button onClick={close} disabled={busy}>
                 Cancel
               </Button>
-              <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+              <Button type="submit" appearance="primary" disabled={busy || clientMessage !== undefined} icon={busy ? <Spinner size="tiny" /> : undefined}>
                 Save
               </Button>
             </DialogActions>

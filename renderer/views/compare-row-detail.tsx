@@ -21,7 +21,7 @@ import { plural } from '../components/format';
 import { useTableStyles } from '../components/table-styles';
 import type { ReportRow } from '../state/compare-slice';
 import { useAppStore } from '../state/store';
-import { CATEGORY_COLORS, CATEGORY_LABELS, CONFIDENCE_COLORS, bestCandidate, matchedOnText, rowObjectId } from './compare-words';
+import { CATEGORY_COLORS, CATEGORY_LABELS, CONFIDENCE_COLORS, MATCHED_BY, bestCandidate, matchedOnText, rowObjectId } from './compare-words';
 
 const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
@@ -179,7 +179,12 @@ function Candidates({ row }: { readonly row: ReportRow }) {
   const styles = useStyles();
   const best = bestCandidate(row);
   if (row.candidates.length === 0) {
-    return <Text className={styles.muted}>No Entra {row.kind === 'User' ? 'user' : 'group'} matches this record by UPN, employee ID, mail or name.</Text>;
+    return (
+      <Text className={styles.muted}>
+        No Entra {row.kind === 'User' ? 'user' : 'group'} matches this record by {MATCHED_BY[row.kind]}
+        {row.kind === 'User' ? ' or name' : ''}.
+      </Text>
+    );
   }
   return (
     <ul className={styles.candidates} aria-label="Candidates">
