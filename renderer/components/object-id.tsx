@@ -45,6 +45,23 @@ export function isObjectId(value: string): boolean {
   return ObjectId.safeParse(value).success;
 }
 
+/**
+ * Why a typed value is not an Object ID, in terms of what was typed: the characters a GUID never
+ * has, or how far a GUID still is. Undefined for a GUID.
+ */
+export function whyNotObjectId(value: string): string | undefined {
+  if (isObjectId(value)) return undefined;
+  const strange = [...new Set(value.replace(/[0-9a-fA-F-]/g, ''))];
+  if (strange.length > 0) {
+    const shown = strange.slice(0, 5).map((c) => (c === ' ' ? 'a space' : `“${c}”`)).join(', ');
+    return `Not a GUID: it contains ${shown}. An Object ID has only 0–9, a–f and hyphens, grouped 8-4-4-4-12.`;
+  }
+  const digits = value.replace(/-/g, '').length;
+  return digits === 32
+    ? 'Not a GUID: the hyphens belong after the 8th, 12th, 16th and 20th digit (8-4-4-4-12).'
+    : `Not a GUID: ${digits} of its 32 hexadecimal digits, grouped 8-4-4-4-12.`;
+}
+
 /** A cell or line showing an externalId: "Not linked", the GUID, or the value with a "Not a GUID" warning. */
 export function ObjectIdValue({ value, testId }: { readonly value: string | null; readonly testId?: string }) {
   const styles = useStyles();
@@ -149,7 +166,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
 
   const trimmed = value.trim();
   // Checked as it is typed: the reason shows under the field and Save stays off until it is a GUID (or empty).
-  const clientMessage = trimmed !== '' && !isObjectId(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
+  const clientMessage = trimmed !== '' ? whyNotObjectId(trimmed) : undefined;
   const serverMessage = error?.issueAt('externalId');
   const fieldMessage = clientMessage ?? serverMessage;
 

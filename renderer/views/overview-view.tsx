@@ -357,9 +357,9 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
         <Stat label="Users" value={formatNumber(counts.users)} detail={`${formatNumber(counts.activeUsers)} active`} />
         <Stat label="Groups" value={formatNumber(counts.groups)} />
         <Stat
-          label="Last provisioning activity"
+          label="Last SCIM request"
           value={overview.lastActivity ? formatRelative(overview.lastActivity) : 'None yet'}
-          detail={overview.lastActivity ? formatDateTime(overview.lastActivity) : 'Entra has not sent a request'}
+          detail={overview.lastActivity ? formatDateTime(overview.lastActivity) : 'No client has sent one, Entra included'}
         />
         <Stat label="Requests, last 24 h" value={formatNumber(last24h.requests)} detail={<Link onClick={() => showSyncLog({ range: 'day' })}>Open the sync log</Link>} />
         <Stat

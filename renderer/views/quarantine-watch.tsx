@@ -58,10 +58,10 @@ function ruleRows(q: QuarantineAssessment): RuleRow[] {
     q.failureRate === null
       ? 'no operations yet'
       : q.met.failureRate
-        ? `${percent(q.failureRate - r.failureRateAbove)} above`
+        ? `${formatNumber(Math.round((q.failureRate - r.failureRateAbove) * 1000) / 10)} points above`
         : q.failureRate > r.failureRateAbove
           ? `above, but counted only from ${formatNumber(r.evaluationMinimum)} failures`
-          : `${percent(r.failureRateAbove - q.failureRate)} below`;
+          : `${formatNumber(Math.round((r.failureRateAbove - q.failureRate) * 1000) / 10)} points below`;
   return [
     {
       rule: 'Refused credentials (401/403): quarantine at once',

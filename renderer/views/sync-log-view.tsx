@@ -57,8 +57,12 @@ const useStyles = makeStyles({
   tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
   row: { cursor: 'pointer' },
   nowrap: { whiteSpace: 'nowrap' },
-  /** Names wrap between words only: `anywhere` let the auto layout squeeze the column until user names broke mid-word. */
-  who: { overflowWrap: 'break-word', minWidth: '10em' },
+  /**
+   * A user name, email or id stays on one line (the column grows to hold it); a display name wraps
+   * between its words. `anywhere` let the auto layout squeeze the column until names broke mid-word.
+   */
+  who: { overflowWrap: 'break-word' },
+  token: { whiteSpace: 'nowrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   error: { color: tokens.colorPaletteRedForeground1 },
   muted: { color: tokens.colorNeutralForeground2 },
@@ -365,7 +369,9 @@ function LogTable() {
               <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
               <TableCell className={styles.nowrap}>{operationLabel(entry.operation)}</TableCell>
               <TableCell className={styles.who}>
-                <Text block>{who(entry)}</Text>
+                <Text block className={/\s/.test(who(entry)) ? undefined : styles.token}>
+                  {who(entry)}
+                </Text>
                 {entry.resourceType && (
                   <Text size={200} className={styles.muted}>
                     {entry.resourceType}
@@ -417,7 +423,7 @@ export function SyncLogView() {
   return (
     <Page
       title="Sync log"
-      description="Every SCIM request Entra sent, newest first. Open an entry to see the request, how ScimDesk read it, and why it failed."
+      description="Every SCIM request, newest first: Entra's (they carry its ADSCIMVersion header) and any other client's. Open an entry to see the request, how ScimDesk read it, and why it failed."
       actions={
         <>
           {syncLog.liveTail && (
