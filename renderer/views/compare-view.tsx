@@ -168,7 +168,7 @@ export function CompareView() {
   const wasRunning = useRef(false);
   useEffect(() => {
     if (wasRunning.current && !running && finished !== null) {
-      document.getElementById('section-comparison')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      document.getElementById('section-comparison')?.closest('[role="region"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     }
     wasRunning.current = running;
   }, [running, finished]);

@@ -906,7 +906,9 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     "measures Entra's requests against Microsoft's quarantine rules: a failure trend shows each figure and how far its threshold is",
     { skip: SKIP, timeout: STEP_MS },
     step('quarantine-watch', async () => {
-      // Entra's PATCHes that ScimDesk refuses (a malformed path), 20 of them, as a broken mapping would send.
+      // Entra's next cycle gets through with the new token (the old one's 401 is behind it), then sends PATCHes
+      // that ScimDesk refuses (a malformed path), 20 of them, as a broken mapping would.
+      await scimJson(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, 200);
       const adele = user('adele.vance@contoso.com');
       for (let i = 0; i < 20; i++) await patch(`/Users/${adele.id}`, [{ op: 'Replace', path: 'emails[type eq "work"', value: `x${i}` }], 400);
       await go('Overview');
