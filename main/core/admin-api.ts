@@ -26,7 +26,7 @@ import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
 import { describeListenError } from '../http/listen';
 import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
-import { assessQuarantine, QUARANTINE_WINDOW_HOURS } from './quarantine';
+import { assessQuarantine, QuarantineMeter } from './quarantine';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
 import { KEEP_SNAPSHOTS, WorkbenchError } from './entra-workbench';
@@ -150,6 +150,7 @@ function fromCustomExtension(extension: CustomExtension): ExtensionSchema {
  */
 export function createAdminHandlers(core: Core): AdminHandlers {
   const { store, tokens } = core;
+  const quarantineMeter = new QuarantineMeter(store);
 
   const baseUrl = () => core.endpoint()?.url ?? 'http://127.0.0.1/scim/v2';
 
@@ -245,14 +246,13 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       const endpoint = core.endpoint();
       const settings = await core.endpointSettings();
       const since = new Date(core.now().getTime() - 86_400_000).toISOString();
-      const quarantineSince = new Date(core.now().getTime() - QUARANTINE_WINDOW_HOURS * 3_600_000).toISOString();
       const [history, users, inactive, groups, summary, quarantine] = await Promise.all([
         tokens.list(),
         store.countResources('User'),
         store.countInactiveUsers(),
         store.countResources('Group'),
         store.summarizeSyncLog(since),
-        store.measureQuarantine(quarantineSince),
+        quarantineMeter.measure(core.now()),
       ]);
       const current = currentToken(history, core.now());
       const seen = core.setupSeen();

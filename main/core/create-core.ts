@@ -116,16 +116,16 @@ export interface SetupSeen {
   provisioned: SeenFrom | null;
 }
 
-/** The stronger of two sightings: Entra's, then a known other client, then an unknown one. */
+/** The stronger of two sightings: Entra's, then one that may have been Entra's, then another client's. */
 function strongest(a: SeenFrom | null, b: SeenFrom | null): SeenFrom | null {
-  for (const from of ['entra', 'other', 'unknown'] as const) if (a === from || b === from) return from;
+  for (const from of ['entra', 'unknown', 'other'] as const) if (a === from || b === from) return from;
   return null;
 }
 
 const SETUP_STEPS = ['connected', 'testConnection', 'schemaDiscovery', 'provisioned'] as const;
 
 /** Which setup steps one request shows, and from whom. */
-function setupFactsOf(entry: Pick<SyncLogEntry, 'operation' | 'status' | 'adscimVersion'>, from: SeenFrom): Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> {
+function setupFactsOf(entry: Pick<SyncLogEntry, 'operation' | 'status'>, from: SeenFrom): Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> {
   const facts: Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> = {};
   if (entry.status !== 401 && entry.status !== 403) facts.connected = from;
   if (entry.operation === 'list' && entry.status === 200) facts.testConnection = from;
@@ -216,7 +216,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let state: EndpointState | undefined;
   let maintenance: NodeJS.Timeout | undefined;
 
-  // Setup-checklist facts only ever get stronger (nothing, then another client, then Entra): kept as a setting,
+  // Setup-checklist facts only ever get stronger (nothing, another client, then Entra): kept as a setting,
   // set when the sync log first shows them, so the Overview never searches the log for them.
   const seen = await initialSetupSeen(store);
   syncLog.subscribe((entries) => {

@@ -223,14 +223,28 @@ export interface QuarantineCounts {
   readonly lastSuccess: string | null;
 }
 
+/** Entra's requests of one hour (UTC, `2026-03-01T10`), counted as QuarantineCounts counts them. */
+export interface QuarantineHour extends Omit<QuarantineCounts, 'since'> {
+  readonly hour: string;
+}
+
+/** The hours of Entra's requests logged after a sequence number, and the newest sequence number read. */
+export interface QuarantineSlice {
+  readonly throughSeq: number;
+  readonly hours: ReadonlyArray<QuarantineHour>;
+}
+
 export interface SyncLogStore {
   /** Appends in one transaction; returns the entries with their sequence numbers. */
   appendSyncLog(entries: ReadonlyArray<SyncLogEntry>): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   getSyncLogEntry(seq: number): Promise<StoredSyncLogEntry | undefined>;
   querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   summarizeSyncLog(since: string): Promise<SyncLogSummary>;
-  /** Entra's requests since `since`, counted against Microsoft's quarantine rules, in one pass over the window. */
-  measureQuarantine(since: string): Promise<QuarantineCounts>;
+  /**
+   * Entra's requests since `since` and after sequence number `afterSeq`, counted hour by hour against
+   * Microsoft's quarantine rules: a caller that keeps the hours reads each entry once.
+   */
+  measureQuarantine(since: string, afterSeq: number): Promise<QuarantineSlice>;
   /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */
   pruneSyncLog(olderThan: string, maxRows: number): Promise<number>;
 }

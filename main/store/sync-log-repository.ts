@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { QuarantineCounts, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
+import type { QuarantineHour, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
 
 interface SyncLogRow {
   seq: number;
@@ -125,61 +125,68 @@ export class SyncLogRepository {
     return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
   }
 
-  measureQuarantine(since: string): QuarantineCounts {
-    // One pass over Entra's rows in the window (time index). The JSON of a request is read only for
-    // failed PATCHes: a reference failure is one whose operations all target members or the manager
-    // (a group PATCH whose detail was cut short counts as one: Entra's group PATCHes are membership).
-    const row = this.db
-      .prepare(
-        `WITH entra AS (
-           SELECT time, operation, method, status, resource_type, detail,
-                  status IN (401, 403) AS refused,
+  measureQuarantine(since: string, afterSeq: number): QuarantineSlice {
+    return this.db.transaction(() => {
+      const throughSeq = (this.db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM sync_log`).get() as { seq: number }).seq;
+      // Entra's new rows grouped by hour and by what the rules need, each expression evaluated once per row;
+      // then the JSON of its failed PATCHes alone, to tell reference failures (every operation targets members
+      // or the manager) from the rest. A group PATCH whose detail was cut short counts as one: Entra's group
+      // PATCHes are membership.
+      const window = `time >= ? AND seq > ? AND seq <= ? AND adscim_version IS NOT NULL`;
+      const groups = this.db
+        .prepare(
+          `SELECT substr(time, 1, 13) AS hour, status, operation IN ('create', 'replace', 'patch', 'delete') AS write,
                   status = 404 AND method = 'GET' AND operation IN ('list', 'search', 'unknown') AS not_found,
-                  operation IN ('create', 'replace', 'patch', 'delete') AS write
-           FROM sync_log WHERE time >= ? AND adscim_version IS NOT NULL
-         ), judged AS (
-           SELECT *, status >= 400 AND NOT refused AND NOT not_found AS failed,
-                  status >= 400 AND operation = 'patch' AND (
-                    (resource_type = 'Group' AND json_extract(detail, '$.request') IS NULL)
-                    OR (EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations'))
-                        AND NOT EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations') AS o
-                                        WHERE NOT (lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE 'members%'
-                                                   OR lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE '%manager')))
-                  ) AS reference
-           FROM entra
-         )
-         SELECT count(*) AS requests,
-                coalesce(sum((write OR failed) AND NOT refused AND NOT not_found), 0) AS operations,
-                coalesce(sum(failed AND NOT reference), 0) AS failures,
-                coalesce(sum(failed AND reference), 0) AS reference_failures,
-                coalesce(sum(refused), 0) AS refused, max(CASE WHEN refused THEN time END) AS last_refused,
-                coalesce(sum(not_found), 0) AS not_found, max(CASE WHEN not_found THEN time END) AS last_not_found,
-                max(CASE WHEN status < 400 THEN time END) AS last_success
-         FROM judged`,
-      )
-      .get(since) as {
-      requests: number;
-      operations: number;
-      failures: number;
-      reference_failures: number;
-      refused: number;
-      last_refused: string | null;
-      not_found: number;
-      last_not_found: string | null;
-      last_success: string | null;
-    };
-    return {
-      since,
-      entraRequests: row.requests,
-      operations: row.operations,
-      failures: row.failures,
-      referenceFailures: row.reference_failures,
-      refusedCredentials: row.refused,
-      lastRefused: row.last_refused,
-      notFoundQueries: row.not_found,
-      lastNotFound: row.last_not_found,
-      lastSuccess: row.last_success,
-    };
+                  count(*) AS n, max(time) AS last
+           FROM sync_log WHERE ${window} GROUP BY 1, 2, 3, 4`,
+        )
+        .all(since, afterSeq, throughSeq) as Array<{ hour: string; status: number; write: number; not_found: number; n: number; last: string }>;
+      const references = this.db
+        .prepare(
+          `SELECT substr(time, 1, 13) AS hour, count(*) AS n FROM sync_log
+           WHERE ${window} AND operation = 'patch' AND status >= 400 AND status NOT IN (401, 403)
+             AND ((resource_type = 'Group' AND json_extract(detail, '$.request') IS NULL)
+                  OR (EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations'))
+                      AND NOT EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations') AS o
+                                      WHERE NOT (lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE 'members%'
+                                                 OR lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE '%manager'))))
+           GROUP BY 1`,
+        )
+        .all(since, afterSeq, throughSeq) as Array<{ hour: string; n: number }>;
+      const latest = (a: string | null, b: string) => (a === null || b > a ? b : a);
+      const hours = new Map<string, { -readonly [K in keyof QuarantineHour]: QuarantineHour[K] }>();
+      const hourOf = (hour: string) => {
+        let found = hours.get(hour);
+        if (!found) {
+          found = { hour, entraRequests: 0, operations: 0, failures: 0, referenceFailures: 0, refusedCredentials: 0, lastRefused: null, notFoundQueries: 0, lastNotFound: null, lastSuccess: null };
+          hours.set(hour, found);
+        }
+        return found;
+      };
+      for (const group of groups) {
+        const h = hourOf(group.hour);
+        h.entraRequests += group.n;
+        if (group.status === 401 || group.status === 403) {
+          h.refusedCredentials += group.n;
+          h.lastRefused = latest(h.lastRefused, group.last);
+        } else if (group.not_found) {
+          h.notFoundQueries += group.n;
+          h.lastNotFound = latest(h.lastNotFound, group.last);
+        } else if (group.status >= 400) {
+          h.failures += group.n;
+          h.operations += group.n;
+        } else {
+          h.lastSuccess = latest(h.lastSuccess, group.last);
+          if (group.write) h.operations += group.n;
+        }
+      }
+      for (const reference of references) {
+        const h = hourOf(reference.hour);
+        h.failures -= reference.n;
+        h.referenceFailures += reference.n;
+      }
+      return { throughSeq, hours: [...hours.values()] };
+    })();
   }
 
   prune(olderThan: string, maxRows: number): number {

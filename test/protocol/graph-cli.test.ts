@@ -398,7 +398,7 @@ describe('graph command (Compare & Fix from the command line)', () => {
 
     const undo = await graph(['fix', '--data-dir', dataDir, '--undo', batchId]);
     expectExit(undo, 0, 'undo');
-    assert.match(undo.stdout, new RegExp(`Undid fix batch ${batchId}: 4 record\\(s\\)`));
+    assert.match(undo.stdout, new RegExp(`Undid fix batch ${batchId}: 4 records have their earlier externalId again`));
     assert.deepEqual(await externalIds(), before, 'every externalId is back');
     const again = await graph(['fix', '--data-dir', dataDir, '--undo', batchId]);
     expectExit(again, 4, 'second undo');

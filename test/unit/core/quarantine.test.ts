@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessQuarantine, QUARANTINE_RULES } from '../../../main/core/quarantine';
+import { assessQuarantine, QuarantineMeter, QUARANTINE_RULES } from '../../../main/core/quarantine';
 import type { QuarantineCounts, SyncLogEntry } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
 
@@ -115,7 +115,7 @@ function logged(time: string, status: number, patch: Partial<SyncLogEntry> = {})
 
 const patchDetail = (paths: string[]) => JSON.stringify({ request: { Operations: paths.map((path) => ({ op: 'Add', path, value: 'x' })) } });
 
-describe('SyncLogRepository.measureQuarantine', () => {
+describe('QuarantineMeter over SyncLogRepository.measureQuarantine', () => {
   it("counts Entra's requests in the window: events, failures, reference failures and the at-once reasons", async () => {
     const store = createSqliteStore(':memory:');
     const t = (minute: number) => new Date(Date.parse(SINCE) + minute * 60_000).toISOString();
@@ -136,7 +136,9 @@ describe('SyncLogRepository.measureQuarantine', () => {
       logged(t(13), 500, { operation: 'create', method: 'POST', adscimVersion: null }), // a curl: not Entra
       logged(t(14), 401, { adscimVersion: null }),
     ]);
-    const measured = await store.measureQuarantine(SINCE);
+    // A day after SINCE: the window starts at SINCE's hour, and the entry of the hour before is left out.
+    const meter = new QuarantineMeter(store);
+    const measured = await meter.measure(new Date(Date.parse(SINCE) + 24 * 3_600_000 + 5 * 60_000));
     assert.deepEqual(measured, {
       since: SINCE,
       entraRequests: 12,
@@ -149,6 +151,22 @@ describe('SyncLogRepository.measureQuarantine', () => {
       lastNotFound: t(10),
       lastSuccess: t(12),
     });
+    await store.close();
+  });
+
+  it('reads each entry once: later measurements add only what was logged since, even when two run at once', async () => {
+    const store = createSqliteStore(':memory:');
+    const meter = new QuarantineMeter(store);
+    const now = new Date(Date.parse(SINCE) + 3_600_000);
+    const at = (minute: number) => new Date(Date.parse(SINCE) + minute * 60_000).toISOString();
+    await store.appendSyncLog([logged(at(1), 409, { operation: 'create', method: 'POST' }), logged(at(2), 201, { operation: 'create', method: 'POST' })]);
+    assert.deepEqual([(await meter.measure(now)).operations, (await meter.measure(now)).failures], [2, 1]);
+    await store.appendSyncLog([logged(at(70), 400, { operation: 'patch', method: 'PATCH' })]);
+    const [a, b] = await Promise.all([meter.measure(now), meter.measure(now)]);
+    assert.deepEqual([a.operations, a.failures, b.operations, b.failures], [3, 2, 3, 2]);
+    // A day later the first hour has left the window; the second hour's entry stays.
+    const later = await meter.measure(new Date(Date.parse(SINCE) + 25 * 3_600_000 + 60_000));
+    assert.deepEqual([later.operations, later.failures], [1, 1]);
     await store.close();
   });
 });
