@@ -1,5 +1,5 @@
 import type { QuarantineAssessment } from '../../shared/admin/contract';
-import type { QuarantineCounts, QuarantineHour, SyncLogStore } from '../store/directory-store';
+import type { QuarantineCounts, QuarantineMinute, SyncLogStore } from '../store/directory-store';
 
 /**
  * Microsoft's rules for putting a provisioning job in quarantine ("Application provisioning in
@@ -21,22 +21,21 @@ export const QUARANTINE_RULES = {
 /** How far back the Overview measures: Entra's third retry comes 24 hours after a failure. */
 export const QUARANTINE_WINDOW_HOURS = 24;
 
-/** The start of the window at `now`: the whole hour 24 hours back, so the window holds whole hours. */
+/** The start of the window at `now`: 24 hours back, to the minute (the meter counts whole minutes). */
 export function quarantineWindowStart(now: Date): string {
   const start = new Date(now.getTime() - QUARANTINE_WINDOW_HOURS * 3_600_000);
-  start.setUTCMinutes(0, 0, 0);
+  start.setUTCSeconds(0, 0);
   return start.toISOString();
 }
 
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
 
 /**
- * Entra's requests of the last 24 hours (whole hours), counted by the store hour by hour and kept
- * here, so each Overview refresh reads only the entries logged since the last one: counting a busy
+ * Entra's requests of the last 24 hours, counted by the store minute by minute and kept here, so each Overview refresh reads only the entries logged since the last one: counting a busy
  * day again every two seconds held the event loop for a quarter of a second at 200,000 requests.
  */
 export class QuarantineMeter {
-  private readonly hours = new Map<string, QuarantineHour>();
+  private readonly minutes = new Map<string, QuarantineMinute>();
   private throughSeq = 0;
   /** Measurements run one after another: two at once would both count the entries after the same sequence number. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -53,13 +52,13 @@ export class QuarantineMeter {
     const since = quarantineWindowStart(now);
     const slice = await this.store.measureQuarantine(since, this.throughSeq);
     this.throughSeq = slice.throughSeq;
-    for (const fresh of slice.hours) {
-      const kept = this.hours.get(fresh.hour);
-      this.hours.set(
-        fresh.hour,
+    for (const fresh of slice.minutes) {
+      const kept = this.minutes.get(fresh.minute);
+      this.minutes.set(
+        fresh.minute,
         kept
           ? {
-              hour: fresh.hour,
+              minute: fresh.minute,
               entraRequests: kept.entraRequests + fresh.entraRequests,
               operations: kept.operations + fresh.operations,
               failures: kept.failures + fresh.failures,
@@ -73,7 +72,7 @@ export class QuarantineMeter {
           : fresh,
       );
     }
-    const firstHour = since.slice(0, 13);
+    const firstMinute = since.slice(0, 16);
     const total: { -readonly [K in keyof QuarantineCounts]: QuarantineCounts[K] } = {
       since,
       entraRequests: 0,
@@ -86,9 +85,9 @@ export class QuarantineMeter {
       lastNotFound: null,
       lastSuccess: null,
     };
-    for (const [hour, h] of this.hours) {
-      if (hour < firstHour) {
-        this.hours.delete(hour);
+    for (const [minute, h] of this.minutes) {
+      if (minute < firstMinute) {
+        this.minutes.delete(minute);
         continue;
       }
       total.entraRequests += h.entraRequests;

@@ -223,15 +223,15 @@ export interface QuarantineCounts {
   readonly lastSuccess: string | null;
 }
 
-/** Entra's requests of one hour (UTC, `2026-03-01T10`), counted as QuarantineCounts counts them. */
-export interface QuarantineHour extends Omit<QuarantineCounts, 'since'> {
-  readonly hour: string;
+/** Entra's requests of one minute (UTC, `2026-03-01T10:05`), counted as QuarantineCounts counts them. */
+export interface QuarantineMinute extends Omit<QuarantineCounts, 'since'> {
+  readonly minute: string;
 }
 
-/** The hours of Entra's requests logged after a sequence number, and the newest sequence number read. */
+/** Entra's requests logged after a sequence number, minute by minute, and the newest sequence number read. */
 export interface QuarantineSlice {
   readonly throughSeq: number;
-  readonly hours: ReadonlyArray<QuarantineHour>;
+  readonly minutes: ReadonlyArray<QuarantineMinute>;
 }
 
 export interface SyncLogStore {
@@ -241,8 +241,8 @@ export interface SyncLogStore {
   querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   summarizeSyncLog(since: string): Promise<SyncLogSummary>;
   /**
-   * Entra's requests since `since` and after sequence number `afterSeq`, counted hour by hour against
-   * Microsoft's quarantine rules: a caller that keeps the hours reads each entry once.
+   * Entra's requests since `since` and after sequence number `afterSeq`, counted minute by minute
+   * against Microsoft's quarantine rules: a caller that keeps the minutes reads each entry once.
    */
   measureQuarantine(since: string, afterSeq: number): Promise<QuarantineSlice>;
   /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { QuarantineHour, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
+import type { QuarantineMinute, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
 
 interface SyncLogRow {
   seq: number;
@@ -128,22 +128,22 @@ export class SyncLogRepository {
   measureQuarantine(since: string, afterSeq: number): QuarantineSlice {
     return this.db.transaction(() => {
       const throughSeq = (this.db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM sync_log`).get() as { seq: number }).seq;
-      // Entra's new rows grouped by hour and by what the rules need, each expression evaluated once per row;
+      // Entra's new rows grouped by minute and by what the rules need, each expression evaluated once per row;
       // then the JSON of its failed PATCHes alone, to tell reference failures (every operation targets members
       // or the manager) from the rest. A group PATCH whose detail was cut short counts as one: Entra's group
       // PATCHes are membership.
       const window = `time >= ? AND seq > ? AND seq <= ? AND adscim_version IS NOT NULL`;
       const groups = this.db
         .prepare(
-          `SELECT substr(time, 1, 13) AS hour, status, operation IN ('create', 'replace', 'patch', 'delete') AS write,
+          `SELECT substr(time, 1, 16) AS minute, status, operation IN ('create', 'replace', 'patch', 'delete') AS write,
                   status = 404 AND method = 'GET' AND operation IN ('list', 'search', 'unknown') AS not_found,
                   count(*) AS n, max(time) AS last
            FROM sync_log WHERE ${window} GROUP BY 1, 2, 3, 4`,
         )
-        .all(since, afterSeq, throughSeq) as Array<{ hour: string; status: number; write: number; not_found: number; n: number; last: string }>;
+        .all(since, afterSeq, throughSeq) as Array<{ minute: string; status: number; write: number; not_found: number; n: number; last: string }>;
       const references = this.db
         .prepare(
-          `SELECT substr(time, 1, 13) AS hour, count(*) AS n FROM sync_log
+          `SELECT substr(time, 1, 16) AS minute, count(*) AS n FROM sync_log
            WHERE ${window} AND operation = 'patch' AND status >= 400 AND status NOT IN (401, 403)
              AND ((resource_type = 'Group' AND json_extract(detail, '$.request') IS NULL)
                   OR (EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations'))
@@ -152,19 +152,19 @@ export class SyncLogRepository {
                                                  OR lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE '%manager'))))
            GROUP BY 1`,
         )
-        .all(since, afterSeq, throughSeq) as Array<{ hour: string; n: number }>;
+        .all(since, afterSeq, throughSeq) as Array<{ minute: string; n: number }>;
       const latest = (a: string | null, b: string) => (a === null || b > a ? b : a);
-      const hours = new Map<string, { -readonly [K in keyof QuarantineHour]: QuarantineHour[K] }>();
-      const hourOf = (hour: string) => {
-        let found = hours.get(hour);
+      const minutes = new Map<string, { -readonly [K in keyof QuarantineMinute]: QuarantineMinute[K] }>();
+      const minuteOf = (minute: string) => {
+        let found = minutes.get(minute);
         if (!found) {
-          found = { hour, entraRequests: 0, operations: 0, failures: 0, referenceFailures: 0, refusedCredentials: 0, lastRefused: null, notFoundQueries: 0, lastNotFound: null, lastSuccess: null };
-          hours.set(hour, found);
+          found = { minute, entraRequests: 0, operations: 0, failures: 0, referenceFailures: 0, refusedCredentials: 0, lastRefused: null, notFoundQueries: 0, lastNotFound: null, lastSuccess: null };
+          minutes.set(minute, found);
         }
         return found;
       };
       for (const group of groups) {
-        const h = hourOf(group.hour);
+        const h = minuteOf(group.minute);
         h.entraRequests += group.n;
         if (group.status === 401 || group.status === 403) {
           h.refusedCredentials += group.n;
@@ -181,11 +181,11 @@ export class SyncLogRepository {
         }
       }
       for (const reference of references) {
-        const h = hourOf(reference.hour);
+        const h = minuteOf(reference.minute);
         h.failures -= reference.n;
         h.referenceFailures += reference.n;
       }
-      return { throughSeq, hours: [...hours.values()] };
+      return { throughSeq, minutes: [...minutes.values()] };
     })();
   }
 

@@ -136,9 +136,9 @@ describe('QuarantineMeter over SyncLogRepository.measureQuarantine', () => {
       logged(t(13), 500, { operation: 'create', method: 'POST', adscimVersion: null }), // a curl: not Entra
       logged(t(14), 401, { adscimVersion: null }),
     ]);
-    // A day after SINCE: the window starts at SINCE's hour, and the entry of the hour before is left out.
+    // A day after SINCE: the window starts at SINCE, and the entry of the hour before is left out.
     const meter = new QuarantineMeter(store);
-    const measured = await meter.measure(new Date(Date.parse(SINCE) + 24 * 3_600_000 + 5 * 60_000));
+    const measured = await meter.measure(new Date(Date.parse(SINCE) + 24 * 3_600_000 + 30_000));
     assert.deepEqual(measured, {
       since: SINCE,
       entraRequests: 12,
@@ -164,7 +164,7 @@ describe('QuarantineMeter over SyncLogRepository.measureQuarantine', () => {
     await store.appendSyncLog([logged(at(70), 400, { operation: 'patch', method: 'PATCH' })]);
     const [a, b] = await Promise.all([meter.measure(now), meter.measure(now)]);
     assert.deepEqual([a.operations, a.failures, b.operations, b.failures], [3, 2, 3, 2]);
-    // A day later the first hour has left the window; the second hour's entry stays.
+    // A day and an hour later the first two entries have left the window; the third stays.
     const later = await meter.measure(new Date(Date.parse(SINCE) + 25 * 3_600_000 + 60_000));
     assert.deepEqual([later.operations, later.failures], [1, 1]);
     await store.close();
