@@ -22,7 +22,7 @@ export const QUARANTINE_RULES = {
 export const QUARANTINE_WINDOW_HOURS = 24;
 
 /** The start of the window at `now`: 24 hours back, to the minute (the meter counts whole minutes). */
-export function quarantineWindowStart(now: Date): string {
+function quarantineWindowStart(now: Date): string {
   const start = new Date(now.getTime() - QUARANTINE_WINDOW_HOURS * 3_600_000);
   start.setUTCSeconds(0, 0);
   return start.toISOString();

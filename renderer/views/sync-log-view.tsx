@@ -29,7 +29,7 @@ import { toAdminCallError } from '../api/client';
 import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
 import { downloadText } from '../components/download-file';
-import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
+import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, localDateStamp, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
