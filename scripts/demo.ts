@@ -107,8 +107,9 @@ function startServe(opts: Options, env: NodeJS.ProcessEnv, onSpawn: (child: Chil
     const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within ${WAIT_MS / 1000} s:\n${printed.join('\n')}`)), WAIT_MS);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (ready) {
-        // After start, serve only says it is stopping: pass that on.
-        console.log(`[serve] ${line}`);
+        // After start serve only says it is stopping, which the demo has said already (Ctrl+C reaches both):
+        // pass on what it did, not its own copy of the signal line or its blank lines.
+        if (line.trim() !== '' && !/^SIG[A-Z]+ received: stopping/.test(line)) console.log(`[serve] ${line}`);
         return;
       }
       printed.push(line);
@@ -423,7 +424,11 @@ async function main(): Promise<number> {
       return code;
     })());
   const stopped = new Promise<number>((resolvePromise) => {
+    // One line however often the signal comes: Ctrl+C reaches the demo from the terminal and again from tsx, which relays it.
+    let signalled = false;
     const onSignal = (signal: string) => {
+      if (signalled) return;
+      signalled = true;
       console.log(`\n${signal} received: stopping the demo…`);
       void stop(0).then(resolvePromise);
     };

@@ -7,12 +7,8 @@
 // `serve` prints on stdout stay the only ones there.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const index = fileURLToPath(new URL('../dist/renderer/index.html', import.meta.url));
-const vite = fileURLToPath(new URL('../node_modules/vite/bin/vite.js', import.meta.url));
 
 /** The newest modification time under the given files and folders. */
 function newest(paths) {
@@ -26,17 +22,41 @@ function newest(paths) {
   return latest;
 }
 
-const sources = ['renderer', 'shared', 'vite.config.ts', 'tsconfig.renderer.json'].map((path) => join(root, path));
-const stale = !existsSync(index) || newest(sources) > statSync(index).mtimeMs;
+/**
+ * Whether the admin UI under `root` needs a build, and why: `first` when there is no build at all
+ * (a fresh clone's first start), `changed` when a source is newer than the build, null when it is current.
+ */
+export function rendererBuildNeed(root) {
+  const index = join(root, 'dist', 'renderer', 'index.html');
+  if (!existsSync(index)) return 'first';
+  const sources = ['renderer', 'shared', 'vite.config.ts', 'tsconfig.renderer.json'].map((path) => join(root, path));
+  return newest(sources) > statSync(index).mtimeMs ? 'changed' : null;
+}
 
-if (stale) {
+/** The line printed before a build, saying why it runs. */
+export function buildNotice(need) {
+  return need === 'first'
+    ? 'ScimDesk: building the admin UI (first start)…'
+    : 'ScimDesk: building the admin UI (its sources changed since the last build)…';
+}
+
+/** Builds the admin UI under `root` when it needs it; never throws. */
+export function ensureRenderer(root) {
+  const need = rendererBuildNeed(root);
+  if (need === null) return;
+  const index = join(root, 'dist', 'renderer', 'index.html');
+  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
     console.error('ScimDesk: the admin UI is not built and vite is not installed (npm install); starting without the UI.');
-  } else {
-    console.error('ScimDesk: building the admin UI (its sources changed since the last build)…');
-    const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 2, 2] });
-    if (result.status !== 0 || !existsSync(index)) {
-      console.error('ScimDesk: the admin UI build failed (see above); starting without the UI. Fix it and run npm run build:renderer.');
-    }
+    return;
   }
+  console.error(buildNotice(need));
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 2, 2] });
+  if (result.status !== 0 || !existsSync(index)) {
+    console.error('ScimDesk: the admin UI build failed (see above); starting without the UI. Fix it and run npm run build:renderer.');
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureRenderer(fileURLToPath(new URL('..', import.meta.url)));
 }

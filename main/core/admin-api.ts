@@ -1,3 +1,4 @@
+import { URN } from '../../shared/scim/urns';
 import {
   adminMethods,
   type AdminErrorCode,
@@ -25,13 +26,15 @@ import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
 import { describeListenError } from '../http/listen';
 import { toDirectoryView, toSyncLogEntry, toTokenInfo } from './admin-views';
+import { assessQuarantine, QuarantineMeter } from './quarantine';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
-import { WorkbenchError } from './entra-workbench';
+import { KEEP_SNAPSHOTS, WorkbenchError } from './entra-workbench';
 import { StoreConflictError } from '../store/store-errors';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
 import { csvCell } from '../reconcile/report-csv';
+import { plural } from '../../shared/plural';
 
 /** Who made an admin call, for the audit trail. */
 export interface AdminCallContext {
@@ -57,6 +60,14 @@ export class AdminApiError extends Error {
 const toAuditEntry = (record: StoredAuditRecord): AuditEntry => ({ ...record });
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** The enterprise manager's id, stored as Entra sent it: a plain id or `{ value }`. */
+function managerIdOf(doc: Record<string, unknown>): string | null {
+  const enterprise = doc[URN.enterpriseUser];
+  const manager = enterprise !== null && typeof enterprise === 'object' ? (enterprise as Record<string, unknown>)['manager'] : undefined;
+  const id = manager !== null && typeof manager === 'object' ? (manager as Record<string, unknown>)['value'] : manager;
+  return typeof id === 'string' && id !== '' ? id : null;
+}
 
 function primaryEmail(doc: Record<string, unknown>): string | null {
   const emails = Array.isArray(doc['emails']) ? (doc['emails'] as Array<Record<string, unknown>>) : [];
@@ -94,6 +105,7 @@ const CSV_COLUMNS: ReadonlyArray<keyof SyncLogEntry> = [
   'scimType',
   'error',
   'client',
+  'adscimVersion',
 ];
 
 function toCustomExtension(extension: ExtensionSchema): CustomExtension {
@@ -138,23 +150,12 @@ function fromCustomExtension(extension: CustomExtension): ExtensionSchema {
  */
 export function createAdminHandlers(core: Core): AdminHandlers {
   const { store, tokens } = core;
+  const quarantineMeter = new QuarantineMeter(store);
 
   const baseUrl = () => core.endpoint()?.url ?? 'http://127.0.0.1/scim/v2';
 
-  const filterFor = (kind: ResourceKind, search: string | undefined, filter: string | undefined): FilterNode<ResolvedAttr> | undefined => {
-    const schema = core.schemas()[kind];
-    const parts: FilterNode<ResolvedAttr>[] = [];
-    if (search) {
-      const q = JSON.stringify(search);
-      const text =
-        kind === 'User'
-          ? `userName sw ${q} or displayName co ${q} or externalId eq ${q} or emails.value sw ${q} or id eq ${q}`
-          : `displayName co ${q} or externalId eq ${q} or id eq ${q}`;
-      parts.push(resolveFilter(parseFilter(text), schema));
-    }
-    if (filter && filter.trim() !== '') parts.push(resolveFilter(parseFilter(filter), schema));
-    return parts.reduce<FilterNode<ResolvedAttr> | undefined>((left, right) => (left ? { kind: 'and', left, right } : right), undefined);
-  };
+  const filterFor = (kind: ResourceKind, filter: string | undefined): FilterNode<ResolvedAttr> | undefined =>
+    filter && filter.trim() !== '' ? resolveFilter(parseFilter(filter), core.schemas()[kind]) : undefined;
 
   const sortAttr = (kind: ResourceKind, sortBy: string): ResolvedAttr => {
     const schema = core.schemas()[kind];
@@ -171,7 +172,8 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const list = async (kind: ResourceKind, input: ParsedInput<'users.list'>) => {
     const result = await store.listResources(kind, {
-      filter: filterFor(kind, input.search, input.filter),
+      filter: filterFor(kind, input.filter),
+      ...(input.search ? { search: input.search } : {}),
       startIndex: input.startIndex,
       count: input.count,
       sortBy: sortAttr(kind, input.sortBy),
@@ -215,7 +217,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
 
   const syncLogQuery = (input: Omit<SyncLogQuery, 'limit'>): Omit<SyncLogQuery, 'limit'> => {
     const query: { -readonly [K in keyof SyncLogQuery]?: SyncLogQuery[K] } = {};
-    for (const key of ['since', 'until', 'operation', 'outcome', 'text', 'resourceId', 'beforeSeq'] as const) {
+    for (const key of ['since', 'until', 'operation', 'outcome', 'text', 'resourceId', 'client', 'beforeSeq'] as const) {
       if (input[key] !== undefined) (query as Record<string, unknown>)[key] = input[key];
     }
     return query;
@@ -244,12 +246,13 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       const endpoint = core.endpoint();
       const settings = await core.endpointSettings();
       const since = new Date(core.now().getTime() - 86_400_000).toISOString();
-      const [history, users, inactive, groups, summary] = await Promise.all([
+      const [history, users, inactive, groups, summary, quarantine] = await Promise.all([
         tokens.list(),
         store.countResources('User'),
         store.countInactiveUsers(),
         store.countResources('Group'),
         store.summarizeSyncLog(since),
+        quarantineMeter.measure(core.now()),
       ]);
       const current = currentToken(history, core.now());
       const seen = core.setupSeen();
@@ -266,12 +269,16 @@ export function createAdminHandlers(core: Core): AdminHandlers {
         // A user without `active` is not deprovisioned: "active" here means "not marked inactive".
         counts: { users, activeUsers: users - inactive, groups },
         lastActivity: summary.lastTime,
-        last24h: { requests: summary.total, errors: summary.errors, authFailures: summary.authFailures, unknownPath: summary.unknownPath, since },
+        last24h: { requests: summary.total, errors: summary.errors, since },
+        quarantine: assessQuarantine(quarantine),
+        publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await core.publicUrlVerifiedAt(settings.publicUrl) } : null,
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
-          testConnectionSeen: seen.testConnection,
-          schemaDiscoverySeen: seen.schemaDiscovery,
+          connected: seen.connected,
+          testConnection: seen.testConnection,
+          schemaDiscovery: seen.schemaDiscovery,
+          provisioned: seen.provisioned,
           usersProvisioned: users > 0,
           groupsProvisioned: groups > 0,
         },
@@ -306,7 +313,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     },
     async 'token.revoke'(_input, context) {
       const revoked = await tokens.revoke();
-      await audit(context, 'revokeToken', `Revoked ${revoked} token(s)`);
+      await audit(context, 'revokeToken', `Revoked ${plural(revoked, 'token')}`);
       core.events.emit('overview.changed', {});
       return { revoked };
     },
@@ -315,7 +322,18 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'users.get'(input) {
       const { stored, resource, history, audit } = await details('User', input.id);
       const groups = (stored.groups ?? []).map((group) => ({ id: group.value, displayName: group.display, type: group.type }));
-      return { resource, groups, history, audit };
+      const managerId = managerIdOf(stored.doc);
+      const manager = managerId === null ? null : await store.getResource('User', managerId, { withMembers: false, withGroups: false });
+      return {
+        resource,
+        groups,
+        manager:
+          managerId === null
+            ? null
+            : { id: managerId, userName: manager ? str(manager.doc['userName']) : null, displayName: manager ? str(manager.doc['displayName']) : null, found: manager !== undefined },
+        history,
+        audit,
+      };
     },
     'users.setExternalId': (input, context) => setExternalId('User', input, context),
 
@@ -416,7 +434,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
     async 'extensions.save'(input, context) {
       await store.saveExtension(toCustomExtension(input), core.now());
       await core.reloadSchemas();
-      await audit(context, 'saveExtension', `Extension schema ${input.urn} saved (${input.attributes.length} attribute(s))`, { after: input });
+      await audit(context, 'saveExtension', `Extension schema ${input.urn} saved (${plural(input.attributes.length, 'attribute')})`, { after: input });
       return extensions();
     },
     async 'extensions.delete'(input, context) {
@@ -454,7 +472,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
       return core.entra.importCsv(input.csv, input.fileName);
     },
     async 'graph.snapshots'() {
-      return { items: core.entra.snapshots() };
+      return { items: core.entra.snapshots(), kept: KEEP_SNAPSHOTS };
     },
 
     'compare.run': (input) => core.entra.compare(input.snapshotId),

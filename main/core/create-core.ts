@@ -4,13 +4,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { EndpointSettings } from '../../shared/admin/contract';
+import type { EndpointSettings, SeenFrom as ContractSeenFrom } from '../../shared/admin/contract';
 import { createScimApp } from '../http/create-scim-app';
 import { closeServer, listenOn } from '../http/listen';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
-import type { DirectoryStore } from '../store/directory-store';
+import type { DirectoryStore, SyncLogEntry, SyncLogQuery } from '../store/directory-store';
 import { createSqliteStore } from '../store/sqlite-store';
 import { toSyncLogEntry } from './admin-views';
 import { inspectPfx, type CertificateSummary } from './certificate';
@@ -68,7 +68,7 @@ export interface Core {
   readonly logger: Logger;
   readonly dataDir: string;
   readonly now: () => Date;
-  /** What the sync log has shown of Entra's setup steps (Test Connection, Save's schema discovery). */
+  /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Compare & Fix with Microsoft Graph (one per core, so both transports and the CLI share its state). */
   readonly entra: EntraWorkbench;
@@ -82,24 +82,91 @@ export interface Core {
   endpointSettings(): Promise<EndpointSettings>;
   /** Saves the settings and moves the listener; the old one keeps serving if the new address fails. */
   reconfigureEndpoint(settings: EndpointSettings): Promise<EndpointState>;
+  /**
+   * When a check from outside last reached the SCIM endpoint through this public URL; null until one
+   * passed. Nothing sets it yet but recordPublicUrlCheck, the seam for the reachability self-test:
+   * until then the Overview says the public URL is unverified rather than trusting that it works.
+   */
+  publicUrlVerifiedAt(url: string): Promise<string | null>;
+  /** Records that a check from outside reached the endpoint through `url` at `at` (the reachability self-test calls it). */
+  recordPublicUrlCheck(url: string, at: Date): Promise<void>;
   certificate(): Promise<CertificateSummary | null>;
   /** Checks the PFX, stores it (passphrase in the secret store) and switches the endpoint to HTTPS. */
   setCertificate(pfx: Buffer, passphrase: string): Promise<CertificateSummary>;
   clearCertificate(): Promise<void>;
 }
 
+/**
+ * Who a setup step was seen from: `entra` (the request carried Entra's ADSCIMVersion header),
+ * `other` (a client without it: a curl, a script, another product), or `unknown` (seen before
+ * ScimDesk recorded the header, so it cannot say).
+ */
+export type SeenFrom = ContractSeenFrom;
+
+/** What the sync log has shown of Entra's setup steps. Only Entra's requests tick a step. */
 export interface SetupSeen {
-  testConnection: boolean;
-  schemaDiscovery: boolean;
+  readonly version: 2;
+  /** A request the token let in. */
+  connected: SeenFrom | null;
+  /** A query answered 200 (Test Connection is one). */
+  testConnection: SeenFrom | null;
+  /** The schemas read (Entra does it when the admin saves). */
+  schemaDiscovery: SeenFrom | null;
+  /** A user or group created. */
+  provisioned: SeenFrom | null;
 }
 
-/** For a data folder from before the setting existed: what its sync log already shows, read once. */
+/** The stronger of two sightings: Entra's, then one that may have been Entra's, then another client's. */
+function strongest(a: SeenFrom | null, b: SeenFrom | null): SeenFrom | null {
+  for (const from of ['entra', 'unknown', 'other'] as const) if (a === from || b === from) return from;
+  return null;
+}
+
+const SETUP_STEPS = ['connected', 'testConnection', 'schemaDiscovery', 'provisioned'] as const;
+
+/** Which setup steps one request shows, and from whom. */
+function setupFactsOf(entry: Pick<SyncLogEntry, 'operation' | 'status'>, from: SeenFrom): Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> {
+  const facts: Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> = {};
+  if (entry.status !== 401 && entry.status !== 403) facts.connected = from;
+  if (entry.operation === 'list' && entry.status === 200) facts.testConnection = from;
+  if (entry.operation === 'discovery' && entry.status === 200) facts.schemaDiscovery = from;
+  if (entry.operation === 'create' && entry.status === 201) facts.provisioned = from;
+  return facts;
+}
+
+/**
+ * The checklist state of a data folder. A folder from before the client was recorded kept two flags
+ * (`testConnection`, `schemaDiscovery`) set by any client: they become `unknown`, shown as seen
+ * but not ticked, until Entra's next request confirms them. A folder without the setting reads
+ * its sync log once: rows with the header are Entra's; rows without could be anyone's.
+ */
 async function initialSetupSeen(store: DirectoryStore): Promise<SetupSeen> {
-  const [probes, discovery] = await Promise.all([
-    store.querySyncLog({ operation: 'list', outcome: 'success', limit: 1 }),
-    store.querySyncLog({ operation: 'discovery', outcome: 'success', limit: 1 }),
-  ]);
-  return { testConnection: probes.length > 0, schemaDiscovery: discovery.length > 0 };
+  const saved = await store.getSetting<Partial<SetupSeen> & { testConnection?: unknown; schemaDiscovery?: unknown }>('setup.seen');
+  if (saved && saved.version === 2) return { ...(saved as SetupSeen) };
+  const unknownIf = (flag: unknown): SeenFrom | null => (flag === true ? 'unknown' : null);
+  if (saved) {
+    const tokens = await store.listTokens();
+    const records = (await store.countResources('User')) + (await store.countResources('Group'));
+    return {
+      version: 2,
+      connected: tokens.some((token) => token.lastUsed !== null) ? 'unknown' : null,
+      testConnection: unknownIf(saved.testConnection),
+      schemaDiscovery: unknownIf(saved.schemaDiscovery),
+      provisioned: records > 0 ? 'unknown' : null,
+    };
+  }
+  const seen: SetupSeen = { version: 2, connected: null, testConnection: null, schemaDiscovery: null, provisioned: null };
+  const sightings = async (query: Omit<SyncLogQuery, 'limit'>) => {
+    const [entra] = await store.querySyncLog({ ...query, client: 'entra', limit: 1 });
+    if (entra) return 'entra';
+    const [any] = await store.querySyncLog({ ...query, client: 'other', limit: 1 });
+    return any ? 'unknown' : null;
+  };
+  seen.testConnection = await sightings({ operation: 'list', status: 200 });
+  seen.schemaDiscovery = await sightings({ operation: 'discovery', status: 200 });
+  seen.provisioned = await sightings({ operation: 'create', status: 201 });
+  seen.connected = strongest(strongest(seen.testConnection, seen.schemaDiscovery), seen.provisioned);
+  return seen;
 }
 
 export const DATABASE_FILE = 'scimdesk.db';
@@ -108,6 +175,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 const PASSPHRASE_SECRET = 'endpoint.certificatePassphrase';
+/** The last passed check from outside through the public URL: { url, at }. */
+const PUBLIC_URL_CHECK = 'endpoint.publicUrlVerified';
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
@@ -147,17 +216,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let state: EndpointState | undefined;
   let maintenance: NodeJS.Timeout | undefined;
 
-  // Setup-checklist facts only ever turn true: kept as a setting, set once when the sync log first shows them,
-  // so the Overview never searches the log for them.
-  const seen = (await store.getSetting<SetupSeen>('setup.seen')) ?? (await initialSetupSeen(store));
+  // Setup-checklist facts only ever get stronger (nothing, another client, then Entra): kept as a setting,
+  // set when the sync log first shows them, so the Overview never searches the log for them.
+  const seen = await initialSetupSeen(store);
   syncLog.subscribe((entries) => {
-    const testConnection = seen.testConnection || entries.some((e) => e.operation === 'list' && e.status === 200);
-    const schemaDiscovery = seen.schemaDiscovery || entries.some((e) => e.operation === 'discovery' && e.status === 200);
-    if (testConnection !== seen.testConnection || schemaDiscovery !== seen.schemaDiscovery) {
-      seen.testConnection = testConnection;
-      seen.schemaDiscovery = schemaDiscovery;
-      void store.setSetting('setup.seen', seen).catch((err: unknown) => logger.error({ err }, 'could not save the setup state'));
+    let changed = false;
+    for (const entry of entries) {
+      const facts = setupFactsOf(entry, entry.adscimVersion !== null ? 'entra' : 'other');
+      for (const step of SETUP_STEPS) {
+        const next = strongest(seen[step], facts[step] ?? null);
+        if (next !== seen[step]) {
+          seen[step] = next;
+          changed = true;
+        }
+      }
     }
+    if (changed) void store.setSetting('setup.seen', seen).catch((err: unknown) => logger.error({ err }, 'could not save the setup state'));
   });
   syncLog.subscribe((entries) => {
     events.emit('syncLog.appended', { items: entries.map(toSyncLogEntry) });
@@ -295,6 +369,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await store.setSetting('endpoint', settings);
       overrides = {};
       return moved;
+    },
+    async publicUrlVerifiedAt(url) {
+      const check = await store.getSetting<{ url: string; at: string }>(PUBLIC_URL_CHECK);
+      // A check vouches for the URL it reached, not for one typed in since.
+      return check && check.url === url ? check.at : null;
+    },
+    async recordPublicUrlCheck(url, at) {
+      await store.setSetting(PUBLIC_URL_CHECK, { url, at: at.toISOString() });
+      events.emit('overview.changed', {});
     },
     async certificate() {
       return (await store.getSetting<CertificateSummary>('endpoint.certificate')) ?? null;

@@ -29,6 +29,7 @@ import type { FixBatchRecord } from '../store/directory-store';
 import { StoreConflictError } from '../store/store-errors';
 import { toSyncLogEntry, toTokenInfo } from './admin-views';
 import type { Core } from './create-core';
+import { plural } from '../../shared/plural';
 
 /** A problem an admin can act on, with the contract's error code. */
 export class WorkbenchError extends Error {
@@ -45,7 +46,8 @@ export class WorkbenchError extends Error {
 
 const CONNECTION_SETTING = 'graph.connection';
 /** Snapshots kept on disk; older ones are removed when a new one is saved. */
-const KEEP_SNAPSHOTS = 10;
+/** Snapshots kept on disk; each new one removes the oldest beyond this. */
+export const KEEP_SNAPSHOTS = 10;
 
 interface StoredReport {
   readonly summary: ReportSummary;
@@ -232,8 +234,8 @@ export class EntraWorkbench {
               done: progress.phaseObjects,
               total: progress.phaseTotal,
               message:
-                `${progress.objects.toLocaleString('en-US')} objects in ${progress.pages} page(s)` +
-                (progress.throttles > 0 ? `; Graph throttled ${progress.throttles} time(s), waited as asked` : ''),
+                `${plural(progress.objects, 'object')} in ${plural(progress.pages, 'page')}` +
+                (progress.throttles > 0 ? `; Graph throttled ${plural(progress.throttles, 'time')}, waited as asked` : ''),
             });
           },
         });
@@ -423,7 +425,7 @@ export class EntraWorkbench {
       {
         id: plan.id,
         actor,
-        summary: `${links} ${links === 1 ? 'link' : 'links'}, ${unlinks} ${unlinks === 1 ? 'unlink' : 'unlinks'}${origin ? ` (${origin})` : ''}`,
+        summary: `${plural(links, 'link')}, ${plural(unlinks, 'unlink')}${origin ? ` (${origin})` : ''}`,
         changes: plan.actions.map((action) => ({
           resourceType: action.resourceType,
           resourceId: action.localId,
@@ -535,7 +537,7 @@ export class EntraWorkbench {
       action: 'rotateToken',
       resourceType: null,
       resourceId: null,
-      summary: `Secret token rotated through Graph (${issued.record.hint}) into ${sp.displayName}; old token(s) ${overlapMinutes === 0 ? 'revoked' : `expire ${at.toISOString()}`}`,
+      summary: `Secret token rotated through Graph (${issued.record.hint}) into ${sp.displayName}; the earlier tokens ${overlapMinutes === 0 ? 'revoked' : `expire ${at.toISOString()}`}`,
     });
     this.core.events.emit('overview.changed', {});
     return {

@@ -23,14 +23,17 @@ export interface AdminAppOptions {
   readonly version?: string;
   /** How often an idle event stream gets a comment, so proxies and browsers keep it open. */
   readonly keepAliveMs?: number;
+  /**
+   * Who the audit trail names for every admin call: the host passes the OS account that runs the
+   * service (whoever holds its login link), as the CLI names the account that typed a command.
+   */
+  readonly actor: string;
 }
 
 export const SESSION_COOKIE = 'scimdesk_session';
 /** Largest admin call body; a PFX certificate (base64) is the biggest legitimate input. */
 export const ADMIN_BODY_LIMIT = 1024 * 1024;
 const KEEP_ALIVE_MS = 25_000;
-/** Every admin call is recorded in the audit trail under this actor. */
-const ACTOR = 'admin@serve';
 
 /**
  * Fluent UI injects its styles at run time, hence 'unsafe-inline' for styles
@@ -358,7 +361,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
         return fail(ctx, body.problem === 'tooLarge' ? 413 : 400, 'invalidInput', body.message);
       }
       const input = body.value;
-      const result = await dispatchAdminCall(handlers, method, input, { actor: ACTOR }, (error) =>
+      const result = await dispatchAdminCall(handlers, method, input, { actor: options.actor }, (error) =>
         logger?.error({ err: error, method }, 'admin call failed'),
       );
       return answer(ctx, 200, result);

@@ -107,6 +107,18 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** Longest header value kept in the sync log: Entra's ADSCIMVersion is a short date and activity id. */
+const CLIENT_HEADER_LIMIT = 200;
+
+/**
+ * Entra's provisioning service names itself with an ADSCIMVersion header (other SCIM products detect
+ * Entra by it); kept so the sync log and the setup checklist can tell Entra from a curl. Present but
+ * empty still counts as present.
+ */
+function clientHeader(value: string | undefined): string | null {
+  return value === undefined ? null : value.slice(0, CLIENT_HEADER_LIMIT);
+}
+
 /**
  * The SCIM 2.0 endpoint as a Koa app, without opening a port (tests drive
  * `app.callback()`). Order matters: the sync-log recorder wraps everything so
@@ -208,6 +220,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         scimType: state.error?.scimType ?? null,
         error: state.error?.detail ?? null,
         client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
+        adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
         detail: detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx)),
       });
     }

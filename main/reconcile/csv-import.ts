@@ -25,6 +25,7 @@
  */
 import { isGuid } from './compare';
 import type { EntraSnapshot, EntraUser } from './snapshot';
+import { plural } from '../../shared/plural';
 
 /** One problem in the file, located for the admin. */
 export interface CsvProblem {
@@ -45,7 +46,7 @@ export class CsvImportError extends Error {
       problems
         .slice(0, 3)
         .map((p) => `line ${p.line}${p.column !== null ? `, column '${p.column}'${p.columnNumber !== null ? ` (${p.columnNumber})` : ''}` : ''}: ${p.message}`)
-        .join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more problem(s)` : ''),
+        .join('; ') + (problems.length > 3 ? `; and ${plural(problems.length - 3, 'more problem', 'more problems')}` : ''),
     );
   }
 }

@@ -12,6 +12,7 @@ import { adminLoginUrl, createAdminApp } from '../http/create-admin-app';
 import { closeServer, describeListenError, listenOn } from '../http/listen';
 import { createSqliteStore } from '../store/sqlite-store';
 import { defaultDataDir } from './default-data-dir';
+import { adminUiActor } from './os-account';
 
 const USAGE = `ScimDesk headless service
 
@@ -68,7 +69,7 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
 
 /** Starts the admin app (the admin contract over HTTP, and the built UI) on 127.0.0.1 only, whatever --host says. */
 async function listenAdmin(core: Core, port: number): Promise<Server> {
-  const app = createAdminApp({ core, handlers: createAdminHandlers(core), rendererDir: RENDERER_DIR, logger: core.logger });
+  const app = createAdminApp({ core, handlers: createAdminHandlers(core), rendererDir: RENDERER_DIR, logger: core.logger, actor: adminUiActor() });
   const server = createServer(app.callback());
   await listenOn(server, port, '127.0.0.1');
   return server;

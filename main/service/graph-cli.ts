@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { cliActor } from './os-account';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -17,6 +17,7 @@ import { CATEGORIES, type Category, type CategoryCounts, type CompareReport, typ
 import { buildFixPlan, type FixPlan } from '../reconcile/fix-plan';
 import { StoreConflictError } from '../store/store-errors';
 import { defaultDataDir } from './default-data-dir';
+import { plural } from '../../shared/plural';
 
 /**
  * `npm run graph -- <command>`: Compare & Fix from the command line (issue 6,
@@ -136,16 +137,6 @@ const COMMAND_OPTIONS: Readonly<Record<string, ReadonlyArray<keyof Values>>> = {
   snapshots: [],
 };
 
-/** Who the audit trail names for changes made here. */
-function actor(): string {
-  let name: string | undefined;
-  try {
-    name = userInfo().username;
-  } catch {
-    name = process.env['USER'] ?? process.env['USERNAME'];
-  }
-  return `cli:${name || 'unknown'}`;
-}
 
 /** A list option (`--approve a,b --approve c`) as its items. */
 function list(raw: string | ReadonlyArray<string> | undefined): string[] {
@@ -342,7 +333,7 @@ function printConnectionReport(report: ConnectionReport): void {
   }
   const app = report.enterpriseApp;
   if (app === null) lines.push('Enterprise application: none chosen (connect with --app-id to know the provisioning scope and use the job actions)');
-  else if (app.found) lines.push(`Enterprise application: ${app.displayName ?? ''} (Application ID ${app.appId ?? ''}, object ID ${app.id ?? ''})${app.jobs !== null ? `, ${app.jobs} provisioning job(s)` : ''}`);
+  else if (app.found) lines.push(`Enterprise application: ${app.displayName ?? ''} (Application ID ${app.appId ?? ''}, object ID ${app.id ?? ''})${app.jobs !== null ? `, ${plural(app.jobs, 'provisioning job')}` : ''}`);
   else lines.push(`Enterprise application: NOT FOUND (${app.appId ?? ''}): ${app.detail ?? ''}`);
   lines.push(`Compare:      ${report.canCompare ? 'can run' : 'cannot run (see above)'}`);
   lines.push(`Job actions:  ${report.canManageJobs ? 'available' : 'not available'}`);
@@ -542,7 +533,7 @@ function readPlanFile(file: string): { report: CompareReportJson; approve: strin
 function printCounts(json: CompareReportJson): void {
   const when = json.source.entra === 'csv' ? `CSV import of ${json.source.entraFetchedAt}` : `Graph snapshot of ${json.source.entraFetchedAt}`;
   const lines = [
-    `Compared ${json.users.filter((u) => u.localId !== null).length} local user(s) and ${json.compared.groups ? `${json.groups.filter((g) => g.localId !== null).length} group(s)` : 'no groups'} with the ${when} (snapshot ${json.source.snapshotId})`,
+    `Compared ${plural(json.users.filter((u) => u.localId !== null).length, 'local user')} and ${json.compared.groups ? plural(json.groups.filter((g) => g.localId !== null).length, 'group') : 'no groups'} with the ${when} (snapshot ${json.source.snapshotId})`,
     '',
     `  ${'Category'.padEnd(16)}${'Users'.padStart(8)}${'Groups'.padStart(8)}`,
   ];
@@ -570,7 +561,7 @@ async function compare(core: Core, values: Values, dataDir: string): Promise<num
     const file = values.csv;
     if (!existsSync(file)) throw new CommandError(`No CSV file ${file}`, EXIT.usage);
     const meta = core.entra.importCsv(readFileSync(file, 'utf8'), basename(file));
-    console.error(`Imported ${meta.users} user(s) from ${basename(file)} (snapshot ${meta.id})`);
+    console.error(`Imported ${plural(meta.users, 'user')} from ${basename(file)} (snapshot ${meta.id})`);
     snapshotId = meta.id;
   } else {
     console.error('Fetching users, groups and the application scope from Microsoft Graph…');
@@ -579,7 +570,7 @@ async function compare(core: Core, values: Values, dataDir: string): Promise<num
     process.once('SIGINT', onSignal);
     try {
       const meta = await core.entra.fetchNow((message) => console.error(`  ${message}`), controller.signal);
-      console.error(`Fetched ${meta.users} user(s) and ${meta.groups} group(s) (snapshot ${meta.id})`);
+      console.error(`Fetched ${plural(meta.users, 'user')} and ${plural(meta.groups, 'group')} (snapshot ${meta.id})`);
       snapshotId = meta.id;
     } finally {
       process.off('SIGINT', onSignal);
@@ -620,7 +611,7 @@ function describePlan(plan: FixPlan, source: string): string[] {
   const noun = (kind: 'User' | 'Group') => (kind === 'User' ? 'user ' : 'group');
   const lines = [
     `Fix plan from the comparison of ${plan.reportGeneratedAt} (${source})`,
-    `  ${s.link} link(s), ${s.unlink} unlink(s), ${s.refused} refused, ${s.needsApproval} need approval, ${s.left} left as is`,
+    `  ${plural(s.link, 'link')}, ${plural(s.unlink, 'unlink')}, ${s.refused} refused, ${s.needsApproval} ${s.needsApproval === 1 ? 'needs' : 'need'} approval, ${s.left} left as is`,
   ];
   if (plan.actions.length > 0) {
     lines.push('', 'Changes:');
@@ -657,14 +648,14 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
     }
     for (const b of batches) {
       const state = b.undone ? `undone ${b.undone} by ${b.undoneBy ?? 'unknown'}` : 'applied';
-      console.log(`${b.id}  ${b.created}  ${b.actor}  ${b.changes.length} change(s), ${state}\n    ${b.summary}`);
+      console.log(`${b.id}  ${b.created}  ${b.actor}  ${plural(b.changes.length, 'change')}, ${state}\n    ${b.summary}`);
     }
     return EXIT.ok;
   }
 
   if (values.undo !== undefined) {
-    const batch = await core.entra.undo(values.undo, actor());
-    console.log(`Undid fix batch ${batch.id}: ${batch.changes.length} record(s) have their earlier externalId again.`);
+    const batch = await core.entra.undo(values.undo, cliActor());
+    console.log(`Undid fix batch ${batch.id}: ${plural(batch.changes.length, 'record')} ${batch.changes.length === 1 ? 'has its' : 'have their'} earlier externalId again.`);
     for (const c of batch.changes) console.log(`  ${c.resourceType} ${c.name} (${c.resourceId}): externalId ${JSON.stringify(c.after)} -> ${JSON.stringify(c.before)}`);
     return EXIT.ok;
   }
@@ -675,7 +666,7 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
   const approve = [...new Set([...approvedInFile, ...list(values.approve)])];
   const known = new Set([...json.users, ...json.groups].map((r) => r.localId).filter((id): id is string => id !== null));
   const strangers = approve.filter((id) => !known.has(id));
-  if (strangers.length > 0) throw new UsageError(`--approve names record(s) that are not in ${file}: ${strangers.join(', ')}`);
+  if (strangers.length > 0) throw new UsageError(`--approve names ${plural(strangers.length, 'record')} not in ${file}: ${strangers.join(', ')}`);
 
   const report = fromReportJson(json);
   const planId = randomUUID();
@@ -699,8 +690,8 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
     return EXIT.ok;
   }
   try {
-    const batch = await core.entra.applyPlan(plan, actor(), `command line, ${basename(file)}`);
-    console.log(`\nApplied fix batch ${batch.id}: ${batch.changes.length} record(s) changed in one transaction, each with an audit entry (actor ${batch.actor}).`);
+    const batch = await core.entra.applyPlan(plan, cliActor(), `command line, ${basename(file)}`);
+    console.log(`\nApplied fix batch ${batch.id}: ${plural(batch.changes.length, 'record')} changed in one transaction, each with an audit entry (actor ${batch.actor}).`);
     console.log(`Undo it with: ${again(`fix --undo ${batch.id}`, dataDir)}`);
     return EXIT.ok;
   } catch (error) {
@@ -764,7 +755,7 @@ async function restart(core: Core, values: Values, dataDir: string): Promise<num
 function snapshots(core: Core): number {
   const found = core.entra.snapshots();
   if (found.length === 0) console.log('No snapshots yet: `npm run graph -- compare` fetches one.');
-  for (const s of found) console.log(`${s.id}  ${s.label}: ${s.users} user(s), ${s.groups} group(s)${s.scopeKnown ? '' : ', scope unknown'}`);
+  for (const s of found) console.log(`${s.id}  ${s.label}: ${plural(s.users, 'user')}, ${plural(s.groups, 'group')}${s.scopeKnown ? '' : ', scope unknown'}`);
   return EXIT.ok;
 }
 

@@ -76,6 +76,12 @@ export interface ResourceInput {
 
 export interface ListQuery {
   readonly filter: FilterNode<ResolvedAttr> | undefined;
+  /**
+   * The admin UI's free-text search, combined with `filter` by AND: any part (three characters or
+   * more) of a user name, display name or email address (a group's display name), or a whole
+   * externalId or id. One or two characters match the start of those names instead.
+   */
+  readonly search?: string;
   /** 1-based (RFC 7644 §3.4.2.4). */
   readonly startIndex: number;
   readonly count: number;
@@ -174,6 +180,11 @@ export interface SyncLogEntry {
   readonly scimType: string | null;
   readonly error: string | null;
   readonly client: string | null;
+  /**
+   * The request's ADSCIMVersion header: Entra's provisioning service sends it, other clients (a curl,
+   * a script, another product) do not. Null also for entries recorded before ScimDesk kept it.
+   */
+  readonly adscimVersion: string | null;
   /** Sanitised request body, normalised operations and notes, as JSON text. */
   readonly detail: string | null;
 }
@@ -191,6 +202,8 @@ export interface SyncLogQuery {
   readonly resourceId?: string;
   /** Matches userName, externalId, displayName or resource id, case-insensitively. */
   readonly text?: string;
+  /** `entra`: requests with the ADSCIMVersion header; `other`: without it. */
+  readonly client?: 'entra' | 'other';
   /** Cursor: only entries older than this sequence number. */
   readonly beforeSeq?: number;
   readonly limit: number;
@@ -199,11 +212,43 @@ export interface SyncLogQuery {
 export interface SyncLogSummary {
   readonly total: number;
   readonly errors: number;
-  /** 401 and 403 answers: a wrong, revoked or expired token in Entra. */
-  readonly authFailures: number;
-  /** 404s for paths no SCIM route serves: a wrong Tenant URL. */
-  readonly unknownPath: number;
   readonly lastTime: string | null;
+}
+
+/**
+ * What Entra's own requests (those with the ADSCIMVersion header) in a window show against
+ * Microsoft's quarantine rules. A provisioning event is a write to a user or group, or a read that
+ * failed (the write it was for never came); successful probes are not events.
+ */
+export interface QuarantineCounts {
+  readonly since: string;
+  /** Every request Entra sent in the window. */
+  readonly entraRequests: number;
+  /** Provisioning events, refused credentials and 404 queries apart. */
+  readonly operations: number;
+  /** Failed events that count toward the 40 % and 40,000 thresholds (reference failures apart). */
+  readonly failures: number;
+  /** Failed updates of references (group members, manager): only the 60,000 total counts them. */
+  readonly referenceFailures: number;
+  /** 401/403 answers to Entra: quarantine at once. */
+  readonly refusedCredentials: number;
+  readonly lastRefused: string | null;
+  /** 404 to a query (or a path no SCIM route serves): quarantine at once. */
+  readonly notFoundQueries: number;
+  readonly lastNotFound: string | null;
+  /** Entra's newest request that succeeded: a sign after it was fixed. */
+  readonly lastSuccess: string | null;
+}
+
+/** Entra's requests of one minute (UTC, `2026-03-01T10:05`), counted as QuarantineCounts counts them. */
+export interface QuarantineMinute extends Omit<QuarantineCounts, 'since'> {
+  readonly minute: string;
+}
+
+/** Entra's requests logged after a sequence number, minute by minute, and the newest sequence number read. */
+export interface QuarantineSlice {
+  readonly throughSeq: number;
+  readonly minutes: ReadonlyArray<QuarantineMinute>;
 }
 
 export interface SyncLogStore {
@@ -212,6 +257,11 @@ export interface SyncLogStore {
   getSyncLogEntry(seq: number): Promise<StoredSyncLogEntry | undefined>;
   querySyncLog(query: SyncLogQuery): Promise<ReadonlyArray<StoredSyncLogEntry>>;
   summarizeSyncLog(since: string): Promise<SyncLogSummary>;
+  /**
+   * Entra's requests since `since` and after sequence number `afterSeq`, counted minute by minute
+   * against Microsoft's quarantine rules: a caller that keeps the minutes reads each entry once.
+   */
+  measureQuarantine(since: string, afterSeq: number): Promise<QuarantineSlice>;
   /** Deletes entries older than `olderThan` and all but the newest `maxRows`; returns how many. */
   pruneSyncLog(olderThan: string, maxRows: number): Promise<number>;
 }

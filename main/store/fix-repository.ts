@@ -5,6 +5,7 @@ import type { AuditRepository } from './audit-repository';
 import type { FixBatchRecord, IdentifierChange } from './directory-store';
 import { TABLE, type ResourceRepository } from './resource-repository';
 import { StoreConflictError } from './store-errors';
+import { plural } from '../../shared/plural';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 interface BatchRow {
@@ -43,7 +44,7 @@ export class FixRepository {
         const time = now.toISOString();
         const conflicts = this.check(batch.changes, (change) => change.before, (change) => change.after);
         if (conflicts.length > 0) {
-          throw new StoreConflictError(`No change was applied: ${conflicts.length} record(s) changed since the comparison`, conflicts);
+          throw new StoreConflictError(`No change was applied: ${plural(conflicts.length, 'record')} changed since the comparison`, conflicts);
         }
         this.db
           .prepare(`INSERT INTO fix_batches (id, created, actor, summary) VALUES (?, ?, ?, ?)`)
@@ -83,7 +84,7 @@ export class FixRepository {
         const reversed = [...batch.changes].reverse();
         const conflicts = this.check(reversed, (change) => change.after, (change) => change.before);
         if (conflicts.length > 0) {
-          throw new StoreConflictError(`Fix ${id} cannot be undone: ${conflicts.length} record(s) changed since it was applied`, conflicts);
+          throw new StoreConflictError(`Fix ${id} cannot be undone: ${plural(conflicts.length, 'record')} changed since it was applied`, conflicts);
         }
         const time = now.toISOString();
         for (const change of reversed) {

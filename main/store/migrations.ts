@@ -232,6 +232,74 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ALTER TABLE directory ADD COLUMN external_id_policy TEXT NOT NULL DEFAULT 'refuse' CHECK (external_id_policy IN ('refuse', 'allow'));
     `);
   },
+  // 8: the ADSCIMVersion header of each request: Entra's provisioning client sends it, other clients do not.
+  // Rows written before this stay NULL: whether they came from Entra is not known.
+  (db) => {
+    db.exec(`ALTER TABLE sync_log ADD COLUMN adscim_version TEXT;`);
+  },
+  // 9: substring search for the admin UI ("contoso.com", "bowen"). Each user's folded user name, display
+  // name and email addresses (a group's display name) as one line of text in a narrow table, indexed by
+  // an FTS5 trigram index that uses that table as its content. Triggers keep both in the transaction of
+  // every write, so no code path can forget them; the FTS index is touched only when a line changes
+  // (a PATCH of a title costs one comparison). The narrow table also serves a plain scan when a term
+  // is in most records. scim_fold is the connection's case folding (open-database.ts).
+  (db) => {
+    const userText = (row: string) =>
+      `concat_ws(' ', ${row}.user_name_key, ${row}.display_name_key, (SELECT group_concat(scim_fold(json_extract(e.value, '$.value')), ' ')
+        FROM json_each(${row}.doc, '$.emails') AS e WHERE json_type(e.value, '$.value') = 'text'))`;
+    db.exec(`
+      CREATE TABLE users_search_text (seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
+      CREATE TABLE groups_search_text (seq INTEGER PRIMARY KEY, text TEXT NOT NULL);
+      CREATE VIRTUAL TABLE users_search USING fts5(text, tokenize = 'trigram', content = 'users_search_text', content_rowid = 'seq');
+      CREATE VIRTUAL TABLE groups_search USING fts5(text, tokenize = 'trigram', content = 'groups_search_text', content_rowid = 'seq');
+
+      -- The FTS index follows its content table (SQLite's external-content pattern).
+      CREATE TRIGGER users_search_text_insert AFTER INSERT ON users_search_text BEGIN
+        INSERT INTO users_search (rowid, text) VALUES (new.seq, new.text);
+      END;
+      CREATE TRIGGER users_search_text_update AFTER UPDATE ON users_search_text BEGIN
+        INSERT INTO users_search (users_search, rowid, text) VALUES ('delete', old.seq, old.text);
+        INSERT INTO users_search (rowid, text) VALUES (new.seq, new.text);
+      END;
+      CREATE TRIGGER users_search_text_delete AFTER DELETE ON users_search_text BEGIN
+        INSERT INTO users_search (users_search, rowid, text) VALUES ('delete', old.seq, old.text);
+      END;
+      CREATE TRIGGER groups_search_text_insert AFTER INSERT ON groups_search_text BEGIN
+        INSERT INTO groups_search (rowid, text) VALUES (new.seq, new.text);
+      END;
+      CREATE TRIGGER groups_search_text_update AFTER UPDATE ON groups_search_text BEGIN
+        INSERT INTO groups_search (groups_search, rowid, text) VALUES ('delete', old.seq, old.text);
+        INSERT INTO groups_search (rowid, text) VALUES (new.seq, new.text);
+      END;
+      CREATE TRIGGER groups_search_text_delete AFTER DELETE ON groups_search_text BEGIN
+        INSERT INTO groups_search (groups_search, rowid, text) VALUES ('delete', old.seq, old.text);
+      END;
+
+      -- The text follows the records: names from their folded columns, email addresses from the document.
+      CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+        INSERT INTO users_search_text (seq, text) VALUES (new.seq, ${userText('new')});
+      END;
+      CREATE TRIGGER users_search_update AFTER UPDATE OF user_name_key, display_name_key, doc ON users BEGIN
+        UPDATE users_search_text SET text = ${userText('new')} WHERE seq = new.seq AND text IS NOT ${userText('new')};
+      END;
+      CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+        DELETE FROM users_search_text WHERE seq = old.seq;
+      END;
+      CREATE TRIGGER groups_search_insert AFTER INSERT ON groups BEGIN
+        INSERT INTO groups_search_text (seq, text) VALUES (new.seq, new.display_name_key);
+      END;
+      CREATE TRIGGER groups_search_update AFTER UPDATE OF display_name_key ON groups WHEN new.display_name_key IS NOT old.display_name_key BEGIN
+        UPDATE groups_search_text SET text = new.display_name_key WHERE seq = new.seq;
+      END;
+      CREATE TRIGGER groups_search_delete AFTER DELETE ON groups BEGIN
+        DELETE FROM groups_search_text WHERE seq = old.seq;
+      END;
+
+      -- Existing records (the content-table triggers fill the FTS indexes).
+      INSERT INTO users_search_text (seq, text) SELECT u.seq, ${userText('u')} FROM users AS u;
+      INSERT INTO groups_search_text (seq, text) SELECT seq, display_name_key FROM groups;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -32,6 +32,7 @@ import {
   type CollectionSql,
   type ColumnMap,
   type ScalarSql,
+  type SqlFragment,
 } from './sql-filter';
 import { StatementCache } from './statement-cache';
 import { StoreConflictError, StoreUniquenessError } from './store-errors';
@@ -229,6 +230,24 @@ function emailRows(doc: ResourceDoc): Array<{ value: string | null; type: string
     return { value: value === null ? null : foldCase(value), type: type === null ? null : foldCase(type), primary: record['primary'] === true ? 1 : 0 };
   });
 }
+
+/** Two WHERE fragments joined by AND; `1` when there is neither. */
+function andFragments(left: SqlFragment | undefined, right: SqlFragment | undefined): SqlFragment {
+  if (left && right) return { sql: `(${left.sql}) AND (${right.sql})`, params: [...left.params, ...right.params] };
+  return left ?? right ?? { sql: '1', params: [] };
+}
+
+/** The highest code point: `p` ≤ s < `p + MAX_CHAR` holds exactly for strings starting with p. */
+const MAX_CHAR = '\u{10FFFF}';
+
+/** Fewer characters than this match the start of names only: the trigram index needs three. */
+const SUBSTRING_MIN = 3;
+
+/**
+ * From this many matches on, a term counts as common (a domain every address has): listing its
+ * matches through the index costs more than reading the narrow search-text table once.
+ */
+const COMMON_TERM = 10_000;
 
 /**
  * Users, groups and membership in SQLite. Every write is one transaction
@@ -466,9 +485,13 @@ export class ResourceRepository {
 
   list(kind: ResourceKind, query: ListQuery): ListResult {
     const map = COLUMNS[kind];
-    const where = query.filter ? printFilter(query.filter, map) : { sql: '1', params: [] };
+    const search = query.search ? this.searchCondition(kind, query.search) : undefined;
+    const where = andFragments(query.filter ? printFilter(query.filter, map) : undefined, search?.where);
     const table = TABLE[kind];
-    const count = () => this.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} AS r WHERE ${where.sql}`, ...where.params)!.n;
+    const count = () =>
+      search?.count && !query.filter
+        ? this.one<{ n: number }>(search.count.sql, ...search.count.params)!.n
+        : this.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} AS r WHERE ${where.sql}`, ...where.params)!.n;
     if (query.count <= 0) return { total: count(), resources: [] };
     const sort = query.sortBy ? printSort(query.sortBy, map, query.descending) : undefined;
     const order = sort ? `${sort.sql}, r.seq` : 'r.seq';
@@ -510,6 +533,54 @@ export class ResourceRepository {
         return nested ? { ...resource, groups: nested.get(row.id) ?? [] } : resource;
       }),
     };
+  }
+
+  /**
+   * The admin search (ListQuery.search) as SQL, each branch served by an index or a narrow table:
+   * three characters or more through the trigram index while the term is selective (a probe of at
+   * most COMMON_TERM matches says so), else by reading the narrow search-text table; one or two characters
+   * as a prefix on the indexed name columns; externalId and id only in full. `count`, when given,
+   * counts the matches without reading the wide resource rows.
+   */
+  private searchCondition(kind: ResourceKind, text: string): { where: SqlFragment; count?: SqlFragment } {
+    const raw = text.trim();
+    const folded = foldCase(raw);
+    const table = TABLE[kind];
+    const exact = { sql: `SELECT seq FROM ${table} WHERE external_id = ? UNION ALL SELECT seq FROM ${table} WHERE id = ?`, params: [raw, raw] };
+    if ([...folded].length >= SUBSTRING_MIN) {
+      const phrase = `"${folded.replace(/"/g, '""')}"`;
+      const fts = `SELECT rowid FROM ${table}_search WHERE ${table}_search MATCH ?`;
+      const probed = this.one<{ n: number }>(`SELECT count(*) AS n FROM (${fts} LIMIT ${COMMON_TERM})`, phrase)!.n;
+      if (probed < COMMON_TERM) {
+        return {
+          where: { sql: `r.seq IN (${fts} UNION ALL ${exact.sql})`, params: [phrase, ...exact.params] },
+          count: { sql: `SELECT count(*) AS n FROM (${fts} UNION ${exact.sql})`, params: [phrase, ...exact.params] },
+        };
+      }
+      // Each row checked on its own line of text: walking a sort index, a page of a common term is found
+      // after a few rows, where listing every match first would sort them all.
+      return {
+        where: {
+          sql: `(instr((SELECT text FROM ${table}_search_text s WHERE s.seq = r.seq), ?) > 0 OR r.external_id = ? OR r.id = ?)`,
+          params: [folded, ...exact.params],
+        },
+        count: {
+          sql: `SELECT count(*) AS n FROM ${table}_search_text WHERE instr(text, ?) > 0 OR seq IN (SELECT seq FROM ${table} WHERE external_id = ? OR id = ?)`,
+          params: [folded, ...exact.params],
+        },
+      };
+    }
+    const end = folded + MAX_CHAR;
+    const prefix =
+      kind === 'Group'
+        ? { sql: `(r.display_name_key >= ? AND r.display_name_key < ?)`, params: [folded, end] }
+        : {
+            sql:
+              `(r.user_name_key >= ? AND r.user_name_key < ?) OR (r.display_name_key >= ? AND r.display_name_key < ?)` +
+              ` OR r.seq IN (SELECT user_seq FROM user_emails WHERE value_key >= ? AND value_key < ?)`,
+            params: [folded, end, folded, end, folded, end],
+          };
+    return { where: { sql: `${prefix.sql} OR r.seq IN (${exact.sql})`, params: [...prefix.params, ...exact.params] } };
   }
 
   listMembers(groupId: string, startIndex: number, count: number): ListResult & { members: MemberRef[]; pending: PendingMember[]; pendingTotal: number } {

@@ -65,6 +65,7 @@ export function createSqliteStore(
     querySyncLog: (query) => settle(() => syncLog.query(query)),
     getSyncLogEntry: (seq) => settle(() => syncLog.get(seq)),
     summarizeSyncLog: (since) => settle(() => syncLog.summarize(since)),
+    measureQuarantine: (since, afterSeq) => settle(() => syncLog.measureQuarantine(since, afterSeq)),
     pruneSyncLog: (olderThan, maxRows) => settle(() => syncLog.prune(olderThan, maxRows)),
     getSetting: <T>(key: string) => settle(() => settings.get<T>(key)),
     setSetting: (key, value) => settle(() => settings.set(key, value)),

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
+import type { QuarantineMinute, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
 
 interface SyncLogRow {
   seq: number;
@@ -18,6 +18,7 @@ interface SyncLogRow {
   scim_type: string | null;
   error: string | null;
   client: string | null;
+  adscim_version: string | null;
   detail: string | null;
 }
 
@@ -38,14 +39,15 @@ const toEntry = (row: SyncLogRow): StoredSyncLogEntry => ({
   scimType: row.scim_type,
   error: row.error,
   client: row.client,
+  adscimVersion: row.adscim_version,
   detail: row.detail,
 });
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const COLUMNS =
-  'time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, duration_ms, scim_type, error, client, detail';
-const ROW_PLACEHOLDERS = `(${Array(16).fill('?').join(', ')})`;
+  'time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, duration_ms, scim_type, error, client, adscim_version, detail';
+const ROW_PLACEHOLDERS = `(${Array(17).fill('?').join(', ')})`;
 /** Rows per INSERT: one statement for many rows costs SQLite about half per row of one per row (measured). */
 const ROWS_PER_INSERT = 50;
 
@@ -62,10 +64,10 @@ export class SyncLogRepository {
       const stored: StoredSyncLogEntry[] = [];
       for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
         const chunk = entries.slice(start, start + ROWS_PER_INSERT);
-        // Positional parameters: binding 16 named ones per row costs more on the hot path.
+        // Positional parameters: binding 17 named ones per row costs more on the hot path.
         const params: unknown[] = [];
         for (const e of chunk) {
-          params.push(e.time, e.requestId, e.method, e.path, e.operation, e.resourceType, e.resourceId, e.userName, e.externalId, e.displayName, e.status, e.durationMs, e.scimType, e.error, e.client, e.detail);
+          params.push(e.time, e.requestId, e.method, e.path, e.operation, e.resourceType, e.resourceId, e.userName, e.externalId, e.displayName, e.status, e.durationMs, e.scimType, e.error, e.client, e.adscimVersion, e.detail);
         }
         const last = Number(this.insertOf(chunk.length).run(...params).lastInsertRowid);
         // One statement inside this write transaction numbers its rows consecutively (seq is the rowid).
@@ -102,6 +104,8 @@ export class SyncLogRepository {
     if (query.outcome === 'serverError') where.push('status >= 500');
     if (query.resourceId !== undefined) where.push('resource_id = ?'), params.push(query.resourceId);
     if (query.beforeSeq !== undefined) where.push('seq < ?'), params.push(query.beforeSeq);
+    if (query.client === 'entra') where.push('adscim_version IS NOT NULL');
+    if (query.client === 'other') where.push('adscim_version IS NULL');
     if (query.text !== undefined && query.text !== '') {
       const like = `%${escapeLike(query.text)}%`;
       where.push(
@@ -114,16 +118,75 @@ export class SyncLogRepository {
   }
 
   summarize(since: string): SyncLogSummary {
-    // 'unknown' is the operation of a request no SCIM route matched (a wrong Tenant URL path).
     const row = this.db
-      .prepare(
-        `SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors, coalesce(sum(status IN (401, 403)), 0) AS auth,
-                coalesce(sum(status = 404 AND operation = 'unknown'), 0) AS unknown_path
-         FROM sync_log WHERE time >= ?`,
-      )
-      .get(since) as { total: number; errors: number; auth: number; unknown_path: number };
+      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ?`)
+      .get(since) as { total: number; errors: number };
     const last = this.db.prepare(`SELECT time FROM sync_log ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
-    return { total: row.total, errors: row.errors, authFailures: row.auth, unknownPath: row.unknown_path, lastTime: last?.time ?? null };
+    return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
+  }
+
+  measureQuarantine(since: string, afterSeq: number): QuarantineSlice {
+    return this.db.transaction(() => {
+      const throughSeq = (this.db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM sync_log`).get() as { seq: number }).seq;
+      // Entra's new rows grouped by minute and by what the rules need, each expression evaluated once per row;
+      // then the JSON of its failed PATCHes alone, to tell reference failures (every operation targets members
+      // or the manager) from the rest. A group PATCH whose detail was cut short counts as one: Entra's group
+      // PATCHes are membership.
+      const window = `time >= ? AND seq > ? AND seq <= ? AND adscim_version IS NOT NULL`;
+      const groups = this.db
+        .prepare(
+          `SELECT substr(time, 1, 16) AS minute, status, operation IN ('create', 'replace', 'patch', 'delete') AS write,
+                  status = 404 AND method = 'GET' AND operation IN ('list', 'search', 'unknown') AS not_found,
+                  count(*) AS n, max(time) AS last
+           FROM sync_log WHERE ${window} GROUP BY 1, 2, 3, 4`,
+        )
+        .all(since, afterSeq, throughSeq) as Array<{ minute: string; status: number; write: number; not_found: number; n: number; last: string }>;
+      const references = this.db
+        .prepare(
+          `SELECT substr(time, 1, 16) AS minute, count(*) AS n FROM sync_log
+           WHERE ${window} AND operation = 'patch' AND status >= 400 AND status NOT IN (401, 403)
+             AND ((resource_type = 'Group' AND json_extract(detail, '$.request') IS NULL)
+                  OR (EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations'))
+                      AND NOT EXISTS (SELECT 1 FROM json_each(detail, '$.request.Operations') AS o
+                                      WHERE NOT (lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE 'members%'
+                                                 OR lower(coalesce(json_extract(o.value, '$.path'), '')) LIKE '%manager'))))
+           GROUP BY 1`,
+        )
+        .all(since, afterSeq, throughSeq) as Array<{ minute: string; n: number }>;
+      const latest = (a: string | null, b: string) => (a === null || b > a ? b : a);
+      const minutes = new Map<string, { -readonly [K in keyof QuarantineMinute]: QuarantineMinute[K] }>();
+      const minuteOf = (minute: string) => {
+        let found = minutes.get(minute);
+        if (!found) {
+          found = { minute, entraRequests: 0, operations: 0, failures: 0, referenceFailures: 0, refusedCredentials: 0, lastRefused: null, notFoundQueries: 0, lastNotFound: null, lastSuccess: null };
+          minutes.set(minute, found);
+        }
+        return found;
+      };
+      for (const group of groups) {
+        const h = minuteOf(group.minute);
+        h.entraRequests += group.n;
+        if (group.status === 401 || group.status === 403) {
+          h.refusedCredentials += group.n;
+          h.lastRefused = latest(h.lastRefused, group.last);
+        } else if (group.not_found) {
+          h.notFoundQueries += group.n;
+          h.lastNotFound = latest(h.lastNotFound, group.last);
+        } else if (group.status >= 400) {
+          h.failures += group.n;
+          h.operations += group.n;
+        } else {
+          h.lastSuccess = latest(h.lastSuccess, group.last);
+          if (group.write) h.operations += group.n;
+        }
+      }
+      for (const reference of references) {
+        const h = minuteOf(reference.minute);
+        h.failures -= reference.n;
+        h.referenceFailures += reference.n;
+      }
+      return { throughSeq, minutes: [...minutes.values()] };
+    })();
   }
 
   prune(olderThan: string, maxRows: number): number {

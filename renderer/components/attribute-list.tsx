@@ -1,5 +1,5 @@
 import { Text, makeStyles, tokens } from '@fluentui/react-components';
-import { Fragment } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { formatDateTime, humanize } from './format';
 
 const useStyles = makeStyles({
@@ -20,6 +20,8 @@ export interface AttributeLine {
   readonly group: string;
   readonly label: string;
   readonly value: string;
+  /** Where it comes from: `userName`, `name.givenName`, `<extension URN>:manager`. */
+  readonly path: string;
 }
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -53,27 +55,27 @@ function isScalar(value: unknown): boolean {
   return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
-function walk(value: unknown, name: string, group: string, out: AttributeLine[]): void {
+function walk(value: unknown, name: string, group: string, out: AttributeLine[], path: string): void {
   if (value === null || value === undefined || value === '') return;
   if (isScalar(value)) {
-    out.push({ group, label: name, value: scalar(value) });
+    out.push({ group, label: name, value: scalar(value), path });
     return;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return;
     if (value.every(isScalar)) {
-      out.push({ group, label: name, value: value.map(scalar).join(', ') });
+      out.push({ group, label: name, value: value.map(scalar).join(', '), path });
       return;
     }
     value.forEach((item, index) => {
-      if (typeof item !== 'object' || item === null) return walk(item, name, group, out);
+      if (typeof item !== 'object' || item === null) return walk(item, name, group, out, path);
       const element = item as Record<string, unknown>;
       const type = typeof element['type'] === 'string' ? element['type'] : null;
       const itemName = type ? `${name} (${type})` : value.length > 1 ? `${name} ${index + 1}` : name;
       const primary = element['primary'] === true || element['primary'] === 'True' ? ' (primary)' : '';
       const rest = Object.keys(element).filter((key) => !['type', 'primary', '$ref'].includes(key));
-      if (rest.length === 1 && rest[0] === 'value') out.push({ group, label: itemName, value: `${scalar(element['value'])}${primary}` });
-      else for (const key of rest) walk(element[key], `${itemName} › ${label(key)}`, group, out);
+      if (rest.length === 1 && rest[0] === 'value') out.push({ group, label: itemName, value: `${scalar(element['value'])}${primary}`, path });
+      else for (const key of rest) walk(element[key], `${itemName} › ${label(key)}`, group, out, `${path}.${key}`);
     });
     return;
   }
@@ -82,10 +84,10 @@ function walk(value: unknown, name: string, group: string, out: AttributeLine[])
   // A reference such as manager: {value, displayName}.
   if (keys.includes('value') && keys.every((key) => ['value', 'display', 'displayName'].includes(key))) {
     const shown = object['displayName'] ?? object['display'];
-    out.push({ group, label: name, value: `${scalar(object['value'])}${typeof shown === 'string' ? ` (${shown})` : ''}` });
+    out.push({ group, label: name, value: `${scalar(object['value'])}${typeof shown === 'string' ? ` (${shown})` : ''}`, path });
     return;
   }
-  for (const key of keys) walk(object[key], `${name} › ${label(key)}`, group, out);
+  for (const key of keys) walk(object[key], `${name} › ${label(key)}`, group, out, `${path}.${key}`);
 }
 
 /** Every attribute of a SCIM resource as readable lines, grouped by schema, metadata last. */
@@ -96,25 +98,34 @@ export function flattenResource(resource: Record<string, unknown>): AttributeLin
     if (key.startsWith('urn:')) {
       const group = key === ENTERPRISE ? 'Enterprise extension' : `Extension ${key.split(':').pop() ?? key}`;
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-        for (const [sub, subValue] of Object.entries(value as Record<string, unknown>)) walk(subValue, label(sub), group, out);
+        for (const [sub, subValue] of Object.entries(value as Record<string, unknown>)) walk(subValue, label(sub), group, out, `${key}:${sub}`);
       }
       continue;
     }
-    walk(value, label(key), 'Core attributes', out);
+    walk(value, label(key), 'Core attributes', out, key);
   }
   const meta = resource['meta'];
   if (typeof meta === 'object' && meta !== null) {
     const m = meta as Record<string, unknown>;
-    if (typeof m['created'] === 'string') out.push({ group: 'Metadata', label: 'Created', value: formatDateTime(m['created']) });
-    if (typeof m['lastModified'] === 'string') out.push({ group: 'Metadata', label: 'Last modified', value: formatDateTime(m['lastModified']) });
-    if (typeof m['version'] === 'string') out.push({ group: 'Metadata', label: 'Version (ETag)', value: m['version'] });
-    if (typeof m['location'] === 'string') out.push({ group: 'Metadata', label: 'Location', value: m['location'] });
+    if (typeof m['created'] === 'string') out.push({ group: 'Metadata', label: 'Created', value: formatDateTime(m['created']), path: 'meta.created' });
+    if (typeof m['lastModified'] === 'string') out.push({ group: 'Metadata', label: 'Last modified', value: formatDateTime(m['lastModified']), path: 'meta.lastModified' });
+    if (typeof m['version'] === 'string') out.push({ group: 'Metadata', label: 'Version (ETag)', value: m['version'], path: 'meta.version' });
+    if (typeof m['location'] === 'string') out.push({ group: 'Metadata', label: 'Location', value: m['location'], path: 'meta.location' });
   }
   return out;
 }
 
-/** The attribute lines as definition lists, one per schema. */
-export function AttributeList({ resource }: { readonly resource: Record<string, unknown> }) {
+/**
+ * The attribute lines as definition lists, one per schema. `renderValue` may draw a line's value
+ * itself (the manager as a link to that user); undefined keeps the text.
+ */
+export function AttributeList({
+  resource,
+  renderValue,
+}: {
+  readonly resource: Record<string, unknown>;
+  readonly renderValue?: (line: AttributeLine) => ReactNode | undefined;
+}) {
   const styles = useStyles();
   const lines = flattenResource(resource);
   const groups = [...new Set(lines.map((line) => line.group))];
@@ -133,9 +144,7 @@ export function AttributeList({ resource }: { readonly resource: Record<string, 
                   <dt className={styles.term}>
                     <Text>{line.label}</Text>
                   </dt>
-                  <dd className={styles.value}>
-                    <Text>{line.value}</Text>
-                  </dd>
+                  <dd className={styles.value}>{renderValue?.(line) ?? <Text>{line.value}</Text>}</dd>
                 </Fragment>
               ))}
           </dl>

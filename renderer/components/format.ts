@@ -1,4 +1,5 @@
 /** Display helpers: dates, ages, counts and the words the screens use for contract values. */
+import { plural as sharedPlural } from '../../shared/plural';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
@@ -58,9 +59,9 @@ export function formatNumber(value: number): string {
   return number.format(value);
 }
 
-/** "1 user", "12,345 users". */
+/** "1 user", "12,345 users": shared/plural.ts with this browser's number format. */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatNumber(count)} ${count === 1 ? one : many}`;
+  return sharedPlural(count, one, many, formatNumber);
 }
 
 export function formatDuration(ms: number): string {

@@ -45,6 +45,23 @@ export function isObjectId(value: string): boolean {
   return ObjectId.safeParse(value).success;
 }
 
+/**
+ * Why a typed value is not an Object ID, in terms of what was typed: the characters a GUID never
+ * has, or how far a GUID still is. Undefined for a GUID.
+ */
+export function whyNotObjectId(value: string): string | undefined {
+  if (isObjectId(value)) return undefined;
+  const strange = [...new Set(value.replace(/[0-9a-fA-F-]/g, ''))];
+  if (strange.length > 0) {
+    const shown = strange.slice(0, 5).map((c) => (c === ' ' ? 'a space' : `“${c}”`)).join(', ');
+    return `Not a GUID: it contains ${shown}. An Object ID has only 0–9, a–f and hyphens, grouped 8-4-4-4-12.`;
+  }
+  const digits = value.replace(/-/g, '').length;
+  return digits === 32
+    ? 'Not a GUID: the hyphens belong after the 8th, 12th, 16th and 20th digit (8-4-4-4-12).'
+    : `Not a GUID: ${digits} of its 32 hexadecimal digits, grouped 8-4-4-4-12.`;
+}
+
 /** A cell or line showing an externalId: "Not linked", the GUID, or the value with a "Not a GUID" warning. */
 export function ObjectIdValue({ value, testId }: { readonly value: string | null; readonly testId?: string }) {
   const styles = useStyles();
@@ -144,19 +161,18 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   const styles = useStyles();
   const [value, setValue] = useState(initial);
   const [reason, setReason] = useState('');
-  const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AdminCallError | null>(null);
 
   const trimmed = value.trim();
-  const clientMessage = trimmed !== '' && !isObjectId(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
+  // Checked as it is typed: the reason shows under the field and Save stays off until it is a GUID (or empty).
+  const clientMessage = trimmed !== '' ? whyNotObjectId(trimmed) : undefined;
   const serverMessage = error?.issueAt('externalId');
-  const fieldMessage = (touched ? clientMessage : undefined) ?? serverMessage;
+  const fieldMessage = clientMessage ?? serverMessage;
 
   const reset = () => {
     setValue(initial);
     setReason('');
-    setTouched(false);
     setError(null);
   };
 
@@ -167,7 +183,6 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   };
 
   const save = async () => {
-    setTouched(true);
     if (clientMessage) return;
     setBusy(true);
     setError(null);
@@ -216,7 +231,6 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
                     setValue(data.value);
                     setError(null);
                   }}
-                  onBlur={() => setTouched(true)}
                   autoComplete="off"
                   spellCheck={false}
                 />
@@ -235,7 +249,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
               <Button onClick={close} disabled={busy}>
                 Cancel
               </Button>
-              <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : undefined}>
+              <Button type="submit" appearance="primary" disabled={busy || clientMessage !== undefined} icon={busy ? <Spinner size="tiny" /> : undefined}>
                 Save
               </Button>
             </DialogActions>

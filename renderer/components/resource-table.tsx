@@ -20,7 +20,7 @@ import type { ResourceRow } from '../../shared/admin/contract';
 import type { ListQuery, SortKey } from '../state/list-query';
 import type { Loadable } from '../state/loadable';
 import { activatableRow } from './activatable-row';
-import { formatNumber } from './format';
+import { plural } from './format';
 import { ErrorBar, Loading } from './load-states';
 import { Pager } from './pager';
 import { useTableStyles } from './table-styles';
@@ -98,7 +98,7 @@ export function ResourceTable({ noun, columns, query, page, selectedId, searchHi
           {page.status === 'loading' && <Spinner size="tiny" aria-label={`Loading ${noun}`} />}
           {data && (
             <Text data-testid="total-count">
-              {formatNumber(total)} {total === 1 ? noun.replace(/s$/, '') : noun}
+              {plural(total, noun.replace(/s$/, ''), noun)}
               {query.search ? ` matching “${query.search}”` : ''}
             </Text>
           )}

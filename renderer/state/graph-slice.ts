@@ -26,6 +26,8 @@ export interface GraphSlice {
   readonly graph: Loadable<GraphSettings>;
   readonly graphTest: Loadable<ConnectionTest>;
   readonly snapshots: Loadable<ReadonlyArray<Snapshot>>;
+  /** How many snapshots ScimDesk keeps (from graph.snapshots). */
+  readonly snapshotsKept: number | null;
   readonly fetchJob: FetchJob;
   /** The snapshot the Compare button compares (the newest unless the admin picks another). */
   readonly chosenSnapshotId: string | null;
@@ -58,6 +60,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
     graph: idle(),
     graphTest: idle(),
     snapshots: idle(),
+    snapshotsKept: null,
     fetchJob: initialFetchJob,
     chosenSnapshotId: null,
     async loadGraph() {
@@ -94,9 +97,9 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
     async loadSnapshots() {
       set({ snapshots: loading(get().snapshots) });
       try {
-        const { items } = await call('graph.snapshots', {});
+        const { items, kept } = await call('graph.snapshots', {});
         const chosen = get().chosenSnapshotId;
-        set({ snapshots: ready(items), chosenSnapshotId: chosen !== null && items.some((s) => s.id === chosen) ? chosen : (items[0]?.id ?? null) });
+        set({ snapshots: ready(items), snapshotsKept: kept, chosenSnapshotId: chosen !== null && items.some((s) => s.id === chosen) ? chosen : (items[0]?.id ?? null) });
       } catch (error) {
         set({ snapshots: failed(get().snapshots, error) });
       }

@@ -9,10 +9,14 @@ export type SyncOperation = NonNullable<SyncLogFilter['operation']>;
 export type SyncOutcome = NonNullable<SyncLogFilter['outcome']>;
 
 /** The filters as the Sync log screen shows them; turned into the contract's SyncLogFilter when loading. */
+export type SyncClient = NonNullable<SyncLogFilter['client']>;
+
 export interface SyncLogView {
   readonly range: TimeRange;
   readonly operation: SyncOperation | 'all';
   readonly outcome: SyncOutcome | 'all';
+  /** `entra`: requests with Entra's ADSCIMVersion header; `other`: every other client. */
+  readonly client: SyncClient | 'all';
   readonly text: string;
 }
 
@@ -49,7 +53,7 @@ export interface SyncLogSlice {
   exportSyncLogCsv(): Promise<MethodOutput<'syncLog.exportCsv'>>;
 }
 
-export const initialSyncLogFilter: SyncLogView = { range: 'day', operation: 'all', outcome: 'all', text: '' };
+export const initialSyncLogFilter: SyncLogView = { range: 'day', operation: 'all', outcome: 'all', client: 'all', text: '' };
 
 export const initialSyncLog: SyncLogState = {
   filter: initialSyncLogFilter,
@@ -71,7 +75,13 @@ export function toContractFilter(view: SyncLogView, now: Date): SyncLogFilter {
     ...(view.operation !== 'all' ? { operation: view.operation } : {}),
     ...(text ? { text } : {}),
     ...(view.outcome !== 'all' ? { outcome: view.outcome } : {}),
+    ...(view.client !== 'all' ? { client: view.client } : {}),
   };
+}
+
+/** Whether an entry came from Entra's provisioning service: its requests carry the ADSCIMVersion header. */
+export function isFromEntra(entry: Pick<SyncLogEntry, 'adscimVersion'>): boolean {
+  return entry.adscimVersion !== null;
 }
 
 export function outcomeOf(status: number): Exclude<SyncOutcome, 'error'> {
@@ -83,6 +93,7 @@ export function matchesView(entry: SyncLogEntry, view: SyncLogView): boolean {
   if (view.operation !== 'all' && entry.operation !== view.operation) return false;
   const outcome = outcomeOf(entry.status);
   if (view.outcome === 'error' ? outcome === 'success' : view.outcome !== 'all' && outcome !== view.outcome) return false;
+  if (view.client !== 'all' && isFromEntra(entry) !== (view.client === 'entra')) return false;
   const text = view.text.trim().toLowerCase();
   if (text) {
     const fields = [entry.userName, entry.externalId, entry.displayName, entry.resourceId];

@@ -95,6 +95,8 @@ const useStyles = makeStyles({
   candidate: { display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: tokens.spacingVerticalXXS },
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   clamp: { display: '-webkit-box', WebkitLineClamp: 3, WebkitBoxOrient: 'vertical', overflow: 'hidden' },
+  /** A label longer than its column wraps inside the badge: Fluent's fixed badge height let the border strike through the second line. */
+  categoryBadge: { height: 'auto', minHeight: '20px', whiteSpace: 'normal', textAlign: 'start', lineHeight: tokens.lineHeightBase200, paddingBlock: '1px' },
 });
 
 const EDGES: Record<Category, 'edge_linked' | 'edge_mismatch' | 'edge_unlinked' | 'edge_notProvisioned' | 'edge_orphan' | 'edge_duplicate'> = {
@@ -249,7 +251,7 @@ function RowsTable() {
                   </TableCell>
                   <TableCell>
                     <div className={styles.badges}>
-                      <Badge appearance="tint" color={CATEGORY_COLORS[row.category]}>
+                      <Badge appearance="tint" color={CATEGORY_COLORS[row.category]} className={styles.categoryBadge}>
                         {CATEGORY_LABELS[row.category]}
                       </Badge>
                       {row.drift.length > 0 && (

@@ -17,10 +17,11 @@ import {
 } from '@fluentui/react-components';
 import { DocumentBulletListRegular, PersonSyncRegular, WrenchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
+import { plural } from '../components/format';
 import { useTableStyles } from '../components/table-styles';
 import type { ReportRow } from '../state/compare-slice';
 import { useAppStore } from '../state/store';
-import { CATEGORY_COLORS, CATEGORY_LABELS, CONFIDENCE_COLORS, bestCandidate, matchedOnText, rowObjectId } from './compare-words';
+import { CATEGORY_COLORS, CATEGORY_LABELS, CONFIDENCE_COLORS, MATCHED_BY, bestCandidate, matchedOnText, rowObjectId } from './compare-words';
 
 const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
@@ -178,7 +179,12 @@ function Candidates({ row }: { readonly row: ReportRow }) {
   const styles = useStyles();
   const best = bestCandidate(row);
   if (row.candidates.length === 0) {
-    return <Text className={styles.muted}>No Entra {row.kind === 'User' ? 'user' : 'group'} matches this record by UPN, employee ID, mail or name.</Text>;
+    return (
+      <Text className={styles.muted}>
+        No Entra {row.kind === 'User' ? 'user' : 'group'} matches this record by {MATCHED_BY[row.kind]}
+        {row.kind === 'User' ? ' or name' : ''}.
+      </Text>
+    );
   }
   return (
     <ul className={styles.candidates} aria-label="Candidates">
@@ -256,7 +262,7 @@ export function CompareRowDetail({ row }: { readonly row: ReportRow }) {
         </Badge>
         {row.drift.length > 0 && (
           <Badge appearance="outline" color="warning">
-            {row.drift.length === 1 ? '1 difference' : `${row.drift.length} differences`}
+            {plural(row.drift.length, 'difference')}
           </Badge>
         )}
         <Text size={200} className={styles.muted}>

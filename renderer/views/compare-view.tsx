@@ -1,6 +1,6 @@
 import { Button, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, CheckmarkCircleFilled, CircleRegular } from '@fluentui/react-icons';
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatRelative, plural } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
@@ -10,6 +10,7 @@ import { CompareReportPanel } from './compare-report-panel';
 import { EntraActionsPanel } from './entra-actions-panel';
 import { FixPanel } from './fix-panel';
 import { GraphConnectionPanel } from './graph-connection-panel';
+import { GraphConnectionSummary } from './graph-connection-summary';
 import { GraphTestPanel } from './graph-test-panel';
 import { SnapshotsPanel } from './snapshots-panel';
 
@@ -155,6 +156,22 @@ export function CompareView() {
   const view = graph.data;
   const connected = view?.connection != null;
   const hasApp = Boolean(view?.connection?.appId);
+  // Once connected the form folds to a summary; "Edit connection" opens it, Save or Cancel folds it again.
+  const [editing, setEditing] = useState(false);
+  useEffect(() => {
+    if (!connected) setEditing(false);
+  }, [connected]);
+
+  // A comparison that finishes brings its results into view: they sit below the connection and the snapshots.
+  const running = useAppStore((s) => s.compare.running);
+  const finished = useAppStore((s) => s.compare.report.data?.generatedAt ?? null);
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (wasRunning.current && !running && finished !== null) {
+      document.getElementById('section-comparison')?.closest('[role="region"]')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+    wasRunning.current = running;
+  }, [running, finished]);
 
   return (
     <Page
@@ -182,7 +199,11 @@ export function CompareView() {
       {view && (
         <>
           <Steps />
-          <GraphConnectionPanel view={view} />
+          {connected && !editing ? (
+            <GraphConnectionSummary view={view} onEdit={() => setEditing(true)} />
+          ) : (
+            <GraphConnectionPanel view={view} {...(connected ? { onSaved: () => setEditing(false), onCancel: () => setEditing(false) } : {})} />
+          )}
           <GraphTestPanel connected={connected} />
           <SnapshotsPanel connected={connected} />
           <CompareReportPanel />

@@ -15,6 +15,12 @@ export const CATEGORY_LABELS: Readonly<Record<Category, string>> = {
   duplicate: 'Duplicates',
 };
 
+/** What the comparison matches a record without an objectId by, per kind (main/reconcile/compare.ts). */
+export const MATCHED_BY: Readonly<Record<ReportKind, string>> = {
+  User: 'UPN, employee ID, mail',
+  Group: 'display name, mail nickname',
+};
+
 /** One line each: what the category means and what it does to Entra's provisioning. */
 export function categoryExplanation(category: Category, kind: ReportKind): string {
   const noun = kind === 'User' ? 'user' : 'group';
@@ -24,7 +30,7 @@ export function categoryExplanation(category: Category, kind: ReportKind): strin
     case 'mismatch':
       return `externalId is set but is not a GUID, names no Entra ${noun}, or names someone else: Entra cannot match it, or matches the wrong record.`;
     case 'unlinked':
-      return `No externalId yet; ScimDesk found the Entra ${noun} it probably is (UPN, employee ID, mail). A fix links it.`;
+      return `No externalId yet; ScimDesk found the Entra ${noun} it probably is (${MATCHED_BY[kind]}). A fix links it.`;
     case 'notProvisioned':
       // How the count is made (compare.ts, "never provisioned"): the same rule as the report and the CLI.
       return (

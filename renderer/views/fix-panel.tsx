@@ -172,13 +172,13 @@ function PlanView({ plan }: { readonly plan: FixPlan }) {
           </Badge>
         )}
         <Badge appearance="tint" color={plan.summary.needsApproval > 0 ? 'warning' : 'subtle'}>
-          {formatNumber(plan.summary.needsApproval)} need approval
+          {formatNumber(plan.summary.needsApproval)} {plan.summary.needsApproval === 1 ? 'needs' : 'need'} approval
         </Badge>
         <Badge appearance="tint" color={plan.summary.refused > 0 ? 'danger' : 'subtle'}>
           {formatNumber(plan.summary.refused)} refused
         </Badge>
         <Badge appearance="tint" color="subtle">
-          {formatNumber(plan.summary.left)} left as they are
+          {formatNumber(plan.summary.left)} left unchanged
         </Badge>
         <Text size={200} className={styles.muted}>
           Previewed {formatDateTimeShort(plan.createdAt)}

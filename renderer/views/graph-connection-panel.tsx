@@ -233,7 +233,7 @@ function AppFinder({ connected, chosen, onPick }: { readonly connected: boolean;
   );
 }
 
-function ConnectionFormPanel({ view }: { readonly view: GraphSettings }) {
+function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: GraphSettings; readonly onSaved?: () => void; readonly onCancel?: () => void }) {
   const styles = useStyles();
   const notify = useNotify();
   const fileId = useId();
@@ -268,6 +268,7 @@ function ConnectionFormPanel({ view }: { readonly view: GraphSettings }) {
       const pfx = form.authKind === 'certificate' && form.certFormat === 'pfx' && form.pfx ? await readAsBase64(form.pfx) : undefined;
       await saveGraphConnection(toInput(form, pfx));
       notify('Graph connection saved: test it now');
+      onSaved?.();
     } catch (failure) {
       setError(toAdminCallError(failure));
     } finally {
@@ -463,6 +464,11 @@ function ConnectionFormPanel({ view }: { readonly view: GraphSettings }) {
         <Button type="submit" appearance="primary" disabled={busy} icon={busy ? <Spinner size="tiny" /> : <PlugConnectedRegular />}>
           Save connection
         </Button>
+        {onCancel && (
+          <Button onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+        )}
         {connection && (
           <Button {...restoreFocus} icon={<PlugDisconnectedRegular />} onClick={() => setDisconnecting(true)} disabled={busy}>
             Disconnect
@@ -490,8 +496,11 @@ function ConnectionFormPanel({ view }: { readonly view: GraphSettings }) {
   );
 }
 
-/** The Graph connection: tenant, app registration, credential (write-only), cloud and enterprise application. */
-export function GraphConnectionPanel({ view }: { readonly view: GraphSettings }) {
+/**
+ * The Graph connection: tenant, app registration, credential (write-only), cloud and enterprise
+ * application. `onSaved` and `onCancel` let the screen fold it back to a summary.
+ */
+export function GraphConnectionPanel({ view, onSaved, onCancel }: { readonly view: GraphSettings; readonly onSaved?: () => void; readonly onCancel?: () => void }) {
   const styles = useStyles();
   return (
     <Section title="Microsoft Graph connection" icon={<PlugConnectedRegular />}>
@@ -505,7 +514,7 @@ export function GraphConnectionPanel({ view }: { readonly view: GraphSettings })
         </MessageBar>
       )}
       {/* Re-initialised from what was saved: the secret fields are empty again after Save. */}
-      <ConnectionFormPanel key={JSON.stringify(view.connection) + String(view.secretStored)} view={view} />
+      <ConnectionFormPanel key={JSON.stringify(view.connection) + String(view.secretStored)} view={view} {...(onSaved ? { onSaved } : {})} {...(onCancel ? { onCancel } : {})} />
       <div className={styles.secretNote} data-testid="graph-secret-store">
         <LockClosedRegular className={styles.secretIcon} aria-hidden />
         <Text size={200} className={styles.muted}>

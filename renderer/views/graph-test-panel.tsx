@@ -18,7 +18,7 @@ import {
 import { CheckmarkCircleFilled, DismissCircleFilled, ShieldCheckmarkRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
 import { CopyButton } from '../components/copy-button';
-import { formatDateTime, formatRelative } from '../components/format';
+import { formatDateTime, formatRelative, plural } from '../components/format';
 import { EmptyState, ErrorBar } from '../components/load-states';
 import { Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
@@ -211,7 +211,7 @@ function Report({ report }: { readonly report: ConnectionTest }) {
               <MessageBarBody>
                 <MessageBarTitle>Found: {enterpriseApp.displayName}</MessageBarTitle>
                 Application ID <span className={styles.mono}>{enterpriseApp.appId}</span>
-                {enterpriseApp.jobs !== null ? `, ${enterpriseApp.jobs === 1 ? '1 provisioning job' : `${enterpriseApp.jobs} provisioning jobs`}` : ''}.
+                {enterpriseApp.jobs !== null ? `, ${plural(enterpriseApp.jobs, 'provisioning job')}` : ''}.
               </MessageBarBody>
             </MessageBar>
           ) : (

@@ -281,11 +281,11 @@ export function GroupsView() {
         query={groups.query}
         page={groups.page}
         selectedId={groups.selectedId}
-        searchHint="Display name (contains), Object ID or ScimDesk id (exact)."
+        searchHint="Any part of a display name (3 characters or more; 1–2 match from the start), or an Object ID or ScimDesk id in full."
         empty={
           groups.query.search ? (
             <EmptyState icon={<PeopleTeamRegular />} title={`No groups match “${groups.query.search}”`}>
-              Display names match anywhere, Object IDs only in full.
+              Display names match anywhere from three characters (one or two from their start), Object IDs only in full.
             </EmptyState>
           ) : (
             <EmptyState icon={<PeopleTeamRegular />} title="No groups provisioned yet">

@@ -23,16 +23,14 @@ import {
 } from '@fluentui/react-icons';
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Overview } from '../../shared/admin/contract';
+import type { Overview, SeenFrom } from '../../shared/admin/contract';
 import { CopyButton } from '../components/copy-button';
 import { formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useAppStore } from '../state/store';
-
-/** Refused tokens or wrong-path 404s in 24 h from which the Overview warns (one can be a typo or a probe). */
-const QUARANTINE_SIGN = 3;
+import { QuarantineWatch } from './quarantine-watch';
 
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalL },
@@ -84,11 +82,25 @@ interface SetupStep {
   readonly action?: ReactNode;
 }
 
-/** The vendor guides' steps, ticked from what the sync log has seen. */
+/** Where a step stands given who it was seen from: only Entra's own requests tick it. */
+function seenState(from: SeenFrom | null, otherwise: StepState): StepState {
+  return from === 'entra' ? 'done' : otherwise;
+}
+
+/**
+ * The note for a step Entra has not been seen doing: what was seen instead, in plain words. `what`
+ * completes "A client … but not Entra", e.g. "queried the endpoint".
+ */
+function notEntraNote(from: SeenFrom | null, what: string, nothing: string): string {
+  if (from === 'other') return `A client ${what}, but not Entra: its requests carry no ADSCIMVersion header (a curl or a script). Entra's own request ticks this step.`;
+  if (from === 'unknown') return `A client ${what} before ScimDesk recorded which client sends a request, so it cannot say it was Entra. Entra's next request ticks this step.`;
+  return nothing;
+}
+
+/** The vendor guides' steps, ticked from what the sync log has seen of Entra's own requests. */
 function setupSteps(overview: Overview, goToToken: () => void, path: string): SetupStep[] {
   const s = overview.setup;
-  const provisioned = s.usersProvisioned || s.groupsProvisioned;
-  const connected = s.tokenUsed || s.testConnectionSeen || s.schemaDiscoverySeen || provisioned;
+  const records = `${plural(overview.counts.users, 'user')} and ${plural(overview.counts.groups, 'group')}`;
   return [
     {
       title: 'Generate the Secret Token',
@@ -114,8 +126,11 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
           ScimDesk instance.
         </>
       ),
-      state: connected ? 'done' : 'manual',
-      note: connected ? 'Done: Entra has connected to ScimDesk.' : 'Done in Entra: ScimDesk sees it once Entra connects.',
+      state: seenState(s.connected, 'manual'),
+      note:
+        s.connected === 'entra'
+          ? 'Done: Entra has connected to ScimDesk.'
+          : notEntraNote(s.connected, 'used the token', 'Done in Entra: ScimDesk sees it once Entra connects.'),
     },
     {
       title: 'Turn on automatic provisioning',
@@ -125,20 +140,23 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
           Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>.
         </>
       ),
-      state: connected ? 'done' : 'manual',
-      note: connected ? 'Done: Entra has used the token.' : 'Done in Entra: ScimDesk sees it once Entra connects.',
+      state: seenState(s.connected, 'manual'),
+      note:
+        s.connected === 'entra'
+          ? 'Done: Entra has used the token.'
+          : notEntraNote(s.connected, 'used the token', 'Done in Entra: ScimDesk sees it once Entra connects.'),
     },
     {
       title: 'Test Connection',
       body: 'Entra looks up a random user; ScimDesk answers that it does not exist, which is the expected success.',
-      state: s.testConnectionSeen ? 'done' : 'todo',
-      note: s.testConnectionSeen ? 'Seen: Entra queried the endpoint successfully.' : 'Not seen yet in the sync log.',
+      state: seenState(s.testConnection, 'todo'),
+      note: s.testConnection === 'entra' ? 'Seen: Entra queried the endpoint successfully.' : notEntraNote(s.testConnection, 'queried the endpoint', 'Not seen yet in the sync log.'),
     },
     {
       title: 'Save the provisioning settings',
       body: 'On Save, Entra reads the endpoint’s schemas to offer its attributes in the mappings.',
-      state: s.schemaDiscoverySeen ? 'done' : 'todo',
-      note: s.schemaDiscoverySeen ? 'Seen: Entra read the schemas.' : 'Not seen yet in the sync log.',
+      state: seenState(s.schemaDiscovery, 'todo'),
+      note: s.schemaDiscovery === 'entra' ? 'Seen: Entra read the schemas.' : notEntraNote(s.schemaDiscovery, 'read the schemas', 'Not seen yet in the sync log.'),
     },
     {
       title: 'Review the attribute mappings',
@@ -159,16 +177,17 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
           <span className={path}>Users and groups → Add user/group</span>. With the scope “Sync only assigned users and groups” only these are provisioned.
         </>
       ),
-      state: provisioned ? 'done' : 'manual',
-      note: provisioned ? 'Done: records have arrived.' : 'Done in Entra: ScimDesk sees it once records arrive.',
+      state: seenState(s.provisioned, 'manual'),
+      note:
+        s.provisioned === 'entra'
+          ? 'Done: Entra has created records.'
+          : notEntraNote(s.provisioned, 'created records', 'Done in Entra: ScimDesk sees it once Entra creates records.'),
     },
     {
       title: 'Start provisioning',
       body: 'Back on the Provisioning page: Start provisioning. The first cycle of a large directory takes hours; after that Entra syncs about every 40 minutes.',
-      state: provisioned ? 'done' : 'todo',
-      note: provisioned
-        ? `Seen: ${plural(overview.counts.users, 'user')} and ${plural(overview.counts.groups, 'group')} provisioned.`
-        : 'No users or groups provisioned yet.',
+      state: seenState(s.provisioned, 'todo'),
+      note: s.provisioned === 'entra' ? `Seen: Entra is provisioning; ${records} here.` : notEntraNote(s.provisioned, `created records (${records} here)`, 'No users or groups provisioned yet.'),
     },
   ];
 }
@@ -200,9 +219,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
   const { endpoint, last24h, counts } = overview;
   const plainOnNetwork = endpoint.listening && !endpoint.https && !isLoopbackHost(endpoint.host);
   const privateUrl = overview.scimUrl !== null && isPrivateUrl(overview.scimUrl);
-  const failureRate = last24h.requests > 0 ? last24h.errors / last24h.requests : 0;
-  const manyFail = failureRate > 0.2 && last24h.requests >= 10;
-  const quarantineSigns = manyFail || last24h.authFailures >= QUARANTINE_SIGN || last24h.unknownPath >= QUARANTINE_SIGN;
+  const unverifiedPublicUrl = overview.publicUrl !== null && overview.publicUrl.verifiedAt === null && !privateUrl;
 
   return (
     <>
@@ -217,33 +234,11 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
           </MessageBarActions>
         </MessageBar>
       )}
-      {quarantineSigns && (
-        <MessageBar intent="error" layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>
-              {manyFail ? `${Math.round(failureRate * 100)} % of Entra's requests failed in the last 24 hours` : 'Signs that Entra may quarantine this application'}
-            </MessageBarTitle>
-            Entra puts an application in quarantine (cycles slow to once a day) when its requests keep failing authentication, get 404 for its
-            queries, or more than 40 % of its operations fail.
-            {last24h.authFailures >= QUARANTINE_SIGN && (
-              <Text block>
-                {formatNumber(last24h.authFailures)} requests were refused with 401/403: the Secret Token saved in Entra is wrong, revoked or expired.
-                Generate a token and paste it into Entra.
-              </Text>
-            )}
-            {last24h.unknownPath >= QUARANTINE_SIGN && (
-              <Text block>
-                {formatNumber(last24h.unknownPath)} requests went to paths ScimDesk does not serve (404): the Tenant URL in Entra should be
-                exactly the one above, ending in /scim/v2.
-              </Text>
-            )}
-          </MessageBarBody>
-          <MessageBarActions>
-            <Button onClick={() => showSyncLog({ range: 'day', outcome: 'error' })}>View errors</Button>
-            {last24h.authFailures >= QUARANTINE_SIGN && <Button onClick={goToToken}>Go to Directory & token</Button>}
-          </MessageBarActions>
-        </MessageBar>
-      )}
+      <QuarantineWatch
+        quarantine={overview.quarantine}
+        onShowFailures={() => showSyncLog({ range: 'day', outcome: 'error', client: 'entra' })}
+        onGoToToken={goToToken}
+      />
 
       <div className={styles.columns}>
         <Section title="Connect Entra" icon={<PlugConnectedRegular />}>
@@ -330,6 +325,21 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
               </MessageBarActions>
             </MessageBar>
           )}
+          {unverifiedPublicUrl && overview.publicUrl && (
+            <MessageBar intent="warning" layout="multiline" data-testid="public-url-unverified">
+              <MessageBarBody>
+                <MessageBarTitle>Public URL not verified</MessageBarTitle>
+                Entra is to reach ScimDesk through <span className={styles.path}>{overview.publicUrl.url}</span>, but nothing has checked yet that this address
+                reaches ScimDesk from the internet (the reverse proxy or tunnel in front of it). Until a check from outside passes, ScimDesk calls it unverified;
+                Entra's Test Connection showing in the sync log as Entra's query means Entra got through.
+              </MessageBarBody>
+            </MessageBar>
+          )}
+          {overview.publicUrl?.verifiedAt && (
+            <Text size={200} className={styles.label} data-testid="public-url-verified">
+              Public URL verified from outside {formatRelative(overview.publicUrl.verifiedAt)}.
+            </Text>
+          )}
           {privateUrl && (
             <MessageBar intent="info" layout="multiline">
               <MessageBarBody>
@@ -347,9 +357,9 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
         <Stat label="Users" value={formatNumber(counts.users)} detail={`${formatNumber(counts.activeUsers)} active`} />
         <Stat label="Groups" value={formatNumber(counts.groups)} />
         <Stat
-          label="Last provisioning activity"
+          label="Last SCIM request"
           value={overview.lastActivity ? formatRelative(overview.lastActivity) : 'None yet'}
-          detail={overview.lastActivity ? formatDateTime(overview.lastActivity) : 'Entra has not sent a request'}
+          detail={overview.lastActivity ? formatDateTime(overview.lastActivity) : 'No client has sent one, Entra included'}
         />
         <Stat label="Requests, last 24 h" value={formatNumber(last24h.requests)} detail={<Link onClick={() => showSyncLog({ range: 'day' })}>Open the sync log</Link>} />
         <Stat

@@ -303,9 +303,10 @@ function SnapshotTable({
 /** Entra's side: fetch a snapshot through Graph (with progress and Cancel), or import the CSV; then Compare. */
 export function SnapshotsPanel({ connected }: { readonly connected: boolean }) {
   const styles = useStyles();
-  const { snapshots, fetchJob, chosenSnapshotId, loadSnapshots, startFetch, chooseSnapshot, runCompare, running, runError } = useAppStore(
+  const { snapshots, snapshotsKept, fetchJob, chosenSnapshotId, loadSnapshots, startFetch, chooseSnapshot, runCompare, running, runError } = useAppStore(
     useShallow((s) => ({
       snapshots: s.snapshots,
+      snapshotsKept: s.snapshotsKept,
       fetchJob: s.fetchJob,
       chosenSnapshotId: s.chosenSnapshotId,
       loadSnapshots: s.loadSnapshots,
@@ -368,7 +369,7 @@ export function SnapshotsPanel({ connected }: { readonly connected: boolean }) {
         <>
           <SnapshotTable items={items} chosen={chosenSnapshotId} fresh={fetchJob.status === 'done' ? fetchJob.snapshotId : null} onChoose={chooseSnapshot} />
           <Text size={200} className={styles.muted}>
-            The newest {plural(items.length, 'snapshot')} {items.length === 1 ? 'is' : 'are'} kept on disk. Click a row to choose it.
+            {plural(items.length, 'snapshot')} on disk{snapshotsKept !== null ? ` (ScimDesk keeps the newest ${formatNumber(snapshotsKept)} and removes older ones)` : ''}. Click a row to choose it.
           </Text>
           <div className={styles.compareBar}>
             <Field label="Snapshot to compare" className={styles.select}>

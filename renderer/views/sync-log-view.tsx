@@ -29,7 +29,7 @@ import { toAdminCallError } from '../api/client';
 import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
 import { downloadText } from '../components/download-file';
-import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, formatNumber, localDateStamp, operationLabel, plural } from '../components/format';
+import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, localDateStamp, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -38,7 +38,7 @@ import { StatusBadge } from '../components/status-badge';
 import { useTableStyles } from '../components/table-styles';
 import { useDebounced } from '../components/use-debounced';
 import { useAppStore } from '../state/store';
-import type { SyncLogView as Filter, SyncOperation, SyncOutcome, TimeRange } from '../state/sync-log-slice';
+import { isFromEntra, type SyncClient, type SyncLogView as Filter, type SyncOperation, type SyncOutcome, type TimeRange } from '../state/sync-log-slice';
 
 const useStyles = makeStyles({
   filters: {
@@ -57,6 +57,12 @@ const useStyles = makeStyles({
   tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
   row: { cursor: 'pointer' },
   nowrap: { whiteSpace: 'nowrap' },
+  /**
+   * A user name, email or id stays on one line (the column grows to hold it); a display name wraps
+   * between its words. `anywhere` let the auto layout squeeze the column until names broke mid-word.
+   */
+  who: { overflowWrap: 'break-word' },
+  token: { whiteSpace: 'nowrap' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   error: { color: tokens.colorPaletteRedForeground1 },
   muted: { color: tokens.colorNeutralForeground2 },
@@ -72,6 +78,12 @@ const RANGES: ReadonlyArray<[TimeRange, string]> = [
   ['day', 'Last 24 hours'],
   ['week', 'Last 7 days'],
   ['all', 'All time'],
+];
+
+const CLIENTS: ReadonlyArray<[SyncClient | 'all', string]> = [
+  ['all', 'Any client'],
+  ['entra', 'Entra (ADSCIMVersion header)'],
+  ['other', 'Other clients'],
 ];
 
 const OUTCOMES: ReadonlyArray<[SyncOutcome | 'all', string]> = [
@@ -115,7 +127,7 @@ function Filters() {
       const result = await exportSyncLogCsv();
       downloadText(result.csv, `scimdesk-sync-log-${localDateStamp()}.csv`);
       notify(
-        result.truncated ? `Exported the newest ${formatNumber(result.rows)} entries (more match: narrow the filters)` : `Exported ${formatNumber(result.rows)} entries`,
+        result.truncated ? `Exported the newest ${plural(result.rows, 'entry', 'entries')} (more match: narrow the filters)` : `Exported ${plural(result.rows, 'entry', 'entries')}`,
         result.truncated ? 'warning' : 'success',
       );
     } catch (error) {
@@ -149,6 +161,15 @@ function Filters() {
       <Field label="Outcome" className={styles.select}>
         <Select value={filter.outcome} onChange={(_, d) => set({ outcome: d.value as SyncOutcome | 'all' })}>
           {OUTCOMES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Client" className={styles.select}>
+        <Select value={filter.client} onChange={(_, d) => set({ client: d.value as SyncClient | 'all' })}>
+          {CLIENTS.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
@@ -214,7 +235,16 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
         {entry.userName && <Fact label="User name">{entry.userName}</Fact>}
         {entry.displayName && <Fact label="Display name">{entry.displayName}</Fact>}
         {entry.externalId && <Fact label="Object ID in Entra">{entry.externalId}</Fact>}
-        {entry.client && <Fact label="Client">{entry.client}</Fact>}
+        <Fact label="Sent by">
+          {isFromEntra(entry) ? (
+            <Text>
+              Entra's provisioning service <Text className={styles.mono}>(ADSCIMVersion: {entry.adscimVersion || 'empty'})</Text>
+            </Text>
+          ) : (
+            <Text>A client that is not Entra: the request carried no ADSCIMVersion header (or came before ScimDesk recorded it)</Text>
+          )}
+        </Fact>
+        {entry.client && <Fact label="Client address">{entry.client}</Fact>}
         <Fact label="Request id">
           <Text className={styles.mono}>{entry.requestId}</Text>
         </Fact>
@@ -349,6 +379,7 @@ function LogTable() {
             <TableHeaderCell>Operation</TableHeaderCell>
             <TableHeaderCell>User or group</TableHeaderCell>
             <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell>Client</TableHeaderCell>
             <TableHeaderCell>Request</TableHeaderCell>
           </TableRow>
         </TableHeader>
@@ -358,13 +389,15 @@ function LogTable() {
               key={entry.seq}
               {...restoreFocus}
               className={styles.row}
-              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, status ${entry.status}`}
+              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, ${isFromEntra(entry) ? 'Entra' : 'other client'}, status ${entry.status}`}
               {...activatableRow(() => void selectSyncLogEntry(entry.seq))}
             >
               <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
               <TableCell className={styles.nowrap}>{operationLabel(entry.operation)}</TableCell>
-              <TableCell className={table.wrap}>
-                <Text block>{who(entry)}</Text>
+              <TableCell className={styles.who}>
+                <Text block className={/\s/.test(who(entry)) ? undefined : styles.token}>
+                  {who(entry)}
+                </Text>
                 {entry.resourceType && (
                   <Text size={200} className={styles.muted}>
                     {entry.resourceType}
@@ -373,6 +406,15 @@ function LogTable() {
               </TableCell>
               <TableCell>
                 <StatusBadge status={entry.status} />
+              </TableCell>
+              <TableCell className={styles.nowrap}>
+                {isFromEntra(entry) ? (
+                  <Badge appearance="tint" color="brand">
+                    Entra
+                  </Badge>
+                ) : (
+                  <Text className={styles.muted}>Other</Text>
+                )}
               </TableCell>
               <TableCell>
                 <Text className={styles.mono} block>
@@ -398,7 +440,7 @@ export function SyncLogView() {
   const { syncLog, loadSyncLog, loadMoreSyncLog, setLiveTail } = useAppStore(
     useShallow((s) => ({ syncLog: s.syncLog, loadSyncLog: s.loadSyncLog, loadMoreSyncLog: s.loadMoreSyncLog, setLiveTail: s.setLiveTail })),
   );
-  const filtered = syncLog.filter.operation !== 'all' || syncLog.filter.outcome !== 'all' || syncLog.filter.text.trim() !== '';
+  const filtered = syncLog.filter.operation !== 'all' || syncLog.filter.outcome !== 'all' || syncLog.filter.client !== 'all' || syncLog.filter.text.trim() !== '';
 
   useEffect(() => {
     void loadSyncLog();
@@ -407,7 +449,7 @@ export function SyncLogView() {
   return (
     <Page
       title="Sync log"
-      description="Every SCIM request Entra sent, newest first. Open an entry to see the request, how ScimDesk read it, and why it failed."
+      description="Every SCIM request, newest first: Entra's (they carry its ADSCIMVersion header) and any other client's. Open an entry to see the request, how ScimDesk read it, and why it failed."
       actions={
         <>
           {syncLog.liveTail && (
@@ -443,7 +485,7 @@ export function SyncLogView() {
       {syncLog.items.length > 0 && <LogTable />}
       {syncLog.items.length > 0 && (
         <div className={styles.more}>
-          <Text className={styles.muted}>{formatNumber(syncLog.items.length)} entries shown</Text>
+          <Text className={styles.muted}>{plural(syncLog.items.length, 'entry', 'entries')} shown</Text>
           {syncLog.nextBeforeSeq !== null && (
             <Button onClick={() => void loadMoreSyncLog()} disabled={syncLog.status === 'loadingMore'} icon={syncLog.status === 'loadingMore' ? <Spinner size="tiny" /> : undefined}>
               Load more

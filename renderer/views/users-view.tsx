@@ -17,6 +17,8 @@ import {
 import { ArrowClockwiseRegular, PeopleRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import type { MethodOutput } from '../../shared/admin/contract';
+import { URN } from '../../shared/scim/urns';
 import { AttributeList } from '../components/attribute-list';
 import { DetailDrawer } from '../components/detail-drawer';
 import { formatDateTimeShort } from '../components/format';
@@ -31,7 +33,10 @@ import { useAppStore } from '../state/store';
 const useStyles = makeStyles({
   tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
   muted: { color: tokens.colorNeutralForeground2 },
+  inline: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
+
+const MANAGER_PATH = `${URN.enterpriseUser}:manager`;
 
 const COLUMNS: ReadonlyArray<ResourceColumn> = [
   { id: 'name', label: 'User name', sortKey: 'name', render: (row) => <Text weight="semibold">{row.name}</Text> },
@@ -57,6 +62,38 @@ const COLUMNS: ReadonlyArray<ResourceColumn> = [
 ];
 
 type DetailTab = 'attributes' | 'groups' | 'history' | 'audit';
+
+type Manager = NonNullable<MethodOutput<'users.get'>['manager']>;
+
+/** The manager by name, a link that opens that user; an id that names no user here says so. */
+function ManagerValue({ manager, onOpen }: { readonly manager: Manager; readonly onOpen: (id: string) => void }) {
+  const styles = useStyles();
+  if (!manager.found) {
+    return (
+      <span className={styles.inline}>
+        <Text font="monospace" size={200}>
+          {manager.id}
+        </Text>
+        <Badge appearance="tint" color="warning" title="No user here has this id: Entra sent a manager that has not been provisioned to ScimDesk (or was deleted)">
+          not in ScimDesk
+        </Badge>
+      </span>
+    );
+  }
+  const name = manager.displayName ?? manager.userName ?? manager.id;
+  return (
+    <span className={styles.inline}>
+      <Link onClick={() => onOpen(manager.id)} data-testid="manager-link">
+        {name}
+      </Link>
+      {manager.userName && manager.userName !== name && (
+        <Text size={200} className={styles.muted}>
+          {manager.userName}
+        </Text>
+      )}
+    </span>
+  );
+}
 const TAB_LABELS: Record<DetailTab, string> = { attributes: 'Attributes', groups: 'Groups', history: 'Sync history', audit: 'Audit' };
 
 function UserDetail() {
@@ -94,7 +131,12 @@ function UserDetail() {
       <div className={styles.tabPanel} role="tabpanel" aria-label={TAB_LABELS[tab]}>
         {tab === 'attributes' && (
           <>
-            <AttributeList resource={data.resource} />
+            <AttributeList
+              resource={data.resource}
+              renderValue={(line) =>
+                line.path === MANAGER_PATH && data.manager ? <ManagerValue manager={data.manager} onOpen={(id) => void selectUser(id)} /> : undefined
+              }
+            />
             <CollapsibleJson title="Raw SCIM JSON" value={data.resource} />
           </>
         )}
@@ -183,11 +225,13 @@ export function UsersView() {
         query={users.query}
         page={users.page}
         selectedId={users.selectedId}
-        searchHint="User name or email (starts with), display name (contains), Object ID or ScimDesk id (exact)."
+        searchHint="Any part of a user name, display name or email (3 characters or more; 1–2 match from the start), or an Object ID or ScimDesk id in full."
         empty={
           users.query.search ? (
             <EmptyState icon={<PeopleRegular />} title={`No users match “${users.query.search}”`}>
-              User names and emails match from their start, display names anywhere, Object IDs only in full.
+              {[...users.query.search.trim()].length < 3
+                ? 'One or two characters match the start of a user name, display name or email: type a third to search anywhere in them.'
+                : 'No user name, display name or email contains this text, and no Object ID or ScimDesk id is exactly it.'}
             </EmptyState>
           ) : (
             <EmptyState icon={<PeopleRegular />} title="No users provisioned yet">

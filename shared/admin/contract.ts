@@ -83,6 +83,8 @@ export const SyncLogEntry = z.object({
   scimType: z.string().nullable(),
   error: z.string().nullable(),
   client: z.string().nullable(),
+  /** The ADSCIMVersion header Entra's provisioning service sends; null from other clients (and before ScimDesk recorded it). */
+  adscimVersion: z.string().nullable(),
 });
 export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
 
@@ -101,6 +103,8 @@ export const SyncLogFilter = z.object({
   /** Matches userName, externalId, displayName or resource id. */
   text: z.string().max(256).optional(),
   resourceId: z.string().max(128).optional(),
+  /** `entra`: requests that carry Entra's ADSCIMVersion header; `other`: every other client. */
+  client: z.enum(['entra', 'other']).optional(),
 });
 export type SyncLogFilter = z.infer<typeof SyncLogFilter>;
 
@@ -137,7 +141,10 @@ export type ResourceRow = z.infer<typeof ResourceRow>;
 
 const listInput = z.object({
   ...pageInput,
-  /** Free text: matched against userName/displayName (starts with, contains), externalId and email. */
+  /**
+   * Free text: any part of a user name, display name or email address (a group's display name), three
+   * characters or more; one or two match from the start of those; an externalId or id in full.
+   */
   search: z.string().trim().max(256).optional(),
   /** A SCIM filter, for admins who know the grammar; combined with `search` by `and`. */
   filter: z.string().max(2000).optional(),
@@ -245,6 +252,53 @@ export const SettingsView = z.object({
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
+/** A count toward one of the at-once quarantine reasons, and whether a later request of Entra's succeeded. */
+const QuarantineSign = z.object({ count: z.number().int(), last: isoTime.nullable(), open: z.boolean() });
+
+/** Entra's requests in a window measured against Microsoft's quarantine rules (main/core/quarantine.ts). */
+export const QuarantineAssessment = z.object({
+  since: isoTime,
+  windowHours: z.number(),
+  /** `met`: Entra's rules for quarantine hold; `watch`: halfway to a threshold; `clear`: neither. */
+  level: z.enum(['clear', 'watch', 'met']),
+  /** Requests that carried Entra's ADSCIMVersion header. */
+  entraRequests: z.number().int(),
+  /** Provisioning events: writes to users and groups, and reads that failed. */
+  operations: z.number().int(),
+  /** Failed events counted toward the 40 % and 40,000 thresholds. */
+  failures: z.number().int(),
+  /** Failed updates of group members or a manager: only the 60,000 total counts them. */
+  referenceFailures: z.number().int(),
+  failureRate: z.number().nullable(),
+  refusedCredentials: QuarantineSign,
+  notFoundQueries: QuarantineSign,
+  lastSuccess: isoTime.nullable(),
+  rules: z.object({
+    evaluationMinimum: z.number().int(),
+    failureRateAbove: z.number(),
+    failuresAbove: z.number().int(),
+    allFailuresAbove: z.number().int(),
+    retryHours: z.array(z.number()),
+    retryDays: z.number().int(),
+  }),
+  /** How many more failures until Entra starts evaluating, passes the count threshold, passes the total. */
+  toEvaluation: z.number().int(),
+  toFailureCount: z.number().int(),
+  toAllFailures: z.number().int(),
+  met: z.object({
+    refusedCredentials: z.boolean(),
+    notFoundQueries: z.boolean(),
+    failureRate: z.boolean(),
+    failureCount: z.boolean(),
+    allFailures: z.boolean(),
+  }),
+});
+export type QuarantineAssessment = z.infer<typeof QuarantineAssessment>;
+
+/** `entra`: a request with Entra's ADSCIMVersion header; `other`: a client without it; `unknown`: seen before ScimDesk recorded it. */
+export const SeenFrom = z.enum(['entra', 'other', 'unknown']);
+export type SeenFrom = z.infer<typeof SeenFrom>;
+
 export const Overview = z.object({
   scimUrl: z.string().nullable(),
   endpoint: z.object({ listening: z.boolean(), https: z.boolean(), host: z.string(), port: z.number().int() }),
@@ -252,20 +306,30 @@ export const Overview = z.object({
   token: TokenInfo.nullable(),
   counts: z.object({ users: z.number().int(), activeUsers: z.number().int(), groups: z.number().int() }),
   lastActivity: isoTime.nullable(),
-  /** Entra quarantines an application on persistent 401/403, 404s to its queries, or > 40 % failures: the signs, counted. */
+  /** Every client's requests in the last 24 hours. */
   last24h: z.object({
     requests: z.number().int(),
     errors: z.number().int(),
-    authFailures: z.number().int(),
-    unknownPath: z.number().int(),
     since: isoTime,
   }),
-  /** What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself. */
+  /** Entra's own requests against Microsoft's quarantine rules. */
+  quarantine: QuarantineAssessment,
+  /**
+   * The public URL Entra is given (a reverse proxy or tunnel), and when a check from outside last
+   * reached ScimDesk through it; null until such a check passed for this URL.
+   */
+  publicUrl: z.object({ url: z.string(), verifiedAt: isoTime.nullable() }).nullable(),
+  /**
+   * What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself: for each
+   * step, who it was seen from. Only `entra` (the ADSCIMVersion header) ticks a step.
+   */
   setup: z.object({
     tokenGenerated: z.boolean(),
     tokenUsed: z.boolean(),
-    testConnectionSeen: z.boolean(),
-    schemaDiscoverySeen: z.boolean(),
+    connected: SeenFrom.nullable(),
+    testConnection: SeenFrom.nullable(),
+    schemaDiscovery: SeenFrom.nullable(),
+    provisioned: SeenFrom.nullable(),
     usersProvisioned: z.boolean(),
     groupsProvisioned: z.boolean(),
   }),
@@ -305,6 +369,8 @@ export const adminMethods = {
     z.object({
       resource: z.record(z.string(), z.unknown()),
       groups: z.array(GroupMembership),
+      /** The enterprise manager, resolved: `found` false when no user here has that id. */
+      manager: z.object({ id: z.string(), userName: z.string().nullable(), displayName: z.string().nullable(), found: z.boolean() }).nullable(),
       history: z.array(SyncLogEntry),
       audit: z.array(AuditEntry),
     }),
@@ -417,7 +483,11 @@ export const adminMethods = {
     SnapshotSummary,
     'Imports the users CSV the Entra admin center exports, for a comparison without Graph permissions.',
   ),
-  'graph.snapshots': method(empty, z.object({ items: z.array(SnapshotSummary) }), 'Snapshots kept on disk, newest first.'),
+  'graph.snapshots': method(
+    empty,
+    z.object({ items: z.array(SnapshotSummary), /** How many ScimDesk keeps; older ones are removed. */ kept: z.number().int() }),
+    'Snapshots kept on disk, newest first.',
+  ),
 
   'compare.run': method(z.object({ snapshotId: z.string().min(1) }).strict(), ReportSummary, 'Compares the local records with a snapshot (no Graph call).'),
   'compare.latest': method(empty, ReportSummary.nullable(), 'The most recent report, if any.'),

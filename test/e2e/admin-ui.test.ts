@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -40,7 +40,11 @@ const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const URN_ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 /** The header of the sync-log CSV export, in the order main/core/admin-api.ts writes it. */
-const CSV_HEADER = 'time,requestId,method,path,operation,resourceType,resourceId,userName,externalId,displayName,status,durationMs,scimType,error,client';
+const CSV_HEADER = 'time,requestId,method,path,operation,resourceType,resourceId,userName,externalId,displayName,status,durationMs,scimType,error,client,adscimVersion';
+/** What Entra's provisioning service sends in every request (ScimDesk treats the value as opaque). */
+const ENTRA_HEADER = 'Date: 2026-01-01, ActivityId: 5b7c2a1e-9d3f-4e8a-b6c4-1f2e3d4c5b6a';
+/** An Entra user assigned a manager Entra never provisioned here. */
+const GHOST_MANAGER = '0f9e8d7c-6b5a-4a39-8827-161514131211';
 
 /** A provisioned user as the test expects ScimDesk to hold it. */
 interface ModelUser {
@@ -201,9 +205,11 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   let loads = 0;
   let shot = 0;
 
-  const scim = (path: string, init: RequestInit = {}, bearer = token): Promise<Response> => {
+  /** A SCIM request as Entra sends it (with its ADSCIMVersion header), unless `asEntra` is false: then a curl's. */
+  const scim = (path: string, init: RequestInit = {}, bearer = token, asEntra = true): Promise<Response> => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${bearer}`);
+    if (asEntra) headers.set('ADSCIMVersion', ENTRA_HEADER);
     if (init.body !== undefined) headers.set('content-type', 'application/scim+json');
     scimRequests++;
     return fetch(serve!.endpoint + path, { ...init, headers, signal: AbortSignal.timeout(WAIT_MS) });
@@ -278,7 +284,8 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       };
       const found = await scimJson(`/Users?filter=userName+eq+%22${encodeURIComponent(userName)}%22`, {}, 200);
       assert.equal(found['totalResults'], 0, `${userName} is new`);
-      const manager = users[0]?.id;
+      // Grady's manager was never provisioned here; everyone else reports to Megan.
+      const manager = given === 'Grady' ? GHOST_MANAGER : users[0]?.id;
       const created = await scimJson(
         '/Users',
         {
@@ -377,7 +384,9 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-'));
       serve = await startServe(dataDir);
       token = serve.firstToken;
-      await provision();
+      // Before Entra: the admin tries the endpoint with curl (no ADSCIMVersion header), a query and the schemas.
+      assert.equal((await scim(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, token, false)).status, 200);
+      assert.equal((await scim('/Schemas', {}, token, false)).status, 200);
 
       session = await openBrowser();
       page = session.page;
@@ -395,15 +404,49 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     { timeout: 30_000 },
   );
 
+  /** The "Set up Entra" checklist: each step's state and note, by title. */
+  const checklist = async () => {
+    const steps = page.getByRole('list', { name: 'Set up Entra steps' }).getByRole('listitem');
+    const out: Record<string, { state: string; note: string }> = {};
+    for (let i = 0; i < (await steps.count()); i++) {
+      const item = steps.nth(i);
+      const title = (await textOf(item.locator('.fui-Text').first())).replace(/^\d+\. /, '');
+      out[title] = { state: (await item.getAttribute('data-state')) ?? '', note: await textOf(item.locator('.fui-Text').last()) };
+    }
+    return out;
+  };
+
   it(
-    'logs in through the printed link and shows the Tenant URL, the counts and the token state on the Overview',
+    'logs in through the printed link; before Entra connects, the checklist says what a curl did without crediting Entra',
     { skip: SKIP, timeout: STEP_MS },
-    step('overview', async () => {
+    step('overview-before-entra', async () => {
       const response = await page.goto(serve!.loginUrl);
       assert.ok(response, 'the login link answers');
       assert.equal(new URL(page.url()).pathname, '/admin/', 'the login link lands on the admin UI');
       await expectScreen('Overview');
+      await expectText(page.getByTestId('tenant-url'), serve!.endpoint);
+      const steps = await eventually(async () => {
+        const found = await checklist();
+        assert.equal(Object.keys(found).length, 8, JSON.stringify(found));
+        return found;
+      });
+      assert.equal(steps['Generate the Secret Token']?.state, 'done');
+      for (const title of ['Create an enterprise application in Entra', 'Turn on automatic provisioning', 'Test Connection', 'Save the provisioning settings']) {
+        assert.notEqual(steps[title]?.state, 'done', `${title}: a curl is not Entra`);
+      }
+      assert.match(steps['Test Connection']!.note, /^A client queried the endpoint, but not Entra: its requests carry no ADSCIMVersion header/);
+      assert.match(steps['Save the provisioning settings']!.note, /^A client read the schemas, but not Entra/);
+      assert.match(steps['Create an enterprise application in Entra']!.note, /^A client used the token, but not Entra/);
+      assert.equal(await page.getByTestId('quarantine-watch').count(), 0, 'no quarantine warning: Entra has sent nothing');
+      await screenshot('overview-curl-only');
+    }),
+  );
 
+  it(
+    "ticks the checklist as Entra's own requests arrive and shows the Tenant URL, the counts and the token state on the Overview",
+    { skip: SKIP, timeout: 150_000 },
+    step('overview', async () => {
+      await provision();
       await expectText(page.getByTestId('tenant-url'), serve!.endpoint);
       const usersStat = page.getByRole('group', { name: 'Users', exact: true });
       await expectText(usersStat, `Users${users.length}${users.filter((u) => u.active).length} active`);
@@ -416,9 +459,13 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       assert.ok(!(await page.content()).includes(token), 'the token itself is not on the page');
       await page.getByText('Last used', { exact: true }).waitFor();
       assert.equal(await page.getByText('Never: Entra has not connected with this token yet').count(), 0, 'the token shows as used');
-      // Test Connection, schema discovery and provisioning were seen: the checklist ticks them.
-      const checklist = page.getByRole('list', { name: 'Set up Entra steps' });
-      assert.equal(await checklist.getByRole('img', { name: 'Not done yet' }).count(), 0, 'no step is left to do');
+      // Entra's Test Connection, schema discovery and provisioning were seen: the checklist ticks them.
+      await eventually(async () => {
+        const steps = await checklist();
+        const manual = ['Review the attribute mappings'];
+        for (const [title, { state }] of Object.entries(steps)) assert.equal(state, manual.includes(title) ? 'manual' : 'done', title);
+      });
+      assert.match((await checklist())['Test Connection']!.note, /^Seen: Entra queried the endpoint successfully\.$/);
       await screenshot('overview');
     }),
   );
@@ -452,17 +499,25 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await expectText(nicknamed.getByRole('cell').nth(2), /^HenriettaM\s*Not a GUID$/);
       await screenshot('users');
 
-      // Search runs in the store: user names and emails from their start, display names anywhere.
+      // Search runs in the store: any part of a user name, display name or email, from three characters.
       const search = page.getByRole('searchbox', { name: 'Search users' });
+      await search.fill('contoso.com');
+      await expectText(page.getByTestId('total-count'), `${users.length} users matching “contoso.com”`);
       await search.fill('wil');
       const expected = users
-        .filter((u) => u.userName.startsWith('wil') || u.displayName.toLowerCase().includes('wil'))
+        .filter((u) => u.userName.includes('wil') || u.displayName.toLowerCase().includes('wil'))
         .map((u) => u.userName)
         .sort();
       assert.ok(expected.length >= 2 && expected.length < users.length);
       await expectText(page.getByTestId('total-count'), `${expected.length} users matching “wil”`);
       await eventually(async () => assert.deepEqual((await rowNames(table)).map((name) => name.split(', ')[0]), expected));
+      await search.fill('.bowen@');
+      await expectText(page.getByTestId('total-count'), '1 user matching “.bowen@”');
       await screenshot('users-search');
+      // One or two characters match from the start only, and the screen says how to search inside names.
+      await search.fill('xq');
+      await expectText(page.getByTestId('total-count'), '0 users matching “xq”');
+      await page.getByText(/^One or two characters match the start of a user name, display name or email: type a third/).waitFor();
 
       await search.fill('henrietta');
       await expectText(page.getByTestId('total-count'), '1 user matching “henrietta”');
@@ -479,7 +534,9 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       const enterprise = drawer.getByRole('region', { name: 'Enterprise extension' });
       await expectText(enterprise, new RegExp(`Employee number${henrietta.employeeNumber}`));
       await expectText(enterprise, new RegExp(`Department${henrietta.department.replace(/[()&]/g, '\\$&')}`));
-      await expectText(enterprise, new RegExp(`Manager${user('megan.bowen@contoso.com').id}`));
+      // The manager by name, a link to that user (not a raw id).
+      await expectText(enterprise, /ManagerMegan Bowen\s*megan\.bowen@contoso\.com/);
+      assert.ok(!(await textOf(enterprise)).includes(user('megan.bowen@contoso.com').id), 'no raw manager id');
       await expectText(drawer.getByTestId('object-id'), 'HenriettaM');
       await drawer.getByText('Not a GUID', { exact: true }).first().waitFor();
       await screenshot('user-detail');
@@ -520,12 +577,18 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       const field = dialog.getByRole('textbox', { name: 'Object ID in Entra' });
       assert.equal(await field.inputValue(), 'HenriettaM', 'the dialog starts from the current value');
 
+      // Checked as it is typed: the reason shows at once, and Save stays off while it is not a GUID.
+      const save = dialog.getByRole('button', { name: 'Save', exact: true });
       await field.fill('henrietta-mueller');
-      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-      await dialog.getByText(/An Entra Object ID is a GUID/).waitFor();
+      await dialog.getByText('Not a GUID: it contains “h”, “n”, “r”, “i”, “t”. An Object ID has only 0–9, a–f and hyphens, grouped 8-4-4-4-12.').waitFor();
       assert.equal(await field.getAttribute('aria-invalid'), 'true', 'the field is marked invalid');
-      assert.ok(await dialog.isVisible(), 'the dialog stays open');
+      assert.equal(await save.isDisabled(), true, 'Save is off while the field holds a non-GUID');
       await screenshot('object-id-refused');
+      await field.fill('');
+      assert.equal(await save.isDisabled(), false, 'empty unlinks, and may be saved');
+      await field.fill(randomUUID().slice(0, 28));
+      await dialog.getByText('Not a GUID: 24 of its 32 hexadecimal digits, grouped 8-4-4-4-12.').waitFor();
+      assert.equal(await save.isDisabled(), true, 'part of a GUID is not one');
 
       const objectId = randomUUID();
       await field.fill(objectId);
@@ -537,7 +600,8 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await drawer.getByText(/^Saved\. Audit entry: /).waitFor();
       await drawer.getByRole('tab', { name: 'Audit (1)' }).click();
       const audit = drawer.getByRole('table', { name: 'Audit entries' });
-      await expectText(audit.locator('tbody'), new RegExp(`admin@serve.*${objectId}`));
+      // Who: the OS account that runs the service, as the CLI records its own changes.
+      await expectText(audit.locator('tbody'), new RegExp(`admin-ui:${userInfo().username}.*${objectId}`));
 
       const answer = await scimJson(`/Users/${henrietta.id}`, {}, 200);
       assert.equal(answer['externalId'], objectId, 'the SCIM endpoint returns the new Object ID');
@@ -550,6 +614,40 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await drawer.waitFor({ state: 'hidden' });
       const row = page.getByRole('table', { name: 'Users', exact: true }).getByRole('row', { name: new RegExp(`^${REPAIRED}`) });
       await expectText(row.getByRole('cell').nth(2), objectId);
+    }),
+  );
+
+  it(
+    "names a user's manager with a link that opens that user, and says so when the manager is not in ScimDesk",
+    { skip: SKIP, timeout: STEP_MS },
+    step('manager', async () => {
+      const table = page.getByRole('table', { name: 'Users', exact: true });
+      const search = page.getByRole('searchbox', { name: 'Search users' });
+      await search.fill('henrietta');
+      await table.getByRole('row', { name: `${REPAIRED}, Henrietta Mueller` }).click();
+      const drawer = page.getByRole('dialog', { name: new RegExp(REPAIRED) });
+      await drawer.waitFor();
+      // Fluent's Link without an address is a button: it opens the manager here, it does not navigate.
+      await drawer.getByRole('region', { name: 'Enterprise extension' }).getByRole('button', { name: 'Megan Bowen' }).click();
+      const megan = page.getByRole('dialog', { name: /^megan\.bowen@contoso\.com/ });
+      await megan.waitFor();
+      await expectText(megan.getByRole('region', { name: 'Core attributes' }), /User namemegan\.bowen@contoso\.com/);
+      await screenshot('manager-opened');
+      await megan.getByRole('button', { name: 'Close' }).click();
+      await megan.waitFor({ state: 'hidden' });
+
+      await search.fill('grady');
+      await table.getByRole('row', { name: /^grady\.archie@contoso\.com/ }).click();
+      const grady = page.getByRole('dialog', { name: /^grady\.archie@contoso\.com/ });
+      await grady.waitFor();
+      const enterprise = grady.getByRole('region', { name: 'Enterprise extension' });
+      await expectText(enterprise, new RegExp(`Manager${GHOST_MANAGER}\\s*not in ScimDesk`));
+      assert.equal(await enterprise.getByRole('button').count(), 0, 'nothing to open');
+      await screenshot('manager-missing');
+      await grady.getByRole('button', { name: 'Close' }).click();
+      await grady.waitFor({ state: 'hidden' });
+      await search.fill('');
+      await expectText(page.getByTestId('total-count'), `${users.length} users`);
     }),
   );
 
@@ -617,6 +715,21 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       // Every request this test sent is an entry: the first page holds 100, Load more brings the rest.
       assert.ok(scimRequests > 100, `the test sent ${scimRequests} requests, more than one page`);
       await expectText(shownCount, '100 entries shown');
+      // The "User or group" column is wide enough for a user name: none breaks mid-word onto a second line.
+      const names = table.locator('tbody tr td:nth-child(3) > .fui-Text:first-child');
+      const broken = await names.evaluateAll((elements) =>
+        elements
+          .map((element) => {
+            const e = element as unknown as { textContent: string | null; getBoundingClientRect(): { height: number } };
+            const style = (globalThis as unknown as { getComputedStyle(e: unknown): { lineHeight: string } }).getComputedStyle(element);
+            return { text: e.textContent ?? '', lines: Math.round(e.getBoundingClientRect().height / parseFloat(style.lineHeight)) };
+          })
+          .filter((name) => name.lines > 1),
+      );
+      assert.ok((await names.count()) >= 100);
+      assert.deepEqual(broken, [], 'user names on one line each');
+      // Which client sent each request: Entra's carry its header, the admin's curl did not.
+      await expectText(table.locator('tbody tr').first().getByRole('cell').nth(4), 'Entra');
       await screenshot('sync-log', false);
       await page.getByRole('button', { name: 'Load more' }).click();
       await expectText(shownCount, `${scimRequests} entries shown`);
@@ -629,7 +742,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
         assert.equal(names.length, 2, `the 409 and the old token's 401: ${names.join(' | ')}`);
         assert.ok(names.every((name) => /status 4\d\d$/.test(name)), names.join(' | '));
       });
-      const failed = table.getByRole('row', { name: /, Create, adele\.vance@contoso\.com, status 409$/ });
+      const failed = table.getByRole('row', { name: /, Create, adele\.vance@contoso\.com, Entra, status 409$/ });
       await expectText(failed, /uniqueness|already/i);
       await screenshot('sync-log-errors');
       await failed.click();
@@ -637,6 +750,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await drawer.waitFor();
       await expectText(drawer, /Request\s*POST \/scim\/v2\/Users/);
       await expectText(drawer, /Error\s*uniqueness: /);
+      await expectText(drawer, new RegExp(`Sent by\\s*Entra's provisioning service \\(ADSCIMVersion: ${ENTRA_HEADER.replace(/[.()]/g, '\\$&')}\\)`));
       const body = drawer.locator('pre[aria-label="Request body"]');
       const sent = await eventually(async () => JSON.parse(await textOf(body)) as Record<string, unknown>);
       assert.equal(sent['userName'], 'adele.vance@contoso.com', 'the request body is shown');
@@ -645,6 +759,18 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await drawer.waitFor({ state: 'hidden' });
 
       await page.getByRole('combobox', { name: 'Outcome' }).selectOption({ label: 'Any outcome' });
+      await expectText(shownCount, '100 entries shown');
+
+      // The client filter: the admin's two curl requests are the only ones without Entra's header.
+      await page.getByRole('combobox', { name: 'Client' }).selectOption({ label: 'Other clients' });
+      await expectText(shownCount, '2 entries shown');
+      await eventually(async () => {
+        const others = await rowNames(table);
+        assert.equal(others.length, 2);
+        assert.ok(others.every((name) => /, other client, status 200$/.test(name)), others.join(' | '));
+      });
+      await screenshot('sync-log-other-clients', false);
+      await page.getByRole('combobox', { name: 'Client' }).selectOption({ label: 'Any client' });
       await expectText(shownCount, '100 entries shown');
 
       // Live tail: a request made now appears at the top without a reload.
@@ -708,6 +834,28 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   );
 
   it(
+    'says on the Overview that a public URL set in Settings is unverified, since nothing has checked it from outside',
+    { skip: SKIP, timeout: STEP_MS },
+    step('public-url', async () => {
+      const publicUrl = page.getByRole('textbox', { name: 'Public URL' });
+      await publicUrl.fill('https://scim.contoso.example');
+      await page.getByRole('button', { name: 'Save endpoint' }).click();
+      await page.locator('.fui-ToastTitle').getByText('Endpoint settings saved', { exact: true }).waitFor();
+      await go('Overview');
+      await expectText(page.getByTestId('tenant-url'), 'https://scim.contoso.example/scim/v2');
+      const unverified = page.getByTestId('public-url-unverified');
+      await expectText(unverified, /^Public URL not verified.*https:\/\/scim\.contoso\.example.*nothing has checked yet that this address reaches ScimDesk from the internet/);
+      await screenshot('overview-public-url-unverified');
+
+      // Back to no public URL: the Tenant URL is the listener's again.
+      await go('Settings');
+      await page.getByRole('textbox', { name: 'Public URL' }).fill('');
+      await page.getByRole('button', { name: 'Save endpoint' }).click();
+      await expectText(page.getByTestId('listening-url'), serve!.endpoint);
+    }),
+  );
+
+  it(
     'opens a user from the Users table with Tab, the arrow keys and Enter, and Escape returns focus to its row',
     { skip: SKIP, timeout: STEP_MS },
     step('keyboard', async () => {
@@ -747,16 +895,80 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     }),
   );
 
+  /** A rule row of the Overview's quarantine table: its three cells' text. */
+  const ruleRow = async (rule: RegExp) => {
+    const row = page.getByRole('table', { name: 'Quarantine rules and what was measured' }).getByRole('row').filter({ hasText: rule });
+    const cells = row.getByRole('cell');
+    return [await textOf(cells.nth(0)), await textOf(cells.nth(1)), await textOf(cells.nth(2))];
+  };
+
   it(
-    'warns on the Overview when Entra keeps sending a refused token, the way to quarantine, and leads to the token',
+    "measures Entra's requests against Microsoft's quarantine rules: a failure trend shows each figure and how far its threshold is",
     { skip: SKIP, timeout: STEP_MS },
-    step('quarantine-signs', async () => {
-      for (let i = 0; i < 3; i++) assert.equal((await scim('/Users?filter=userName+eq+%22x%22', {}, 'scimdesk_an-old-token-still-in-Entra')).status, 401);
+    step('quarantine-watch', async () => {
+      // Entra's next cycle gets through with the new token (the old one's 401 is behind it), then sends PATCHes
+      // that ScimDesk refuses (a malformed path), 20 of them, as a broken mapping would.
+      await scimJson(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, 200);
+      const adele = user('adele.vance@contoso.com');
+      for (let i = 0; i < 20; i++) await patch(`/Users/${adele.id}`, [{ op: 'Replace', path: 'emails[type eq "work"', value: `x${i}` }], 400);
       await go('Overview');
-      const warning = page.getByText(/requests were refused with 401\/403: the Secret Token saved in Entra is wrong, revoked or expired/);
-      await warning.waitFor({ timeout: 10_000 });
-      await screenshot('overview-quarantine-signs');
-      await page.getByRole('button', { name: 'Go to Directory & token' }).click();
+      const watch = page.getByTestId('quarantine-watch');
+      const title = await eventually(async () => {
+        const text = await textOf(watch.locator('.fui-MessageBarTitle'));
+        assert.match(text, /^[\d.]+ % of Entra's operations failed in the last 24 hours: halfway to a quarantine threshold$/);
+        return text;
+      });
+      const rate = Number(/^([\d.]+) %/.exec(title)![1]);
+      assert.ok(rate > 20 && rate < 40, `${rate} %`);
+      // Not the old banner's claim: the 40 % rule only counts once 5,000 operations failed.
+      assert.doesNotMatch(await textOf(watch), /more than 40 % of its operations fail/);
+      const [, measuredMinimum, toGo] = await ruleRow(/^Evaluation starts at 5,000 failed operations/);
+      const failed = Number(/^([\d,]+) failed operations$/.exec(measuredMinimum!)![1]!.replace(/,/g, ''));
+      assert.equal(failed, 21, 'the duplicate create and the 20 refused PATCHes');
+      assert.equal(toGo, `${(5000 - failed).toLocaleString('en-US')} to go`);
+      const [, measuredRate, below] = await ruleRow(/^More than 40 % of operations failed/);
+      assert.match(measuredRate!, new RegExp(`^${rate} % \\(21 of \\d+\\)$`));
+      assert.equal(below, `${Math.round((40 - rate) * 10) / 10} points below`);
+      const [, measuredCount, countToGo] = await ruleRow(/^More than 40,000 failed operations/);
+      assert.deepEqual([measuredCount, countToGo], ['21', '39,980 to go']);
+      await screenshot('overview-quarantine-watch');
+    }),
+  );
+
+  it(
+    "says a refused token quarantines at once, leads to Entra's failed requests in the sync log, and to the token",
+    { skip: SKIP, timeout: STEP_MS },
+    step('quarantine-refused', async () => {
+      for (let i = 0; i < 3; i++) assert.equal((await scim('/Users?filter=userName+eq+%22x%22', {}, 'scimdesk_an-old-token-still-in-Entra')).status, 401);
+      // A curl with a wrong token is not Entra: it changes none of the figures.
+      assert.equal((await scim('/Users', {}, 'scimdesk_typo', false)).status, 401);
+      const watch = page.getByTestId('quarantine-watch');
+      // The token step's refused probe, then these three: nothing of Entra's succeeded since.
+      await expectText(
+        watch.locator('.fui-MessageBarTitle'),
+        "Entra's token was refused (401/403) 4 times in the last 24 hours: Entra quarantines an application for this at once",
+      );
+      const [, refused, state] = await ruleRow(/^Refused credentials/);
+      assert.match(refused!, /^4, last /);
+      assert.equal(state, 'reached');
+      await watch.getByText('The Secret Token saved in Entra is wrong, revoked or expired: generate a token and paste it into Entra.').waitFor();
+      await screenshot('overview-quarantine-refused');
+
+      await watch.getByRole('button', { name: "Show Entra's failed requests" }).click();
+      await expectScreen('Sync log');
+      assert.equal(await page.getByRole('combobox', { name: 'Outcome' }).inputValue(), 'error');
+      assert.equal(await page.getByRole('combobox', { name: 'Client' }).inputValue(), 'entra');
+      assert.equal(await page.getByRole('combobox', { name: 'Time range' }).inputValue(), 'day');
+      const table = page.getByRole('table', { name: 'Sync log entries, newest first' });
+      await eventually(async () => {
+        const names = await rowNames(table);
+        assert.equal(names.length, 25, `the 409, 20 PATCHes and 4 refused probes: ${names.length}`);
+        assert.ok(names.every((name) => /, Entra, status 4\d\d$/.test(name)), names.join(' | '));
+      });
+      await screenshot('sync-log-entra-failures', false);
+
+      await go('Overview');
+      await page.getByTestId('quarantine-watch').getByRole('button', { name: 'Go to Directory & token' }).click();
       await expectScreen('Directory & token');
     }),
   );

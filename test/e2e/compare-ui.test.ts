@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -249,11 +249,21 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
         await section(name).waitFor();
       }
 
-      // The demo connected ScimDesk to its fake tenant (custom cloud, secret in the secret store): the form shows it, without the secret.
+      // The demo connected ScimDesk to its fake tenant (custom cloud, secret in the secret store): connected, the
+      // connection shows as a summary, not a form that pushes everything else down.
       const connection = section('Microsoft Graph connection');
       const graph = await adminCall('graph.get');
       assert.equal(graph['connection']?.cloud, 'custom');
       assert.equal(graph['secretStored'], true);
+      const saved = connection.getByRole('definition');
+      await expectText(connection.getByLabel('Saved connection'), new RegExp(`Directory \\(tenant\\) ID${graph['connection'].tenantId}Application \\(client\\) ID${graph['connection'].clientId}`));
+      await expectText(connection.getByLabel('Saved connection'), new RegExp(`Signs in withClient secretStoredEnterprise application${graph['connection'].appId}`));
+      assert.ok((await saved.count()) >= 5);
+      assert.equal(await connection.getByRole('textbox').count(), 0, 'no form fields while connected');
+      assert.equal(await connection.getByRole('button', { name: 'Save connection' }).count(), 0);
+      await expectText(page.getByTestId('graph-secret-store'), /A credential is stored now\./);
+      await screenshot('connection-summary', connection);
+      await connection.getByRole('button', { name: 'Edit connection' }).click();
       assert.equal(await connection.getByRole('textbox', { name: 'Directory (tenant) ID' }).inputValue(), graph['connection'].tenantId);
       assert.equal(await connection.getByRole('textbox', { name: 'Application (client) ID' }).inputValue(), graph['connection'].clientId);
       assert.equal(await connection.getByRole('combobox', { name: 'Cloud' }).inputValue(), 'custom');
@@ -265,11 +275,14 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await expectText(page.getByTestId('graph-secret-store'), /A credential is stored now\./);
       await connection.getByRole('button', { name: 'Save connection' }).waitFor();
       assert.ok(!(await page.content()).includes('demo~'), 'no client secret on the page');
+      await screenshot('connection', connection);
+      await connection.getByRole('button', { name: 'Cancel' }).click();
+      await connection.getByRole('button', { name: 'Edit connection' }).waitFor();
+      assert.equal(await connection.getByRole('textbox').count(), 0, 'Cancel folds the form back to the summary');
 
       const steps = page.getByRole('navigation', { name: 'Compare and fix steps' });
       await expectText(steps.getByRole('link', { name: /^Done 1\. Connect to Graph/ }), /Tenant [0-9a-f-]{36}/);
       await screenshot('start');
-      await screenshot('connection', connection);
     }),
   );
 
@@ -366,6 +379,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await expectText(row, /Scope known/);
       assert.equal(await data.getByRole('combobox', { name: 'Snapshot to compare' }).locator('option:checked').textContent(), name);
       await expectText(page.getByRole('navigation', { name: 'Compare and fix steps' }).getByRole('link', { name: /3\. Get Entra's data/ }), /Newest snapshot/);
+      await expectText(data.getByText(/ snapshot on disk/), '1 snapshot on disk (ScimDesk keeps the newest 10 and removes older ones). Click a row to choose it.');
       await screenshot('fetched', data);
       const api = await adminCall<{ items: Json[] }>('graph.snapshots');
       assert.equal(api.items.length, 1);
@@ -381,10 +395,18 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
     'Compare shows every problem category for users; the mismatch tile filters the table; a row shows both sides with the difference and its candidates',
     { skip: SKIP, timeout: STEP_MS },
     step('compare', async () => {
+      await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
       await section('Entra data').getByRole('button', { name: 'Compare', exact: true }).click();
       const comparison = section('Comparison');
       const tile = (category: string) => comparison.getByRole('button', { name: new RegExp(`^Users, ${reEscape(category)}: [\\d,]+$`) });
       await tile('Linked').waitFor();
+      // The results come into view when the comparison finishes: its heading scrolls to the top of the window.
+      const heading = comparison.getByRole('heading', { level: 2, name: 'Comparison' });
+      await eventually(async () => {
+        const box = await heading.boundingBox();
+        assert.ok(box && box.y >= 0 && box.y < 200, `the Comparison heading is at y = ${box?.y} (window 900 px high)`);
+      });
+      await screenshot('report-in-view');
       const counts: Record<string, number> = {};
       for (const category of ['Linked', 'objectId mismatch', 'Unlinked', 'In scope but never provisioned', 'Only local (orphan)', 'Duplicates']) {
         counts[category] = await tileCount(tile(category));
@@ -448,6 +470,28 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       whyLayout = { box: why, text: whyText, next: sidesHeading };
       await drawer.getByRole('button', { name: 'Close' }).click();
       await drawer.waitFor({ state: 'hidden' });
+
+      // The longest category label wraps inside its badge, the border around both lines, not through them.
+      await tile('In scope but never provisioned').click();
+      await eventually(async () => {
+        const names = await rowNames(table);
+        assert.ok(names.length > 0 && names.every((n) => n.endsWith(', In scope but never provisioned')), names.join(' | '));
+      });
+      const badges = table.locator('tbody .fui-Badge').filter({ hasText: 'In scope but never provisioned' });
+      const overflow = await badges.evaluateAll((elements) =>
+        elements.map((element) => {
+          const e = element as unknown as { scrollHeight: number; clientHeight: number };
+          return e.scrollHeight - e.clientHeight;
+        }),
+      );
+      assert.ok(overflow.length > 0, 'badges shown');
+      assert.ok(overflow.every((px) => px <= 1), `text runs past the badge's border by ${overflow.join(', ')} px`);
+      await screenshot('never-provisioned', comparison);
+
+      // Group tiles say what groups are matched by, not the users' UPN and employee ID.
+      const groupUnlinked = comparison.locator('#tiles-Group-unlinked');
+      await expectText(groupUnlinked, /\(display name, mail nickname\)/);
+      assert.doesNotMatch(await textOf(groupUnlinked), /UPN|employee ID/);
     }),
   );
 
@@ -573,7 +617,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       const history = fix.getByRole('table', { name: 'Fix history' });
       await eventually(async () => assert.equal((await rowNames(history)).length, 1));
       const batch = history.getByRole('row', { name: /^Fix of / });
-      await expectText(batch, /admin@serve/);
+      await expectText(batch, new RegExp(`admin-ui:${reEscape(userInfo().username)}`));
       await expectText(batch, /Applied/);
       await batch.getByRole('button', { name: `Show ${applied} changes` }).click();
       await expectText(history, new RegExp(`${reEscape(upn(PRE_EXISTING))} \\(User\\): empty → ${objectIdOf(PRE_EXISTING)}`));
@@ -588,7 +632,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await confirm.getByRole('button', { name: 'Undo fix' }).click();
       await confirm.waitFor({ state: 'detached' });
       await toast(`Undone: ${applied} records back as they were`).waitFor();
-      await expectText(batch, /Undone .* by admin@serve/);
+      await expectText(batch, new RegExp(`Undone .* by admin-ui:${reEscape(userInfo().username)}`));
       assert.equal(await batch.getByRole('button', { name: /^Undo the fix of / }).isDisabled(), true, 'a batch is undone once');
 
       const preExisting = (await adminCall<{ resource: Json }>('users.get', { id: preExistingId })).resource;

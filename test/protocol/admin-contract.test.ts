@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
@@ -428,18 +429,42 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.ok(overview.last24h.requests >= 3);
   });
 
-  it('overview.get counts the signs Entra quarantines on: refused tokens and a wrong Tenant URL path', async () => {
-    const before = (await ok('overview.get', {})).last24h;
-    for (const bearer of ['Bearer scimdesk_not-the-token', '']) {
-      assert.equal((await a.scim('/Users?filter=userName%20eq%20%22x%22', { headers: { authorization: bearer } })).status, 401);
-    }
-    assert.equal((await a.scim('/v2/Users')).status, 404, 'a Tenant URL pasted with /v2 twice');
-    assert.equal((await a.scim(`/Users/${crypto.randomUUID()}`)).status, 404, 'a SCIM 404 for a missing user');
+  it("overview.get measures Entra's own requests (ADSCIMVersion header) against Microsoft's quarantine rules", async () => {
+    const entra = { ADSCIMVersion: 'Date: 2026-01-01, ActivityId: 11111111-2222-3333-4444-555555555555' };
+    const before = (await ok('overview.get', {})).quarantine;
+    assert.equal(before.entraRequests, 0, 'the setup data came from a client without the header');
+    // Another client's mistakes are not Entra's: a curl with a wrong token.
+    assert.equal((await a.scim('/Users', { headers: { authorization: 'Bearer scimdesk_not-the-token' } })).status, 401);
     await a.core.syncLog.flush();
-    const after = (await ok('overview.get', {})).last24h;
-    assert.equal(after.authFailures - before.authFailures, 2);
-    assert.equal(after.unknownPath - before.unknownPath, 1, 'only the path no route serves counts');
-    assert.equal(after.errors - before.errors, 4);
+    assert.equal((await ok('overview.get', {})).quarantine.level, 'clear');
+
+    // Entra: a refused token, a Tenant URL with /v2 twice, a duplicate create, a failed member add, one success.
+    assert.equal((await a.scim('/Users', { headers: { ...entra, authorization: 'Bearer scimdesk_not-the-token' } })).status, 401);
+    assert.equal((await a.scim('/v2/Users?filter=userName%20eq%20%22x%22', { headers: entra })).status, 404);
+    const duplicate = await a.scim('/Users', { method: 'POST', headers: entra, body: JSON.stringify({ schemas: [URN_USER], userName: 'adele.vance@contoso.com' }) });
+    assert.equal(duplicate.status, 409);
+    const members = await a.scim(`/Groups/${group}`, {
+      method: 'PATCH',
+      headers: entra,
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Add', path: 'members', value: [{ value: group }] }] }),
+    });
+    assert.equal(members.status, 400, 'a group cannot be its own member');
+    await a.core.syncLog.flush();
+    const measured = (await ok('overview.get', {})).quarantine;
+    assert.equal(measured.entraRequests, 4);
+    assert.deepEqual([measured.operations, measured.failures, measured.referenceFailures], [2, 1, 1]);
+    assert.equal(measured.refusedCredentials.count, 1);
+    assert.equal(measured.notFoundQueries.count, 1);
+    assert.equal(measured.level, 'met', 'a refused token and a 404 to a query quarantine at once');
+    assert.deepEqual(measured.met, { refusedCredentials: true, notFoundQueries: true, failureRate: false, failureCount: false, allFailures: false });
+    assert.equal(measured.toEvaluation, 4_999);
+
+    // Once Entra gets through again, the at-once reasons count as fixed.
+    assert.equal((await a.scim(`/Users/${adele}`, { headers: entra })).status, 200);
+    await a.core.syncLog.flush();
+    const fixed = (await ok('overview.get', {})).quarantine;
+    assert.equal(fixed.refusedCredentials.open, false);
+    assert.equal(fixed.notFoundQueries.open, false);
   });
 
   it('directory.get and directory.update', async () => {
@@ -507,7 +532,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('users.setExternalId links a GUID, refuses a non-GUID and a GUID linked to another user', async () => {
     const linked = await ok('users.setExternalId', { id: adele, externalId: GUID_A, reason: 'matched by UPN' });
     assert.equal(linked.resource['externalId'], GUID_A);
-    assert.equal(linked.audit.actor, 'admin@serve');
+    assert.equal(linked.audit.actor, `admin-ui:${userInfo().username}`, 'the OS account that runs the service, as the CLI records it');
     assert.equal(linked.audit.resourceId, adele);
     const found = await readScim(await a.scim(`/Users?filter=externalId eq "${GUID_A}"`), 200, 'SCIM sees the new externalId');
     assert.deepEqual(
@@ -662,7 +687,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     for (const action of ['updateDirectory', 'setExternalId', 'generateToken', 'revokeToken', 'saveExtension', 'deleteExtension', 'setCertificate', 'clearCertificate', 'updateEndpoint']) {
       assert.ok(actions.includes(action), `audit has ${action}: ${actions.join(', ')}`);
     }
-    assert.ok(audit.items.every((item) => item.actor === 'admin@serve'));
+    assert.ok(audit.items.every((item) => item.actor === `admin-ui:${userInfo().username}`));
     assert.equal(actions[0], 'updateEndpoint', 'newest first');
     const older = await ok('audit.list', { beforeSeq: audit.items[0]!.seq, limit: 1 });
     assert.equal(older.items.length, 1);

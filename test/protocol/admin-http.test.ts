@@ -410,6 +410,7 @@ describe('admin HTTP transport: events', () => {
       core: { ...a.core, events },
       handlers: createAdminHandlers(a.core),
       rendererDir: a.rendererDir,
+      actor: 'admin-ui:test',
       keepAliveMs: 50,
     });
     try {
@@ -430,7 +431,7 @@ describe('admin HTTP transport: events', () => {
 
   it('ends the stream when the session ends', async () => {
     const events = new CountingEventBus();
-    const app = await listenAdmin({ core: { ...a.core, events }, handlers: createAdminHandlers(a.core), rendererDir: a.rendererDir, keepAliveMs: 50 });
+    const app = await listenAdmin({ core: { ...a.core, events }, handlers: createAdminHandlers(a.core), rendererDir: a.rendererDir, keepAliveMs: 50, actor: 'admin-ui:test' });
     try {
       const login = await a.newLogin();
       const stream = await openEvents(`${app.origin}/admin/api/events`, login.cookie);
@@ -519,7 +520,7 @@ describe('admin HTTP transport: the renderer', () => {
 
   it('says the UI is not built when the folder has no index.html', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'scimdesk-empty-renderer-'));
-    const app = await listenAdmin({ core: a.core, handlers: createAdminHandlers(a.core), rendererDir: empty });
+    const app = await listenAdmin({ core: a.core, handlers: createAdminHandlers(a.core), rendererDir: empty, actor: 'admin-ui:test' });
     try {
       const response = await fetch(`${app.origin}/admin/`);
       assert.equal(response.status, 503);

@@ -1,7 +1,7 @@
 import '../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -77,7 +77,11 @@ describe('npm run demo', () => {
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'scimdesk-demo-test-'));
     dataDir = join(scratch, 'data');
-    demo = spawn(process.execPath, [...DEMO, '--data-dir', dataDir], { cwd: ROOT, env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, as a terminal runs it: Ctrl+C signals the demo and its children at once.
+    demo = spawn(process.execPath, [...DEMO, '--data-dir', dataDir], { cwd: ROOT, env: process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const killOnExit = () => demo.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    demo.once('exit', () => process.off('exit', killOnExit));
     demo.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     demo.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -201,8 +205,20 @@ describe('npm run demo', () => {
     assert.deepEqual(report.counts, { users: summary.counts.User, groups: summary.counts.Group });
   });
 
-  it('stops everything on SIGINT with exit 0', async () => {
+  it('prints the fake tenant\'s user count the README gives', () => {
+    const printed = /^Fake Entra tenant: .*; ([\d,]+) users,/m.exec(output)?.[1];
+    assert.ok(printed, output);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const documented = /`npm run demo` starts a fake Entra tenant \(Contoso, ([\d,]+) users/.exec(readme)?.[1];
+    assert.equal(documented, printed, 'README.md, "Try it without a tenant"');
+  });
+
+  it('stops everything on Ctrl+C with exit 0, saying so once', async () => {
     const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    const before = output.length;
+    // Ctrl+C reaches the whole process group (the demo and serve); `npm run demo` starts the demo through tsx,
+    // which passes the same signal on to it once more.
+    process.kill(-demo.pid!, 'SIGINT');
     demo.kill('SIGINT');
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 30_000)))]);
@@ -210,6 +226,10 @@ describe('npm run demo', () => {
     assert.equal(code, 0, output);
     assert.match(output, /\[serve\] Stopped\./);
     assert.match(output, /Demo stopped; its data stays in /);
+    const stopping = output.slice(before);
+    assert.deepEqual(stopping.match(/received: stopping/g), ['received: stopping'], `one line says the demo is stopping:\n${stopping}`);
+    assert.match(stopping, /^\nSIGINT received: stopping the demo…$/m);
+    assert.doesNotMatch(stopping, /^\[serve\] *$/m, 'no empty lines from serve');
     await assert.rejects(fetch(`${adminOrigin}/admin/api/session`, { signal: AbortSignal.timeout(5_000) }), 'the admin UI no longer answers');
   });
 });

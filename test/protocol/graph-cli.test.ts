@@ -425,11 +425,11 @@ describe('graph command (Compare & Fix from the command line)', () => {
 
     const listed = await graph(['fix', '--data-dir', dataDir, '--list']);
     expectExit(listed, 0, 'fix --list');
-    assert.match(listed.stdout, new RegExp(`${batchId} .* cli:\\S+ +4 change\\(s\\), applied`));
+    assert.match(listed.stdout, new RegExp(`${batchId} .* cli:\\S+ +4 changes, applied`));
 
     const undo = await graph(['fix', '--data-dir', dataDir, '--undo', batchId]);
     expectExit(undo, 0, 'undo');
-    assert.match(undo.stdout, new RegExp(`Undid fix batch ${batchId}: 4 record\\(s\\)`));
+    assert.match(undo.stdout, new RegExp(`Undid fix batch ${batchId}: 4 records have their earlier externalId again`));
     assert.deepEqual(await externalIds(), before, 'every externalId is back');
     const again = await graph(['fix', '--data-dir', dataDir, '--undo', batchId]);
     expectExit(again, 4, 'second undo');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,5 +108,16 @@ describe('serve and token commands', () => {
     const run = spawnSync(process.execPath, [...CLI, 'serve', '--port', 'eighty'], { encoding: 'utf8' });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /--port must be an integer/);
+  });
+
+  it("shows in the README's usage line every option `serve --help` lists", () => {
+    const help = spawnSync(process.execPath, [...CLI, '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    const usage = /^\s*(npm run serve -- .*)$/m.exec(help.stdout)?.[1];
+    assert.ok(usage, help.stdout);
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const documented = /^(npm run serve -- .*)$/m.exec(readme)?.[1];
+    const options = (line: string) => [...line.matchAll(/--[a-z-]+/g)].map((match) => match[0]).sort();
+    assert.deepEqual(options(documented ?? ''), options(usage), `README: ${documented}\nhelp:   ${usage}`);
   });
 });

@@ -6,6 +6,8 @@ import { startTestCore, type TestCore } from '../support/start-test-core';
 import { readScim, readScimError, URN_ENTERPRISE, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 
 const PASSWORD = 'Tr0ub4dor&3-never-logged';
+/** What Entra's provisioning service sends in its ADSCIMVersion header (the value is opaque to ScimDesk). */
+const ENTRA_HEADER = 'Date: 2025-06-01, ActivityId: 3c1f6a52-1d7e-4b7a-9f55-2c0a1e3b4d5f';
 
 /**
  * The sync log (DESIGN.md capability 3): one entry per SCIM request with what a
@@ -46,7 +48,7 @@ describe('Sync log of SCIM requests', () => {
       'create',
       await t.scim('/Users', {
         method: 'POST',
-        headers: { 'client-request-id': 'entra-req-0001' },
+        headers: { 'client-request-id': 'entra-req-0001', ADSCIMVersion: ENTRA_HEADER },
         body: JSON.stringify({
           schemas: [URN_USER, URN_ENTERPRISE],
           externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
@@ -220,6 +222,15 @@ describe('Sync log of SCIM requests', () => {
       byResource.map((entry) => entry.operation),
       ['patch', 'create'],
     );
+  });
+
+  it("records Entra's ADSCIMVersion header, none for other clients, and filters by it", async () => {
+    assert.equal(entryFor('create').adscimVersion, ENTRA_HEADER);
+    for (const label of ['patch', 'duplicate', 'bad filter', 'unauthorized', 'probe']) assert.equal(entryFor(label).adscimVersion, null, label);
+    const fromEntra = await t.core.store.querySyncLog({ limit: 50, client: 'entra' });
+    assert.deepEqual(fromEntra.map((entry) => entry.requestId), [entryFor('create').requestId]);
+    const others = await t.core.store.querySyncLog({ limit: 50, client: 'other' });
+    assert.equal(others.length, entries.length - 1);
   });
 
   const patchPassword = async (operation: Json, secret: string) => {

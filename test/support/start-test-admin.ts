@@ -8,6 +8,7 @@ import { issueLoginCode } from '../../main/core/admin-access';
 import { createAdminHandlers } from '../../main/core/admin-api';
 import type { Core, CoreOptions } from '../../main/core/create-core';
 import { createAdminApp, type AdminAppOptions } from '../../main/http/create-admin-app';
+import { adminUiActor } from '../../main/service/os-account';
 import { startTestCore, type TestCore } from './start-test-core';
 
 /** The dummy renderer build every admin test serves, and a file beside it that must never be served. */
@@ -82,7 +83,7 @@ export async function startTestAdmin(options: TestAdminOptions = {}): Promise<Te
     writeFileSync(join(rendererDir, DUMMY_ASSET_PATH), DUMMY_ASSET);
     writeFileSync(join(scratch, 'secret.txt'), OUTSIDE_SECRET);
   }
-  const app = createAdminApp({ core: t.core, handlers: createAdminHandlers(t.core), rendererDir, ...options.app });
+  const app = createAdminApp({ core: t.core, handlers: createAdminHandlers(t.core), rendererDir, actor: adminUiActor(), ...options.app });
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const adminPort = (server.address() as AddressInfo).port;

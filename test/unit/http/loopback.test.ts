@@ -83,6 +83,7 @@ function fakeRequest(remoteAddress: string, path: string, headers: Record<string
     core: { store: {} as DirectoryStore, events: new AdminEventBus(), now: () => new Date() },
     handlers: {} as AdminHandlers,
     rendererDir: '/nonexistent-renderer',
+    actor: 'admin-ui:test',
   });
   const written: Buffer[] = [];
   const socket = new Duplex({
