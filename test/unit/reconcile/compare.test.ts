@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bestCandidate, compareDirectories, isGuid } from '../../../main/reconcile/compare';
+import { bestCandidate, compareDirectories } from '../../../main/reconcile/compare';
+import { isGuid } from '../../../shared/guid';
 import { buildSyntheticDirectory, syntheticGuid } from '../../fixtures/reconcile/synthetic-directory';
 import { assertReportInvariants, assertRow, type CompareScenario, findRow, loadJsonFixtures, toSnapshots } from './reconcile-fixtures';
 
