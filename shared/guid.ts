@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * True for the 8-4-4-4-12 hex form Entra uses for objectIds (and tenant, client and
  * application IDs), in either letter case.
@@ -18,4 +20,9 @@ export function isGuid(value: string): boolean {
     }
   }
   return true;
+}
+
+/** A string that must be a GUID (isGuid); `message` says what to enter instead. */
+export function guidString(message: string) {
+  return z.string().refine(isGuid, message);
 }

@@ -21,6 +21,7 @@ import {
 import { EditRegular, LinkRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ObjectId, type AuditEntry } from '../../shared/admin/contract';
+import { isGuid } from '../../shared/guid';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ErrorBar } from './load-states';
 
@@ -40,11 +41,6 @@ const useStyles = makeStyles({
   heading: { margin: 0, fontSize: tokens.fontSizeBase300 },
 });
 
-/** Whether a value looks like an Entra objectId (the contract's rule). */
-export function isObjectId(value: string): boolean {
-  return ObjectId.safeParse(value).success;
-}
-
 /** A cell or line showing an externalId: "Not linked", the GUID, or the value with a "Not a GUID" warning. */
 export function ObjectIdValue({ value, testId }: { readonly value: string | null; readonly testId?: string }) {
   const styles = useStyles();
@@ -60,7 +56,7 @@ export function ObjectIdValue({ value, testId }: { readonly value: string | null
       <Text font="monospace" size={200} data-testid={testId}>
         {value}
       </Text>
-      {!isObjectId(value) && (
+      {!isGuid(value) && (
         <Badge color="warning" appearance="tint" title="Entra still maps externalId from another attribute (such as mailNickname): map it from objectId">
           Not a GUID
         </Badge>
@@ -149,7 +145,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   const [error, setError] = useState<AdminCallError | null>(null);
 
   const trimmed = value.trim();
-  const clientMessage = trimmed !== '' && !isObjectId(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
+  const clientMessage = trimmed !== '' && !isGuid(trimmed) ? (ObjectId.safeParse(trimmed).error?.issues[0]?.message ?? 'Not a GUID') : undefined;
   const serverMessage = error?.issueAt('externalId');
   const fieldMessage = (touched ? clientMessage : undefined) ?? serverMessage;
 

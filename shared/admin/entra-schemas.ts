@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guidString, isGuid } from '../guid';
 import { checkGraphResource } from './graph-resource';
 import { Candidate, CompareReport, ReportKind } from './report-schemas';
 
@@ -9,7 +10,7 @@ import { Candidate, CompareReport, ReportKind } from './report-schemas';
  */
 
 const isoTime = z.string();
-const guid = z.guid('Use the GUID shown in the Entra admin center, such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
+const guid = guidString('Use the GUID shown in the Entra admin center, such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
 
 export const GraphCloud = z.enum(['global', 'usgov', 'china', 'custom']);
 export type GraphCloud = z.infer<typeof GraphCloud>;
@@ -36,7 +37,7 @@ export const GraphConnectInput = z
       .string()
       .trim()
       .min(1, 'Directory (tenant) ID is required')
-      .regex(/^([0-9a-fA-F-]{36}|[A-Za-z0-9.-]+\.[A-Za-z]{2,})$/, 'Directory (tenant) ID is a GUID or a domain such as contoso.onmicrosoft.com'),
+      .refine((value) => isGuid(value) || /^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(value), 'Directory (tenant) ID is a GUID or a domain such as contoso.onmicrosoft.com'),
     clientId: guid,
     cloud: GraphCloud,
     authorityHost: httpsOrigin('The sign-in host').optional(),
