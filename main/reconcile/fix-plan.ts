@@ -315,7 +315,8 @@ interface Tentative {
 
 /**
  * The actions that undo `actions`: each one's from/to swapped, in reverse order,
- * so applying both in turn restores every externalId.
+ * so applying both in turn restores every externalId. The store's undo of a fix
+ * batch applies exactly this (main/store/fix-repository.ts).
  */
 export function invertFixPlan(actions: ReadonlyArray<FixAction>): FixAction[] {
   const out: FixAction[] = [];
