@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { guidString, isGuid } from '../guid';
 import { checkGraphResource } from './graph-resource';
-import { Candidate, CompareReport, ReportKind } from './report-schemas';
+import { FixPlan } from './fix-plan-schemas';
+import { CompareReport, ReportKind } from './report-schemas';
 
 /**
  * The admin contract's shapes for Compare & Fix with Microsoft Graph: the
@@ -149,28 +150,8 @@ export const ReportSummary = CompareReport.omit({ rows: true }).extend({
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
-const FixAction = z.object({
-  kind: z.enum(['link', 'unlink']),
-  resourceType: ReportKind,
-  localId: z.string(),
-  name: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  reason: z.string(),
-});
-
-export const FixPlanView = z.object({
-  id: z.string(),
-  reportId: z.string(),
-  createdAt: isoTime,
-  actions: z.array(FixAction),
-  refused: z.array(z.object({ resourceType: ReportKind, localId: z.string(), name: z.string(), from: z.string().nullable(), to: z.string().nullable(), reason: z.string() })),
-  needsApproval: z.array(
-    z.object({ resourceType: ReportKind, localId: z.string(), name: z.string(), from: z.string().nullable(), to: z.string(), candidate: Candidate, reason: z.string() }),
-  ),
-  left: z.array(z.object({ resourceType: ReportKind, localId: z.string(), name: z.string(), reason: z.string() })),
-  summary: z.object({ link: z.number().int(), unlink: z.number().int(), refused: z.number().int(), needsApproval: z.number().int(), left: z.number().int() }),
-});
+/** A fix plan as the admin API shows it: under the report it was built from. */
+export const FixPlanView = FixPlan.omit({ reportGeneratedAt: true }).extend({ reportId: z.string() });
 export type FixPlanView = z.infer<typeof FixPlanView>;
 
 export const FixBatchView = z.object({
