@@ -45,8 +45,9 @@ export interface Agreement {
 }
 
 /**
- * What a kind says at the steps where users and groups are worded differently. Every
- * sentence ends with its full stop; none starts with a space.
+ * What a kind says at the steps where users and groups are worded differently: whole
+ * sentences (functions, each ending with its full stop) and fragments the ladder sets
+ * into its own sentences.
  */
 export interface LadderWords<E> {
   /** 'user' or 'group', as the ladder's own sentences name the kind. */

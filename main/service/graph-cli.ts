@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
 import { GraphConnectInput, type ConnectionReport, type ReportSummary } from '../../shared/admin/entra-schemas';
-import { Candidate, CATEGORIES, CategoryCounts, CompareReport, CompareSource, ReportRow, type Category } from '../../shared/admin/report-schemas';
+import { Candidate, CATEGORIES, CategoryCounts, CompareReport, CompareSource, ReportRow, type Category, type ReasonCode } from '../../shared/admin/report-schemas';
 import { createCore, DATABASE_FILE, type Core } from '../core/create-core';
 import { WorkbenchError } from '../core/entra-workbench';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from '../graph/certificate-pem';
@@ -398,7 +398,8 @@ const recordFields = {
   /** The Entra object the record stands for (linked to it, or the fix's unambiguous choice). */
   represents: field.represents.default(null),
   category: field.category,
-  reasonCode: field.reasonCode,
+  // Any string, as before the codes were a schema: a file from a later release may know more.
+  reasonCode: z.string(),
   reason: field.reason,
   candidates: z.array(CandidateJson).readonly(),
   drift: field.drift,
@@ -484,7 +485,7 @@ function fromReportJson(json: CompareReportJson): CompareReport {
     name,
     externalId: record.externalId,
     category: record.category,
-    reasonCode: record.reasonCode,
+    reasonCode: record.reasonCode as ReasonCode,
     reason: record.reason,
     candidates: record.candidates,
     drift: record.drift,
