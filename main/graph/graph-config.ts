@@ -1,5 +1,5 @@
 import { checkGraphResource, defaultGraphResource } from '../../shared/admin/graph-resource';
-import { isGuid } from '../reconcile/compare';
+import { isGuid } from '../../shared/guid';
 
 /**
  * How ScimDesk reaches Microsoft Graph: which cloud, which tenant and app

@@ -1,7 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SecretStore } from '../core/secret-store';
-import { isGuid } from '../reconcile/compare';
+import { isGuid } from '../../shared/guid';
 import type { EntraGroup, EntraSnapshot, EntraUser } from '../reconcile/snapshot';
 import type { CertificateInfo } from './certificate-pem';
 import { createGraphClient, type GraphClientBundle } from './create-graph-client';

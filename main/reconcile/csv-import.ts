@@ -23,7 +23,7 @@
  *
  * Pure: takes the text, and the import time as an argument.
  */
-import { isGuid } from './compare';
+import { isGuid } from '../../shared/guid';
 import type { EntraSnapshot, EntraUser } from './snapshot';
 import { plural } from '../../shared/plural';
 

@@ -26,68 +26,11 @@
  *
  * Pure: the plan id and creation time are arguments.
  */
-import { bestCandidate, type Candidate, type CompareReport, type ReconcileKind, type ReportRow } from './compare';
+import type { ApprovalNeeded, FixAction, FixPlan, LeftAsIs, RefusedAction } from '../../shared/admin/fix-plan-schemas';
+import type { Candidate, CompareReport, ReportKind, ReportRow } from '../../shared/admin/report-schemas';
+import { bestCandidate } from './candidates';
 
-/** One externalId change. `from` is what the record must still hold when the plan is applied. */
-export interface FixAction {
-  readonly kind: 'link' | 'unlink';
-  readonly resourceType: ReconcileKind;
-  readonly localId: string;
-  readonly name: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly reason: string;
-}
-
-/** An included row the plan will not change, and why (a safety rule said no). */
-export interface RefusedAction {
-  readonly resourceType: ReconcileKind;
-  readonly localId: string;
-  readonly name: string;
-  readonly from: string | null;
-  /** The objectId it would have linked to, when there was one. */
-  readonly to: string | null;
-  readonly reason: string;
-}
-
-/** A link the admin must approve row by row (medium or low confidence, e.g. mail alone). */
-export interface ApprovalNeeded {
-  readonly resourceType: ReconcileKind;
-  readonly localId: string;
-  readonly name: string;
-  readonly from: string | null;
-  readonly to: string;
-  readonly candidate: Candidate;
-  readonly reason: string;
-}
-
-/** An included row that needs no change (or none the plan can make). */
-export interface LeftAsIs {
-  readonly resourceType: ReconcileKind;
-  readonly localId: string;
-  readonly name: string;
-  readonly reason: string;
-}
-
-export interface FixPlanSummary {
-  readonly link: number;
-  readonly unlink: number;
-  readonly refused: number;
-  readonly needsApproval: number;
-  readonly left: number;
-}
-
-export interface FixPlan {
-  readonly id: string;
-  readonly createdAt: string;
-  /** generatedAt of the report the plan was built from. */
-  readonly reportGeneratedAt: string;
-  readonly actions: ReadonlyArray<FixAction>;
-  readonly refused: ReadonlyArray<RefusedAction>;
-  readonly needsApproval: ReadonlyArray<ApprovalNeeded>;
-  readonly left: ReadonlyArray<LeftAsIs>;
-  readonly summary: FixPlanSummary;
-}
+export type { ApprovalNeeded, FixAction, FixPlan, FixPlanSummary, LeftAsIs, RefusedAction } from '../../shared/admin/fix-plan-schemas';
 
 export interface FixChoices {
   /** localIds whose medium/low-confidence link (mail alone, displayName, alias) the admin approved. */
@@ -282,7 +225,7 @@ export function buildFixPlan(report: CompareReport, choices: FixChoices, planId:
   report.rows.forEach((row, index) => {
     if (row.localId !== null) order.set(`${row.kind}:${row.localId}`, index);
   });
-  const position = (entry: { readonly resourceType: ReconcileKind; readonly localId: string }) => order.get(`${entry.resourceType}:${entry.localId}`) ?? 0;
+  const position = (entry: { readonly resourceType: ReportKind; readonly localId: string }) => order.get(`${entry.resourceType}:${entry.localId}`) ?? 0;
   refused.sort((a, b) => position(a) - position(b));
 
   let link = 0;
@@ -315,7 +258,8 @@ interface Tentative {
 
 /**
  * The actions that undo `actions`: each one's from/to swapped, in reverse order,
- * so applying both in turn restores every externalId.
+ * so applying both in turn restores every externalId. The store's undo of a fix
+ * batch applies exactly this (main/store/fix-repository.ts).
  */
 export function invertFixPlan(actions: ReadonlyArray<FixAction>): FixAction[] {
   const out: FixAction[] = [];

@@ -5,7 +5,8 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
-import { CategoryCounts as CategoryCountsSchema, GraphConnectInput, type ConnectionReport, type ReportRow, type ReportSummary } from '../../shared/admin/entra-schemas';
+import { GraphConnectInput, type ConnectionReport, type ReportSummary } from '../../shared/admin/entra-schemas';
+import { Candidate, CATEGORIES, CategoryCounts, CompareReport, CompareSource, ReportRow, type Category, type ReasonCode } from '../../shared/admin/report-schemas';
 import { createCore, DATABASE_FILE, type Core } from '../core/create-core';
 import { WorkbenchError } from '../core/entra-workbench';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from '../graph/certificate-pem';
@@ -13,7 +14,6 @@ import { MissingSecretError } from '../graph/create-graph-client';
 import { GraphConfigError } from '../graph/graph-config';
 import { explainTokenError, GraphRequestError, isAbortError } from '../graph/graph-errors';
 import { RECOMMENDED_RESET_SCOPE, RESET_SCOPE_MEANING, RESET_SCOPES, ResetScopeRefusedError, toResetScope, type ResetScope } from '../graph/reset-scope';
-import { CATEGORIES, type Category, type CategoryCounts, type CompareReport, type ReportRow as ReconcileRow } from '../reconcile/compare';
 import { buildFixPlan, type FixPlan } from '../reconcile/fix-plan';
 import { StoreConflictError } from '../store/store-errors';
 import { defaultDataDir } from './default-data-dir';
@@ -353,66 +353,63 @@ async function test(core: Core, values: Values): Promise<number> {
 const REPORT_FORMAT = 'scimdesk.compare-report';
 const PLAN_FORMAT = 'scimdesk.fix-plan';
 
-const CandidateJson = z.object({
-  objectId: z.string(),
-  matchedOn: z.array(z.enum(['userPrincipalName', 'employeeId', 'mail', 'mailNickname', 'upnLocalPart', 'displayName'])),
-  confidence: z.enum(['high', 'medium', 'low']),
-  reason: z.string(),
-  userPrincipalName: z.string().nullable(),
-  displayName: z.string().nullable(),
-  // Added in the same version 1 format; files written before them read as unknown.
-  mail: z.string().nullable().default(null),
-  mailNickname: z.string().nullable().default(null),
-  accountEnabled: z.boolean().nullable().default(null),
-  employeeId: z.string().nullable().default(null),
-  inScope: z.boolean().nullable(),
-  linkedTo: z.string().nullable(),
+// A record of the report file: the shared report row's fields, in the file's documented
+// order (the CLI writes them so; --plan-out writes back what it read, in schema order).
+// Candidate fields and `represents` were added within version 1: files written before
+// them read as unknown (null).
+const candidate = Candidate.shape;
+const CandidateJson = Candidate.pick({
+  objectId: true,
+  matchedOn: true,
+  confidence: true,
+  reason: true,
+  userPrincipalName: true,
+  displayName: true,
+  mail: true,
+  mailNickname: true,
+  accountEnabled: true,
+  employeeId: true,
+  inScope: true,
+  linkedTo: true,
+}).extend({
+  mail: candidate.mail.default(null),
+  mailNickname: candidate.mailNickname.default(null),
+  accountEnabled: candidate.accountEnabled.default(null),
+  employeeId: candidate.employeeId.default(null),
 });
 
-const DriftJson = z.object({
-  attribute: z.enum(['displayName', 'mail', 'active', 'userName', 'employeeId', 'externalId']),
-  local: z.union([z.string(), z.boolean(), z.null()]),
-  entra: z.union([z.string(), z.boolean(), z.null()]),
-  note: z.string(),
-});
-
+const field = ReportRow.shape;
 const recordFields = {
   /** ScimDesk's id of the record; null for an Entra object never provisioned. */
-  localId: z.string().nullable(),
+  localId: field.localId,
   displayName: z.string().nullable(),
-  externalId: z.string().nullable(),
+  externalId: field.externalId,
   /** The Entra object the record is about (the one its externalId names, when that exists). */
-  objectId: z.string().nullable(),
-  /** The Entra object the record stands for (linked to it, or the fix's unambiguous choice); null in files written before it. */
-  represents: z.string().nullable().default(null),
-  category: z.enum(CATEGORIES),
+  objectId: field.objectId,
+  /** The Entra object the record stands for (linked to it, or the fix's unambiguous choice). */
+  represents: field.represents.default(null),
+  category: field.category,
+  // Any string, as before the codes were a schema: a file from a later release may know more.
   reasonCode: z.string(),
-  reason: z.string(),
-  candidates: z.array(CandidateJson),
-  drift: z.array(DriftJson),
+  reason: field.reason,
+  candidates: z.array(CandidateJson).readonly(),
+  drift: field.drift,
 };
 
-const UserRecordJson = z.object({ ...recordFields, userName: z.string() });
-const GroupRecordJson = z.object({ ...recordFields, displayName: z.string() });
+const UserRecordJson = z.object({ ...recordFields, userName: field.name });
+const GroupRecordJson = z.object({ ...recordFields, displayName: field.name });
 
 /** What `compare --json` prints and `compare --out` writes: documented in the README, stable within a version. */
 const CompareReportJson = z.object({
   format: z.literal(REPORT_FORMAT),
   version: z.literal(1),
   generatedAt: z.string(),
-  source: z.object({
-    entra: z.enum(['graph', 'csv']),
-    entraFetchedAt: z.string(),
-    tenantId: z.string().nullable(),
-    localTakenAt: z.string(),
-    scopeKnown: z.boolean(),
-    snapshotId: z.string(),
-  }),
+  source: CompareSource.extend({ snapshotId: z.string() }),
   compared: z.object({ users: z.boolean(), groups: z.boolean() }),
-  notes: z.array(z.string()),
-  counts: z.object({ users: CategoryCountsSchema, groups: CategoryCountsSchema }),
-  users: z.array(UserRecordJson),
-  groups: z.array(GroupRecordJson),
+  notes: CompareReport.shape.notes,
+  counts: z.object({ users: CategoryCounts, groups: CategoryCounts }),
+  users: z.array(UserRecordJson).readonly(),
+  groups: z.array(GroupRecordJson).readonly(),
 });
 type CompareReportJson = z.infer<typeof CompareReportJson>;
 
@@ -472,14 +469,14 @@ function toReportJson(summary: ReportSummary, users: ReadonlyArray<ReportRow>, g
 
 /** The comparison a report file describes, as buildFixPlan takes it: same rows, same order (users, then groups). */
 function fromReportJson(json: CompareReportJson): CompareReport {
-  const row = (kind: 'User' | 'Group', record: CompareReportJson['users'][number] | CompareReportJson['groups'][number], name: string): ReconcileRow => ({
+  const row = (kind: 'User' | 'Group', record: CompareReportJson['users'][number] | CompareReportJson['groups'][number], name: string): ReportRow => ({
     kind,
     localId: record.localId,
     objectId: record.objectId,
     name,
     externalId: record.externalId,
     category: record.category,
-    reasonCode: record.reasonCode as ReconcileRow['reasonCode'],
+    reasonCode: record.reasonCode as ReasonCode,
     reason: record.reason,
     candidates: record.candidates,
     drift: record.drift,

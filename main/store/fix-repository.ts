@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { invertFixPlan, type FixAction } from '../reconcile/fix-plan';
 import type { LocalGroup, LocalSnapshot, LocalUser } from '../reconcile/snapshot';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
@@ -32,10 +33,15 @@ interface ChangeRow {
  * audit entry, and is remembered so the batch can be undone as a whole.
  */
 export class FixRepository {
+  /**
+   * @param invert The inverse an undo applies: invertFixPlan, the one the fix-plan property
+   * tests check (a parameter so a test can prove undo applies exactly what it returns).
+   */
   constructor(
     private readonly db: Database.Database,
     private readonly audit: AuditRepository,
     private readonly resources: ResourceRepository,
+    readonly invert: (actions: ReadonlyArray<FixAction>) => FixAction[] = invertFixPlan,
   ) {}
 
   apply(batch: { id: string; actor: string; summary: string; changes: ReadonlyArray<IdentifierChange> }, now: Date): FixBatchRecord {
@@ -81,23 +87,23 @@ export class FixRepository {
         const batch = this.get(id);
         if (!batch) throw new StoreConflictError(`No fix batch ${id}`, [`fix batch ${id} does not exist`]);
         if (batch.undone) throw new StoreConflictError(`Fix ${id} was already undone on ${batch.undone}`, [`undone by ${batch.undoneBy}`]);
-        const reversed = [...batch.changes].reverse();
-        const conflicts = this.check(reversed, (change) => change.after, (change) => change.before);
+        const inverse = this.invert(batch.changes.map(toFixAction)).map(toIdentifierChange);
+        const conflicts = this.check(inverse, (change) => change.before, (change) => change.after);
         if (conflicts.length > 0) {
           throw new StoreConflictError(`Fix ${id} cannot be undone: ${plural(conflicts.length, 'record')} changed since it was applied`, conflicts);
         }
         const time = now.toISOString();
-        for (const change of reversed) {
-          this.resources.writeExternalId(change.resourceType, change.resourceId, change.before, time);
+        for (const change of inverse) {
+          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time);
           this.audit.append({
             time,
             actor,
             action: 'fix.undo',
             resourceType: change.resourceType,
             resourceId: change.resourceId,
-            summary: `Undid fix ${id}: Object ID in Entra back to ${change.before ?? 'none'}`,
-            before: { externalId: change.after },
-            after: { externalId: change.before },
+            summary: `Undid fix ${id}: Object ID in Entra back to ${change.after ?? 'none'}`,
+            before: { externalId: change.before },
+            after: { externalId: change.after },
           });
         }
         this.db.prepare(`UPDATE fix_batches SET undone = ?, undone_by = ? WHERE id = ?`).run(time, actor, id);
@@ -210,4 +216,21 @@ export class FixRepository {
     );
     return { id: row.id, created: row.created, actor: row.actor, summary: row.summary, undone: row.undone, undoneBy: row.undone_by, changes };
   }
+}
+
+/** A stored change as the fix plan's action it was made from. */
+function toFixAction(change: IdentifierChange): FixAction {
+  return {
+    kind: change.after === null ? 'unlink' : 'link',
+    resourceType: change.resourceType,
+    localId: change.resourceId,
+    name: change.name,
+    from: change.before,
+    to: change.after,
+    reason: change.reason,
+  };
+}
+
+function toIdentifierChange(action: FixAction): IdentifierChange {
+  return { resourceType: action.resourceType, resourceId: action.localId, name: action.name, before: action.from, after: action.to, reason: action.reason };
 }

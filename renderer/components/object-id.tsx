@@ -20,7 +20,8 @@ import {
 } from '@fluentui/react-components';
 import { EditRegular, LinkRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
-import { ObjectId, type AuditEntry } from '../../shared/admin/contract';
+import type { AuditEntry } from '../../shared/admin/contract';
+import { isGuid } from '../../shared/guid';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ErrorBar } from './load-states';
 
@@ -40,17 +41,12 @@ const useStyles = makeStyles({
   heading: { margin: 0, fontSize: tokens.fontSizeBase300 },
 });
 
-/** Whether a value looks like an Entra objectId (the contract's rule). */
-export function isObjectId(value: string): boolean {
-  return ObjectId.safeParse(value).success;
-}
-
 /**
  * Why a typed value is not an Object ID, in terms of what was typed: the characters a GUID never
  * has, or how far a GUID still is. Undefined for a GUID.
  */
 export function whyNotObjectId(value: string): string | undefined {
-  if (isObjectId(value)) return undefined;
+  if (isGuid(value)) return undefined;
   const strange = [...new Set(value.replace(/[0-9a-fA-F-]/g, ''))];
   if (strange.length > 0) {
     const shown = strange.slice(0, 5).map((c) => (c === ' ' ? 'a space' : `“${c}”`)).join(', ');
@@ -77,7 +73,7 @@ export function ObjectIdValue({ value, testId }: { readonly value: string | null
       <Text font="monospace" size={200} data-testid={testId}>
         {value}
       </Text>
-      {!isObjectId(value) && (
+      {!isGuid(value) && (
         <Badge color="warning" appearance="tint" title="Entra still maps externalId from another attribute (such as mailNickname): map it from objectId">
           Not a GUID
         </Badge>

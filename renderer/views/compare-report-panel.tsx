@@ -36,7 +36,7 @@ import { downloadText } from '../components/download-file';
 import { formatDateTime, formatNumber, formatRelative, localDateStamp, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
-import { isObjectId } from '../components/object-id';
+import { isGuid } from '../../shared/guid';
 import { Section } from '../components/page';
 import { Pager } from '../components/pager';
 import { useTableStyles } from '../components/table-styles';
@@ -168,7 +168,7 @@ function ExternalIdCell({ row }: { readonly row: ReportRow }) {
       <Text font="monospace" size={200} wrap={false}>
         {row.externalId}
       </Text>
-      {!isObjectId(row.externalId) && (
+      {!isGuid(row.externalId) && (
         <Badge appearance="tint" color="warning" size="small">
           Not a GUID
         </Badge>

@@ -53,7 +53,7 @@ type Scalar = string | boolean | null;
 interface SideBySideLine {
   readonly label: string;
   /** The drift attribute that flags this line, when it differs. */
-  readonly drift: string | null;
+  readonly drift: ReportRow['drift'][number]['attribute'] | null;
   readonly local: Scalar | undefined;
   readonly entra: Scalar | undefined;
   readonly mono?: boolean;

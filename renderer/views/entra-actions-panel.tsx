@@ -31,7 +31,7 @@ import { formatDateTime, formatDateTimeShort, formatRelative, plural } from '../
 import { SyncHistoryTable } from '../components/history-tables';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
-import { isObjectId } from '../components/object-id';
+import { isGuid } from '../../shared/guid';
 import { Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
 import type { EntraTab, OnDemandResult, ProvisioningJob, ProvisioningLogs, ResetScopeName } from '../state/entra-slice';
@@ -381,7 +381,7 @@ function OnDemandTab() {
   const [confirming, setConfirming] = useState(false);
   const items = jobs.data?.items ?? [];
   const chosenJob = items.find((job) => job.id === jobId) ?? items[0] ?? null;
-  const fieldMessage = touched && !isObjectId(objectId.trim()) ? 'The Entra Object ID of the user, a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef' : undefined;
+  const fieldMessage = touched && !isGuid(objectId.trim()) ? 'The Entra Object ID of the user, a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef' : undefined;
 
   useEffect(() => {
     if (jobs.status === 'idle') void loadProvisioningJobs();
@@ -400,7 +400,7 @@ function OnDemandTab() {
         onSubmit={(event) => {
           event.preventDefault();
           setTouched(true);
-          if (isObjectId(objectId.trim()) && chosenJob) setConfirming(true);
+          if (isGuid(objectId.trim()) && chosenJob) setConfirming(true);
         }}
       >
         <Field
@@ -531,7 +531,7 @@ function LogsTab() {
   );
   const [touched, setTouched] = useState(false);
   const text = query.userObjectId.trim();
-  const fieldMessage = touched && text !== '' && !isObjectId(text) ? 'An Entra Object ID is a GUID; leave empty for the whole application' : undefined;
+  const fieldMessage = touched && text !== '' && !isGuid(text) ? 'An Entra Object ID is a GUID; leave empty for the whole application' : undefined;
   const forUser = text !== '' || query.localUserId !== null;
 
   return (
@@ -546,7 +546,7 @@ function LogsTab() {
         onSubmit={(event) => {
           event.preventDefault();
           setTouched(true);
-          if (text === '' || isObjectId(text)) void loadProvisioningLogs();
+          if (text === '' || isGuid(text)) void loadProvisioningLogs();
         }}
       >
         <Field

@@ -14,6 +14,7 @@ import {
   SnapshotSummary,
   Category,
 } from './entra-schemas';
+import { guidString } from '../guid';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -179,7 +180,7 @@ export const PendingMemberRow = z.object({
 export type PendingMemberRow = z.infer<typeof PendingMemberRow>;
 
 /** Entra objectIds are GUIDs; anything else in externalId means Entra maps it from another attribute. */
-export const ObjectId = z.guid('An Entra Object ID is a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
+export const ObjectId = guidString('An Entra Object ID is a GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
 
 export const ExtensionAttribute = z.object({
   name: z
@@ -544,7 +545,7 @@ export const adminMethods = {
     'Restarts the provisioning job with the chosen reset scope.',
   ),
   'entra.provisionOnDemand': method(
-    z.object({ jobId: z.string().min(1), userObjectId: z.guid('The Entra Object ID of the user, a GUID') }).strict(),
+    z.object({ jobId: z.string().min(1), userObjectId: guidString('The Entra Object ID of the user, a GUID') }).strict(),
     z.object({
       status: z.string(),
       errorCode: z.string().nullable(),

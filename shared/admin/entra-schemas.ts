@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { guidString, isGuid } from '../guid';
 import { checkGraphResource } from './graph-resource';
+import { FixPlan } from './fix-plan-schemas';
+import { CompareReport, ReportKind } from './report-schemas';
 
 /**
  * The admin contract's shapes for Compare & Fix with Microsoft Graph: the
@@ -8,7 +11,7 @@ import { checkGraphResource } from './graph-resource';
  */
 
 const isoTime = z.string();
-const guid = z.guid('Use the GUID shown in the Entra admin center, such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
+const guid = guidString('Use the GUID shown in the Entra admin center, such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef');
 
 export const GraphCloud = z.enum(['global', 'usgov', 'china', 'custom']);
 export type GraphCloud = z.infer<typeof GraphCloud>;
@@ -35,7 +38,7 @@ export const GraphConnectInput = z
       .string()
       .trim()
       .min(1, 'Directory (tenant) ID is required')
-      .regex(/^([0-9a-fA-F-]{36}|[A-Za-z0-9.-]+\.[A-Za-z]{2,})$/, 'Directory (tenant) ID is a GUID or a domain such as contoso.onmicrosoft.com'),
+      .refine((value) => isGuid(value) || /^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/.test(value), 'Directory (tenant) ID is a GUID or a domain such as contoso.onmicrosoft.com'),
     clientId: guid,
     cloud: GraphCloud,
     authorityHost: httpsOrigin('The sign-in host').optional(),
@@ -135,103 +138,20 @@ export const SnapshotSummary = z.object({
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummary>;
 
-export const Category = z.enum(['linked', 'mismatch', 'unlinked', 'notProvisioned', 'orphan', 'duplicate']);
-export type Category = z.infer<typeof Category>;
-const Kind = z.enum(['User', 'Group']);
-/** How many records fall in each category: the admin API's report summary and the CLI's `compare --json`. */
-export const CategoryCounts = z.object({
-  linked: z.number().int(),
-  mismatch: z.number().int(),
-  unlinked: z.number().int(),
-  notProvisioned: z.number().int(),
-  orphan: z.number().int(),
-  duplicate: z.number().int(),
-});
+/** The report's row and categories are defined in report-schemas.ts; the contract takes them from here with the rest. */
+export { Category, CategoryCounts, ReportRow } from './report-schemas';
 
-export const ReportSummary = z.object({
+/** A comparison's header (CompareReport without its rows), under the id the admin API keeps it by. */
+export const ReportSummary = CompareReport.omit({ rows: true }).extend({
   id: z.string(),
   snapshotId: z.string(),
-  generatedAt: isoTime,
-  source: z.object({ entra: z.enum(['graph', 'csv']), entraFetchedAt: isoTime, tenantId: z.string().nullable(), localTakenAt: isoTime, scopeKnown: z.boolean() }),
-  compared: z.object({ User: z.boolean(), Group: z.boolean() }),
-  notes: z.array(z.string()),
-  counts: z.object({ User: CategoryCounts, Group: CategoryCounts }),
   /** Rows whose category changed since the previous comparison (whatever its source), when there is one. */
   changedSincePrevious: z.number().int().nullable(),
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
-/** An Entra object as a report row shows it. */
-const EntraSummary = z.object({
-  objectId: z.string(),
-  userPrincipalName: z.string().nullable(),
-  displayName: z.string().nullable(),
-  mail: z.string().nullable(),
-  mailNickname: z.string().nullable(),
-  accountEnabled: z.boolean().nullable(),
-  employeeId: z.string().nullable(),
-  inScope: z.boolean().nullable(),
-});
-
-/** An Entra object a local record could be linked to: the summary, how it matched, and who holds it already. */
-export const Candidate = EntraSummary.extend({
-  matchedOn: z.array(z.string()),
-  confidence: z.enum(['high', 'medium', 'low']),
-  reason: z.string(),
-  linkedTo: z.string().nullable(),
-});
-
-const scalar = z.union([z.string(), z.boolean(), z.null()]);
-
-export const ReportRow = z.object({
-  kind: Kind,
-  localId: z.string().nullable(),
-  objectId: z.string().nullable(),
-  name: z.string(),
-  externalId: z.string().nullable(),
-  category: Category,
-  reasonCode: z.string(),
-  reason: z.string(),
-  candidates: z.array(Candidate),
-  drift: z.array(z.object({ attribute: z.string(), local: scalar, entra: scalar, note: z.string() })),
-  local: z
-    .object({
-      userName: z.string().nullable(),
-      displayName: z.string().nullable(),
-      mail: z.string().nullable(),
-      active: z.boolean().nullable(),
-      employeeNumber: z.string().nullable(),
-      externalId: z.string().nullable(),
-    })
-    .nullable(),
-  entra: EntraSummary.nullable(),
-  /** The Entra object the record stands for: the one it rightly holds, or the fix's unambiguous choice; null when none or undecided. */
-  represents: z.string().nullable(),
-});
-export type ReportRow = z.infer<typeof ReportRow>;
-
-const FixAction = z.object({
-  kind: z.enum(['link', 'unlink']),
-  resourceType: Kind,
-  localId: z.string(),
-  name: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  reason: z.string(),
-});
-
-export const FixPlanView = z.object({
-  id: z.string(),
-  reportId: z.string(),
-  createdAt: isoTime,
-  actions: z.array(FixAction),
-  refused: z.array(z.object({ resourceType: Kind, localId: z.string(), name: z.string(), from: z.string().nullable(), to: z.string().nullable(), reason: z.string() })),
-  needsApproval: z.array(
-    z.object({ resourceType: Kind, localId: z.string(), name: z.string(), from: z.string().nullable(), to: z.string(), candidate: Candidate, reason: z.string() }),
-  ),
-  left: z.array(z.object({ resourceType: Kind, localId: z.string(), name: z.string(), reason: z.string() })),
-  summary: z.object({ link: z.number().int(), unlink: z.number().int(), refused: z.number().int(), needsApproval: z.number().int(), left: z.number().int() }),
-});
+/** A fix plan as the admin API shows it: under the report it was built from. */
+export const FixPlanView = FixPlan.omit({ reportGeneratedAt: true }).extend({ reportId: z.string() });
 export type FixPlanView = z.infer<typeof FixPlanView>;
 
 export const FixBatchView = z.object({
@@ -241,7 +161,7 @@ export const FixBatchView = z.object({
   summary: z.string(),
   undone: isoTime.nullable(),
   undoneBy: z.string().nullable(),
-  changes: z.array(z.object({ resourceType: Kind, resourceId: z.string(), name: z.string(), before: z.string().nullable(), after: z.string().nullable(), reason: z.string() })),
+  changes: z.array(z.object({ resourceType: ReportKind, resourceId: z.string(), name: z.string(), before: z.string().nullable(), after: z.string().nullable(), reason: z.string() })),
 });
 export type FixBatchView = z.infer<typeof FixBatchView>;
 

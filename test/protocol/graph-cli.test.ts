@@ -393,6 +393,20 @@ describe('graph command (Compare & Fix from the command line)', () => {
     assert.match(run.stdout, new RegExp(`APPROVE user  legacy3 \\(${ids['mailOnly']}\\) -> ${u(3).id}: Needs your approval: .*mail alone`));
     assert.match(run.stdout, new RegExp(`APPROVE group Ops \\(${ids['ops']}\\)`));
     assert.match(run.stdout, /Dry run: nothing was written\./);
+
+    // A report written before `represents` and the candidates' mail, alias, enabled and
+    // employeeId (within format version 1) still loads, and plans the same.
+    const older = JSON.parse(readFileSync(reportFile, 'utf8')) as Json;
+    for (const record of [...older.users, ...older.groups]) {
+      delete record.represents;
+      for (const candidate of record.candidates) for (const key of ['mail', 'mailNickname', 'accountEnabled', 'employeeId']) delete candidate[key];
+    }
+    const olderFile = join(scratch, 'older-report.json');
+    writeFileSync(olderFile, JSON.stringify(older, null, 2));
+    const fromOlder = await graph(['fix', '--data-dir', dataDir, '--plan', olderFile, '--dry-run']);
+    expectExit(fromOlder, 0, 'dry run from an older report file');
+    assert.equal(fromOlder.stdout.replaceAll('older-report.json', 'report.json'), run.stdout, 'the same plan from the older file');
+
     assert.deepEqual(await externalIds(), before, 'no externalId changed');
     assert.deepEqual(await store.listFixBatches(10), []);
   });

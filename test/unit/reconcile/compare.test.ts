@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bestCandidate, compareDirectories, isGuid } from '../../../main/reconcile/compare';
-import { buildSyntheticDirectory, syntheticGuid } from '../../fixtures/reconcile/synthetic-directory';
+import { bestCandidate, compareDirectories } from '../../../main/reconcile/compare';
+import { buildSyntheticDirectory } from '../../fixtures/reconcile/synthetic-directory';
 import { assertReportInvariants, assertRow, type CompareScenario, findRow, loadJsonFixtures, toSnapshots } from './reconcile-fixtures';
 
 describe('compareDirectories (fixtures in test/fixtures/reconcile/compare)', () => {
@@ -125,19 +125,6 @@ describe('compareDirectories', () => {
       'orphan.outOfScope': 100,
       'unlinked.candidates': 400,
     });
-  });
-});
-
-describe('isGuid', () => {
-  it('accepts the 8-4-4-4-12 hex form in either case', () => {
-    assert.ok(isGuid('0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0'));
-    assert.ok(isGuid('0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0'));
-    assert.ok(isGuid(syntheticGuid(42)));
-  });
-  it('rejects everything else', () => {
-    for (const value of ['', 'jdoe', '{0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0}', '0f1e2d3c4b5a69788796a5b4c3d2e1f0', '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1fg', ' 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0']) {
-      assert.equal(isGuid(value), false, value);
-    }
   });
 });
 

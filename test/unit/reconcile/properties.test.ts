@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { compareDirectories, type ReportRow } from '../../../main/reconcile/compare';
 import { buildFixPlan, invertFixPlan, type FixAction } from '../../../main/reconcile/fix-plan';
 import type { EntraGroup, EntraSnapshot, EntraUser, LocalGroup, LocalSnapshot, LocalUser } from '../../../main/reconcile/snapshot';
+import { ReasonCode } from '../../../shared/admin/report-schemas';
 import { assertReportInvariants } from './reconcile-fixtures';
 
 /** mulberry32: a small seeded generator, so every run tests the same directories. */
@@ -101,6 +102,16 @@ describe('compareDirectories on random directories (property)', () => {
         throw new Error(`seed ${seed}: ${(error as Error).message}\n${JSON.stringify({ local, entra }, null, 1)}`);
       }
     }
+  });
+
+  it(`reaches every rule of the ladder for users and for groups alike (${RUNS} directories)`, () => {
+    const reached = { User: new Set<string>(), Group: new Set<string>() };
+    for (let seed = 1; seed <= RUNS; seed++) {
+      const { local, entra } = randomDirectories(seed);
+      for (const row of compareDirectories(local, entra).rows) reached[row.kind].add(row.reasonCode);
+    }
+    assert.deepEqual([...reached.User].sort(), [...ReasonCode.options].sort(), 'users');
+    assert.deepEqual([...reached.Group].sort(), [...ReasonCode.options].sort(), 'groups');
   });
 
   it(`builds fix plans that keep the safety rules and undo exactly (${RUNS} directories)`, () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
+import { invertFixPlan, type FixAction } from '../../../main/reconcile/fix-plan';
+import { AuditRepository } from '../../../main/store/audit-repository';
 import type { IdentifierChange } from '../../../main/store/directory-store';
+import { FixRepository } from '../../../main/store/fix-repository';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
 import { StoreConflictError } from '../../../main/store/store-errors';
 
@@ -81,6 +84,28 @@ describe('FixRepository', () => {
     await store.applyIdentifierChanges({ id: 'fix-6', actor: 'admin', summary: 's', changes: [link(adele, 'adele', null, A)] }, now);
     await store.setExternalId('User', adele, B, { time: now.toISOString(), actor: 'x', action: 'a', resourceType: 'User', resourceId: adele, summary: 's' }, now);
     await assert.rejects(store.undoFixBatch('fix-6', 'admin', now), (error: unknown) => error instanceof StoreConflictError && /expected/.test(error.conflicts[0]!));
+  });
+
+  it('undoes by applying invertFixPlan, the inverse the fix-plan property tests check, and exactly what it returns', async () => {
+    const applied = await store.applyIdentifierChanges({ id: 'fix-7', actor: 'admin', summary: 's', changes: [link(adele, 'adele', null, A), link(alex, 'alex', 'alex', B)] }, now);
+    const audit = new AuditRepository(store.db);
+    assert.equal(new FixRepository(store.db, audit, store.resources).invert, invertFixPlan, 'the store undoes with invertFixPlan');
+
+    // An inverse that keeps only its first action: undo must apply that and nothing of its own.
+    const seen: FixAction[][] = [];
+    const partial = new FixRepository(store.db, audit, store.resources, (actions) => {
+      seen.push([...actions]);
+      return invertFixPlan(actions).slice(0, 1);
+    });
+    partial.undo('fix-7', 'admin', now);
+    assert.deepEqual(
+      seen,
+      [applied.changes.map((c) => ({ kind: c.after === null ? 'unlink' : 'link', resourceType: c.resourceType, localId: c.resourceId, name: c.name, from: c.before, to: c.after, reason: c.reason }))],
+      'the inverse is asked for with the batch as plan actions',
+    );
+    const externalId = async (id: string) => (await store.getResource('User', id, { withMembers: false, withGroups: false }))?.doc['externalId'];
+    assert.equal(await externalId(alex), 'alex', "the inverse's one action (the last change, undone first) is applied");
+    assert.equal(await externalId(adele), A, 'what the inverse left out stays as it is');
   });
 
   it('takes a local snapshot with primary email first and the employee number', async () => {
