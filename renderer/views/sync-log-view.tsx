@@ -38,7 +38,7 @@ import { StatusBadge } from '../components/status-badge';
 import { useTableStyles } from '../components/table-styles';
 import { useDebounced } from '../components/use-debounced';
 import { useAppStore } from '../state/store';
-import { isFromEntra, type SyncClient, type SyncLogView as Filter, type SyncOperation, type SyncOutcome, type TimeRange } from '../state/sync-log-slice';
+import { initialSyncLogFilter, isFromEntra, type SyncClient, type SyncLogView as Filter, type SyncOperation, type SyncOutcome, type TimeRange } from '../state/sync-log-slice';
 
 const useStyles = makeStyles({
   filters: {
@@ -96,6 +96,11 @@ const OUTCOMES: ReadonlyArray<[SyncOutcome | 'all', string]> = [
 
 function who(entry: SyncLogEntry): string {
   return entry.userName ?? entry.displayName ?? entry.externalId ?? entry.resourceId ?? '—';
+}
+
+/** Whether the filters show what a first visit shows (a link from the Overview may have narrowed them). */
+function isDefaultFilter(filter: Filter): boolean {
+  return (Object.keys(initialSyncLogFilter) as Array<keyof Filter>).every((key) => filter[key] === initialSyncLogFilter[key]);
 }
 
 function Filters() {
@@ -179,6 +184,17 @@ function Filters() {
       <Field label="User" className={styles.text}>
         <Input value={text} onChange={(_, d) => setText(d.value)} type="search" placeholder="Name, Object ID or id" />
       </Field>
+      {!isDefaultFilter(filter) && (
+        <Button
+          appearance="subtle"
+          onClick={() => {
+            setText('');
+            set(initialSyncLogFilter);
+          }}
+        >
+          Clear filters
+        </Button>
+      )}
       <div className={styles.spacer} />
       <Switch label="Live tail" checked={liveTail} onChange={(_, d) => setLiveTail(d.checked)} />
       <Button icon={exporting ? <Spinner size="tiny" /> : <ArrowDownloadRegular />} onClick={() => void exportCsv()} disabled={exporting}>

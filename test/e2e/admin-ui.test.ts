@@ -966,6 +966,11 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
         assert.ok(names.every((name) => /, Entra, status 4\d\d$/.test(name)), names.join(' | '));
       });
       await screenshot('sync-log-entra-failures', false);
+      // The link narrowed the filters; one click shows everything again.
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      assert.equal(await page.getByRole('combobox', { name: 'Outcome' }).inputValue(), 'all');
+      assert.equal(await page.getByRole('combobox', { name: 'Client' }).inputValue(), 'all');
+      assert.equal(await page.getByRole('button', { name: 'Clear filters' }).count(), 0, 'nothing left to clear');
 
       await go('Overview');
       await page.getByTestId('quarantine-watch').getByRole('button', { name: 'Go to Directory & token' }).click();

@@ -771,6 +771,8 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
     step('token-resource', async () => {
       const connection = section('Microsoft Graph connection');
       const field = connection.getByRole('textbox', { name: 'Token resource' });
+      // Connected: the form is folded to its summary until the admin edits it.
+      await connection.getByRole('button', { name: 'Edit connection' }).click();
       assert.equal(await field.inputValue(), '', 'the demo saved no token resource: the default applies');
       assert.equal(await field.getAttribute('placeholder'), 'https://graph.microsoft.com');
       await connection.getByText(/^Leave empty for https:\/\/graph\.microsoft\.com\. Sign-in issues tokens for Graph's own resource only/).waitFor();
@@ -796,6 +798,7 @@ describe('Compare & Fix in Chromium against `npm run demo`', { timeout: 240_000 
       await eventually(async () => assert.equal(await page.locator('.fui-ToastTitle').count(), 0, 'no toast on the screen'));
       await screenshot('token-resource-aadsts500011', test);
 
+      await connection.getByRole('button', { name: 'Edit connection' }).click();
       await field.fill('');
       await connection.getByRole('button', { name: 'Save connection' }).click();
       await eventually(async () => assert.equal((await adminCall('graph.get'))['connection'].graphResource, null));
