@@ -9,7 +9,7 @@ export type ReportRow = MethodOutput<'compare.rows'>['items'][number];
 export type ReportKind = ReportRow['kind'];
 
 /** The report table's filters and page, as the screen shows them. */
-export interface ReportQuery {
+interface ReportQuery {
   readonly kind: ReportKind;
   readonly category: Category | 'all';
   readonly search: string;
@@ -18,7 +18,7 @@ export interface ReportQuery {
   readonly count: number;
 }
 
-export interface CompareState {
+interface CompareState {
   /** The report shown: compare.latest on load, then each compare.run. null data = no comparison yet. */
   readonly report: Loadable<ReportSummary | null>;
   /** A comparison being run (kept apart so the last report stays on screen meanwhile). */
@@ -43,9 +43,9 @@ export interface CompareSlice {
   exportReportCsv(): Promise<MethodOutput<'compare.exportCsv'>>;
 }
 
-export const initialReportQuery: ReportQuery = { kind: 'User', category: 'all', search: '', onlyDrift: false, startIndex: 1, count: 25 };
+const initialReportQuery: ReportQuery = { kind: 'User', category: 'all', search: '', onlyDrift: false, startIndex: 1, count: 25 };
 
-export const initialCompare: CompareState = {
+const initialCompare: CompareState = {
   report: idle(),
   running: false,
   runError: null,
@@ -54,7 +54,7 @@ export const initialCompare: CompareState = {
   selected: null,
 };
 
-export function toRowsInput(reportId: string, query: ReportQuery): MethodInput<'compare.rows'> {
+function toRowsInput(reportId: string, query: ReportQuery): MethodInput<'compare.rows'> {
   const search = query.search.trim();
   return {
     reportId,

@@ -3,25 +3,25 @@ import { call } from '../api/client';
 import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
-export type ProvisioningJobs = MethodOutput<'entra.jobs'>;
+type ProvisioningJobs = MethodOutput<'entra.jobs'>;
 export type ProvisioningJob = ProvisioningJobs['items'][number];
 export type OnDemandResult = MethodOutput<'entra.provisionOnDemand'>;
 export type ProvisioningLogs = MethodOutput<'entra.provisioningLogs'>;
-export type RotationResult = MethodOutput<'entra.rotateToken'>;
+type RotationResult = MethodOutput<'entra.rotateToken'>;
 export type ResetScopeName = MethodInput<'entra.restartJob'>['resetScope'][number];
 
 /** The tabs of the Entra provisioning section. */
 export type EntraTab = 'jobs' | 'onDemand' | 'logs' | 'rotate';
 
 /** Whose provisioning logs are shown: the whole application, or one user (by Entra objectId or local id). */
-export interface LogsQuery {
+interface LogsQuery {
   readonly userObjectId: string;
   readonly localUserId: string | null;
   /** Who the local id is, for the heading ("alice@contoso.com"). */
   readonly label: string | null;
 }
 
-export interface EntraState {
+interface EntraState {
   readonly tab: EntraTab;
   readonly jobs: Loadable<ProvisioningJobs>;
   /** The user to provision on demand (typed, or taken from a report row). */
@@ -51,9 +51,9 @@ export interface EntraSlice {
   resetEntra(): void;
 }
 
-export const initialLogsQuery: LogsQuery = { userObjectId: '', localUserId: null, label: null };
+const initialLogsQuery: LogsQuery = { userObjectId: '', localUserId: null, label: null };
 
-export const initialEntra: EntraState = {
+const initialEntra: EntraState = {
   tab: 'jobs',
   jobs: idle(),
   onDemandObjectId: '',

@@ -7,15 +7,15 @@ export type FixPlan = MethodOutput<'fix.preview'>;
 export type FixBatch = MethodOutput<'fix.apply'>;
 
 /** A record the admin chose to fix on its own (from the report's detail pane). */
-export interface FixTarget {
+interface FixTarget {
   readonly localId: string;
   readonly name: string;
 }
 
 /** What the last Apply did: a batch, or nothing at all (all or nothing) and why. */
-export type FixOutcome = { readonly kind: 'applied'; readonly batch: FixBatch } | { readonly kind: 'failed'; readonly error: AdminCallError } | null;
+type FixOutcome = { readonly kind: 'applied'; readonly batch: FixBatch } | { readonly kind: 'failed'; readonly error: AdminCallError } | null;
 
-export interface FixState {
+interface FixState {
   readonly plan: Loadable<FixPlan>;
   /** The records the plan covers: null = every row the comparison can propose a fix for. */
   readonly include: ReadonlyArray<FixTarget> | null;
@@ -41,7 +41,7 @@ export interface FixSlice {
   undoFixBatch(batchId: string): Promise<FixBatch>;
 }
 
-export const initialFix: FixState = { plan: idle(), include: null, approvals: [], planApprovals: [], outcome: null, batches: idle() };
+const initialFix: FixState = { plan: idle(), include: null, approvals: [], planApprovals: [], outcome: null, batches: idle() };
 
 /** Whether two approval lists hold the same localIds. */
 export function sameApprovals(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {

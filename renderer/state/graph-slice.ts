@@ -6,7 +6,7 @@ import type { SliceCreator } from './store';
 export type GraphSettings = MethodOutput<'graph.get'>;
 export type ConnectionTest = MethodOutput<'graph.test'>;
 export type Snapshot = MethodOutput<'graph.snapshots'>['items'][number];
-export type JobProgress = EventPayload<'job.progress'>;
+type JobProgress = EventPayload<'job.progress'>;
 
 /** Where the one Graph fetch the screen follows stands; its progress arrives as `job.progress` events. */
 export interface FetchJob {
@@ -49,7 +49,7 @@ export interface GraphSlice {
   importCsv(csv: string, fileName: string): Promise<Snapshot>;
 }
 
-export const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null, error: null, cancelling: false, snapshotId: null };
+const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null, error: null, cancelling: false, snapshotId: null };
 
 /** A fetch that is starting or running (one at a time). */
 export const isActive = (job: FetchJob) => job.status === 'starting' || job.status === 'running';

@@ -6,7 +6,7 @@ import type { SliceCreator } from './store';
 
 export const MEMBERS_PAGE_SIZE = 50;
 
-export interface GroupsState {
+interface GroupsState {
   readonly query: ListQuery;
   readonly page: Loadable<MethodOutput<'groups.list'>>;
   readonly selectedId: string | null;
@@ -25,7 +25,7 @@ export interface GroupsSlice {
   setGroupExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'groups.setExternalId'>>;
 }
 
-export const initialGroups: GroupsState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle(), members: idle() };
+const initialGroups: GroupsState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle(), members: idle() };
 
 const latestPage = createLatest();
 const latestDetail = createLatest();

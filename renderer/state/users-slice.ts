@@ -4,7 +4,7 @@ import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './
 import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
-export interface UsersState {
+interface UsersState {
   readonly query: ListQuery;
   readonly page: Loadable<MethodOutput<'users.list'>>;
   /** The user whose detail pane is open. */
@@ -23,7 +23,7 @@ export interface UsersSlice {
   setUserExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'users.setExternalId'>>;
 }
 
-export const initialUsers: UsersState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle() };
+const initialUsers: UsersState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle() };
 
 const latestPage = createLatest();
 const latestDetail = createLatest();
