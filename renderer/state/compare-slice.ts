@@ -1,7 +1,7 @@
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import type { Category } from '../../shared/admin/entra-schemas';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type ReportSummary = NonNullable<MethodOutput<'compare.latest'>>;
@@ -74,14 +74,8 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
   return {
     compare: initialCompare,
     async loadLatestReport() {
-      update({ report: loading(get().compare.report) });
-      try {
-        const report = await call('compare.latest', {});
-        update({ report: ready(report) });
-        if (report) await get().loadReportRows();
-      } catch (error) {
-        update({ report: failed(get().compare.report, error) });
-      }
+      const report = await loadInto(() => get().compare.report, (next) => update({ report: next }), () => call('compare.latest', {}));
+      if (report) await get().loadReportRows();
     },
     async runCompare(snapshotId) {
       update({ running: true, runError: null });
@@ -98,14 +92,7 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
     async loadReportRows() {
       const report = get().compare.report.data;
       if (!report) return;
-      const ticket = latestRows.next();
-      update({ rows: loading(get().compare.rows) });
-      try {
-        const rows = await call('compare.rows', toRowsInput(report.id, get().compare.query));
-        if (latestRows.isLatest(ticket)) update({ rows: ready(rows) });
-      } catch (error) {
-        if (latestRows.isLatest(ticket)) update({ rows: failed(get().compare.rows, error) });
-      }
+      await loadInto(() => get().compare.rows, (rows) => update({ rows }), () => call('compare.rows', toRowsInput(report.id, get().compare.query)), latestRows);
     },
     async setReportQuery(patch) {
       const query = { ...get().compare.query, ...patch };

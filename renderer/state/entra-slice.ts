@@ -1,6 +1,6 @@
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 type ProvisioningJobs = MethodOutput<'entra.jobs'>;
@@ -73,12 +73,7 @@ export const createEntraSlice: SliceCreator<EntraSlice> = (set, get) => {
       update({ tab });
     },
     async loadProvisioningJobs() {
-      update({ jobs: loading(get().entra.jobs) });
-      try {
-        update({ jobs: ready(await call('entra.jobs', {})) });
-      } catch (error) {
-        update({ jobs: failed(get().entra.jobs, error) });
-      }
+      await loadInto(() => get().entra.jobs, (jobs) => update({ jobs }), () => call('entra.jobs', {}));
     },
     async restartProvisioningJob(jobId, resetScope, insist) {
       const result = await call('entra.restartJob', { jobId, resetScope: [...resetScope], insist });
@@ -105,18 +100,13 @@ export const createEntraSlice: SliceCreator<EntraSlice> = (set, get) => {
     async loadProvisioningLogs() {
       const query = get().entra.logsQuery;
       const objectId = query.userObjectId.trim();
-      const ticket = latestLogs.next();
-      update({ logs: loading(get().entra.logs) });
-      try {
-        const logs = await call('entra.provisioningLogs', {
+      const read = () =>
+        call('entra.provisioningLogs', {
           ...(objectId ? { userObjectId: objectId } : {}),
           ...(query.localUserId !== null ? { localUserId: query.localUserId } : {}),
           top: 50,
         });
-        if (latestLogs.isLatest(ticket)) update({ logs: ready(logs) });
-      } catch (error) {
-        if (latestLogs.isLatest(ticket)) update({ logs: failed(get().entra.logs, error) });
-      }
+      await loadInto(() => get().entra.logs, (logs) => update({ logs }), read, latestLogs);
     },
     showUserInEntra(tab, user) {
       if (tab === 'onDemand') {

@@ -1,6 +1,6 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type FixPlan = MethodOutput<'fix.preview'>;
@@ -93,12 +93,7 @@ export const createFixSlice: SliceCreator<FixSlice> = (set, get) => {
       update({ plan: idle(), outcome: null, approvals: [], planApprovals: [], include: null });
     },
     async loadFixBatches() {
-      update({ batches: loading(get().fix.batches) });
-      try {
-        update({ batches: ready((await call('fix.batches', {})).items) });
-      } catch (error) {
-        update({ batches: failed(get().fix.batches, error) });
-      }
+      await loadInto(() => get().fix.batches, (batches) => update({ batches }), async () => (await call('fix.batches', {})).items);
     },
     async undoFixBatch(batchId) {
       const batch = await call('fix.undo', { batchId });

@@ -1,6 +1,6 @@
 import type { EventPayload, MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type GraphSettings = MethodOutput<'graph.get'>;
@@ -64,12 +64,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
     fetchJob: initialFetchJob,
     chosenSnapshotId: null,
     async loadGraph() {
-      set({ graph: loading(get().graph) });
-      try {
-        set({ graph: ready(await call('graph.get', {})) });
-      } catch (error) {
-        set({ graph: failed(get().graph, error) });
-      }
+      await loadInto(() => get().graph, (graph) => set({ graph }), () => call('graph.get', {}));
     },
     async saveGraphConnection(input) {
       const view = await call('graph.connect', input);
@@ -84,12 +79,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
       get().resetEntra();
     },
     async testGraph() {
-      set({ graphTest: loading(get().graphTest) });
-      try {
-        set({ graphTest: ready(await call('graph.test', {})) });
-      } catch (error) {
-        set({ graphTest: failed(get().graphTest, error) });
-      }
+      await loadInto(() => get().graphTest, (graphTest) => set({ graphTest }), () => call('graph.test', {}));
     },
     async findApps(query) {
       return (await call('graph.findApps', { query })).items;

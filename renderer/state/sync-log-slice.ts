@@ -1,6 +1,6 @@
 import type { MethodOutput, SyncLogEntry, SyncLogFilter } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type TimeRange = 'hour' | 'day' | 'week' | 'all';
@@ -191,14 +191,7 @@ export const createSyncLogSlice: SliceCreator<SyncLogSlice> = (set, get) => {
     async selectSyncLogEntry(seq) {
       update({ selectedSeq: seq, entry: idle() });
       if (seq === null) return;
-      const ticket = latestEntry.next();
-      update({ entry: loading(idle()) });
-      try {
-        const entry = await call('syncLog.entry', { seq });
-        if (latestEntry.isLatest(ticket)) update({ entry: ready(entry) });
-      } catch (error) {
-        if (latestEntry.isLatest(ticket)) update({ entry: failed(get().syncLog.entry, error) });
-      }
+      await loadInto(() => get().syncLog.entry, (entry) => update({ entry }), () => call('syncLog.entry', { seq }), latestEntry);
     },
     exportSyncLogCsv() {
       return call('syncLog.exportCsv', toContractFilter(get().syncLog.filter, new Date()));

@@ -1,7 +1,7 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 interface UsersState {
@@ -33,14 +33,7 @@ export const createUsersSlice: SliceCreator<UsersSlice> = (set, get) => {
   return {
     users: initialUsers,
     async loadUsers() {
-      const ticket = latestPage.next();
-      update({ page: loading(get().users.page) });
-      try {
-        const page = await call('users.list', toListInput(get().users.query));
-        if (latestPage.isLatest(ticket)) update({ page: ready(page) });
-      } catch (error) {
-        if (latestPage.isLatest(ticket)) update({ page: failed(get().users.page, error) });
-      }
+      await loadInto(() => get().users.page, (page) => update({ page }), () => call('users.list', toListInput(get().users.query)), latestPage);
     },
     async setUsersQuery(patch) {
       update({ query: nextListQuery(get().users.query, patch) });
@@ -53,14 +46,7 @@ export const createUsersSlice: SliceCreator<UsersSlice> = (set, get) => {
     async loadUserDetail() {
       const id = get().users.selectedId;
       if (id === null) return;
-      const ticket = latestDetail.next();
-      update({ detail: loading(get().users.detail) });
-      try {
-        const detail = await call('users.get', { id });
-        if (latestDetail.isLatest(ticket)) update({ detail: ready(detail) });
-      } catch (error) {
-        if (latestDetail.isLatest(ticket)) update({ detail: failed(get().users.detail, error) });
-      }
+      await loadInto(() => get().users.detail, (detail) => update({ detail }), () => call('users.get', { id }), latestDetail);
     },
     async setUserExternalId(id, externalId, reason) {
       const result = await call('users.setExternalId', { id, externalId, reason });
