@@ -16,7 +16,7 @@ const useStyles = makeStyles({
   value: { margin: 0, wordBreak: 'break-word' },
 });
 
-interface AttributeLine {
+export interface AttributeLine {
   readonly group: string;
   readonly label: string;
   readonly value: string;
