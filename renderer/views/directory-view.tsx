@@ -7,12 +7,6 @@ import {
   Radio,
   RadioGroup,
   Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Text,
   Textarea,
   makeStyles,
@@ -27,6 +21,7 @@ import { DirectorySettings, type TokenInfo } from '../../shared/admin/contract';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { SubmitForm, fieldValidation } from '../components/form';
+import { DataTable } from '../components/data-table';
 import { formatDateTimeShort } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -35,7 +30,6 @@ import { useTableStyles } from '../components/table-styles';
 import { TokenSummary } from '../components/token-summary';
 import { useAppStore } from '../state/store';
 import { GenerateTokenDialog } from './token-dialogs';
-
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -216,26 +210,20 @@ function TokenHistory({ history, current }: { readonly history: ReadonlyArray<To
       <Text weight="semibold" id="token-history-label">
         Earlier tokens (no longer accepted)
       </Text>
-      <Table size="small" aria-labelledby="token-history-label" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Token</TableHeaderCell>
-            <TableHeaderCell>Created</TableHeaderCell>
-            <TableHeaderCell>Ended</TableHeaderCell>
-            <TableHeaderCell>Last used</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {earlier.slice(0, 10).map((token) => (
-            <TableRow key={`${token.hint}-${token.created}`}>
-              <TableCell className={mergeClasses(styles.hint, table.nowrap)}>{token.hint}</TableCell>
-              <TableCell className={table.nowrap}>{formatDateTimeShort(token.created)}</TableCell>
-              <TableCell>{token.revoked ? `Revoked ${formatDateTimeShort(token.revoked)}` : token.expires ? `Expired ${formatDateTimeShort(token.expires)}` : '—'}</TableCell>
-              <TableCell>{formatDateTimeShort(token.lastUsed, 'Never')}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <DataTable
+        labelledBy="token-history-label"
+        rows={earlier.slice(0, 10)}
+        rowKey={(token) => `${token.hint}-${token.created}`}
+        columns={[
+          { header: 'Token', className: mergeClasses(styles.hint, table.nowrap), render: (token) => token.hint },
+          { header: 'Created', className: table.nowrap, render: (token) => formatDateTimeShort(token.created) },
+          {
+            header: 'Ended',
+            render: (token) => (token.revoked ? `Revoked ${formatDateTimeShort(token.revoked)}` : token.expires ? `Expired ${formatDateTimeShort(token.expires)}` : '—'),
+          },
+          { header: 'Last used', render: (token) => formatDateTimeShort(token.lastUsed, 'Never') },
+        ]}
+      />
     </>
   );
 }

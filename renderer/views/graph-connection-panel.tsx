@@ -24,6 +24,7 @@ import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { GraphConnectInput } from '../../shared/admin/entra-schemas';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
 import { toAdminCallError, type AdminCallError } from '../api/client';
+import { useBoxStyles } from '../components/box-styles';
 import { ConfirmDialog } from '../components/confirm-dialog';
 import { SubmitForm } from '../components/form';
 import { ErrorBar } from '../components/load-states';
@@ -40,15 +41,6 @@ const useStyles = makeStyles({
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
   muted: { color: tokens.colorNeutralForeground2 },
   mono: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
-  group: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalM,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
-  groupTitle: { margin: 0, fontSize: tokens.fontSizeBase300 },
   file: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   error: { color: tokens.colorPaletteRedForeground1 },
   finder: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end' },
@@ -236,6 +228,7 @@ function AppFinder({ connected, chosen, onPick }: { readonly connected: boolean;
 
 function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: GraphSettings; readonly onSaved?: () => void; readonly onCancel?: () => void }) {
   const styles = useStyles();
+  const box = useBoxStyles();
   const notify = useNotify();
   const fileId = useId();
   const restoreFocus = useRestoreFocusTarget();
@@ -351,8 +344,8 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
             )
           )}
 
-          <div className={styles.group} role="group" aria-labelledby="graph-auth-title">
-            <Text as="h3" id="graph-auth-title" weight="semibold" className={styles.groupTitle}>
+          <div className={box.box} role="group" aria-labelledby="graph-auth-title">
+            <Text as="h3" id="graph-auth-title" weight="semibold" className={box.title}>
               Authentication
             </Text>
             <RadioGroup
@@ -437,8 +430,8 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
           </div>
         </div>
         <div className={styles.form}>
-          <div className={styles.group} role="group" aria-labelledby="graph-app-title">
-            <Text as="h3" id="graph-app-title" weight="semibold" className={styles.groupTitle}>
+          <div className={box.box} role="group" aria-labelledby="graph-app-title">
+            <Text as="h3" id="graph-app-title" weight="semibold" className={box.title}>
               Enterprise application
             </Text>
             <Text size={200} className={styles.muted}>

@@ -22,12 +22,13 @@ import {
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, DocumentBulletListRegular } from '@fluentui/react-icons';
-import { Fragment, useEffect, type ReactNode } from 'react';
+import { Fragment, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
 import { ExportCsvButton } from '../components/export-csv-button';
+import { Fact, Facts } from '../components/facts';
 import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
@@ -72,8 +73,6 @@ const useStyles = makeStyles({
   error: { color: tokens.colorPaletteRedForeground1 },
   muted: { color: tokens.colorNeutralForeground2 },
   more: { display: 'flex', justifyContent: 'center', gap: tokens.spacingHorizontalM, alignItems: 'center' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
-  fact: { margin: 0, wordBreak: 'break-word' },
   heading: { margin: `${tokens.spacingVerticalM} 0 0` },
   notes: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
@@ -191,18 +190,6 @@ function Filters() {
   );
 }
 
-function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
-  const styles = useStyles();
-  return (
-    <>
-      <dt className={styles.muted}>
-        <Text>{label}</Text>
-      </dt>
-      <dd className={styles.fact}>{children}</dd>
-    </>
-  );
-}
-
 const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
 
 function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
@@ -215,7 +202,7 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
   const others = Object.keys(detail).filter((key) => !KNOWN_DETAIL_KEYS.includes(key));
   return (
     <>
-      <dl className={styles.facts}>
+      <Facts>
         <Fact label="Time">{formatDateTime(entry.time)}</Fact>
         <Fact label="Request">
           <Text className={styles.mono}>
@@ -256,7 +243,7 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
             <Text className={styles.mono}>{detail['clientRequestId']}</Text>
           </Fact>
         )}
-      </dl>
+      </Facts>
 
       {entry.detail === null && (
         <Text className={styles.muted}>No request detail was recorded for this entry (a request without query or body has none).</Text>
