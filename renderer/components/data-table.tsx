@@ -26,18 +26,25 @@ interface DataTableProps<T> {
   readonly className?: string;
 }
 
+/** A table's header row, a cell per column name (a visually hidden name for a column of buttons). */
+export function TableHead({ headers }: { readonly headers: ReadonlyArray<ReactNode> }) {
+  return (
+    <TableHeader>
+      <TableRow>
+        {headers.map((header, index) => (
+          <TableHeaderCell key={index}>{header}</TableHeaderCell>
+        ))}
+      </TableRow>
+    </TableHeader>
+  );
+}
+
 /** A read-only table: a header row, then one row per item, a cell per column. */
 export function DataTable<T>({ rows, columns, rowKey, rowLabel, label, labelledBy, size = 'small', layout = 'auto', className }: DataTableProps<T>) {
   const table = useTableStyles();
   return (
     <Table size={size} aria-label={label} aria-labelledby={labelledBy} className={className ?? (layout === 'auto' ? table.auto : undefined)}>
-      <TableHeader>
-        <TableRow>
-          {columns.map((column, index) => (
-            <TableHeaderCell key={index}>{column.header}</TableHeaderCell>
-          ))}
-        </TableRow>
-      </TableHeader>
+      <TableHead headers={columns.map((column) => column.header)} />
       <TableBody>
         {rows.map((row, index) => (
           <TableRow key={rowKey(row, index)} aria-label={rowLabel?.(row)}>

@@ -18,18 +18,20 @@ import { BuildingRegular, DeleteRegular, KeyRegular } from '@fluentui/react-icon
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DirectorySettings, type TokenInfo } from '../../shared/admin/contract';
-import { toAdminCallError, type AdminCallError } from '../api/client';
+import { type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { SubmitForm, fieldValidation } from '../components/form';
 import { DataTable } from '../components/data-table';
+import { SubmitForm, fieldValidation } from '../components/form';
 import { formatDateTimeShort } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Page, Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
 import { TokenSummary } from '../components/token-summary';
+import { useAction } from '../components/use-action';
 import { useAppStore } from '../state/store';
 import { GenerateTokenDialog } from './token-dialogs';
+
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -91,8 +93,7 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
   const saveDirectory = useAppStore((s) => s.saveDirectory);
   const [form, setForm] = useState(() => toForm(settings));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const messages = issuesOf(form, error);
   const shown = touched ? messages : {};
@@ -106,17 +107,9 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
   const save = async () => {
     setTouched(true);
     if (invalid) return;
-    setBusy(true);
-    try {
-      await saveDirectory(fromForm(form));
-      setError(null);
+    if (await run(() => saveDirectory(fromForm(form)))) {
       setTouched(false);
       notify('Directory settings saved');
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-      setTouched(true);
-    } finally {
-      setBusy(false);
     }
   };
 

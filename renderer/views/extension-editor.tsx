@@ -9,8 +9,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   Textarea,
@@ -20,6 +18,7 @@ import {
 import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ExtensionAttribute, ExtensionSchema } from '../../shared/admin/contract';
+import { TableHead } from '../components/data-table';
 import { fieldMessages, fieldValidation } from '../components/form';
 import { FormDialog } from '../components/form-dialog';
 import { ErrorBar } from '../components/load-states';
@@ -138,19 +137,7 @@ export function ExtensionEditor({ initial, isNew, onSave, onClose }: ExtensionEd
       )}
       <div className={styles.tableWrap}>
         <Table size="small" className={table.auto} aria-labelledby="extension-attributes-label">
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Name</TableHeaderCell>
-              <TableHeaderCell>Type</TableHeaderCell>
-              <TableHeaderCell>Multi-valued</TableHeaderCell>
-              <TableHeaderCell>Required</TableHeaderCell>
-              <TableHeaderCell>Case-exact</TableHeaderCell>
-              <TableHeaderCell>Description</TableHeaderCell>
-              <TableHeaderCell>
-                <span className="visually-hidden">Remove</span>
-              </TableHeaderCell>
-            </TableRow>
-          </TableHeader>
+          <TableHead headers={['Name', 'Type', 'Multi-valued', 'Required', 'Case-exact', 'Description', <span className="visually-hidden">Remove</span>]} />
           <TableBody>
             {draft.attributes.map((attribute, index) => {
               const n = index + 1;

@@ -21,7 +21,7 @@ import {
   QuestionCircleRegular,
   TaskListLtrRegular,
 } from '@fluentui/react-icons';
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Overview, SeenFrom } from '../../shared/admin/contract';
 import { CopyableValue } from '../components/copy-button';
@@ -30,8 +30,10 @@ import { formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivate
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { QuarantineWatch } from './quarantine-watch';
+
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(380px, 1fr))', gap: tokens.spacingHorizontalL },
   stats: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(160px, 1fr))', gap: tokens.spacingHorizontalM },
@@ -382,9 +384,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
 export function OverviewView() {
   const { overview, loadOverview } = useAppStore(useShallow((s) => ({ overview: s.overview, loadOverview: s.loadOverview })));
 
-  useEffect(() => {
-    void loadOverview();
-  }, [loadOverview]);
+  useLoadOnShow(loadOverview);
 
   return (
     <Page
