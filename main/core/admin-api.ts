@@ -30,7 +30,7 @@ import { assessQuarantine, QuarantineMeter } from './quarantine';
 import { currentToken } from './scim-token';
 import { CertificateError } from './certificate';
 import { KEEP_SNAPSHOTS, WorkbenchError } from './entra-workbench';
-import { StoreConflictError } from '../store/store-errors';
+import { StoreConflictError, StoreError, StoreNotFoundError } from '../store/store-errors';
 import type { Core } from './create-core';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from './sync-log-writer';
 import { csvCell } from '../reconcile/report-csv';
@@ -358,7 +358,7 @@ export function createAdminHandlers(core: Core): AdminHandlers {
           pendingTotal: page.pendingTotal,
         };
       } catch (error) {
-        if (isScimError(error) && error.status === 404) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);
+        if (error instanceof StoreNotFoundError) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);
         throw error;
       }
     },
@@ -556,6 +556,9 @@ export async function dispatchAdminCall(
     if (error instanceof CertificateError) return { ok: false, error: { code: 'invalidInput', message: error.message } };
     if (error instanceof WorkbenchError) return { ok: false, error: { code: error.code, message: error.message } };
     if (error instanceof StoreConflictError) return { ok: false, error: { code: 'conflict', message: error.message } };
+    // The store's other refusals: a missing record is notFound; a stale version, a query or input it refuses, invalidInput.
+    if (error instanceof StoreNotFoundError) return { ok: false, error: { code: 'notFound', message: error.message } };
+    if (error instanceof StoreError) return { ok: false, error: { code: 'invalidInput', message: error.message } };
     if (error instanceof GraphConfigError || error instanceof MissingSecretError || error instanceof CertificateMaterialError) {
       return { ok: false, error: { code: 'invalidInput', message: error.message } };
     }

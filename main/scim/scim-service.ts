@@ -1,5 +1,5 @@
 import { URN } from '../../shared/scim/urns';
-import type { DirectoryStore, StoredResource } from '../store/directory-store';
+import type { ScimDirectory, StoredResource } from './directory';
 import {
   allSchemas,
   DEFAULT_COUNT,
@@ -80,7 +80,8 @@ export interface ScimResponse {
 }
 
 export interface ScimServiceOptions {
-  readonly store: DirectoryStore;
+  /** Only the resources and the directory's delete policy: the service never sees tokens, logs or settings. */
+  readonly store: ScimDirectory;
   /** The current schemas (they change when the admin edits extensions). */
   readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   readonly now?: () => Date;
@@ -206,7 +207,7 @@ function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace
  * operations, and shapes what goes back. The Koa routes are a thin layer on it.
  */
 export class ScimService {
-  private readonly store: DirectoryStore;
+  private readonly store: ScimDirectory;
   private readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   private readonly now: () => Date;
 

@@ -8,7 +8,7 @@ import { buildResourceSchemas } from '../../../main/scim/schema/resource-schema'
 import { ScimError } from '../../../main/scim/scim-error';
 import type { ListQuery } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
-import { StoreUniquenessError } from '../../../main/store/store-errors';
+import { StoreUniquenessError, StoreVersionError } from '../../../main/store/store-errors';
 
 const schemas = buildResourceSchemas([]);
 const now = new Date('2026-01-02T03:04:05.000Z');
@@ -143,7 +143,7 @@ describe('ResourceRepository', () => {
     await store.replaceResource('User', user.id, { doc: { userName: 'etag@contoso.com', title: 'v2' } }, { versions: [1] }, now);
     await assert.rejects(
       store.replaceResource('User', user.id, { doc: { userName: 'etag@contoso.com', title: 'v3' } }, { versions: [1] }, now),
-      (error: unknown) => error instanceof ScimError && error.status === 412,
+      (error: unknown) => error instanceof StoreVersionError && error.version === 2,
     );
     const after = await store.getResource('User', user.id, { withMembers: false, withGroups: false });
     assert.equal(after?.doc['title'], 'v2');
