@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DirectoryStore, SyncLogEntry } from '../../main/store/directory-store';
-import { FAILING_REQUEST_ID, NO_EXTRAS, NOW, patchWith, query, WITH_MEMBERS, type ContractContext, type FailurePoint } from './contract-context';
+import { at, FAILING_REQUEST_ID, NO_EXTRAS, NOW, patchWith, query, WITH_MEMBERS, type ContractContext, type FailurePoint } from './contract-context';
 
 /**
  * One operation that writes something, then fails at `failAt` (a later write of the same
@@ -152,6 +152,19 @@ export function describeAtomicityContract<S extends DirectoryStore>(ctx: Contrac
       state: async (store) => ({ ...(await everything(store)), kept: await store.purgeDeletedResources(new Date('9999-01-01T00:00:00.000Z')) }),
     },
     {
+      name: 'deleting a nested group (the group it belonged to changes, and its own members and pending members go, before the group)',
+      failAt: 'resourceRemoval',
+      arrange: async (store) => {
+        const user = await store.createResource('User', { doc: { userName: 'm@contoso.com' } }, NOW);
+        const inner = await store.createResource('Group', { doc: { displayName: 'Inner' }, members: [{ value: user.id }, { value: 'waiting' }] }, NOW);
+        await store.createResource('Group', { doc: { displayName: 'Outer' }, members: [{ value: inner.id }] }, NOW);
+        return { inner: inner.id };
+      },
+      run: (store, { inner }) => store.deleteResource('Group', inner!, {}, { mode: 'hard' }, at(60)),
+      // After the delete succeeds the group is gone, and so is the list of its pending members.
+      state: async (store, { inner }) => ({ ...(await everything(store)), pending: await pending(store, inner!).catch(() => 'gone') }),
+    },
+    {
       name: "the admin's externalId edit (the externalId is written before its audit record)",
       failAt: 'auditRecord',
       arrange: async (store) => ({ user: (await store.createResource('User', { doc: { userName: 'link@contoso.com' } }, NOW)).id }),
@@ -196,6 +209,22 @@ export function describeAtomicityContract<S extends DirectoryStore>(ctx: Contrac
       arrange: async () => ({}),
       run: (store) => store.appendSyncLog([...Array.from({ length: 59 }, (_, i) => entry(`ok-${i}`, i)), entry(FAILING_REQUEST_ID, 59)]),
       state: async (store) => ({ entries: await store.querySyncLog({ limit: 100 }), summary: await store.summarizeSyncLog('2000-01-01T00:00:00.000Z') }),
+    },
+    {
+      name: 'pruning the sync log (entries past their age are removed before the oldest past the count)',
+      failAt: 'syncLogRemoval',
+      arrange: async (store) => {
+        await store.appendSyncLog([
+          { ...entry('old-1', 0), time: '2025-01-01T00:00:00.000Z' },
+          { ...entry('old-2', 1), time: '2025-01-01T00:00:01.000Z' },
+          entry(FAILING_REQUEST_ID, 2),
+          entry('new-1', 3),
+          entry('new-2', 4),
+        ]);
+        return {};
+      },
+      run: (store) => store.pruneSyncLog('2026-01-01T00:00:00.000Z', 2),
+      state: async (store) => ({ entries: await store.querySyncLog({ limit: 100 }) }),
     },
   ];
 

@@ -22,11 +22,20 @@ import type { DirectoryStore } from '../../main/store/directory-store';
  * - `fixRecord`: a fix batch's per-change record, or marking the batch undone (both after the
  *   externalIds were written);
  * - `tokenStored`: storing a new token (replaceToken revokes the others first);
- * - `syncLogEntry`: the sync log entry whose requestId is FAILING_REQUEST_ID.
+ * - `syncLogEntry`: writing the sync log entry whose requestId is FAILING_REQUEST_ID;
+ * - `syncLogRemoval`: removing that entry (pruning by count, after pruning by age removed others).
  */
-export type FailurePoint = 'userEmails' | 'groupMembers' | 'resourceRemoval' | 'auditRecord' | 'fixRecord' | 'tokenStored' | 'syncLogEntry';
+export type FailurePoint =
+  | 'userEmails'
+  | 'groupMembers'
+  | 'resourceRemoval'
+  | 'auditRecord'
+  | 'fixRecord'
+  | 'tokenStored'
+  | 'syncLogEntry'
+  | 'syncLogRemoval';
 
-/** The requestId of the sync log entry that fails under `failAt(store, 'syncLogEntry')`. */
+/** The requestId of the sync log entry that fails under `failAt(store, 'syncLogEntry' | 'syncLogRemoval')`. */
 export const FAILING_REQUEST_ID = 'contract-injected-failure';
 
 /** What the contract needs from an implementation beyond the DirectoryStore interface. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { ListQuery } from '../../main/scim/directory';
+import type { FilterNode } from '../../main/scim/filter/filter-ast';
 import type { ResourceKind } from '../../main/scim/schema/attribute-def';
+import type { ResolvedAttr } from '../../main/scim/schema/resource-schema';
 import type { DirectoryStore } from '../../main/store/directory-store';
+import { StoreQueryError } from '../../main/store/store-errors';
 import { at, ENTERPRISE, NOW, query, sortBy, type ContractContext } from './contract-context';
 
 /**
@@ -50,6 +53,8 @@ async function seedDirectory(store: DirectoryStore): Promise<Record<string, stri
   const empty = await store.createResource('Group', { doc: { displayName: 'Empty' } }, NOW);
   return { ...ids, sales: sales.id, retail: retail.id, empty: empty.id };
 }
+
+type CompareNode = Extract<FilterNode<ResolvedAttr>, { kind: 'compare' }>;
 
 /** `{adele}` in a filter stands for that resource's id. */
 const withIds = (filter: string, ids: Record<string, string>) => filter.replace(/\{(\w+)\}/g, (_, label: string) => ids[label] ?? label);
@@ -204,6 +209,42 @@ export function describeQueryContract<S extends DirectoryStore>(ctx: ContractCon
       assert.deepEqual(await search('Group', 'ale'), ['sales']);
       assert.deepEqual((await list('User', undefined, { search: 'contoso', count: 1 })).total, 3);
     });
+  });
+
+  describe('bad queries: a tree the resolver would have refused, refused by the store in the same words', () => {
+    const resolved = (kind: ResourceKind, filter: string) => query(kind, filter).filter!;
+    const BAD: ReadonlyArray<{ readonly name: string; readonly kind: ResourceKind; readonly filter: () => NonNullable<ListQuery['filter']>; readonly message: string }> = [
+      {
+        name: 'a dateTime compared with text that is no dateTime',
+        kind: 'User',
+        filter: () => ({ ...(resolved('User', `meta.created gt "${NOW.toISOString()}"`) as CompareNode), value: 'yesterday', text: 'yesterday' }),
+        message: '"yesterday" is not a dateTime',
+      },
+      {
+        name: 'null with an ordering operator',
+        kind: 'User',
+        filter: () => ({ ...(resolved('User', 'title eq null') as CompareNode), op: 'gt' }),
+        message: 'Operator "gt" cannot compare with null',
+      },
+      {
+        name: 'a value filter inside a value filter',
+        kind: 'User',
+        filter: () => {
+          const outer = resolved('User', 'emails[type eq "work"]') as Extract<FilterNode<ResolvedAttr>, { kind: 'valuePath' }>;
+          return { ...outer, filter: outer };
+        },
+        message: 'Value filters cannot be nested',
+      },
+    ];
+    for (const bad of BAD) {
+      it(`refuses ${bad.name} with a StoreQueryError`, async () => {
+        await ctx.store().createResource('User', { doc: { userName: 'someone@contoso.com', title: 't', emails: [{ value: 'a@b.example', type: 'work' }] } }, NOW);
+        await assert.rejects(
+          ctx.store().listResources(bad.kind, { ...query(bad.kind), filter: bad.filter() }),
+          (error: unknown) => error instanceof StoreQueryError && error.message === bad.message,
+        );
+      });
+    }
   });
 
   it('pages past the first thousand the same way', async () => {

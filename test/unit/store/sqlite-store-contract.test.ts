@@ -14,6 +14,7 @@ const TRIGGERS: Readonly<Record<FailurePoint, ReadonlyArray<string>>> = {
   fixRecord: ['INSERT ON fix_changes', 'UPDATE ON fix_batches'],
   tokenStored: ['INSERT ON tokens'],
   syncLogEntry: [`INSERT ON sync_log WHEN NEW.request_id = '${FAILING_REQUEST_ID}'`],
+  syncLogRemoval: [`DELETE ON sync_log WHEN OLD.request_id = '${FAILING_REQUEST_ID}'`],
 };
 
 /**
