@@ -1,8 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { SecretStore } from '../core/secret-store';
+import type { SecretStore } from '../lib/secret-store';
 import { isGuid } from '../../shared/guid';
-import type { EntraGroup, EntraSnapshot, EntraUser } from '../reconcile/snapshot';
 import type { CertificateInfo } from './certificate-pem';
 import { createGraphClient, type GraphClientBundle } from './create-graph-client';
 import { explainEntraErrorCode, type EntraErrorExplanation } from './entra-error-codes';
@@ -25,7 +24,6 @@ import type {
   GraphUser,
 } from './graph-types';
 import { toResetScope, type ResetScope } from './reset-scope';
-import { toEntraGroup, toEntraUser } from './to-entra-snapshot';
 
 /** `$select` for users: exactly what the comparison reads. */
 export const USER_SELECT = 'id,userPrincipalName,mail,mailNickname,displayName,accountEnabled,employeeId';
@@ -103,6 +101,26 @@ export interface FetchSnapshotOptions {
   readonly servicePrincipalId?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FetchProgress) => void;
+}
+
+/**
+ * How the caller keeps each Graph object: mapped as its page arrives, so a tenant of 100,000 users is
+ * held once, in the caller's own shape (Graph wire types stay in this folder).
+ */
+export interface DirectoryMappers<U, G> {
+  readonly user: (user: GraphUser) => U;
+  readonly group: (group: GraphGroup) => G;
+}
+
+/** Users, groups and the application's scope as read from Graph, each object in the caller's shape. */
+export interface DirectoryRead<U, G> {
+  readonly fetchedAt: string;
+  readonly source: 'graph';
+  readonly tenantId: string;
+  readonly users: ReadonlyArray<U>;
+  readonly groups: ReadonlyArray<G>;
+  /** null without an enterprise application (the scope is then unknown). */
+  readonly scope: { readonly userIds: ReadonlyArray<string>; readonly groupIds: ReadonlyArray<string> } | null;
 }
 
 export interface ProvisioningJob {
@@ -334,7 +352,7 @@ export class GraphService {
    * Graph client's retry handler and counted; `signal` stops at the next page
    * (or the current one) and rejects with an AbortError.
    */
-  async fetchSnapshot(options: FetchSnapshotOptions = {}): Promise<EntraSnapshot> {
+  async fetchSnapshot<U, G>(map: DirectoryMappers<U, G>, options: FetchSnapshotOptions = {}): Promise<DirectoryRead<U, G>> {
     const { signal, onProgress } = options;
     let objects = 0;
     let pages = 0;
@@ -366,20 +384,20 @@ export class GraphService {
     };
 
     startPhase('users');
-    const users: EntraUser[] = [];
+    const users: U[] = [];
     for await (const page of graphPages<GraphUser>(this.client, `/users?$select=${USER_SELECT}&$top=${PAGE_SIZE}&$count=true`, counted)) {
-      for (const user of page.value) users.push(toEntraUser(user));
+      for (const user of page.value) users.push(map.user(user));
       tookPage(page);
     }
 
     startPhase('groups');
-    const groups: EntraGroup[] = [];
+    const groups: G[] = [];
     for await (const page of graphPages<GraphGroup>(this.client, `/groups?$select=${GROUP_SELECT}&$top=${PAGE_SIZE}&$count=true`, counted)) {
-      for (const group of page.value) groups.push(toEntraGroup(group));
+      for (const group of page.value) groups.push(map.group(group));
       tookPage(page);
     }
 
-    let scope: EntraSnapshot['scope'] = null;
+    let scope: DirectoryRead<U, G>['scope'] = null;
     if (options.servicePrincipalId) {
       startPhase('assignments');
       const userIds = new Set<string>();

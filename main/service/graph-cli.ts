@@ -5,10 +5,12 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
+import type { MethodInput, MethodName, MethodOutput } from '../../shared/admin/contract';
 import { GraphConnectInput, type ConnectionReport, type ReportSummary } from '../../shared/admin/entra-schemas';
 import { Candidate, CATEGORIES, CategoryCounts, CompareReport, CompareSource, ReportRow, type Category, type ReasonCode } from '../../shared/admin/report-schemas';
-import { createCore, DATABASE_FILE, type Core } from '../core/create-core';
-import { WorkbenchError } from '../core/entra-workbench';
+import { DATABASE_FILE, type Core } from '../core/create-core';
+import { AdminApiError } from '../admin/admin-error';
+import { callAdmin } from '../admin/dispatch';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from '../graph/certificate-pem';
 import { MissingSecretError } from '../graph/create-graph-client';
 import { GraphConfigError } from '../graph/graph-config';
@@ -17,6 +19,7 @@ import { RECOMMENDED_RESET_SCOPE, RESET_SCOPE_MEANING, RESET_SCOPES, ResetScopeR
 import { buildFixPlan, type FixPlan } from '../reconcile/fix-plan';
 import { StoreConflictError } from '../store/store-errors';
 import { defaultDataDir } from './default-data-dir';
+import { openDataFolder } from './open-data-folder';
 import { plural } from '../../shared/plural';
 
 /**
@@ -74,6 +77,18 @@ The data folder defaults to ${defaultDataDir()} (environment: SCIMDESK_DATA_DIR)
 
 /** Exit codes, documented in USAGE and the README. */
 const EXIT = { ok: 0, failed: 1, usage: 2, cannotCompare: 3, refused: 4, failOn: 5 } as const;
+
+/** Report rows read per call (the contract's page limit). */
+const ROWS_PAGE = 500;
+
+/**
+ * One admin call, as the Compare & Fix screen makes it: the same handlers, the input checked against
+ * the contract, the audit trail naming this OS account. Errors keep their types, for this command's
+ * own wording and exit codes.
+ */
+function call<M extends MethodName>(core: Core, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  return callAdmin(core.admin.handlers, method, input, { actor: cliActor() });
+}
 
 /** A usage mistake: said with the usage text, exit 2. */
 class UsageError extends Error {}
@@ -236,7 +251,8 @@ async function connect(core: Core, values: Values, dataDir: string): Promise<num
     throw new UsageError('--cloud custom needs --authority-host (the sign-in host) and --graph-url (the Graph address), both https');
   }
 
-  const previous = await core.entra.connection();
+  const current = await call(core, 'graph.get', {});
+  const previous = current.connection;
   const base = {
     tenantId,
     clientId,
@@ -271,17 +287,17 @@ async function connect(core: Core, values: Values, dataDir: string): Promise<num
       : { kind: 'certificate', format: 'pfx', certificate: bytes.toString('base64'), ...(password !== undefined ? { password } : {}) };
   } else {
     // No credential given: keep the stored one, of the kind it is.
-    if (!previous || !(await core.entra.settings()).secretStored) {
+    if (!previous || !current.secretStored) {
       throw new UsageError('No credential is stored yet: pipe the client secret in with --client-secret-stdin, or give --certificate-file');
     }
-    auth = previous.auth.kind === 'secret' ? { kind: 'secret' } : { kind: 'certificate', format: previous.auth.format };
+    auth = previous.auth === 'secret' ? { kind: 'secret' } : { kind: 'certificate', format: previous.certificateFormat ?? 'pem' };
   }
 
   const parsed = GraphConnectInput.safeParse({ ...base, auth });
   if (!parsed.success) {
     throw new UsageError(describeIssues(parsed.error.issues));
   }
-  const saved = await core.entra.connect(parsed.data);
+  const saved = await call(core, 'graph.connect', parsed.data);
   const connection = saved.connection!;
   const cloudLabel = saved.clouds.find((c) => c.id === connection.cloud)?.label ?? connection.cloud;
   const lines = [
@@ -342,7 +358,7 @@ function printConnectionReport(report: ConnectionReport): void {
 }
 
 async function test(core: Core, values: Values): Promise<number> {
-  const report = await core.entra.test();
+  const report = await call(core, 'graph.test', {});
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printConnectionReport(report);
   return report.canCompare ? EXIT.ok : EXIT.cannotCompare;
@@ -551,13 +567,13 @@ async function compare(core: Core, values: Values, dataDir: string): Promise<num
   let snapshotId: string;
   if (values.snapshot) {
     snapshotId = values.snapshot;
-    if (!core.entra.snapshots().some((s) => s.id === snapshotId)) {
+    if (!(await call(core, 'graph.snapshots', {})).items.some((s) => s.id === snapshotId)) {
       throw new CommandError(`No snapshot ${snapshotId} in ${dataDir}. \`${again('snapshots', dataDir)}\` lists them.`);
     }
   } else if (values.csv) {
     const file = values.csv;
     if (!existsSync(file)) throw new CommandError(`No CSV file ${file}`, EXIT.usage);
-    const meta = core.entra.importCsv(readFileSync(file, 'utf8'), basename(file));
+    const meta = await call(core, 'graph.importCsv', { csv: readFileSync(file, 'utf8'), fileName: basename(file) });
     console.error(`Imported ${plural(meta.users, 'user')} from ${basename(file)} (snapshot ${meta.id})`);
     snapshotId = meta.id;
   } else {
@@ -566,7 +582,8 @@ async function compare(core: Core, values: Values, dataDir: string): Promise<num
     const onSignal = () => controller.abort();
     process.once('SIGINT', onSignal);
     try {
-      const meta = await core.entra.fetchNow((message) => console.error(`  ${message}`), controller.signal);
+      // Awaited with progress on stderr: the same fetch the screen starts in the background (graph.fetch).
+      const meta = await core.admin.entra.fetches.fetchNow((message) => console.error(`  ${message}`), controller.signal);
       console.error(`Fetched ${plural(meta.users, 'user')} and ${plural(meta.groups, 'group')} (snapshot ${meta.id})`);
       snapshotId = meta.id;
     } finally {
@@ -574,10 +591,16 @@ async function compare(core: Core, values: Values, dataDir: string): Promise<num
     }
   }
 
-  const summary = await core.entra.compare(snapshotId);
-  const all = (kind: 'User' | 'Group') =>
-    core.entra.rows({ reportId: summary.id, kind, onlyDrift: false, startIndex: 1, count: Number.MAX_SAFE_INTEGER }).items;
-  const json = toReportJson(summary, all('User'), all('Group'));
+  const summary = await call(core, 'compare.run', { snapshotId });
+  const all = async (kind: 'User' | 'Group') => {
+    const rows: ReportRow[] = [];
+    for (let startIndex = 1; ; startIndex += ROWS_PAGE) {
+      const page = await call(core, 'compare.rows', { reportId: summary.id, kind, startIndex, count: ROWS_PAGE });
+      rows.push(...page.items);
+      if (rows.length >= page.total || page.items.length === 0) return rows;
+    }
+  };
+  const json = toReportJson(summary, await all('User'), await all('Group'));
   const text = `${JSON.stringify(json, null, 2)}\n`;
   if (values.out) {
     writeFileSync(values.out, text, { mode: 0o600 });
@@ -638,7 +661,7 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
   if (modes !== 1) throw new UsageError('fix needs one of --plan F (with --dry-run or --apply), --undo BATCH_ID or --list');
 
   if (values.list) {
-    const batches = await core.entra.batches();
+    const batches = (await call(core, 'fix.batches', {})).items;
     if (batches.length === 0) {
       console.log('No fixes applied yet.');
       return EXIT.ok;
@@ -651,7 +674,7 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
   }
 
   if (values.undo !== undefined) {
-    const batch = await core.entra.undo(values.undo, cliActor());
+    const batch = await call(core, 'fix.undo', { batchId: values.undo });
     console.log(`Undid fix batch ${batch.id}: ${plural(batch.changes.length, 'record')} ${batch.changes.length === 1 ? 'has its' : 'have their'} earlier externalId again.`);
     for (const c of batch.changes) console.log(`  ${c.resourceType} ${c.name} (${c.resourceId}): externalId ${JSON.stringify(c.after)} -> ${JSON.stringify(c.before)}`);
     return EXIT.ok;
@@ -687,7 +710,8 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
     return EXIT.ok;
   }
   try {
-    const batch = await core.entra.applyPlan(plan, cliActor(), `command line, ${basename(file)}`);
+    // A plan built here from a report file (no contract method takes one): applied by the same session the screen's Apply uses.
+    const batch = await core.admin.entra.session.applyPlan(plan, cliActor(), `command line, ${basename(file)}`);
     console.log(`\nApplied fix batch ${batch.id}: ${plural(batch.changes.length, 'record')} changed in one transaction, each with an audit entry (actor ${batch.actor}).`);
     console.log(`Undo it with: ${again(`fix --undo ${batch.id}`, dataDir)}`);
     return EXIT.ok;
@@ -704,7 +728,7 @@ async function fix(core: Core, values: Values, dataDir: string): Promise<number>
 // ---- Entra-side actions -----------------------------------------------------
 
 async function jobs(core: Core, values: Values): Promise<number> {
-  const found = await core.entra.jobs();
+  const found = await call(core, 'entra.jobs', {});
   if (values.json) {
     console.log(JSON.stringify(found, null, 2));
     return EXIT.ok;
@@ -743,14 +767,14 @@ async function restart(core: Core, values: Values, dataDir: string): Promise<num
     console.error(lines.join('\n'));
     return EXIT.refused;
   }
-  const done = await core.entra.restartJob(jobId, chosen, values.insist === true);
+  const done = await call(core, 'entra.restartJob', { jobId, resetScope: chosen, insist: values.insist === true });
   console.log(`Restarted provisioning job ${jobId} with reset scope ${done.resetScope}.`);
   for (const scope of done.resetScope.split(',') as ResetScope[]) console.log(`  ${scope}: ${RESET_SCOPE_MEANING[scope]}`);
   return EXIT.ok;
 }
 
-function snapshots(core: Core): number {
-  const found = core.entra.snapshots();
+async function snapshots(core: Core): Promise<number> {
+  const found = (await call(core, 'graph.snapshots', {})).items;
   if (found.length === 0) console.log('No snapshots yet: `npm run graph -- compare` fetches one.');
   for (const s of found) console.log(`${s.id}  ${s.label}: ${plural(s.users, 'user')}, ${plural(s.groups, 'group')}${s.scopeKnown ? '' : ', scope unknown'}`);
   return EXIT.ok;
@@ -800,7 +824,7 @@ async function main(argv: string[]): Promise<number> {
     throw new CommandError(`No ScimDesk data in ${dataDir}. Start the service once (\`npm run serve -- --data-dir ${JSON.stringify(dataDir)}\`), or pass the right --data-dir.`);
   }
   // The core without its listener: the store, the secret store and Compare & Fix, beside a running service if there is one.
-  const core = await createCore({ dataDir, fileLogs: false, checkpointWorker: false });
+  const core = await openDataFolder(dataDir);
   try {
     switch (command) {
       case 'connect':
@@ -816,13 +840,13 @@ async function main(argv: string[]): Promise<number> {
       case 'restart':
         return await restart(core, values, dataDir);
       case 'snapshots':
-        return snapshots(core);
+        return await snapshots(core);
       default:
         throw new UsageError(`Unknown command "${command}"`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof CommandError) throw error;
-    if (error instanceof WorkbenchError) {
+    if (error instanceof AdminApiError) {
       const code = error.code === 'conflict' || error.code === 'forbidden' ? EXIT.refused : error.code === 'invalidInput' ? EXIT.usage : EXIT.failed;
       const hint = error.reason === 'notConnected' ? `\n  ${again('connect', dataDir)} --tenant-id T --client-id C --client-secret-stdin` : '';
       throw new CommandError(`${error.message}${hint}`, code);
