@@ -1,6 +1,7 @@
 import type { SecretStore } from '../../main/lib/secret-store';
 import { GRAPH_SECRET_NAMES, type GraphAuth, type GraphConnection } from '../../main/graph/graph-config';
-import { GraphService, type GraphLogEvent } from '../../main/graph/graph-service';
+import type { GraphLogEvent } from '../../main/graph/graph-results';
+import { GraphService } from '../../main/graph/graph-service';
 import { startFakeTenant, type FakeClient, type FakeTenant, type FakeTenantOptions } from '../../scripts/fake-tenant/fake-tenant';
 import { ALL_SCIMDESK_PERMISSIONS } from '../../scripts/fake-tenant/scenario';
 

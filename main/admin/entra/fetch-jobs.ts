@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { SnapshotSummary } from '../../../shared/admin/entra-schemas';
 import { plural } from '../../../shared/plural';
 import { isAbortError } from '../../graph/graph-errors';
-import type { FetchSnapshotOptions } from '../../graph/graph-service';
+import type { FetchSnapshotOptions } from '../../graph/graph-results';
 import type { AdminEventBus } from '../../lib/event-bus';
 import { AdminApiError } from '../admin-error';
 import type { GraphConnectionService } from './graph-connection';

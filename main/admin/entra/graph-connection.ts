@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { ConnectionReport, GraphConnectInput, GraphSettingsView } from '../../../shared/admin/entra-schemas';
 import { CLOUD_ENDPOINTS, GRAPH_SECRET_NAMES, type GraphConnection } from '../../graph/graph-config';
-import { GraphService, testGraphConnection, type ServicePrincipalSummary } from '../../graph/graph-service';
+import type { ServicePrincipalSummary } from '../../graph/graph-results';
+import { GraphService, testGraphConnection } from '../../graph/graph-service';
 import type { SecretStore } from '../../lib/secret-store';
 import type { SettingsStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
