@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { chooseSecretStore, FileSecretStore, KeyringSecretStore, type KeyringEntry } from '../../../main/core/secret-store';
+import { chooseSecretStore, FileSecretStore, KeyringSecretStore, type KeyringEntry } from '../../../main/lib/secret-store';
 
 /** An OS credential store in memory, standing in for @napi-rs/keyring. */
 function memoryKeyring(store = new Map<string, string>()) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assessQuarantine, QuarantineMeter, QUARANTINE_RULES } from '../../../main/core/quarantine';
+import { assessQuarantine, QuarantineMeter, QUARANTINE_RULES } from '../../../main/admin/quarantine';
 import type { QuarantineCounts, SyncLogEntry } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
 

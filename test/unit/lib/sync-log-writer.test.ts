@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SyncLogWriter } from '../../../main/core/sync-log-writer';
+import { SyncLogWriter } from '../../../main/lib/sync-log-writer';
 import type { SyncLogEntry } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
 

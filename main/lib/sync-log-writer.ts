@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DirectoryStore, StoredSyncLogEntry, SyncLogEntry } from '../store/directory-store';
+import type { StoredSyncLogEntry, SyncLogEntry, SyncLogStore } from '../store/directory-store';
 
 export interface SyncLogRetention {
   /** Entries older than this many days are deleted. */
@@ -34,7 +34,7 @@ export class SyncLogWriter {
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: DirectoryStore,
+    private readonly store: Pick<SyncLogStore, 'appendSyncLog' | 'pruneSyncLog'>,
     private readonly fileLog: Logger | undefined,
   ) {}
 

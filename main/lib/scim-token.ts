@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { DirectoryStore, TokenRecord } from '../store/directory-store';
+import type { TokenRecord, TokenStore } from '../store/directory-store';
 
 /** Recognisable prefix: secret scanners and admins can tell a ScimDesk token at a glance. */
 export const TOKEN_PREFIX = 'scimdesk_';
@@ -59,7 +59,7 @@ export class TokenService {
   private active: { readonly hashes: ActiveHashes; readonly loadedAt: number } | undefined;
 
   constructor(
-    private readonly store: DirectoryStore,
+    private readonly store: TokenStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

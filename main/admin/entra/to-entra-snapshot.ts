@@ -1,5 +1,5 @@
-import type { EntraGroup, EntraUser } from '../reconcile/snapshot';
-import type { GraphGroup, GraphUser } from './graph-types';
+import type { GraphGroup, GraphUser } from '../../graph/graph-types';
+import type { EntraGroup, EntraUser } from '../../reconcile/snapshot';
 
 /** Graph wire objects → the reconcile snapshot's types. Empty strings count as absent. */
 
@@ -27,3 +27,6 @@ export function toEntraGroup(group: GraphGroup): EntraGroup {
     mail: text(group.mail),
   };
 }
+
+/** What a Graph fetch for Compare keeps of each object. */
+export const ENTRA_SNAPSHOT_MAPPERS = { user: toEntraUser, group: toEntraGroup } as const;

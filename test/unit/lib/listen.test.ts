@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { closeServer, describeListenError, listenOn } from '../../../main/http/listen';
+import { closeServer, describeListenError, listenOn } from '../../../main/lib/listen';
 
 describe('listen helpers', () => {
   it('reject a taken port with EADDRINUSE, worded for an admin, and close what they opened', async () => {

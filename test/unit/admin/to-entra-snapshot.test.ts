@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toEntraGroup, toEntraUser } from '../../../main/graph/to-entra-snapshot';
+import { toEntraGroup, toEntraUser } from '../../../main/admin/entra/to-entra-snapshot';
 
 describe('Graph → snapshot mappers', () => {
   it('maps a user, treating empty strings and missing values as null', () => {
