@@ -94,10 +94,15 @@ export class ScimService {
     return this.single(stored, schema, request, 201);
   }
 
-  async get(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
+  /** The schema of the resource a request names, noted in its trace for the sync log. */
+  private target(kind: ResourceKind, id: string, request: ScimRequest) {
     request.trace.resourceType = kind;
     request.trace.resourceId = id;
+    return this.schemas()[kind];
+  }
+
+  async get(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.target(kind, id, request);
     const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
     const stored = await this.store.getResource(kind, id, this.readOptions(schema, projection));
     if (!stored) throw ScimError.notFound(`${kind} ${id} not found`);
@@ -109,9 +114,7 @@ export class ScimService {
   }
 
   async replace(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
-    request.trace.resourceType = kind;
-    request.trace.resourceId = id;
+    const schema = this.target(kind, id, request);
     const input = canonicalizeResource(request.body, schema);
     traceDoc(kind, id, input.doc, request.trace);
     request.trace.ignored.push(...input.ignored);
@@ -128,9 +131,7 @@ export class ScimService {
   }
 
   async patch(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
-    request.trace.resourceType = kind;
-    request.trace.resourceId = id;
+    const schema = this.target(kind, id, request);
     const normalized = normalizePatchRequest(request.body, schema);
     request.trace.notes.push(...normalized.notes);
     request.trace.normalized = describeOperations(normalized.operations);
