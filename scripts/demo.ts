@@ -21,10 +21,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GraphUser } from '../main/graph/graph-types';
-import { startDemoTenant, type DemoTenant } from '../test/fixtures/fake-tenant/demo-tenant';
-import { ensureTenantCa, tenantCaEnv } from '../test/fixtures/fake-tenant/ensure-ca.mjs';
-import { guidFrom } from '../test/fixtures/fake-tenant/scenario';
-import { withDuplicateExternalIdsAccepted } from '../test/support/duplicate-external-ids';
+import { startDemoTenant, type DemoTenant } from './fake-tenant/demo-tenant';
+import { ensureTenantCa, tenantCaEnv } from './fake-tenant/ensure-ca.mjs';
+import { guidFrom } from './fake-tenant/scenario';
+import { withDuplicateExternalIdsAccepted } from './duplicate-external-ids';
 import { createSqliteStore } from '../main/store/sqlite-store';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

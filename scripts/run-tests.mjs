@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { tenantCaEnv } from '../test/fixtures/fake-tenant/ensure-ca.mjs';
+import { tenantCaEnv } from './fake-tenant/ensure-ca.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 

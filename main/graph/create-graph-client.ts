@@ -1,7 +1,7 @@
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
-import type { SecretStore } from '../core/secret-store';
+import type { SecretStore } from '../lib/secret-store';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from './certificate-pem';
 import { GRAPH_SECRET_NAMES, resolveGraphEndpoints, type GraphConnection, type GraphEndpoints } from './graph-config';
 

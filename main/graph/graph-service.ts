@@ -1,8 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { SecretStore } from '../core/secret-store';
+import type { SecretStore } from '../lib/secret-store';
 import { isGuid } from '../../shared/guid';
-import type { EntraGroup, EntraSnapshot, EntraUser } from '../reconcile/snapshot';
 import type { CertificateInfo } from './certificate-pem';
 import { createGraphClient, type GraphClientBundle } from './create-graph-client';
 import { explainEntraErrorCode, type EntraErrorExplanation } from './entra-error-codes';
@@ -24,8 +23,22 @@ import type {
   GraphSynchronizationSecretsBody,
   GraphUser,
 } from './graph-types';
+import type {
+  ConnectionReport,
+  DirectoryMappers,
+  DirectoryRead,
+  FetchPhase,
+  FetchSnapshotOptions,
+  GraphLogEvent,
+  GraphServiceOptions,
+  OnDemandResult,
+  PermissionCheck,
+  ProvisioningJob,
+  ProvisioningLogEntry,
+  ServicePrincipalSummary,
+} from './graph-results';
 import { toResetScope, type ResetScope } from './reset-scope';
-import { toEntraGroup, toEntraUser } from './to-entra-snapshot';
+import { decodeClaims, toOnDemandResult, toProvisioningJob, toProvisioningLogEntry, toServicePrincipalSummary } from './to-graph-results';
 
 /** `$select` for users: exactly what the comparison reads. */
 export const USER_SELECT = 'id,userPrincipalName,mail,mailNickname,displayName,accountEnabled,employeeId';
@@ -36,127 +49,6 @@ export const PAGE_SIZE = 999;
 const NO_SUCH_OBJECT = '00000000-0000-0000-0000-000000000000';
 /** `$count=true` is an advanced query: Graph wants this header on every page, nextLinks included. */
 const COUNT_HEADERS = { ConsistencyLevel: 'eventual' } as const;
-
-// ---- shapes returned to the rest of the app --------------------------------
-
-export interface PermissionCheck {
-  readonly permission: GraphPermissionName;
-  readonly neededFor: string;
-  readonly feature: GraphPermission['feature'];
-  /** The role in the token that grants it (itself or a higher one), or null. */
-  readonly grantedBy: string | null;
-  /** What a harmless request needing it returned: accepted, denied (403), not run, or failed otherwise. */
-  readonly probe: 'accepted' | 'denied' | 'notRun' | 'error';
-  /**
-   * granted: in the token and accepted; missing: not granted (needs consent);
-   * refused: in the token but Graph still said 403 (e.g. a licence the tenant lacks);
-   * unconfirmed: in the token, probe failed for another reason.
-   */
-  readonly status: 'granted' | 'missing' | 'refused' | 'unconfirmed';
-  /** The exact admin-consent step when not granted. */
-  readonly consentStep: string | null;
-  readonly detail: string | null;
-}
-
-export interface ConnectionReport {
-  readonly tenantId: string;
-  readonly cloud: GraphCloud;
-  readonly authorityHost: string;
-  readonly graphBaseUrl: string;
-  readonly token:
-    | { readonly ok: true; readonly expiresOn: string; readonly roles: ReadonlyArray<string>; readonly tokenTenantId: string | null; readonly appDisplayName: string | null }
-    | ({ readonly ok: false } & TokenFailure);
-  readonly certificate: CertificateInfo | null;
-  readonly permissions: ReadonlyArray<PermissionCheck>;
-  /** The configured enterprise application, when `appId` is set. */
-  readonly enterpriseApp: { readonly found: true; readonly servicePrincipal: ServicePrincipalSummary; readonly jobs: number | null } | { readonly found: false; readonly appId: string; readonly detail: string } | null;
-  /** Token acquired and every permission Compare needs granted. */
-  readonly canCompare: boolean;
-  readonly canManageJobs: boolean;
-  readonly canReadLogs: boolean;
-}
-
-export interface ServicePrincipalSummary {
-  readonly id: string;
-  readonly appId: string;
-  readonly displayName: string;
-  readonly servicePrincipalType: string | null;
-}
-
-export type FetchPhase = 'users' | 'groups' | 'assignments' | 'members' | 'done';
-
-export interface FetchProgress {
-  readonly phase: FetchPhase;
-  /** Objects fetched so far, all phases together. */
-  readonly objects: number;
-  /** Pages fetched so far. */
-  readonly pages: number;
-  /** Times Graph throttled (429/503/504) and the client waited before retrying. */
-  readonly throttles: number;
-  /** Objects in the current phase as Graph counted them (`@odata.count`), when known. */
-  readonly phaseTotal: number | null;
-  readonly phaseObjects: number;
-}
-
-export interface FetchSnapshotOptions {
-  /** The enterprise application whose assignments are the scope; none → scope null. */
-  readonly servicePrincipalId?: string;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: FetchProgress) => void;
-}
-
-export interface ProvisioningJob {
-  readonly id: string;
-  readonly templateId: string;
-  readonly status: string | null;
-  readonly scheduleState: string | null;
-  readonly interval: string | null;
-  readonly lastRun: { readonly state: string | null; readonly began: string | null; readonly ended: string | null; readonly error: string | null } | null;
-  readonly quarantine: { readonly reason: string | null; readonly since: string | null; readonly nextAttempt: string | null; readonly error: string | null } | null;
-}
-
-export interface OnDemandResult {
-  readonly status: string;
-  readonly errorCode: string | null;
-  readonly reason: string | null;
-  readonly explanation: EntraErrorExplanation | null;
-  readonly steps: ReadonlyArray<{ readonly name: string; readonly status: string; readonly description: string }>;
-  readonly targetId: string | null;
-}
-
-export interface ProvisioningLogEntry {
-  readonly id: string;
-  readonly at: string;
-  readonly action: string | null;
-  readonly status: string | null;
-  readonly errorCode: string | null;
-  readonly reason: string | null;
-  readonly recommendedAction: string | null;
-  readonly explanation: EntraErrorExplanation | null;
-  readonly sourceId: string | null;
-  readonly sourceName: string | null;
-  readonly targetId: string | null;
-  readonly targetName: string | null;
-  readonly jobId: string | null;
-  readonly cycleId: string | null;
-  readonly changeId: string | null;
-  readonly durationMs: number | null;
-}
-
-/** One Graph request as the optional log sees it: method, path and status only, never bodies or tokens. */
-export interface GraphLogEvent {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number | 'error';
-  readonly durationMs: number;
-}
-
-export interface GraphServiceOptions {
-  readonly log?: (event: GraphLogEvent) => void;
-  readonly now?: () => Date;
-}
-
-// ---- the service ------------------------------------------------------------
 
 /**
  * Everything ScimDesk does with Microsoft Graph, app-only: test the connection,
@@ -334,7 +226,7 @@ export class GraphService {
    * Graph client's retry handler and counted; `signal` stops at the next page
    * (or the current one) and rejects with an AbortError.
    */
-  async fetchSnapshot(options: FetchSnapshotOptions = {}): Promise<EntraSnapshot> {
+  async fetchSnapshot<U, G>(map: DirectoryMappers<U, G>, options: FetchSnapshotOptions = {}): Promise<DirectoryRead<U, G>> {
     const { signal, onProgress } = options;
     let objects = 0;
     let pages = 0;
@@ -366,20 +258,20 @@ export class GraphService {
     };
 
     startPhase('users');
-    const users: EntraUser[] = [];
+    const users: U[] = [];
     for await (const page of graphPages<GraphUser>(this.client, `/users?$select=${USER_SELECT}&$top=${PAGE_SIZE}&$count=true`, counted)) {
-      for (const user of page.value) users.push(toEntraUser(user));
+      for (const user of page.value) users.push(map.user(user));
       tookPage(page);
     }
 
     startPhase('groups');
-    const groups: EntraGroup[] = [];
+    const groups: G[] = [];
     for await (const page of graphPages<GraphGroup>(this.client, `/groups?$select=${GROUP_SELECT}&$top=${PAGE_SIZE}&$count=true`, counted)) {
-      for (const group of page.value) groups.push(toEntraGroup(group));
+      for (const group of page.value) groups.push(map.group(group));
       tookPage(page);
     }
 
-    let scope: EntraSnapshot['scope'] = null;
+    let scope: DirectoryRead<U, G>['scope'] = null;
     if (options.servicePrincipalId) {
       startPhase('assignments');
       const userIds = new Set<string>();
@@ -553,83 +445,4 @@ export async function testGraphConnection(connection: GraphConnection, secrets: 
     };
   }
   return service.testConnection();
-}
-
-// ---- mappers ----------------------------------------------------------------
-
-/** The claims of a JWT access token (no signature check: Graph checks it; this only reads roles). */
-export function decodeClaims(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1];
-  if (!payload) return {};
-  try {
-    return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-  } catch {
-    return {};
-  }
-}
-
-function toServicePrincipalSummary(sp: GraphServicePrincipal): ServicePrincipalSummary {
-  return { id: sp.id, appId: sp.appId, displayName: sp.displayName ?? sp.appId, servicePrincipalType: sp.servicePrincipalType ?? null };
-}
-
-function toProvisioningJob(job: GraphSynchronizationJob): ProvisioningJob {
-  const last = job.status?.lastExecution ?? null;
-  const quarantine = job.status?.quarantine ?? null;
-  return {
-    id: job.id,
-    templateId: job.templateId,
-    status: job.status?.code ?? null,
-    scheduleState: job.schedule?.state ?? null,
-    interval: job.schedule?.interval ?? null,
-    lastRun: last ? { state: last.state ?? null, began: last.timeBegan ?? null, ended: last.timeEnded ?? null, error: last.error?.message ?? last.error?.code ?? null } : null,
-    quarantine: quarantine
-      ? { reason: quarantine.reason ?? null, since: quarantine.seriesBegan ?? quarantine.currentBegan ?? null, nextAttempt: quarantine.nextAttempt ?? null, error: quarantine.error?.message ?? quarantine.error?.code ?? null }
-      : null,
-  };
-}
-
-/** provisionOnDemand's `value` is a JSON string: an array of results (or one), each with steps and a statusInfo. */
-function toOnDemandResult(answer: GraphStringKeyStringValuePair): OnDemandResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(answer.value);
-  } catch {
-    return { status: 'unknown', errorCode: null, reason: answer.value.slice(0, 500), explanation: null, steps: [], targetId: null };
-  }
-  const result = (Array.isArray(parsed) ? parsed[0] : parsed) as {
-    provisioningSteps?: Array<{ name?: string; status?: string; description?: string }>;
-    statusInfo?: { status?: string; errorCode?: string | null; reason?: string | null };
-    targetIdentity?: { id?: string | null };
-  } | undefined;
-  const errorCode = result?.statusInfo?.errorCode ?? null;
-  return {
-    status: (result?.statusInfo?.status ?? 'unknown').toLowerCase(),
-    errorCode,
-    reason: result?.statusInfo?.reason ?? null,
-    explanation: explainEntraErrorCode(errorCode),
-    steps: (result?.provisioningSteps ?? []).map((step) => ({ name: step.name ?? '', status: step.status ?? '', description: step.description ?? '' })),
-    targetId: result?.targetIdentity?.id ?? null,
-  };
-}
-
-function toProvisioningLogEntry(log: GraphProvisioningObjectSummary): ProvisioningLogEntry {
-  const error = log.provisioningStatusInfo?.errorInformation ?? null;
-  return {
-    id: log.id,
-    at: log.activityDateTime,
-    action: log.provisioningAction ?? null,
-    status: log.provisioningStatusInfo?.status ?? null,
-    errorCode: error?.errorCode ?? null,
-    reason: error?.reason ?? null,
-    recommendedAction: error?.recommendedAction ?? null,
-    explanation: explainEntraErrorCode(error?.errorCode),
-    sourceId: log.sourceIdentity?.id ?? null,
-    sourceName: log.sourceIdentity?.displayName ?? null,
-    targetId: log.targetIdentity?.id ?? null,
-    targetName: log.targetIdentity?.displayName ?? null,
-    jobId: log.jobId ?? null,
-    cycleId: log.cycleId ?? null,
-    changeId: log.changeId ?? null,
-    durationMs: log.durationInMilliseconds ?? null,
-  };
 }

@@ -6,16 +6,19 @@ import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { adminMethods, EVENT_NAMES, type AdminError, type AdminResult } from '../../shared/admin/contract';
-import { endSession, isCsrfTokenValid, redeemLoginCode, verifySession } from '../core/admin-access';
-import { dispatchAdminCall, type AdminHandlers } from '../core/admin-api';
-import type { Core } from '../core/create-core';
-import type { AdminSession } from '../store/directory-store';
+import type { AdminEventBus } from '../lib/event-bus';
+import type { AdminSession, AdminSessionStore } from '../store/directory-store';
+import { endSession, isCsrfTokenValid, redeemLoginCode, verifySession } from './admin-access';
 import { readJson } from './read-json-body';
 
 export interface AdminAppOptions {
-  /** What the admin app uses of the core: the session store, the event bus and the clock. */
-  readonly core: Pick<Core, 'store' | 'events' | 'now'>;
-  readonly handlers: AdminHandlers;
+  /** Login codes and sessions (hashed), shared with the CLI that mints login links. */
+  readonly sessions: AdminSessionStore;
+  /** The contract's events, streamed to the UI. */
+  readonly events: Pick<AdminEventBus, 'subscribe'>;
+  readonly now: () => Date;
+  /** Runs one admin call (validation, handler, error codes): the admin layer's dispatcher. */
+  readonly dispatch: AdminDispatch;
   /** The built renderer (`vite build` → dist/renderer); served at /admin/. */
   readonly rendererDir: string;
   readonly logger?: Logger;
@@ -29,6 +32,14 @@ export interface AdminAppOptions {
    */
   readonly actor: string;
 }
+
+/** One admin call as the transport hands it over; the outcome is always an AdminResult, never an exception. */
+export type AdminDispatch = (
+  method: string,
+  input: unknown,
+  context: { readonly actor: string },
+  onInternalError?: (error: unknown) => void,
+) => Promise<AdminResult<unknown>>;
 
 export const SESSION_COOKIE = 'scimdesk_session';
 /** Largest admin call body; a PFX certificate (base64) is the biggest legitimate input. */
@@ -219,8 +230,7 @@ function methodNotAllowed(ctx: Ctx, allow: string, api: boolean): void {
  * and the built renderer. The SCIM bearer token opens nothing here.
  */
 export function createAdminApp(options: AdminAppOptions): Koa {
-  const { core, handlers, rendererDir, logger } = options;
-  const { store, events } = core;
+  const { sessions: store, events, now, rendererDir, logger } = options;
   const version = options.version ?? packageVersion();
   const keepAliveMs = options.keepAliveMs ?? KEEP_ALIVE_MS;
   const app = new Koa();
@@ -266,7 +276,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     await next();
   });
 
-  const sessionOf = (ctx: Ctx): Promise<AdminSession | undefined> => verifySession(store, ctx.cookies.get(SESSION_COOKIE), core.now());
+  const sessionOf = (ctx: Ctx): Promise<AdminSession | undefined> => verifySession(store, ctx.cookies.get(SESSION_COOKIE), now());
 
   const unauthorized = (ctx: Ctx) =>
     fail(ctx, 401, 'unauthorized', 'No admin session: open the login link that `npm run serve` printed, or get a new one with `npm run admin-link`.');
@@ -275,7 +285,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     if (ctx.method !== 'GET') return methodNotAllowed(ctx, 'GET', false);
     ctx.set('Cache-Control', 'no-store');
     const code = typeof ctx.query['code'] === 'string' ? ctx.query['code'] : '';
-    const grant = await redeemLoginCode(store, code, core.now());
+    const grant = await redeemLoginCode(store, code, now());
     if (!grant) {
       ctx.status = 401;
       ctx.type = 'text/html; charset=utf-8';
@@ -284,7 +294,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     }
     const previous = ctx.cookies.get(SESSION_COOKIE);
     if (previous) await endSession(store, previous);
-    const maxAge = Math.max(0, Math.floor((Date.parse(grant.expires) - core.now().getTime()) / 1000));
+    const maxAge = Math.max(0, Math.floor((Date.parse(grant.expires) - now().getTime()) / 1000));
     // Plain http on loopback: no Secure attribute (the browser would drop the cookie).
     ctx.append('Set-Cookie', `${SESSION_COOKIE}=${grant.id}; Path=/admin; Max-Age=${maxAge}; HttpOnly; SameSite=Strict`);
     ctx.redirect('/admin/');
@@ -319,7 +329,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
     const timer = setInterval(() => {
       stream.write(': keep-alive\n\n');
       // An ended or expired session ends the stream; the client's reconnect then gets 401.
-      verifySession(store, cookie, core.now()).then(
+      verifySession(store, cookie, now()).then(
         (session) => session || close(),
         () => close(),
       );
@@ -361,7 +371,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
         return fail(ctx, body.problem === 'tooLarge' ? 413 : 400, 'invalidInput', body.message);
       }
       const input = body.value;
-      const result = await dispatchAdminCall(handlers, method, input, { actor: options.actor }, (error) =>
+      const result = await options.dispatch(method, input, { actor: options.actor }, (error) =>
         logger?.error({ err: error, method }, 'admin call failed'),
       );
       return answer(ctx, 200, result);

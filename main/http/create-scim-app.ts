@@ -3,18 +3,21 @@ import Router, { type RouterContext } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns';
-import type { SyncLogWriter } from '../core/sync-log-writer';
-import type { TokenService } from '../core/scim-token';
+import type { SyncLogWriter } from '../lib/sync-log-writer';
+import type { TokenService } from '../lib/scim-token';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
-import { newTrace, type RequestTrace, type ScimRequest, type ScimResponse, type ScimService } from '../scim/scim-service';
+import { newTrace, type RequestTrace } from '../scim/request-trace';
+import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
 import { readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
 export interface ScimAppOptions {
   readonly service: ScimService;
-  readonly tokens: TokenService;
-  readonly syncLog: SyncLogWriter;
+  /** The bearer-token check (cached; a hash compared in constant time). */
+  readonly tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
+  /** Where every request is recorded (batched, off the request path). */
+  readonly syncLog: Pick<SyncLogWriter, 'record'>;
   /** Largest accepted request body; larger ones get 413. */
   readonly bodyLimitBytes?: number;
   /** The public base URL (e.g. a tunnel's https URL) used in meta.location; the request's own origin otherwise. */

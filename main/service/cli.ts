@@ -4,15 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { issueLoginCode, LOGIN_CODE_TTL_MINUTES } from '../core/admin-access';
-import { createAdminHandlers } from '../core/admin-api';
 import { createCore, DATABASE_FILE, DEFAULT_PORT, type Core } from '../core/create-core';
-import { TokenService } from '../core/scim-token';
+import { issueLoginCode, LOGIN_CODE_TTL_MINUTES } from '../http/admin-access';
 import { adminLoginUrl, createAdminApp } from '../http/create-admin-app';
-import { closeServer, describeListenError, listenOn } from '../http/listen';
-import { createSqliteStore } from '../store/sqlite-store';
+import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
-import { adminUiActor } from './os-account';
+import { openDataFolder } from './open-data-folder';
+import { adminUiActor, cliActor } from './os-account';
 
 const USAGE = `ScimDesk headless service
 
@@ -69,7 +67,15 @@ function integer(raw: string | undefined, name: string, fallback: number, min: n
 
 /** Starts the admin app (the admin contract over HTTP, and the built UI) on 127.0.0.1 only, whatever --host says. */
 async function listenAdmin(core: Core, port: number): Promise<Server> {
-  const app = createAdminApp({ core, handlers: createAdminHandlers(core), rendererDir: RENDERER_DIR, logger: core.logger, actor: adminUiActor() });
+  const app = createAdminApp({
+    sessions: core.store,
+    events: core.events,
+    now: core.now,
+    dispatch: core.admin.dispatch,
+    rendererDir: RENDERER_DIR,
+    logger: core.logger,
+    actor: adminUiActor(),
+  });
   const server = createServer(app.callback());
   await listenOn(server, port, '127.0.0.1');
   return server;
@@ -95,7 +101,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
     ...(port !== undefined ? { port } : {}),
     ...(publicUrl ? { publicUrl } : {}),
   });
-  const wanted = await core.endpointSettings();
+  const wanted = await core.endpoint.settings();
   let started;
   try {
     started = await core.start();
@@ -139,7 +145,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   lines.push(`Admin UI: ${adminLoginUrl(boundAdminPort, loginCode)}`);
   lines.push(`  This login link works once, within ${LOGIN_CODE_TTL_MINUTES} minutes; \`${adminLinkCommand(common.dataDir)}\` prints a new one.`);
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) lines.push('  The admin UI is not built yet: run `npm run build:renderer`.');
-  const listeningHost = core.endpoint()?.host ?? wanted.host;
+  const listeningHost = core.endpoint.state()?.host ?? wanted.host;
   if (listeningHost !== '127.0.0.1' && listeningHost !== '::1' && listeningHost !== 'localhost') {
     lines.push(`Note: listening on ${listeningHost}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
   }
@@ -184,17 +190,17 @@ async function adminLink(common: CommonArgs): Promise<void> {
   if (!existsSync(join(common.dataDir, DATABASE_FILE))) {
     throw new CommandError(`No ScimDesk data in ${common.dataDir}. Start the service with \`npm run serve\`, or pass --data-dir.`);
   }
-  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE), { checkpointWorker: false });
+  const core = await openDataFolder(common.dataDir);
   try {
-    const port = await store.getSetting<number | null>(ADMIN_PORT_SETTING);
+    const port = await core.store.getSetting<number | null>(ADMIN_PORT_SETTING);
     if (typeof port !== 'number' || !(await adminAnswers(port))) {
       throw new CommandError(`The ScimDesk service for ${common.dataDir} is not running (or its admin UI does not answer). Start it with \`npm run serve\`: it prints a login link.`);
     }
-    const code = await issueLoginCode(store, new Date());
+    const code = await issueLoginCode(core.store, core.now());
     console.log(`Admin UI: ${adminLoginUrl(port, code)}`);
     console.log(`  This login link works once, within ${LOGIN_CODE_TTL_MINUTES} minutes.`);
   } finally {
-    await store.close();
+    await core.stop();
   }
 }
 
@@ -203,21 +209,22 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
   if (action !== 'rotate' && !existsSync(join(common.dataDir, DATABASE_FILE))) {
     throw new UsageError(`No ScimDesk data in ${common.dataDir}. Start the service once, or pass --data-dir.`);
   }
-  // The database is shared with a running service (WAL, busy timeout); it checks tokens on every request.
-  const store = createSqliteStore(join(common.dataDir, DATABASE_FILE), { checkpointWorker: false });
+  // Through the admin handlers, as the Directory & token screen does (and audited as this OS account).
+  const core = await openDataFolder(common.dataDir);
+  const context = { actor: cliActor() };
   try {
-    const tokens = new TokenService(store);
+    const handlers = core.admin.handlers;
     if (action === 'rotate') {
       const lifetime = integer(values['lifetime-days'], 'lifetime-days', 0, 0, 3650);
-      const issued = await tokens.rotate(lifetime);
+      const issued = await handlers['token.generate']({ lifetimeDays: lifetime }, context);
       console.log(`Secret token (shown once): ${issued.token}`);
-      console.log(`Expires: ${issued.record.expires ?? 'never'}`);
+      console.log(`Expires: ${issued.info.expires ?? 'never'}`);
       console.log('Every earlier token stopped working now. Paste this one as the Secret Token in Entra.');
     } else if (action === 'revoke') {
-      const count = await tokens.revoke();
+      const { revoked: count } = await handlers['token.revoke']({}, context);
       console.log(count > 0 ? `Revoked ${count} token(s). SCIM requests now get 401 until you run \`npm run token -- rotate\`.` : 'No active token to revoke.');
     } else {
-      const current = await tokens.current();
+      const { current } = await handlers['token.status']({}, context);
       if (!current) console.log('Secret token: none active (run `npm run token -- rotate`).');
       else {
         console.log(`Secret token: ${current.hint}`);
@@ -227,7 +234,7 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
       }
     }
   } finally {
-    await store.close();
+    await core.stop();
   }
 }
 

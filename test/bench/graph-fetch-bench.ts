@@ -9,10 +9,11 @@
  * Prints the time, pages, objects per second and heap; it never fails on a figure.
  * The tenant runs in the same process, so the time includes serving the pages.
  */
+import { ENTRA_SNAPSHOT_MAPPERS } from '../../main/admin/entra/to-entra-snapshot';
 import '../support/trust-tenant-ca';
 import { cpus } from 'node:os';
 import { GraphService } from '../../main/graph/graph-service';
-import { generateUsers } from '../fixtures/fake-tenant/scenario';
+import { generateUsers } from '../../scripts/fake-tenant/scenario';
 import { startGraphTestTenant } from '../support/graph-test-tenant';
 
 function option(name: string, fallback: number): number {
@@ -49,7 +50,7 @@ try {
     let pages = 0;
     let throttles = 0;
     let usersDoneAt = 0;
-    const snapshot = await service.fetchSnapshot({
+    const snapshot = await service.fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, {
       servicePrincipalId: sp.id,
       onProgress: (p) => {
         pages = p.pages;

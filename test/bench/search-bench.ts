@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
-import { createAdminHandlers } from '../../main/core/admin-api';
 import { createCore, DATABASE_FILE } from '../../main/core/create-core';
 import { createSqliteStore } from '../../main/store/sqlite-store';
 import { URN } from '../../shared/scim/urns';
@@ -69,7 +68,7 @@ try {
   const seedMs = performance.now() - seedStart;
 
   const core = await createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false, checkpointWorker: false });
-  const handlers = createAdminHandlers(core);
+  const handlers = core.admin.handlers;
   const context = { actor: 'bench' };
 
   const cases: ReadonlyArray<{ label: string; kind: 'users' | 'groups'; search: string; sortBy?: 'name' | 'displayName' }> = [

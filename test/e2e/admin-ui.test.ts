@@ -39,7 +39,7 @@ const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const URN_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const URN_ADSCIM_GROUP = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 const URN_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-/** The header of the sync-log CSV export, in the order main/core/admin-api.ts writes it. */
+/** The header of the sync-log CSV export, in the order the admin layer's sync-log export writes it. */
 const CSV_HEADER = 'time,requestId,method,path,operation,resourceType,resourceId,userName,externalId,displayName,status,durationMs,scimType,error,client,adscimVersion';
 /** What Entra's provisioning service sends in every request (ScimDesk treats the value as opaque). */
 const ENTRA_HEADER = 'Date: 2026-01-01, ActivityId: 5b7c2a1e-9d3f-4e8a-b6c4-1f2e3d4c5b6a';

@@ -20,7 +20,7 @@ import {
   WAIT_MS,
   type BrowserSession,
 } from './support/browser';
-import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../fixtures/fake-tenant/scenario';
+import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../../scripts/fake-tenant/scenario';
 
 /**
  * Compare & Fix as a new support engineer meets it: `npm run demo` started the
@@ -39,7 +39,7 @@ const SHOT_PREFIX = 2;
 const DEMO_START_MS = 20_000;
 const STEP_MS = 45_000;
 
-/** The demo tenant's users are `demo000NNN`, objectId guidFrom('demo:NNN') (test/fixtures/fake-tenant/scenario.ts). */
+/** The demo tenant's users are `demo000NNN`, objectId guidFrom('demo:NNN') (scripts/fake-tenant/scenario.ts). */
 const objectIdOf = (index: number) => guidFrom(`demo:${index}`);
 const upn = (index: number) => `demo${String(index).padStart(6, '0')}@contoso-demo.com`;
 /** Existed before provisioning: Entra's create got 409, so it has no externalId; it matches by UPN. */
@@ -48,7 +48,7 @@ const PRE_EXISTING = 25;
 const NICKNAMED = 20;
 /** A local record matching an Entra user (not yet provisioned) by mail alone. */
 const MAIL_ONLY = { name: 'demo000112.legacy', entra: 112 };
-/** The Entra error codes the demo tenant's provisioning logs hold (test/fixtures/fake-tenant/demo-tenant.ts). */
+/** The Entra error codes the demo tenant's provisioning logs hold (scripts/fake-tenant/demo-tenant.ts). */
 const ERROR_CODES = [
   'SystemForCrossDomainIdentityManagementBadRequest',
   'DuplicateTargetEntries',

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type EventPayload, type MethodName, type MethodOutput } from '../../shared/admin/contract';
-import { startDemoTenant, type DemoTenant } from '../fixtures/fake-tenant/demo-tenant';
-import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
+import { startDemoTenant, type DemoTenant } from '../../scripts/fake-tenant/demo-tenant';
+import { withDuplicateExternalIdsAccepted } from '../../scripts/duplicate-external-ids';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
 
 /**
@@ -299,7 +299,7 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
     assert.equal(rotated.validated, true);
     const pushed = sp.secrets.find((s) => s.key === 'SecretToken')?.value;
     assert.ok(pushed && pushed !== oldToken, 'the new token was pushed into the enterprise application');
-    assert.equal(sp.secrets.find((s) => s.key === 'BaseAddress')?.value, a.core.endpoint()?.url);
+    assert.equal(sp.secrets.find((s) => s.key === 'BaseAddress')?.value, a.core.endpoint.state()?.url);
     a.token = pushed;
     assert.equal((await a.scim('/Users?count=1')).status, 200);
     a.token = oldToken;

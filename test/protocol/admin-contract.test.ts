@@ -423,7 +423,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('overview.get counts what SCIM provisioned', async () => {
     const overview = await ok('overview.get', {});
     assert.deepEqual(overview.counts, { users: 2, activeUsers: 2, groups: 1 });
-    assert.equal(overview.scimUrl, a.core.endpoint()!.url);
+    assert.equal(overview.scimUrl, a.core.endpoint.state()!.url);
     assert.equal(overview.setup.usersProvisioned, true);
     assert.equal(overview.setup.tokenUsed, true);
     assert.ok(overview.last24h.requests >= 3);
@@ -618,7 +618,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('settings.get and settings.updateRetention', async () => {
     const settings = await ok('settings.get', {});
     assert.equal(settings.dataDir, a.t.dataDir);
-    assert.equal(settings.listening?.port, a.core.endpoint()!.port);
+    assert.equal(settings.listening?.port, a.core.endpoint.state()!.port);
     const updated = await ok('settings.updateRetention', { maxAgeDays: 7, maxRows: 5000 });
     assert.deepEqual(updated.retention, { maxAgeDays: 7, maxRows: 5000 });
     assert.deepEqual((await ok('settings.get', {})).retention, { maxAgeDays: 7, maxRows: 5000 });
@@ -659,7 +659,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     const secured = await ok('settings.setCertificate', { pfxBase64: TEST_PFX_BASE64, passphrase: TEST_PFX_PASSPHRASE });
     assert.equal(secured.listening?.https, true);
     assert.match(secured.certificate?.subject ?? '', /scimdesk-test\.localhost/);
-    assert.match(a.core.endpoint()!.url, /^https:/);
+    assert.match(a.core.endpoint.state()!.url, /^https:/);
     const plain = await ok('settings.clearCertificate', {});
     assert.equal(plain.listening?.https, false);
     assert.equal(plain.certificate, null);
@@ -667,7 +667,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   });
 
   it('settings.updateEndpoint moves SCIM to another port: it answers there, not on the old one', async () => {
-    const oldUrl = a.core.endpoint()!.url;
+    const oldUrl = a.core.endpoint.state()!.url;
     const port = await freePort();
     const moved = await ok('settings.updateEndpoint', { host: '127.0.0.1', port, publicUrl: '' });
     assert.equal(moved.listening?.port, port);
@@ -678,7 +678,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
 
     const occupied = await refused('settings.updateEndpoint', { host: '127.0.0.1', port: a.adminPort, publicUrl: '' }, 'conflict');
     assert.match(occupied, /in use/);
-    assert.equal(a.core.endpoint()!.port, port, 'a failed move leaves the endpoint where it was');
+    assert.equal(a.core.endpoint.state()!.port, port, 'a failed move leaves the endpoint where it was');
   });
 
   it('audit.list shows the admin\'s changes, newest first', async () => {

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EVENT_NAMES, type EventName, type EventPayload } from '../../shared/admin/contract';
-import { issueLoginCode } from '../../main/core/admin-access';
-import { createAdminHandlers } from '../../main/core/admin-api';
-import { AdminEventBus } from '../../main/core/event-bus';
+import { issueLoginCode } from '../../main/http/admin-access';
+import { AdminEventBus } from '../../main/lib/event-bus';
 import { ADMIN_CSP, createAdminApp, type AdminAppOptions } from '../../main/http/create-admin-app';
 import {
+  adminAppParts,
   DUMMY_ASSET,
   DUMMY_ASSET_PATH,
   DUMMY_INDEX,
@@ -200,7 +200,7 @@ describe('admin HTTP transport: access control', () => {
   });
 
   it('does not serve the admin API or UI on the SCIM port', async () => {
-    const scimOrigin = new URL(a.core.endpoint()!.url).origin;
+    const scimOrigin = new URL(a.core.endpoint.state()!.url).origin;
     for (const path of ['/admin/api/session', '/admin/', '/admin/login?code=x']) {
       const response = await fetch(scimOrigin + path, { headers: { authorization: `Bearer ${a.token}`, cookie: a.login.cookie } });
       assert.equal(response.status, 404, path);
@@ -407,8 +407,8 @@ describe('admin HTTP transport: events', () => {
   it('sends keep-alive comments, every contract event, and unsubscribes when the client disconnects', async () => {
     const events = new CountingEventBus();
     const app = await listenAdmin({
-      core: { ...a.core, events },
-      handlers: createAdminHandlers(a.core),
+      ...adminAppParts(a.core),
+      events,
       rendererDir: a.rendererDir,
       actor: 'admin-ui:test',
       keepAliveMs: 50,
@@ -431,7 +431,7 @@ describe('admin HTTP transport: events', () => {
 
   it('ends the stream when the session ends', async () => {
     const events = new CountingEventBus();
-    const app = await listenAdmin({ core: { ...a.core, events }, handlers: createAdminHandlers(a.core), rendererDir: a.rendererDir, keepAliveMs: 50, actor: 'admin-ui:test' });
+    const app = await listenAdmin({ ...adminAppParts(a.core), events, rendererDir: a.rendererDir, keepAliveMs: 50, actor: 'admin-ui:test' });
     try {
       const login = await a.newLogin();
       const stream = await openEvents(`${app.origin}/admin/api/events`, login.cookie);
@@ -520,7 +520,7 @@ describe('admin HTTP transport: the renderer', () => {
 
   it('says the UI is not built when the folder has no index.html', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'scimdesk-empty-renderer-'));
-    const app = await listenAdmin({ core: a.core, handlers: createAdminHandlers(a.core), rendererDir: empty, actor: 'admin-ui:test' });
+    const app = await listenAdmin({ ...adminAppParts(a.core), rendererDir: empty, actor: 'admin-ui:test' });
     try {
       const response = await fetch(`${app.origin}/admin/`);
       assert.equal(response.status, 503);

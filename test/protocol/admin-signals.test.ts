@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createAdminHandlers } from '../../main/core/admin-api';
 import { createCore, DATABASE_FILE } from '../../main/core/create-core';
 import { createSqliteStore } from '../../main/store/sqlite-store';
 import { startTestCore, type TestCore } from '../support/start-test-core';
@@ -21,7 +20,7 @@ const CONTEXT = { actor: 'test' };
 
 async function overview(t: TestCore) {
   await t.core.syncLog.flush();
-  return createAdminHandlers(t.core)['overview.get']({}, CONTEXT);
+  return t.core.admin.handlers['overview.get']({}, CONTEXT);
 }
 
 describe('Overview: the setup checklist credits Entra only for requests that carry its header', () => {
@@ -67,7 +66,7 @@ describe('Overview: the setup checklist credits Entra only for requests that car
     await t.core.stop();
     const again = await createCore({ dataDir: t.dataDir, host: '127.0.0.1', port: 0, fileLogs: false });
     try {
-      const restarted = (await createAdminHandlers(again)['overview.get']({}, CONTEXT)).setup;
+      const restarted = (await again.admin.handlers['overview.get']({}, CONTEXT)).setup;
       assert.deepEqual([restarted.connected, restarted.testConnection, restarted.schemaDiscovery, restarted.provisioned], ['entra', null, 'entra', 'entra']);
     } finally {
       await again.stop();
@@ -104,12 +103,12 @@ describe('Overview: a public URL is unverified until a check from outside passed
     try {
       assert.deepEqual((await overview(t)).publicUrl, { url: 'https://scim.contoso.example', verifiedAt: null });
       const at = new Date('2026-02-03T04:05:06.000Z');
-      await t.core.recordPublicUrlCheck('https://scim.contoso.example', at);
+      await t.core.endpoint.recordPublicUrlCheck('https://scim.contoso.example', at);
       assert.deepEqual((await overview(t)).publicUrl, { url: 'https://scim.contoso.example', verifiedAt: at.toISOString() });
-      const endpoint = t.core.endpoint()!;
-      await t.core.reconfigureEndpoint({ host: endpoint.host, port: endpoint.port, publicUrl: 'https://provisioning.contoso.example' });
+      const endpoint = t.core.endpoint.state()!;
+      await t.core.endpoint.reconfigure({ host: endpoint.host, port: endpoint.port, publicUrl: 'https://provisioning.contoso.example' });
       assert.deepEqual((await overview(t)).publicUrl, { url: 'https://provisioning.contoso.example', verifiedAt: null }, 'the check vouched for the old URL only');
-      await t.core.reconfigureEndpoint({ host: endpoint.host, port: endpoint.port, publicUrl: '' });
+      await t.core.endpoint.reconfigure({ host: endpoint.host, port: endpoint.port, publicUrl: '' });
       assert.equal((await overview(t)).publicUrl, null);
     } finally {
       await t.stop();
@@ -132,7 +131,7 @@ describe("users.get: the manager by name, or said to be missing", () => {
       const joni = await create({ userName: 'joni.sherman@contoso.com', [URN_ENTERPRISE]: { manager: { value: nameless } } });
       const ghost = '6f1e2d3c-4b5a-4968-8776-5a4b3c2d1e0f';
       const grady = await create({ userName: 'grady.archie@contoso.com', [URN_ENTERPRISE]: { manager: ghost } });
-      const get = (id: string) => createAdminHandlers(t.core)['users.get']({ id }, CONTEXT);
+      const get = (id: string) => t.core.admin.handlers['users.get']({ id }, CONTEXT);
       assert.deepEqual((await get(lee)).manager, { id: patti, userName: 'patti.fernandez@contoso.com', displayName: 'Patti Fernandez', found: true });
       assert.deepEqual((await get(joni)).manager, { id: nameless, userName: 'no.display@contoso.com', displayName: null, found: true });
       assert.deepEqual((await get(grady)).manager, { id: ghost, userName: null, displayName: null, found: false });

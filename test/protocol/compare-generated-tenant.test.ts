@@ -1,3 +1,4 @@
+import { ENTRA_SNAPSHOT_MAPPERS } from '../../main/admin/entra/to-entra-snapshot';
 import '../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -105,7 +106,7 @@ describe('Compare on generated tenants through the fake tenant (answer key from 
       const tenant = await startGraphTestTenant();
       try {
         const sp = installGeneratedTenant(tenant.tenant, generated);
-        const snapshot = await (await tenant.service({ appId: sp.appId })).fetchSnapshot({ servicePrincipalId: sp.id });
+        const snapshot = await (await tenant.service({ appId: sp.appId })).fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, { servicePrincipalId: sp.id });
         assert.ok(snapshot.scope, 'the scope is known');
         assert.deepEqual(new Set(snapshot.scope.userIds), generated.key.scope.User, `seed ${seed}: the fetched user scope is the one constructed`);
         assert.deepEqual(new Set(snapshot.scope.groupIds), generated.key.scope.Group, `seed ${seed}: the fetched group scope is the one constructed`);

@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { GraphUser } from '../../main/graph/graph-types';
 import type { DirectoryStore } from '../../main/store/directory-store';
 import { createSqliteStore } from '../../main/store/sqlite-store';
-import type { FakeGroup, FakeServicePrincipal } from '../fixtures/fake-tenant/fake-tenant';
-import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../fixtures/fake-tenant/scenario';
-import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
+import type { FakeGroup, FakeServicePrincipal } from '../../scripts/fake-tenant/fake-tenant';
+import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../../scripts/fake-tenant/scenario';
+import { withDuplicateExternalIdsAccepted } from '../../scripts/duplicate-external-ids';
 import { startGraphTestTenant, type GraphTestTenant } from '../support/graph-test-tenant';
 
 /**

@@ -1,3 +1,4 @@
+import { ENTRA_SNAPSHOT_MAPPERS } from '../../main/admin/entra/to-entra-snapshot';
 import '../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -7,11 +8,12 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { GRAPH_SECRET_NAMES } from '../../main/graph/graph-config';
 import { GraphRequestError } from '../../main/graph/graph-errors';
-import { GraphService, testGraphConnection, type FetchProgress } from '../../main/graph/graph-service';
+import type { FetchProgress } from '../../main/graph/graph-results';
+import { GraphService, testGraphConnection } from '../../main/graph/graph-service';
 import { ResetScopeRefusedError } from '../../main/graph/reset-scope';
-import type { FakeGroup, FakeServicePrincipal } from '../fixtures/fake-tenant/fake-tenant';
-import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../fixtures/fake-tenant/scenario';
-import { startDemoTenant } from '../fixtures/fake-tenant/demo-tenant';
+import type { FakeGroup, FakeServicePrincipal } from '../../scripts/fake-tenant/fake-tenant';
+import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../../scripts/fake-tenant/scenario';
+import { startDemoTenant } from '../../scripts/fake-tenant/demo-tenant';
 import { MemorySecretStore, startGraphTestTenant, type GraphTestTenant } from '../support/graph-test-tenant';
 
 /** Users in the graph requests the tenant recorded, page by page. */
@@ -116,7 +118,7 @@ describe('Graph client against the fake tenant: sign-in', () => {
     });
     assert.equal(t.tenant.requestsTo('users').at(-1)!.headers.authorization, undefined, 'no Authorization header without customHosts');
     const service = await t.service();
-    const snapshot = await service.fetchSnapshot();
+    const snapshot = await service.fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS);
     assert.equal(snapshot.users.length, 3);
     assert.equal(t.tenant.requestsTo('users').at(-1)!.headers.authorization, 'Bearer <redacted>');
   });
@@ -178,7 +180,7 @@ describe('Graph client against the fake tenant: the token resource of a custom c
       const report = await service.testConnection();
       assert.equal(report.token.ok, true, JSON.stringify(report.token));
       assert.equal((t.tenant.requestsTo('token').at(-1)!.body as Record<string, string>).scope, 'https://graph.microsoft.us/.default');
-      assert.equal((await service.fetchSnapshot()).users.length, 2, 'Graph accepts the token at the proxy address');
+      assert.equal((await service.fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS)).users.length, 2, 'Graph accepts the token at the proxy address');
     } finally {
       await t.close();
     }
@@ -296,7 +298,7 @@ describe('Graph client against the fake tenant: fetching a snapshot', () => {
   it('pages 2,500 users with $select and $top=999 in 3 pages, keeping ConsistencyLevel on every nextLink', async () => {
     const before = t.tenant.requestsTo('users').length;
     const progress: FetchProgress[] = [];
-    const snapshot = await (await t.service()).fetchSnapshot({ onProgress: (p) => progress.push(p) });
+    const snapshot = await (await t.service()).fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, { onProgress: (p) => progress.push(p) });
     assert.equal(snapshot.users.length, 2500);
     assert.equal(snapshot.groups.length, 5);
     assert.equal(snapshot.scope, null);
@@ -330,7 +332,7 @@ describe('Graph client against the fake tenant: fetching a snapshot', () => {
     t.tenant.addFault({ route: 'users', nth: base + 2, status: 429, retryAfterSeconds: 1 });
     t.tenant.addFault({ route: 'users', nth: base + 4, status: 503, retryAfterSeconds: 1 });
     const progress: FetchProgress[] = [];
-    const snapshot = await (await t.service()).fetchSnapshot({ onProgress: (p) => progress.push(p) });
+    const snapshot = await (await t.service()).fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, { onProgress: (p) => progress.push(p) });
     assert.equal(snapshot.users.length, 2500);
     const requests = t.tenant.requestsTo('users').slice(-5);
     assert.deepEqual(requests.map((r) => r.status), [200, 429, 200, 503, 200]);
@@ -348,7 +350,7 @@ describe('Graph client against the fake tenant: fetching a snapshot', () => {
     t.tenant.addFault({ route: 'users', nth: base + 2, times: 5, delayMs: 400 });
     const controller = new AbortController();
     const service = await t.service();
-    const fetching = service.fetchSnapshot({
+    const fetching = service.fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.phase === 'users' && p.pages === 1) setTimeout(() => controller.abort(), 50);
@@ -369,7 +371,7 @@ describe('Graph client against the fake tenant: fetching a snapshot', () => {
     const sp: FakeServicePrincipal = t.tenant.addEnterpriseApp({ displayName: 'ScimDesk scope' });
     t.tenant.assign(sp, a, 'User');
     t.tenant.assign(sp, outer.id, 'Group');
-    const snapshot = await (await t.service()).fetchSnapshot({ servicePrincipalId: sp.id });
+    const snapshot = await (await t.service()).fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, { servicePrincipalId: sp.id });
     assert.ok(snapshot.scope);
     assert.deepEqual([...snapshot.scope.userIds].sort(), [a, b].sort());
     assert.ok(!snapshot.scope.userIds.includes(c) && !snapshot.scope.userIds.includes(d), 'members of a nested group are out of scope');
@@ -540,7 +542,7 @@ describe('the demo tenant (npm run demo)', () => {
       assert.deepEqual([report.token.ok, report.canCompare, report.canManageJobs, report.canReadLogs], [true, true, true, true]);
       assert.equal(report.enterpriseApp?.found, true);
       const service = await GraphService.connect(demo.connection, secrets);
-      const snapshot = await service.fetchSnapshot({ servicePrincipalId: demo.enterpriseApp.id });
+      const snapshot = await service.fetchSnapshot(ENTRA_SNAPSHOT_MAPPERS, { servicePrincipalId: demo.enterpriseApp.id });
       assert.equal(snapshot.users.length, 250);
       assert.equal(snapshot.scope?.userIds.length, 100, 'Engineering (40) + Sales (40, not its nested Platform team) + 20 direct');
       const logs = await service.provisioningLogs({ servicePrincipalId: demo.enterpriseApp.id });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
+import { withDuplicateExternalIdsAccepted } from '../../scripts/duplicate-external-ids';
 import { startTestCore, type TestCore } from '../support/start-test-core';
 import { readScim } from './protocol-helpers';
 import { runPostmanCollection, type CollectionRun, type PostmanCollection } from './postman-runner';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { withDuplicateExternalIdsAccepted } from '../support/duplicate-external-ids';
+import { withDuplicateExternalIdsAccepted } from '../../scripts/duplicate-external-ids';
 import { startTestCore, type TestCore } from '../support/start-test-core';
 import { assertListResponse, readEmpty, readScim, readScimError, URN_ADSCIM_GROUP, URN_GROUP, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 

@@ -1,8 +1,9 @@
-import type { SecretStore } from '../../main/core/secret-store';
+import type { SecretStore } from '../../main/lib/secret-store';
 import { GRAPH_SECRET_NAMES, type GraphAuth, type GraphConnection } from '../../main/graph/graph-config';
-import { GraphService, type GraphLogEvent } from '../../main/graph/graph-service';
-import { startFakeTenant, type FakeClient, type FakeTenant, type FakeTenantOptions } from '../fixtures/fake-tenant/fake-tenant';
-import { ALL_SCIMDESK_PERMISSIONS } from '../fixtures/fake-tenant/scenario';
+import type { GraphLogEvent } from '../../main/graph/graph-results';
+import { GraphService } from '../../main/graph/graph-service';
+import { startFakeTenant, type FakeClient, type FakeTenant, type FakeTenantOptions } from '../../scripts/fake-tenant/fake-tenant';
+import { ALL_SCIMDESK_PERMISSIONS } from '../../scripts/fake-tenant/scenario';
 
 /** A SecretStore in memory, for tests. */
 export class MemorySecretStore implements SecretStore {

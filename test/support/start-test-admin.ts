@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdminResult, MethodName } from '../../shared/admin/contract';
-import { issueLoginCode } from '../../main/core/admin-access';
-import { createAdminHandlers } from '../../main/core/admin-api';
+import { issueLoginCode } from '../../main/http/admin-access';
 import type { Core, CoreOptions } from '../../main/core/create-core';
 import { createAdminApp, type AdminAppOptions } from '../../main/http/create-admin-app';
 import { adminUiActor } from '../../main/service/os-account';
@@ -69,6 +68,11 @@ export function sessionCookieOf(response: Response): string | undefined {
   return header?.split(';')[0];
 }
 
+/** What the admin app takes of a core: sessions, events, the clock and the admin layer's dispatcher (as the serve command wires it). */
+export function adminAppParts(core: Core): Pick<AdminAppOptions, 'sessions' | 'events' | 'now' | 'dispatch'> {
+  return { sessions: core.store, events: core.events, now: core.now, dispatch: core.admin.dispatch };
+}
+
 /**
  * Starts a test core, and the admin app on an ephemeral 127.0.0.1 port
  * serving a dummy renderer build; logs in once with a fresh login code.
@@ -83,7 +87,7 @@ export async function startTestAdmin(options: TestAdminOptions = {}): Promise<Te
     writeFileSync(join(rendererDir, DUMMY_ASSET_PATH), DUMMY_ASSET);
     writeFileSync(join(scratch, 'secret.txt'), OUTSIDE_SECRET);
   }
-  const app = createAdminApp({ core: t.core, handlers: createAdminHandlers(t.core), rendererDir, actor: adminUiActor(), ...options.app });
+  const app = createAdminApp({ ...adminAppParts(t.core), rendererDir, actor: adminUiActor(), ...options.app });
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const adminPort = (server.address() as AddressInfo).port;
@@ -145,7 +149,7 @@ export async function startTestAdmin(options: TestAdminOptions = {}): Promise<Te
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${self.token}`);
       if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/scim+json');
-      const url = t.core.endpoint()?.url;
+      const url = t.core.endpoint.state()?.url;
       if (!url) throw new Error('the SCIM endpoint is not listening');
       return fetch(url + path, { ...init, headers });
     },

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { ensureTenantCa, tenantCaEnv } from '../fixtures/fake-tenant/ensure-ca.mjs';
+import { ensureTenantCa, tenantCaEnv } from '../../scripts/fake-tenant/ensure-ca.mjs';
 
 /**
  * Trusting the fake tenant's test CA. Node reads NODE_EXTRA_CA_CERTS once, at

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate } from '../../../main/graph/certificate-pem';
-import { createClientCertificate } from '../../fixtures/fake-tenant/scenario';
+import { createClientCertificate } from '../../../scripts/fake-tenant/scenario';
 
 describe('client certificate material', () => {
   const one = createClientCertificate('First');

@@ -3,10 +3,9 @@ import { IncomingMessage, ServerResponse, type OutgoingHttpHeaders } from 'node:
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { describe, it } from 'node:test';
-import type { AdminHandlers } from '../../../main/core/admin-api';
-import { AdminEventBus } from '../../../main/core/event-bus';
+import { AdminEventBus } from '../../../main/lib/event-bus';
 import { createAdminApp, isLoopbackAddress, isLoopbackHost } from '../../../main/http/create-admin-app';
-import type { DirectoryStore } from '../../../main/store/directory-store';
+import type { AdminSessionStore } from '../../../main/store/directory-store';
 
 describe('isLoopbackAddress', () => {
   const table: ReadonlyArray<readonly [string | undefined, boolean]> = [
@@ -80,8 +79,10 @@ interface FakeResponse {
 function fakeRequest(remoteAddress: string, path: string, headers: Record<string, string> = {}): Promise<FakeResponse> {
   const app = createAdminApp({
     // The loopback check comes before anything touches the store, the handlers or the renderer folder.
-    core: { store: {} as DirectoryStore, events: new AdminEventBus(), now: () => new Date() },
-    handlers: {} as AdminHandlers,
+    sessions: {} as AdminSessionStore,
+    events: new AdminEventBus(),
+    now: () => new Date(),
+    dispatch: () => Promise.reject(new Error('not reached')),
     rendererDir: '/nonexistent-renderer',
     actor: 'admin-ui:test',
   });

@@ -1,0 +1,194 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { EndpointSettings } from '../../shared/admin/contract';
+import { inspectPfx, type CertificateSummary } from '../lib/certificate';
+import { closeServer, listenOn } from '../lib/listen';
+import type { SecretStore } from '../lib/secret-store';
+import type { SettingsStore } from '../store/directory-store';
+
+/** Where the SCIM endpoint listens now. */
+export interface EndpointState {
+  /** The SCIM base URL to paste into Entra as the Tenant URL. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly https: boolean;
+}
+
+export const DEFAULT_PORT = 8631;
+export const DEFAULT_HOST = '127.0.0.1';
+const PASSPHRASE_SECRET = 'endpoint.certificatePassphrase';
+/** The last passed check from outside through the public URL: { url, at }. */
+const PUBLIC_URL_CHECK = 'endpoint.publicUrlVerified';
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export interface ScimEndpointOptions {
+  /** The SCIM application's request handler (Koa's `app.callback()`). */
+  readonly handler: RequestListener;
+  readonly settings: SettingsStore;
+  readonly secrets: Pick<SecretStore, 'get' | 'set' | 'delete'>;
+  /** Where the HTTPS certificate (PFX) is kept. */
+  readonly certificateFile: string;
+  readonly logger: Logger;
+  /** Start-up overrides of the saved address (command-line flags, tests): they apply until the admin moves the endpoint. */
+  readonly overrides: Partial<EndpointSettings>;
+  /** Called when the address, protocol or public URL changes (the Overview shows them). */
+  readonly onChange: () => void;
+}
+
+/**
+ * The SCIM endpoint's listener: the address saved in Settings (or the start-up overrides), HTTP or
+ * HTTPS with the admin's certificate, and the public URL Entra is given. Moving it keeps the old
+ * listener serving when the new address cannot be had.
+ */
+export class ScimEndpoint {
+  private server: Server | undefined;
+  private current: EndpointState | undefined;
+  private publicUrl: string | undefined;
+  private overrides: Partial<EndpointSettings>;
+
+  constructor(private readonly options: ScimEndpointOptions) {
+    this.overrides = options.overrides;
+  }
+
+  /** Where it listens now; undefined while stopped. */
+  state(): EndpointState | undefined {
+    return this.current;
+  }
+
+  /** The public base URL, when one is set (`meta.location` and the Tenant URL carry it). */
+  publicBaseUrl(): string | undefined {
+    return this.publicUrl;
+  }
+
+  /** The settings the endpoint starts with: overrides, else saved, else the defaults. */
+  async settings(): Promise<EndpointSettings> {
+    const saved = await this.options.settings.getSetting<EndpointSettings>('endpoint');
+    return {
+      host: this.overrides.host ?? saved?.host ?? DEFAULT_HOST,
+      port: this.overrides.port ?? saved?.port ?? DEFAULT_PORT,
+      publicUrl: this.overrides.publicUrl ?? saved?.publicUrl ?? '',
+    };
+  }
+
+  async start(): Promise<EndpointState> {
+    return this.relisten(await this.settings());
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    this.current = undefined;
+    if (server) await closeServer(server);
+  }
+
+  /** Saves the settings and moves the listener; the old one keeps serving if the new address fails. */
+  async reconfigure(settings: EndpointSettings): Promise<EndpointState> {
+    const moved = await this.relisten(settings);
+    await this.options.settings.setSetting('endpoint', settings);
+    this.overrides = {};
+    return moved;
+  }
+
+  /**
+   * When a check from outside last reached the SCIM endpoint through this public URL; null until one
+   * passed. Nothing sets it yet but recordPublicUrlCheck, the seam for the reachability self-test:
+   * until then the Overview says the public URL is unverified rather than trusting that it works.
+   */
+  async publicUrlVerifiedAt(url: string): Promise<string | null> {
+    const check = await this.options.settings.getSetting<{ url: string; at: string }>(PUBLIC_URL_CHECK);
+    // A check vouches for the URL it reached, not for one typed in since.
+    return check && check.url === url ? check.at : null;
+  }
+
+  /** Records that a check from outside reached the endpoint through `url` at `at` (the reachability self-test calls it). */
+  async recordPublicUrlCheck(url: string, at: Date): Promise<void> {
+    await this.options.settings.setSetting(PUBLIC_URL_CHECK, { url, at: at.toISOString() });
+    this.options.onChange();
+  }
+
+  async certificate(): Promise<CertificateSummary | null> {
+    return (await this.options.settings.getSetting<CertificateSummary>('endpoint.certificate')) ?? null;
+  }
+
+  /** Checks the PFX, stores it (passphrase in the secret store) and switches the endpoint to HTTPS. */
+  async setCertificate(pfx: Buffer, passphrase: string): Promise<CertificateSummary> {
+    const summary = await inspectPfx(pfx, passphrase);
+    writeFileSync(this.options.certificateFile, pfx, { mode: 0o600 });
+    await this.options.secrets.set(PASSPHRASE_SECRET, passphrase);
+    await this.options.settings.setSetting('endpoint.certificate', summary);
+    if (this.server) await this.relisten(await this.currentSettings());
+    return summary;
+  }
+
+  async clearCertificate(): Promise<void> {
+    rmSync(this.options.certificateFile, { force: true });
+    await this.options.secrets.delete(PASSPHRASE_SECRET);
+    await this.options.settings.setSetting('endpoint.certificate', null);
+    if (this.server) await this.relisten(await this.currentSettings());
+  }
+
+  private async currentSettings(): Promise<EndpointSettings> {
+    const state = this.current;
+    return state ? { host: state.host, port: state.port, publicUrl: this.publicUrl ?? '' } : this.settings();
+  }
+
+  private async tls(): Promise<{ pfx: Buffer; passphrase: string } | undefined> {
+    const file = this.options.certificateFile;
+    if (!existsSync(file)) return undefined;
+    return { pfx: readFileSync(file), passphrase: (await this.options.secrets.get(PASSPHRASE_SECRET)) ?? '' };
+  }
+
+  private async listen(settings: EndpointSettings): Promise<{ server: Server; state: EndpointState }> {
+    const tls = await this.tls();
+    const next = tls ? createHttpsServer(tls, this.options.handler) : createHttpServer(this.options.handler);
+    // Entra keeps connections open between requests; outlive its idle time rather than reset them.
+    next.keepAliveTimeout = 65_000;
+    await listenOn(next, settings.port, settings.host);
+    const port = (next.address() as AddressInfo).port;
+    const url = settings.publicUrl
+      ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2`
+      : `${tls ? 'https' : 'http'}://${urlHost(settings.host)}:${port}/scim/v2`;
+    return { server: next, state: { url, host: settings.host, port, https: tls !== undefined } };
+  }
+
+  /** Moves the listener; binding the same host:port twice fails, so that case closes first and reopens the old one on failure. */
+  private async relisten(settings: EndpointSettings): Promise<EndpointState> {
+    const previous = this.server;
+    const state = this.current;
+    const previousSettings: EndpointSettings | undefined = state && { host: state.host, port: state.port, publicUrl: this.publicUrl ?? '' };
+    const samePort = previous !== undefined && state !== undefined && state.port === settings.port;
+    if (samePort) await closeServer(previous);
+    try {
+      const started = await this.listen(settings);
+      if (!samePort && previous) await closeServer(previous);
+      this.server = started.server;
+      this.current = started.state;
+      this.publicUrl = settings.publicUrl || undefined;
+      this.options.onChange();
+      this.options.logger.info({ url: started.state.url }, 'SCIM endpoint listening');
+      return started.state;
+    } catch (error) {
+      if (samePort && previousSettings) {
+        try {
+          const restored = await this.listen(previousSettings);
+          this.server = restored.server;
+          this.current = restored.state;
+        } catch (restoreError) {
+          // Neither address could be had: the endpoint is down; report the first failure, log the second.
+          this.options.logger.error({ err: restoreError }, 'could not reopen the previous SCIM address');
+          this.server = undefined;
+          this.current = undefined;
+        }
+      }
+      throw error;
+    }
+  }
+}
