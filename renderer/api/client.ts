@@ -7,7 +7,8 @@ import type {
   MethodName,
   MethodOutput,
 } from '../../shared/admin/contract';
-import { pickTransport, type RendererTransport, type SessionInfo } from './transport';
+import { pickTransport } from './pick-transport';
+import type { RendererTransport, SessionInfo } from './transport';
 
 /** A failed admin call: the contract's error code, its message and, for bad input, which field is wrong. */
 export class AdminCallError extends Error {
@@ -33,39 +34,29 @@ export function toAdminCallError(error: unknown): AdminCallError {
   return new AdminCallError({ code: 'internal', message: error instanceof Error ? error.message : String(error) });
 }
 
+/** The one transport, chosen at the first call (not at import, so nothing knocks on the API before there is a session). */
 let transport: RendererTransport | null = null;
 const signedOutListeners = new Set<() => void>();
 const reconnectListeners = new Set<() => void>();
 const eventListeners = new Map<EventName, Set<(payload: never) => void>>();
-let transportUnsubscribes: Array<() => void> = [];
 
 function current(): RendererTransport {
   return transport ?? attach(pickTransport());
 }
 
-function forward<E extends EventName>(target: RendererTransport, event: E): () => void {
-  return target.subscribe(event, (payload: EventPayload<E>) => {
+function forward<E extends EventName>(target: RendererTransport, event: E): void {
+  target.subscribe(event, (payload: EventPayload<E>) => {
     for (const listener of eventListeners.get(event) ?? []) (listener as (payload: EventPayload<E>) => void)(payload);
   });
 }
 
 function attach(next: RendererTransport): RendererTransport {
-  for (const unsubscribe of transportUnsubscribes) unsubscribe();
   transport = next;
-  transportUnsubscribes = [...eventListeners.keys()].map((event) => forward(next, event));
-  if (next.onReconnect) {
-    transportUnsubscribes.push(
-      next.onReconnect(() => {
-        for (const listener of reconnectListeners) listener();
-      }),
-    );
-  }
+  for (const event of eventListeners.keys()) forward(next, event);
+  next.onReconnect?.(() => {
+    for (const listener of reconnectListeners) listener();
+  });
   return next;
-}
-
-/** Replaces the transport (tests; the Electron bridge arriving late); event subscriptions move over. */
-export function setTransport(next: RendererTransport): void {
-  attach(next);
 }
 
 function raise(error: AdminError): never {
@@ -108,7 +99,7 @@ export function subscribe<E extends EventName>(event: E, listener: (payload: Eve
   if (!set) {
     eventListeners.set(event, (set = new Set()));
     // Without a transport yet, the first call or connect attaches one and forwards every event then.
-    if (transport) transportUnsubscribes.push(forward(transport, event));
+    if (transport) forward(transport, event);
   }
   set.add(listener as (payload: never) => void);
   return () => set.delete(listener as (payload: never) => void);

@@ -91,7 +91,7 @@ function walk(value: unknown, name: string, group: string, out: AttributeLine[],
 }
 
 /** Every attribute of a SCIM resource as readable lines, grouped by schema, metadata last. */
-export function flattenResource(resource: Record<string, unknown>): AttributeLine[] {
+function flattenResource(resource: Record<string, unknown>): AttributeLine[] {
   const out: AttributeLine[] = [];
   for (const [key, value] of Object.entries(resource)) {
     if (SKIPPED.has(key)) continue;

@@ -9,10 +9,13 @@ import {
   Spinner,
   makeStyles,
   tokens,
+  useRestoreFocusTarget,
+  type ButtonProps,
 } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
-import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ErrorBar } from './load-states';
+import { useNotify } from './notify';
+import { useAction } from './use-action';
 
 const useStyles = makeStyles({
   danger: {
@@ -39,8 +42,7 @@ interface ConfirmDialogProps {
 /** A yes/no question about a consequential action; Fluent traps focus and Escape cancels. */
 export function ConfirmDialog({ open, title, children, confirmLabel, danger, confirmDisabled, onConfirm, onClose }: ConfirmDialogProps) {
   const styles = useStyles();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const close = () => {
     if (busy) return;
@@ -49,16 +51,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, con
   };
 
   const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-      setBusy(false);
-      onClose();
-    } catch (failure) {
-      setBusy(false);
-      setError(toAdminCallError(failure));
-    }
+    if (await run(onConfirm)) onClose();
   };
 
   return (
@@ -87,5 +80,44 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, con
         </DialogBody>
       </DialogSurface>
     </Dialog>
+  );
+}
+
+interface ConfirmButtonProps extends Pick<ButtonProps, 'icon' | 'appearance' | 'size' | 'disabled' | 'aria-label'> {
+  /** The button's text. */
+  readonly label: string;
+  readonly title: string;
+  readonly confirmLabel: string;
+  readonly danger?: boolean;
+  /** Runs on confirm; what it returns is confirmed in a toast. */
+  readonly onConfirm: () => Promise<string | undefined | void>;
+  /** What the question says. */
+  readonly children: ReactNode;
+}
+
+/** A button that asks first (ConfirmDialog), runs the action, says it is done, and gives focus back to itself. */
+export function ConfirmButton({ label, title, confirmLabel, danger, onConfirm, children, ...button }: ConfirmButtonProps) {
+  const notify = useNotify();
+  const restoreFocus = useRestoreFocusTarget();
+  const [asking, setAsking] = useState(false);
+  return (
+    <>
+      <Button {...restoreFocus} {...button} onClick={() => setAsking(true)}>
+        {label}
+      </Button>
+      <ConfirmDialog
+        open={asking}
+        title={title}
+        confirmLabel={confirmLabel}
+        danger={danger}
+        onClose={() => setAsking(false)}
+        onConfirm={async () => {
+          const done = await onConfirm();
+          if (done) notify(done);
+        }}
+      >
+        {children}
+      </ConfirmDialog>
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { CopyRegular } from '@fluentui/react-icons';
 import { useNotify } from './notify';
 
 /** Copies text to the clipboard; falls back to a hidden text area where the Clipboard API is unavailable. */
-export async function copyText(text: string): Promise<boolean> {
+async function copyText(text: string): Promise<boolean> {
   try {
     if (navigator.clipboard) {
       await navigator.clipboard.writeText(text);

@@ -4,7 +4,6 @@ import { plural as sharedPlural } from '../../shared/plural';
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const eventTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const number = new Intl.NumberFormat();
 
@@ -29,11 +28,6 @@ export function formatDateTimeShort(iso: string | null | undefined, fallback = '
 export function formatEventTime(iso: string | null | undefined, fallback = '—'): string {
   const date = parse(iso);
   return date ? eventTime.format(date) : fallback;
-}
-
-export function formatDate(iso: string | null | undefined, fallback = '—'): string {
-  const date = parse(iso);
-  return date ? dateOnly.format(date) : fallback;
 }
 
 /** "3 minutes ago", "in 12 days". */

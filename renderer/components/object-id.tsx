@@ -45,7 +45,7 @@ const useStyles = makeStyles({
  * Why a typed value is not an Object ID, in terms of what was typed: the characters a GUID never
  * has, or how far a GUID still is. Undefined for a GUID.
  */
-export function whyNotObjectId(value: string): string | undefined {
+function whyNotObjectId(value: string): string | undefined {
   if (isGuid(value)) return undefined;
   const strange = [...new Set(value.replace(/[0-9a-fA-F-]/g, ''))];
   if (strange.length > 0) {

@@ -1,4 +1,5 @@
-import { Card, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { Button, Card, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
+import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import type { ReactNode } from 'react';
 
 const useStyles = makeStyles({
@@ -55,5 +56,14 @@ export function Section({ title, icon, actions, children, className }: { readonl
       </div>
       {children}
     </Card>
+  );
+}
+
+/** A screen's Refresh action; off while the screen is loading, when it says so. */
+export function RefreshButton({ onClick, loading = false }: { readonly onClick: () => void; readonly loading?: boolean }) {
+  return (
+    <Button icon={<ArrowClockwiseRegular />} onClick={onClick} disabled={loading}>
+      Refresh
+    </Button>
   );
 }

@@ -8,9 +8,9 @@ const useStyles = makeStyles({
 });
 
 /** The page sizes every server-paged table offers. */
-export const PAGE_SIZES = [25, 50, 100, 200];
+const PAGE_SIZES = [25, 50, 100, 200];
 
-export interface PagerProps {
+interface PagerProps {
   /** The navigation landmark's name, e.g. "Pages of users". */
   readonly label: string;
   /** Id of the "Rows per page" text, which names the size select. */

@@ -15,7 +15,7 @@ import {
   useArrowNavigationGroup,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { ResourceRow } from '../../shared/admin/contract';
 import type { ListQuery, SortKey } from '../state/list-query';
 import type { Loadable } from '../state/loadable';
@@ -24,7 +24,7 @@ import { plural } from './format';
 import { ErrorBar, Loading } from './load-states';
 import { Pager } from './pager';
 import { useTableStyles } from './table-styles';
-import { useDebounced } from './use-debounced';
+import { useSettledText } from './use-debounced';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },
@@ -33,6 +33,7 @@ const useStyles = makeStyles({
   tableWrap: { backgroundColor: tokens.colorNeutralBackground1, borderRadius: tokens.borderRadiusMedium, boxShadow: tokens.shadow2, overflowX: 'auto' },
   row: { cursor: 'pointer' },
   stale: { opacity: 0.6 },
+  note: { color: tokens.colorNeutralForeground2 },
 });
 
 /** One column: its header, how to draw a cell, and the store's sort key when it can sort. */
@@ -60,7 +61,6 @@ interface ResourceTableProps {
   readonly onOpen: (row: ResourceRow) => void;
 }
 
-
 /**
  * A server-paged, server-sorted, server-searched table of users or groups:
  * only one page is ever in the browser, so 100,000 records cost what 50 do.
@@ -69,16 +69,10 @@ interface ResourceTableProps {
 export function ResourceTable({ noun, columns, query, page, selectedId, searchHint, empty, onQuery, onReload, onOpen }: ResourceTableProps) {
   const styles = useStyles();
   const table = useTableStyles();
-  const [search, setSearch] = useState(query.search);
-  const settled = useDebounced(search, 300);
+  const [search, setSearch] = useSettledText(query.search, (text) => onQuery({ search: text }));
   const arrows = useArrowNavigationGroup({ axis: 'vertical', memorizeCurrent: true });
   // Closing the detail pane returns focus to the row that opened it.
   const restoreFocus = useRestoreFocusTarget();
-
-  useEffect(() => {
-    if (settled !== query.search) onQuery({ search: settled });
-    // Only a newly settled search text queries again; query.search then follows it.
-  }, [settled]);
 
   const data = page.data;
   const total = data?.total ?? 0;
@@ -161,6 +155,9 @@ export function ResourceTable({ noun, columns, query, page, selectedId, searchHi
           onQuery={onQuery}
         />
       )}
+      <Text size={200} className={styles.note}>
+        Only the shown page is loaded: search and sorting run in ScimDesk's database, so large directories stay fast.
+      </Text>
     </>
   );
 }

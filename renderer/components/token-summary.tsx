@@ -18,7 +18,7 @@ const useStyles = makeStyles({
 const SOON_MS = 14 * 86_400_000;
 
 /** Whether a token has expired, expires within 14 days, or neither. */
-export function tokenExpiry(token: TokenInfo, now = new Date()): 'expired' | 'soon' | 'ok' | 'never' {
+function tokenExpiry(token: TokenInfo, now = new Date()): 'expired' | 'soon' | 'ok' | 'never' {
   if (!token.expires) return 'never';
   const left = new Date(token.expires).getTime() - now.getTime();
   return left <= 0 ? 'expired' : left < SOON_MS ? 'soon' : 'ok';

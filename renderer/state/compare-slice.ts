@@ -1,7 +1,7 @@
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import type { Category } from '../../shared/admin/entra-schemas';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type ReportSummary = NonNullable<MethodOutput<'compare.latest'>>;
@@ -9,7 +9,7 @@ export type ReportRow = MethodOutput<'compare.rows'>['items'][number];
 export type ReportKind = ReportRow['kind'];
 
 /** The report table's filters and page, as the screen shows them. */
-export interface ReportQuery {
+interface ReportQuery {
   readonly kind: ReportKind;
   readonly category: Category | 'all';
   readonly search: string;
@@ -18,7 +18,7 @@ export interface ReportQuery {
   readonly count: number;
 }
 
-export interface CompareState {
+interface CompareState {
   /** The report shown: compare.latest on load, then each compare.run. null data = no comparison yet. */
   readonly report: Loadable<ReportSummary | null>;
   /** A comparison being run (kept apart so the last report stays on screen meanwhile). */
@@ -43,9 +43,9 @@ export interface CompareSlice {
   exportReportCsv(): Promise<MethodOutput<'compare.exportCsv'>>;
 }
 
-export const initialReportQuery: ReportQuery = { kind: 'User', category: 'all', search: '', onlyDrift: false, startIndex: 1, count: 25 };
+const initialReportQuery: ReportQuery = { kind: 'User', category: 'all', search: '', onlyDrift: false, startIndex: 1, count: 25 };
 
-export const initialCompare: CompareState = {
+const initialCompare: CompareState = {
   report: idle(),
   running: false,
   runError: null,
@@ -54,7 +54,7 @@ export const initialCompare: CompareState = {
   selected: null,
 };
 
-export function toRowsInput(reportId: string, query: ReportQuery): MethodInput<'compare.rows'> {
+function toRowsInput(reportId: string, query: ReportQuery): MethodInput<'compare.rows'> {
   const search = query.search.trim();
   return {
     reportId,
@@ -74,14 +74,8 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
   return {
     compare: initialCompare,
     async loadLatestReport() {
-      update({ report: loading(get().compare.report) });
-      try {
-        const report = await call('compare.latest', {});
-        update({ report: ready(report) });
-        if (report) await get().loadReportRows();
-      } catch (error) {
-        update({ report: failed(get().compare.report, error) });
-      }
+      const report = await loadInto(() => get().compare.report, (next) => update({ report: next }), () => call('compare.latest', {}));
+      if (report) await get().loadReportRows();
     },
     async runCompare(snapshotId) {
       update({ running: true, runError: null });
@@ -98,14 +92,7 @@ export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
     async loadReportRows() {
       const report = get().compare.report.data;
       if (!report) return;
-      const ticket = latestRows.next();
-      update({ rows: loading(get().compare.rows) });
-      try {
-        const rows = await call('compare.rows', toRowsInput(report.id, get().compare.query));
-        if (latestRows.isLatest(ticket)) update({ rows: ready(rows) });
-      } catch (error) {
-        if (latestRows.isLatest(ticket)) update({ rows: failed(get().compare.rows, error) });
-      }
+      await loadInto(() => get().compare.rows, (rows) => update({ rows }), () => call('compare.rows', toRowsInput(report.id, get().compare.query)), latestRows);
     },
     async setReportQuery(patch) {
       const query = { ...get().compare.query, ...patch };

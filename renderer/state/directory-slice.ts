@@ -1,6 +1,6 @@
 import type { DirectorySettings, MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { idle, loadInto, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export interface DirectorySlice {
@@ -23,24 +23,14 @@ export const createDirectorySlice: SliceCreator<DirectorySlice> = (set, get) => 
   directory: idle(),
   token: idle(),
   async loadDirectory() {
-    set({ directory: loading(get().directory) });
-    try {
-      set({ directory: ready(await call('directory.get', {})) });
-    } catch (error) {
-      set({ directory: failed(get().directory, error) });
-    }
+    await loadInto(() => get().directory, (directory) => set({ directory }), () => call('directory.get', {}));
   },
   async saveDirectory(settings) {
     const saved = await call('directory.update', settings);
     set({ directory: ready(saved) });
   },
   async loadTokenStatus() {
-    set({ token: loading(get().token) });
-    try {
-      set({ token: ready(await call('token.status', {})) });
-    } catch (error) {
-      set({ token: failed(get().token, error) });
-    }
+    await loadInto(() => get().token, (token) => set({ token }), () => call('token.status', {}));
   },
   async generateToken(lifetimeDays) {
     const issued = await call('token.generate', { lifetimeDays });

@@ -1,27 +1,27 @@
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
-export type ProvisioningJobs = MethodOutput<'entra.jobs'>;
+type ProvisioningJobs = MethodOutput<'entra.jobs'>;
 export type ProvisioningJob = ProvisioningJobs['items'][number];
 export type OnDemandResult = MethodOutput<'entra.provisionOnDemand'>;
 export type ProvisioningLogs = MethodOutput<'entra.provisioningLogs'>;
-export type RotationResult = MethodOutput<'entra.rotateToken'>;
+type RotationResult = MethodOutput<'entra.rotateToken'>;
 export type ResetScopeName = MethodInput<'entra.restartJob'>['resetScope'][number];
 
 /** The tabs of the Entra provisioning section. */
 export type EntraTab = 'jobs' | 'onDemand' | 'logs' | 'rotate';
 
 /** Whose provisioning logs are shown: the whole application, or one user (by Entra objectId or local id). */
-export interface LogsQuery {
+interface LogsQuery {
   readonly userObjectId: string;
   readonly localUserId: string | null;
   /** Who the local id is, for the heading ("alice@contoso.com"). */
   readonly label: string | null;
 }
 
-export interface EntraState {
+interface EntraState {
   readonly tab: EntraTab;
   readonly jobs: Loadable<ProvisioningJobs>;
   /** The user to provision on demand (typed, or taken from a report row). */
@@ -51,9 +51,9 @@ export interface EntraSlice {
   resetEntra(): void;
 }
 
-export const initialLogsQuery: LogsQuery = { userObjectId: '', localUserId: null, label: null };
+const initialLogsQuery: LogsQuery = { userObjectId: '', localUserId: null, label: null };
 
-export const initialEntra: EntraState = {
+const initialEntra: EntraState = {
   tab: 'jobs',
   jobs: idle(),
   onDemandObjectId: '',
@@ -73,12 +73,7 @@ export const createEntraSlice: SliceCreator<EntraSlice> = (set, get) => {
       update({ tab });
     },
     async loadProvisioningJobs() {
-      update({ jobs: loading(get().entra.jobs) });
-      try {
-        update({ jobs: ready(await call('entra.jobs', {})) });
-      } catch (error) {
-        update({ jobs: failed(get().entra.jobs, error) });
-      }
+      await loadInto(() => get().entra.jobs, (jobs) => update({ jobs }), () => call('entra.jobs', {}));
     },
     async restartProvisioningJob(jobId, resetScope, insist) {
       const result = await call('entra.restartJob', { jobId, resetScope: [...resetScope], insist });
@@ -105,18 +100,13 @@ export const createEntraSlice: SliceCreator<EntraSlice> = (set, get) => {
     async loadProvisioningLogs() {
       const query = get().entra.logsQuery;
       const objectId = query.userObjectId.trim();
-      const ticket = latestLogs.next();
-      update({ logs: loading(get().entra.logs) });
-      try {
-        const logs = await call('entra.provisioningLogs', {
+      const read = () =>
+        call('entra.provisioningLogs', {
           ...(objectId ? { userObjectId: objectId } : {}),
           ...(query.localUserId !== null ? { localUserId: query.localUserId } : {}),
           top: 50,
         });
-        if (latestLogs.isLatest(ticket)) update({ logs: ready(logs) });
-      } catch (error) {
-        if (latestLogs.isLatest(ticket)) update({ logs: failed(get().entra.logs, error) });
-      }
+      await loadInto(() => get().entra.logs, (logs) => update({ logs }), read, latestLogs);
     },
     showUserInEntra(tab, user) {
       if (tab === 'onDemand') {

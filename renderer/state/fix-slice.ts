@@ -1,21 +1,21 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type FixPlan = MethodOutput<'fix.preview'>;
 export type FixBatch = MethodOutput<'fix.apply'>;
 
 /** A record the admin chose to fix on its own (from the report's detail pane). */
-export interface FixTarget {
+interface FixTarget {
   readonly localId: string;
   readonly name: string;
 }
 
 /** What the last Apply did: a batch, or nothing at all (all or nothing) and why. */
-export type FixOutcome = { readonly kind: 'applied'; readonly batch: FixBatch } | { readonly kind: 'failed'; readonly error: AdminCallError } | null;
+type FixOutcome = { readonly kind: 'applied'; readonly batch: FixBatch } | { readonly kind: 'failed'; readonly error: AdminCallError } | null;
 
-export interface FixState {
+interface FixState {
   readonly plan: Loadable<FixPlan>;
   /** The records the plan covers: null = every row the comparison can propose a fix for. */
   readonly include: ReadonlyArray<FixTarget> | null;
@@ -41,7 +41,7 @@ export interface FixSlice {
   undoFixBatch(batchId: string): Promise<FixBatch>;
 }
 
-export const initialFix: FixState = { plan: idle(), include: null, approvals: [], planApprovals: [], outcome: null, batches: idle() };
+const initialFix: FixState = { plan: idle(), include: null, approvals: [], planApprovals: [], outcome: null, batches: idle() };
 
 /** Whether two approval lists hold the same localIds. */
 export function sameApprovals(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
@@ -93,12 +93,7 @@ export const createFixSlice: SliceCreator<FixSlice> = (set, get) => {
       update({ plan: idle(), outcome: null, approvals: [], planApprovals: [], include: null });
     },
     async loadFixBatches() {
-      update({ batches: loading(get().fix.batches) });
-      try {
-        update({ batches: ready((await call('fix.batches', {})).items) });
-      } catch (error) {
-        update({ batches: failed(get().fix.batches, error) });
-      }
+      await loadInto(() => get().fix.batches, (batches) => update({ batches }), async () => (await call('fix.batches', {})).items);
     },
     async undoFixBatch(batchId) {
       const batch = await call('fix.undo', { batchId });

@@ -1,12 +1,12 @@
 import type { EventPayload, MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type GraphSettings = MethodOutput<'graph.get'>;
 export type ConnectionTest = MethodOutput<'graph.test'>;
 export type Snapshot = MethodOutput<'graph.snapshots'>['items'][number];
-export type JobProgress = EventPayload<'job.progress'>;
+type JobProgress = EventPayload<'job.progress'>;
 
 /** Where the one Graph fetch the screen follows stands; its progress arrives as `job.progress` events. */
 export interface FetchJob {
@@ -49,7 +49,7 @@ export interface GraphSlice {
   importCsv(csv: string, fileName: string): Promise<Snapshot>;
 }
 
-export const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null, error: null, cancelling: false, snapshotId: null };
+const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null, error: null, cancelling: false, snapshotId: null };
 
 /** A fetch that is starting or running (one at a time). */
 export const isActive = (job: FetchJob) => job.status === 'starting' || job.status === 'running';
@@ -64,12 +64,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
     fetchJob: initialFetchJob,
     chosenSnapshotId: null,
     async loadGraph() {
-      set({ graph: loading(get().graph) });
-      try {
-        set({ graph: ready(await call('graph.get', {})) });
-      } catch (error) {
-        set({ graph: failed(get().graph, error) });
-      }
+      await loadInto(() => get().graph, (graph) => set({ graph }), () => call('graph.get', {}));
     },
     async saveGraphConnection(input) {
       const view = await call('graph.connect', input);
@@ -84,12 +79,7 @@ export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
       get().resetEntra();
     },
     async testGraph() {
-      set({ graphTest: loading(get().graphTest) });
-      try {
-        set({ graphTest: ready(await call('graph.test', {})) });
-      } catch (error) {
-        set({ graphTest: failed(get().graphTest, error) });
-      }
+      await loadInto(() => get().graphTest, (graphTest) => set({ graphTest }), () => call('graph.test', {}));
     },
     async findApps(query) {
       return (await call('graph.findApps', { query })).items;

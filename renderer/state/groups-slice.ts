@@ -1,12 +1,12 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export const MEMBERS_PAGE_SIZE = 50;
 
-export interface GroupsState {
+interface GroupsState {
   readonly query: ListQuery;
   readonly page: Loadable<MethodOutput<'groups.list'>>;
   readonly selectedId: string | null;
@@ -25,7 +25,7 @@ export interface GroupsSlice {
   setGroupExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'groups.setExternalId'>>;
 }
 
-export const initialGroups: GroupsState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle(), members: idle() };
+const initialGroups: GroupsState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle(), members: idle() };
 
 const latestPage = createLatest();
 const latestDetail = createLatest();
@@ -36,14 +36,7 @@ export const createGroupsSlice: SliceCreator<GroupsSlice> = (set, get) => {
   return {
     groups: initialGroups,
     async loadGroups() {
-      const ticket = latestPage.next();
-      update({ page: loading(get().groups.page) });
-      try {
-        const page = await call('groups.list', toListInput(get().groups.query));
-        if (latestPage.isLatest(ticket)) update({ page: ready(page) });
-      } catch (error) {
-        if (latestPage.isLatest(ticket)) update({ page: failed(get().groups.page, error) });
-      }
+      await loadInto(() => get().groups.page, (page) => update({ page }), () => call('groups.list', toListInput(get().groups.query)), latestPage);
     },
     async setGroupsQuery(patch) {
       update({ query: nextListQuery(get().groups.query, patch) });
@@ -56,26 +49,13 @@ export const createGroupsSlice: SliceCreator<GroupsSlice> = (set, get) => {
     async loadGroupDetail() {
       const id = get().groups.selectedId;
       if (id === null) return;
-      const ticket = latestDetail.next();
-      update({ detail: loading(get().groups.detail) });
-      try {
-        const detail = await call('groups.get', { id });
-        if (latestDetail.isLatest(ticket)) update({ detail: ready(detail) });
-      } catch (error) {
-        if (latestDetail.isLatest(ticket)) update({ detail: failed(get().groups.detail, error) });
-      }
+      await loadInto(() => get().groups.detail, (detail) => update({ detail }), () => call('groups.get', { id }), latestDetail);
     },
     async loadGroupMembers(startIndex) {
       const id = get().groups.selectedId;
       if (id === null) return;
-      const ticket = latestMembers.next();
-      update({ members: loading(get().groups.members) });
-      try {
-        const members = await call('groups.members', { id, startIndex, count: MEMBERS_PAGE_SIZE });
-        if (latestMembers.isLatest(ticket)) update({ members: ready(members) });
-      } catch (error) {
-        if (latestMembers.isLatest(ticket)) update({ members: failed(get().groups.members, error) });
-      }
+      const read = () => call('groups.members', { id, startIndex, count: MEMBERS_PAGE_SIZE });
+      await loadInto(() => get().groups.members, (members) => update({ members }), read, latestMembers);
     },
     async setGroupExternalId(id, externalId, reason) {
       const result = await call('groups.setExternalId', { id, externalId, reason });

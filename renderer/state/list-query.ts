@@ -4,7 +4,7 @@ type ListInput = MethodInput<'users.list'>;
 
 /** The columns the store can sort users and groups by. */
 export type SortKey = NonNullable<ListInput['sortBy']>;
-export type SortOrder = NonNullable<ListInput['sortOrder']>;
+type SortOrder = NonNullable<ListInput['sortOrder']>;
 
 /** One page request of users or groups, as the table shows it. */
 export interface ListQuery {

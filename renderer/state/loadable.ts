@@ -27,3 +27,28 @@ export function createLatest(): { next(): number; isLatest(ticket: number): bool
     isLatest: (ticket) => ticket === last,
   };
 }
+
+/**
+ * Loads one Loadable: `loading` (the old data stays on screen) while `read` runs, then its data or
+ * its error. Given `latest`, only the newest of overlapping loads lands. Resolves to the data, or to
+ * undefined when the load failed or a newer one overtook it.
+ */
+export async function loadInto<T>(
+  current: () => Loadable<T>,
+  store: (next: Loadable<T>) => void,
+  read: () => Promise<T>,
+  latest?: ReturnType<typeof createLatest>,
+): Promise<T | undefined> {
+  const ticket = latest?.next() ?? 0;
+  const lands = () => latest === undefined || latest.isLatest(ticket);
+  store(loading(current()));
+  try {
+    const data = await read();
+    if (!lands()) return undefined;
+    store(ready(data));
+    return data;
+  } catch (error) {
+    if (lands()) store(failed(current(), error));
+    return undefined;
+  }
+}

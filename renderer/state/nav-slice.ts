@@ -1,10 +1,10 @@
 import type { SliceCreator } from './store';
 
 /** The screens of the left navigation, in order; also their URL hash (`#/sync-log`). */
-export const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'compare', 'settings'] as const;
+const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'compare', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
-export function viewFromHash(hash: string): ViewName {
+function viewFromHash(hash: string): ViewName {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
   return (VIEWS as ReadonlyArray<string>).includes(name) ? (name as ViewName) : 'overview';
 }

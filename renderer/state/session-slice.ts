@@ -2,7 +2,7 @@ import { connect, toAdminCallError, type AdminCallError } from '../api/client';
 import type { SliceCreator } from './store';
 
 /** Whether the renderer may talk to the admin API, and what to show when it may not. */
-export interface SessionState {
+interface SessionState {
   /** checking → ready; signedOut: no admin session (HTTP); unreachable: the server does not answer. */
   readonly status: 'checking' | 'ready' | 'signedOut' | 'unreachable' | 'error';
   readonly version: string | null;
@@ -18,7 +18,7 @@ export interface SessionSlice {
   sessionEnded(): void;
 }
 
-export const initialSession: SessionState = { status: 'checking', version: null, error: null, ended: false };
+const initialSession: SessionState = { status: 'checking', version: null, error: null, ended: false };
 
 export const createSessionSlice: SliceCreator<SessionSlice> = (set) => ({
   session: initialSession,

@@ -1,6 +1,6 @@
 import type { EndpointSettings, ExtensionSchema, MethodOutput, Retention } from '../../shared/admin/contract';
 import { call } from '../api/client';
-import { failed, idle, loading, ready, type Loadable } from './loadable';
+import { idle, loadInto, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export interface SettingsSlice {
@@ -21,20 +21,10 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = (set, get) => ({
   settings: idle(),
   extensions: idle(),
   async loadSettings() {
-    set({ settings: loading(get().settings) });
-    try {
-      set({ settings: ready(await call('settings.get', {})) });
-    } catch (error) {
-      set({ settings: failed(get().settings, error) });
-    }
+    await loadInto(() => get().settings, (settings) => set({ settings }), () => call('settings.get', {}));
   },
   async loadExtensions() {
-    set({ extensions: loading(get().extensions) });
-    try {
-      set({ extensions: ready((await call('extensions.list', {})).items) });
-    } catch (error) {
-      set({ extensions: failed(get().extensions, error) });
-    }
+    await loadInto(() => get().extensions, (extensions) => set({ extensions }), async () => (await call('extensions.list', {})).items);
   },
   async updateEndpoint(endpoint) {
     const view = await call('settings.updateEndpoint', endpoint);

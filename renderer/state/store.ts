@@ -14,7 +14,7 @@ import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
 import { createUsersSlice, type UsersSlice } from './users-slice';
 
 /** The whole renderer state: one store, one slice per concern, each slice's actions beside its state. */
-export type AppState = SessionSlice &
+type AppState = SessionSlice &
   NavSlice &
   OverviewSlice &
   DirectorySlice &
@@ -44,11 +44,6 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createFixSlice(...args),
   ...createEntraSlice(...args),
 }));
-
-/** Back to the state at start (tests: one fresh store per test). */
-export function resetStore(): void {
-  useAppStore.setState(useAppStore.getInitialState(), true);
-}
 
 // ------------------------------------------------------------ events, subscribed once
 

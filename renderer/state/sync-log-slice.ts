@@ -1,6 +1,6 @@
 import type { MethodOutput, SyncLogEntry, SyncLogFilter } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
 export type TimeRange = 'hour' | 'day' | 'week' | 'all';
@@ -20,12 +20,12 @@ export interface SyncLogView {
   readonly text: string;
 }
 
-export const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
 export const PAGE_SIZE = 100;
 /** The live tail keeps at most this many rows on screen; older ones stay reachable through "Load more". */
-export const MAX_ROWS_WHILE_TAILING = 1000;
+const MAX_ROWS_WHILE_TAILING = 1000;
 
-export interface SyncLogState {
+interface SyncLogState {
   readonly filter: SyncLogView;
   readonly status: 'idle' | 'loading' | 'loadingMore' | 'ready' | 'error';
   readonly error: AdminCallError | null;
@@ -55,7 +55,7 @@ export interface SyncLogSlice {
 
 export const initialSyncLogFilter: SyncLogView = { range: 'day', operation: 'all', outcome: 'all', client: 'all', text: '' };
 
-export const initialSyncLog: SyncLogState = {
+const initialSyncLog: SyncLogState = {
   filter: initialSyncLogFilter,
   status: 'idle',
   error: null,
@@ -68,7 +68,7 @@ export const initialSyncLog: SyncLogState = {
 };
 
 /** The contract filter for a view. */
-export function toContractFilter(view: SyncLogView, now: Date): SyncLogFilter {
+function toContractFilter(view: SyncLogView, now: Date): SyncLogFilter {
   const text = view.text.trim();
   return {
     ...(view.range !== 'all' ? { since: new Date(now.getTime() - RANGE_MS[view.range]).toISOString() } : {}),
@@ -84,12 +84,12 @@ export function isFromEntra(entry: Pick<SyncLogEntry, 'adscimVersion'>): boolean
   return entry.adscimVersion !== null;
 }
 
-export function outcomeOf(status: number): Exclude<SyncOutcome, 'error'> {
+function outcomeOf(status: number): Exclude<SyncOutcome, 'error'> {
   return status >= 500 ? 'serverError' : status >= 400 ? 'clientError' : 'success';
 }
 
 /** Whether a live entry belongs in the list as filtered (the store's own text match is close to this). */
-export function matchesView(entry: SyncLogEntry, view: SyncLogView): boolean {
+function matchesView(entry: SyncLogEntry, view: SyncLogView): boolean {
   if (view.operation !== 'all' && entry.operation !== view.operation) return false;
   const outcome = outcomeOf(entry.status);
   if (view.outcome === 'error' ? outcome === 'success' : view.outcome !== 'all' && outcome !== view.outcome) return false;
@@ -191,14 +191,7 @@ export const createSyncLogSlice: SliceCreator<SyncLogSlice> = (set, get) => {
     async selectSyncLogEntry(seq) {
       update({ selectedSeq: seq, entry: idle() });
       if (seq === null) return;
-      const ticket = latestEntry.next();
-      update({ entry: loading(idle()) });
-      try {
-        const entry = await call('syncLog.entry', { seq });
-        if (latestEntry.isLatest(ticket)) update({ entry: ready(entry) });
-      } catch (error) {
-        if (latestEntry.isLatest(ticket)) update({ entry: failed(get().syncLog.entry, error) });
-      }
+      await loadInto(() => get().syncLog.entry, (entry) => update({ entry }), () => call('syncLog.entry', { seq }), latestEntry);
     },
     exportSyncLogCsv() {
       return call('syncLog.exportCsv', toContractFilter(get().syncLog.filter, new Date()));

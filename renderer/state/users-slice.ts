@@ -1,10 +1,10 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
-import { createLatest, failed, idle, loading, ready, type Loadable } from './loadable';
+import { createLatest, idle, loadInto, type Loadable } from './loadable';
 import type { SliceCreator } from './store';
 
-export interface UsersState {
+interface UsersState {
   readonly query: ListQuery;
   readonly page: Loadable<MethodOutput<'users.list'>>;
   /** The user whose detail pane is open. */
@@ -23,7 +23,7 @@ export interface UsersSlice {
   setUserExternalId(id: string, externalId: string | null, reason: string): Promise<MethodOutput<'users.setExternalId'>>;
 }
 
-export const initialUsers: UsersState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle() };
+const initialUsers: UsersState = { query: initialListQuery, page: idle(), selectedId: null, detail: idle() };
 
 const latestPage = createLatest();
 const latestDetail = createLatest();
@@ -33,14 +33,7 @@ export const createUsersSlice: SliceCreator<UsersSlice> = (set, get) => {
   return {
     users: initialUsers,
     async loadUsers() {
-      const ticket = latestPage.next();
-      update({ page: loading(get().users.page) });
-      try {
-        const page = await call('users.list', toListInput(get().users.query));
-        if (latestPage.isLatest(ticket)) update({ page: ready(page) });
-      } catch (error) {
-        if (latestPage.isLatest(ticket)) update({ page: failed(get().users.page, error) });
-      }
+      await loadInto(() => get().users.page, (page) => update({ page }), () => call('users.list', toListInput(get().users.query)), latestPage);
     },
     async setUsersQuery(patch) {
       update({ query: nextListQuery(get().users.query, patch) });
@@ -53,14 +46,7 @@ export const createUsersSlice: SliceCreator<UsersSlice> = (set, get) => {
     async loadUserDetail() {
       const id = get().users.selectedId;
       if (id === null) return;
-      const ticket = latestDetail.next();
-      update({ detail: loading(get().users.detail) });
-      try {
-        const detail = await call('users.get', { id });
-        if (latestDetail.isLatest(ticket)) update({ detail: ready(detail) });
-      } catch (error) {
-        if (latestDetail.isLatest(ticket)) update({ detail: failed(get().users.detail, error) });
-      }
+      await loadInto(() => get().users.detail, (detail) => update({ detail }), () => call('users.get', { id }), latestDetail);
     },
     async setUserExternalId(id, externalId, reason) {
       const result = await call('users.setExternalId', { id, externalId, reason });

@@ -63,7 +63,7 @@ export const CONFIDENCE_COLORS: Readonly<Record<'high' | 'medium' | 'low', NonNu
 export const KIND_LABELS: Readonly<Record<ReportKind, string>> = { User: 'Users', Group: 'Groups' };
 
 /** "userPrincipalName" → "UPN" and friends, for "matched on". */
-export const MATCHED_ON_LABELS: Readonly<Record<string, string>> = {
+const MATCHED_ON_LABELS: Readonly<Record<string, string>> = {
   userPrincipalName: 'UPN',
   employeeId: 'employee ID',
   mail: 'mail',
@@ -94,7 +94,7 @@ export function rowObjectId(row: ReportRow): string | null {
   return bestCandidate(row)?.objectId ?? null;
 }
 
-export interface ResetScopeChoice {
+interface ResetScopeChoice {
   readonly scope: ResetScopeName;
   readonly label: string;
   readonly meaning: string;

@@ -5,8 +5,6 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
-  Tab,
-  TabList,
   Table,
   TableBody,
   TableCell,
@@ -17,25 +15,22 @@ import {
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, ChevronLeftRegular, ChevronRightRegular, PeopleTeamRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { ChevronLeftRegular, ChevronRightRegular, PeopleTeamRegular } from '@fluentui/react-icons';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { AttributeList } from '../components/attribute-list';
+import type { MethodOutput } from '../../shared/admin/contract';
 import { DetailDrawer } from '../components/detail-drawer';
 import { formatDateTimeShort, formatNumber, plural } from '../components/format';
-import { AuditTable, SyncHistoryTable } from '../components/history-tables';
-import { CollapsibleJson } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
-import { ObjectIdPanel, ObjectIdValue } from '../components/object-id';
-import { Page } from '../components/page';
+import { ObjectIdValue } from '../components/object-id';
+import { Page, RefreshButton } from '../components/page';
+import { RecordDetail, attributesTab, auditTab, historyTab } from '../components/record-detail';
 import { ResourceTable, type ResourceColumn } from '../components/resource-table';
 import { useTableStyles } from '../components/table-styles';
 import { MEMBERS_PAGE_SIZE } from '../state/groups-slice';
 import { useAppStore } from '../state/store';
-import type { MethodOutput } from '../../shared/admin/contract';
 
 const useStyles = makeStyles({
-  tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
   pager: { display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: tokens.spacingHorizontalM },
   id: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
   muted: { color: tokens.colorNeutralForeground2 },
@@ -99,9 +94,6 @@ function PendingMembersPanel({ pending, total }: { readonly pending: PendingMemb
     </section>
   );
 }
-
-type DetailTab = 'attributes' | 'members' | 'history' | 'audit';
-const TAB_LABELS: Record<DetailTab, string> = { members: 'Members', attributes: 'Attributes', history: 'Sync history', audit: 'Audit' };
 
 function Members() {
   const styles = useStyles();
@@ -190,7 +182,6 @@ function Members() {
 }
 
 function GroupDetail() {
-  const styles = useStyles();
   const { groups, loadGroupDetail, setGroupExternalId, selectGroup, showSyncLog } = useAppStore(
     useShallow((s) => ({
       groups: s.groups,
@@ -200,60 +191,35 @@ function GroupDetail() {
       showSyncLog: s.showSyncLog,
     })),
   );
-  const [tab, setTab] = useState<DetailTab>('members');
-  const { detail, selectedId } = groups;
-  const data = detail.data;
   const memberTotal = groups.members.data?.total;
   const pendingTotal = groups.members.data?.pendingTotal ?? 0;
-
-  if (detail.error && !data) return <ErrorBar error={detail.error} title="Could not load the group" onRetry={() => void loadGroupDetail()} />;
-  if (!data || selectedId === null) return <Loading label="Loading the group…" />;
-  const externalId = typeof data.resource['externalId'] === 'string' ? data.resource['externalId'] : null;
-
   return (
-    <>
-      {detail.error && <ErrorBar error={detail.error} title="Could not refresh the group" onRetry={() => void loadGroupDetail()} />}
-      <ObjectIdPanel kind="group" externalId={externalId} onSave={(value, reason) => setGroupExternalId(selectedId, value, reason)} />
-      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as DetailTab)} aria-label="Group details">
-        <Tab value="members">
-          Members{memberTotal !== undefined ? ` (${formatNumber(memberTotal)}${pendingTotal > 0 ? `, ${formatNumber(pendingTotal)} pending` : ''})` : ''}
-        </Tab>
-        <Tab value="attributes">Attributes</Tab>
-        <Tab value="history">Sync history ({data.history.length})</Tab>
-        <Tab value="audit">Audit ({data.audit.length})</Tab>
-      </TabList>
-      <div className={styles.tabPanel} role="tabpanel" aria-label={TAB_LABELS[tab]}>
-        {tab === 'members' && <Members />}
-        {tab === 'attributes' && (
-          <>
-            <AttributeList resource={data.resource} />
-            <CollapsibleJson title="Raw SCIM JSON" value={data.resource} />
-          </>
-        )}
-        {tab === 'history' && (
-          <>
-            <SyncHistoryTable entries={data.history} label="Sync history" />
-            <div>
-              <Button
-                onClick={() => {
-                  void selectGroup(null);
-                  showSyncLog({ range: 'all', text: selectedId });
-                }}
-              >
-                Show in the sync log
-              </Button>
-            </div>
-          </>
-        )}
-        {tab === 'audit' && <AuditTable entries={data.audit} label="Audit entries" />}
-      </div>
-    </>
+    <RecordDetail
+      kind="group"
+      id={groups.selectedId}
+      detail={groups.detail}
+      onReload={() => void loadGroupDetail()}
+      onSaveExternalId={setGroupExternalId}
+      tabs={(data, id) => [
+        {
+          value: 'members',
+          label: `Members${memberTotal !== undefined ? ` (${formatNumber(memberTotal)}${pendingTotal > 0 ? `, ${formatNumber(pendingTotal)} pending` : ''})` : ''}`,
+          panelLabel: 'Members',
+          panel: <Members />,
+        },
+        attributesTab(data.resource),
+        historyTab(data.history, () => {
+          void selectGroup(null);
+          showSyncLog({ range: 'all', text: id });
+        }),
+        auditTab(data.audit),
+      ]}
+    />
   );
 }
 
 /** Provisioned groups, one server page at a time; members are paged too. */
 export function GroupsView() {
-  const styles = useStyles();
   const { groups, loadGroups, setGroupsQuery, selectGroup } = useAppStore(
     useShallow((s) => ({ groups: s.groups, loadGroups: s.loadGroups, setGroupsQuery: s.setGroupsQuery, selectGroup: s.selectGroup })),
   );
@@ -269,11 +235,7 @@ export function GroupsView() {
     <Page
       title="Groups"
       description="The groups Entra has provisioned, with their members. Open one to see its members, attributes and sync history."
-      actions={
-        <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadGroups()} disabled={groups.page.status === 'loading'}>
-          Refresh
-        </Button>
-      }
+      actions={<RefreshButton onClick={() => void loadGroups()} loading={groups.page.status === 'loading'} />}
     >
       <ResourceTable
         noun="groups"
@@ -298,9 +260,6 @@ export function GroupsView() {
         onReload={() => void loadGroups()}
         onOpen={(item) => void selectGroup(item.id)}
       />
-      <Text size={200} className={styles.muted}>
-        Only the shown page is loaded: search and sorting run in ScimDesk's database, so large directories stay fast.
-      </Text>
       <DetailDrawer open={groups.selectedId !== null} title={title} onClose={() => void selectGroup(null)}>
         {groups.selectedId !== null && <GroupDetail key={groups.selectedId} />}
       </DetailDrawer>

@@ -1,37 +1,19 @@
-import {
-  Badge,
-  Button,
-  Link,
-  Tab,
-  TabList,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
-import { ArrowClockwiseRegular, PeopleRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { Badge, Link, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { PeopleRegular } from '@fluentui/react-icons';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MethodOutput } from '../../shared/admin/contract';
 import { URN } from '../../shared/scim/urns';
-import { AttributeList } from '../components/attribute-list';
 import { DetailDrawer } from '../components/detail-drawer';
 import { formatDateTimeShort } from '../components/format';
-import { AuditTable, SyncHistoryTable } from '../components/history-tables';
-import { CollapsibleJson } from '../components/json-view';
-import { EmptyState, ErrorBar, Loading } from '../components/load-states';
-import { ObjectIdPanel, ObjectIdValue } from '../components/object-id';
-import { Page } from '../components/page';
+import { EmptyState } from '../components/load-states';
+import { ObjectIdValue } from '../components/object-id';
+import { Page, RefreshButton } from '../components/page';
+import { RecordDetail, attributesTab, auditTab, historyTab } from '../components/record-detail';
 import { ResourceTable, type ResourceColumn } from '../components/resource-table';
 import { useAppStore } from '../state/store';
 
 const useStyles = makeStyles({
-  tabPanel: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, paddingTop: tokens.spacingVerticalS },
   muted: { color: tokens.colorNeutralForeground2 },
   inline: { display: 'inline-flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
 });
@@ -60,8 +42,6 @@ const COLUMNS: ReadonlyArray<ResourceColumn> = [
   { id: 'email', label: 'Email', render: (row) => row.email ?? '—' },
   { id: 'lastModified', label: 'Last modified', sortKey: 'lastModified', nowrap: true, render: (row) => formatDateTimeShort(row.lastModified) },
 ];
-
-type DetailTab = 'attributes' | 'groups' | 'history' | 'audit';
 
 type Manager = NonNullable<MethodOutput<'users.get'>['manager']>;
 
@@ -94,101 +74,79 @@ function ManagerValue({ manager, onOpen }: { readonly manager: Manager; readonly
     </span>
   );
 }
-const TAB_LABELS: Record<DetailTab, string> = { attributes: 'Attributes', groups: 'Groups', history: 'Sync history', audit: 'Audit' };
+
+type Membership = MethodOutput<'users.get'>['groups'][number];
+
+/** The groups a user is in, each a link that opens the group. */
+function GroupMemberships({ groups }: { readonly groups: ReadonlyArray<Membership> }) {
+  const { navigate, selectUser, selectGroup } = useAppStore(useShallow((s) => ({ navigate: s.navigate, selectUser: s.selectUser, selectGroup: s.selectGroup })));
+  if (groups.length === 0) {
+    return <EmptyState title="Not a member of any group">Entra adds members to groups after it has created both the group and the user.</EmptyState>;
+  }
+  return (
+    <Table size="small" aria-label="Group memberships">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Group</TableHeaderCell>
+          <TableHeaderCell>Membership</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {groups.map((group) => (
+          <TableRow key={group.id}>
+            <TableCell>
+              <Link
+                onClick={() => {
+                  void selectUser(null);
+                  navigate('groups');
+                  void selectGroup(group.id);
+                }}
+              >
+                {group.displayName}
+              </Link>
+            </TableCell>
+            <TableCell>{group.type === 'direct' ? 'Direct' : 'Through a nested group'}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
 
 function UserDetail() {
-  const styles = useStyles();
-  const { users, loadUserDetail, setUserExternalId, navigate, selectUser, selectGroup, showSyncLog } = useAppStore(
+  const { users, loadUserDetail, setUserExternalId, selectUser, showSyncLog } = useAppStore(
     useShallow((s) => ({
       users: s.users,
       selectUser: s.selectUser,
       loadUserDetail: s.loadUserDetail,
       setUserExternalId: s.setUserExternalId,
-      navigate: s.navigate,
-      selectGroup: s.selectGroup,
       showSyncLog: s.showSyncLog,
     })),
   );
-  const [tab, setTab] = useState<DetailTab>('attributes');
-  const { detail, selectedId } = users;
-  const data = detail.data;
-  const row = users.page.data?.items.find((item) => item.id === selectedId);
-  const externalId = data ? (typeof data.resource['externalId'] === 'string' ? data.resource['externalId'] : null) : (row?.externalId ?? null);
-
-  if (detail.error && !data) return <ErrorBar error={detail.error} title="Could not load the user" onRetry={() => void loadUserDetail()} />;
-  if (!data || selectedId === null) return <Loading label="Loading the user…" />;
-
   return (
-    <>
-      {detail.error && <ErrorBar error={detail.error} title="Could not refresh the user" onRetry={() => void loadUserDetail()} />}
-      <ObjectIdPanel kind="user" externalId={externalId} onSave={(value, reason) => setUserExternalId(selectedId, value, reason)} />
-      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as DetailTab)} aria-label="User details">
-        <Tab value="attributes">Attributes</Tab>
-        <Tab value="groups">Groups ({data.groups.length})</Tab>
-        <Tab value="history">Sync history ({data.history.length})</Tab>
-        <Tab value="audit">Audit ({data.audit.length})</Tab>
-      </TabList>
-      <div className={styles.tabPanel} role="tabpanel" aria-label={TAB_LABELS[tab]}>
-        {tab === 'attributes' && (
-          <>
-            <AttributeList
-              resource={data.resource}
-              renderValue={(line) =>
-                line.path === MANAGER_PATH && data.manager ? <ManagerValue manager={data.manager} onOpen={(id) => void selectUser(id)} /> : undefined
-              }
-            />
-            <CollapsibleJson title="Raw SCIM JSON" value={data.resource} />
-          </>
-        )}
-        {tab === 'groups' &&
-          (data.groups.length === 0 ? (
-            <EmptyState title="Not a member of any group">Entra adds members to groups after it has created both the group and the user.</EmptyState>
-          ) : (
-            <Table size="small" aria-label="Group memberships">
-              <TableHeader>
-                <TableRow>
-                  <TableHeaderCell>Group</TableHeaderCell>
-                  <TableHeaderCell>Membership</TableHeaderCell>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {data.groups.map((group) => (
-                  <TableRow key={group.id}>
-                    <TableCell>
-                      <Link
-                        onClick={() => {
-                          void selectUser(null);
-                          navigate('groups');
-                          void selectGroup(group.id);
-                        }}
-                      >
-                        {group.displayName}
-                      </Link>
-                    </TableCell>
-                    <TableCell>{group.type === 'direct' ? 'Direct' : 'Through a nested group'}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          ))}
-        {tab === 'history' && (
-          <>
-            <SyncHistoryTable entries={data.history} label="Sync history" />
-            <div>
-              <Button
-                onClick={() => {
-                  void selectUser(null);
-                  showSyncLog({ range: 'all', text: selectedId });
-                }}
-              >
-                Show in the sync log
-              </Button>
-            </div>
-          </>
-        )}
-        {tab === 'audit' && <AuditTable entries={data.audit} label="Audit entries" />}
-      </div>
-    </>
+    <RecordDetail
+      kind="user"
+      id={users.selectedId}
+      detail={users.detail}
+      onReload={() => void loadUserDetail()}
+      onSaveExternalId={setUserExternalId}
+      tabs={(data, id) => [
+        attributesTab(data.resource, (line) =>
+          line.path === MANAGER_PATH && data.manager ? <ManagerValue manager={data.manager} onOpen={(managerId) => void selectUser(managerId)} /> : undefined,
+        ),
+        {
+          value: 'groups',
+          label: `Groups (${data.groups.length})`,
+          panelLabel: 'Groups',
+          panel: <GroupMemberships groups={data.groups} />,
+        },
+        historyTab(data.history, () => {
+          void selectUser(null);
+          showSyncLog({ range: 'all', text: id });
+        }),
+        auditTab(data.audit),
+      ]}
+    />
   );
 }
 
@@ -197,7 +155,6 @@ export function UsersView() {
   const { users, loadUsers, setUsersQuery, selectUser } = useAppStore(
     useShallow((s) => ({ users: s.users, loadUsers: s.loadUsers, setUsersQuery: s.setUsersQuery, selectUser: s.selectUser })),
   );
-  const styles = useStyles();
   const detailName = (() => {
     const resource = users.detail.data?.resource;
     const row = users.page.data?.items.find((item) => item.id === users.selectedId);
@@ -213,11 +170,7 @@ export function UsersView() {
     <Page
       title="Users"
       description="The users Entra has provisioned. Open one to see every attribute, its groups, its sync history, and to correct its Object ID in Entra."
-      actions={
-        <Button icon={<ArrowClockwiseRegular />} onClick={() => void loadUsers()} disabled={users.page.status === 'loading'}>
-          Refresh
-        </Button>
-      }
+      actions={<RefreshButton onClick={() => void loadUsers()} loading={users.page.status === 'loading'} />}
     >
       <ResourceTable
         noun="users"
@@ -243,9 +196,6 @@ export function UsersView() {
         onReload={() => void loadUsers()}
         onOpen={(row) => void selectUser(row.id)}
       />
-      <Text size={200} className={styles.muted}>
-        Only the shown page is loaded: search and sorting run in ScimDesk's database, so large directories stay fast.
-      </Text>
       <DetailDrawer
         open={users.selectedId !== null}
         title={detailName}
