@@ -1,5 +1,5 @@
-import { Button, Field, Label, Select, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
-import { useId, type ReactElement, type ReactNode } from 'react';
+import { Button, Field, Label, Select, Spinner, Text, makeStyles, tokens, type ButtonProps } from '@fluentui/react-components';
+import { useId, type ReactNode } from 'react';
 import type { AdminCallError } from '../api/client';
 
 const useStyles = makeStyles({
@@ -46,10 +46,16 @@ export function SubmitForm({ className, onSubmit, children }: { readonly classNa
   );
 }
 
-/** A form's primary submit button: a spinner instead of its icon, and off, while the form's action runs. */
-export function SubmitButton({ busy, disabled = false, icon, children }: { readonly busy: boolean; readonly disabled?: boolean; readonly icon?: ReactElement; readonly children: ReactNode }) {
+interface SubmitButtonProps extends Pick<ButtonProps, 'className' | 'disabled' | 'icon'> {
+  /** The form's action runs: a spinner instead of the icon, and the button is off. */
+  readonly busy?: boolean;
+  readonly children: ReactNode;
+}
+
+/** A form's primary submit button: a spinner instead of its icon, and off, while the form's action runs. Other props (a focus-restore target) go to the button. */
+export function SubmitButton({ busy = false, disabled = false, icon, children, ...button }: SubmitButtonProps) {
   return (
-    <Button type="submit" appearance="primary" disabled={busy || disabled} icon={busy ? <Spinner size="tiny" /> : icon}>
+    <Button {...button} type="submit" appearance="primary" disabled={busy || disabled} icon={busy ? <Spinner size="tiny" /> : icon}>
       {children}
     </Button>
   );

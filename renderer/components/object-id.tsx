@@ -23,6 +23,7 @@ import { useState } from 'react';
 import type { AuditEntry } from '../../shared/admin/contract';
 import { isGuid } from '../../shared/guid';
 import { toAdminCallError, type AdminCallError } from '../api/client';
+import { SubmitForm, fieldValidation } from './form';
 import { ErrorBar } from './load-states';
 
 const useStyles = makeStyles({
@@ -202,13 +203,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
       }}
     >
       <DialogSurface>
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
+        <SubmitForm onSubmit={() => void save()}>
           <DialogBody>
             <DialogTitle>Edit Object ID</DialogTitle>
             <DialogContent className={styles.form}>
@@ -218,8 +213,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
               <Field
                 label="Object ID in Entra"
                 hint="A GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef. Leave it empty to unlink the record from Entra."
-                validationMessage={fieldMessage}
-                validationState={fieldMessage ? 'error' : 'none'}
+                {...fieldValidation(fieldMessage)}
               >
                 <Input
                   value={value}
@@ -250,7 +244,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
               </Button>
             </DialogActions>
           </DialogBody>
-        </form>
+        </SubmitForm>
       </DialogSurface>
     </Dialog>
   );

@@ -24,7 +24,7 @@ import { plural } from './format';
 import { ErrorBar, Loading } from './load-states';
 import { Pager } from './pager';
 import { useTableStyles } from './table-styles';
-import { useSettledText } from './use-debounced';
+import { useSettledText } from './use-settled-text';
 
 const useStyles = makeStyles({
   toolbar: { display: 'flex', alignItems: 'flex-end', gap: tokens.spacingHorizontalL, flexWrap: 'wrap' },

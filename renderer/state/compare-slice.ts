@@ -2,7 +2,7 @@ import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import type { Category } from '../../shared/admin/entra-schemas';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
 import { createLatest, idle, loadInto, ready, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 export type ReportSummary = NonNullable<MethodOutput<'compare.latest'>>;
 export type ReportRow = MethodOutput<'compare.rows'>['items'][number];
@@ -69,7 +69,13 @@ function toRowsInput(reportId: string, query: ReportQuery): MethodInput<'compare
 
 const latestRows = createLatest();
 
-export const createCompareSlice: SliceCreator<CompareSlice> = (set, get) => {
+/** What the comparison uses of the fix slice, by shape: fix-slice reads the report, so importing it here would cycle. */
+interface CompareUses {
+  /** A new report makes any previewed plan stale. */
+  resetFixPlan(): void;
+}
+
+export const createCompareSlice: SliceCreator<CompareSlice, CompareUses> = (set, get) => {
   const update = (patch: Partial<CompareState>) => set((state) => ({ compare: { ...state.compare, ...patch } }));
   return {
     compare: initialCompare,

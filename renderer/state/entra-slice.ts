@@ -1,7 +1,7 @@
 import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { createLatest, idle, loadInto, loading, ready, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 type ProvisioningJobs = MethodOutput<'entra.jobs'>;
 export type ProvisioningJob = ProvisioningJobs['items'][number];

@@ -1,7 +1,8 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
+import type { CompareSlice } from './compare-slice';
 import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 export type FixPlan = MethodOutput<'fix.preview'>;
 export type FixBatch = MethodOutput<'fix.apply'>;
@@ -50,7 +51,7 @@ export function sameApprovals(a: ReadonlyArray<string>, b: ReadonlyArray<string>
   return b.every((id) => set.has(id));
 }
 
-export const createFixSlice: SliceCreator<FixSlice> = (set, get) => {
+export const createFixSlice: SliceCreator<FixSlice, Pick<CompareSlice, 'compare'>> = (set, get) => {
   const update = (patch: Partial<FixState>) => set((state) => ({ fix: { ...state.fix, ...patch } }));
   return {
     fix: initialFix,

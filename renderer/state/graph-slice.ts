@@ -1,7 +1,8 @@
 import type { EventPayload, MethodInput, MethodOutput } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
+import type { EntraSlice } from './entra-slice';
 import { failed, idle, loadInto, loading, ready, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 export type GraphSettings = MethodOutput<'graph.get'>;
 export type ConnectionTest = MethodOutput<'graph.test'>;
@@ -54,7 +55,7 @@ const initialFetchJob: FetchJob = { status: 'idle', jobId: null, progress: null,
 /** A fetch that is starting or running (one at a time). */
 export const isActive = (job: FetchJob) => job.status === 'starting' || job.status === 'running';
 
-export const createGraphSlice: SliceCreator<GraphSlice> = (set, get) => {
+export const createGraphSlice: SliceCreator<GraphSlice, Pick<EntraSlice, 'resetEntra'>> = (set, get) => {
   const updateFetch = (patch: Partial<FetchJob>) => set((state) => ({ fetchJob: { ...state.fetchJob, ...patch } }));
   return {
     graph: idle(),

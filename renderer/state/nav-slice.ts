@@ -1,4 +1,4 @@
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 /** The screens of the left navigation, in order; also their URL hash (`#/sync-log`). */
 const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'compare', 'settings'] as const;

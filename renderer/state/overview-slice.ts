@@ -1,7 +1,7 @@
 import type { MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { createLatest, idle, loadInto, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 export interface OverviewSlice {
   readonly overview: Loadable<MethodOutput<'overview.get'>>;

@@ -1,5 +1,5 @@
 import { connect, toAdminCallError, type AdminCallError } from '../api/client';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 /** Whether the renderer may talk to the admin API, and what to show when it may not. */
 interface SessionState {

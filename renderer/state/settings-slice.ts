@@ -1,7 +1,7 @@
 import type { EndpointSettings, ExtensionSchema, MethodOutput, Retention } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { idle, loadInto, ready, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 export interface SettingsSlice {
   readonly settings: Loadable<MethodOutput<'settings.get'>>;

@@ -1,4 +1,4 @@
-import { create, type StateCreator } from 'zustand';
+import { create } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
@@ -26,9 +26,6 @@ type AppState = SessionSlice &
   CompareSlice &
   FixSlice &
   EntraSlice;
-
-/** How each slice file declares itself (zustand's slices pattern). */
-export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),

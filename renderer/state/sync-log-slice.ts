@@ -1,7 +1,8 @@
 import type { MethodOutput, SyncLogEntry, SyncLogFilter } from '../../shared/admin/contract';
 import { call, toAdminCallError, type AdminCallError } from '../api/client';
 import { createLatest, idle, loadInto, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { NavSlice } from './nav-slice';
+import type { SliceCreator } from './slice-creator';
 
 export type TimeRange = 'hour' | 'day' | 'week' | 'all';
 export type SyncOperation = NonNullable<SyncLogFilter['operation']>;
@@ -111,7 +112,7 @@ const latestEntry = createLatest();
 /** Entries that arrived while a page was loading; merged when it lands. */
 let arrivedWhileLoading: SyncLogEntry[] = [];
 
-export const createSyncLogSlice: SliceCreator<SyncLogSlice> = (set, get) => {
+export const createSyncLogSlice: SliceCreator<SyncLogSlice, Pick<NavSlice, 'navigate'>> = (set, get) => {
   const update = (patch: Partial<SyncLogState>) => set((state) => ({ syncLog: { ...state.syncLog, ...patch } }));
 
   /** Incoming entries newer than the list's top that match its filter, newest first. */

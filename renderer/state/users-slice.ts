@@ -2,7 +2,7 @@ import type { MethodOutput } from '../../shared/admin/contract';
 import { call } from '../api/client';
 import { initialListQuery, nextListQuery, toListInput, type ListQuery } from './list-query';
 import { createLatest, idle, loadInto, type Loadable } from './loadable';
-import type { SliceCreator } from './store';
+import type { SliceCreator } from './slice-creator';
 
 interface UsersState {
   readonly query: ListQuery;

@@ -25,27 +25,24 @@ import {
   useArrowNavigationGroup,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { ArrowDownloadRegular, BranchCompareRegular } from '@fluentui/react-icons';
-import { useEffect, useState } from 'react';
+import { BranchCompareRegular } from '@fluentui/react-icons';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Category } from '../../shared/admin/entra-schemas';
-import { toAdminCallError } from '../api/client';
+import { isGuid } from '../../shared/guid';
 import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
-import { downloadText } from '../components/download-file';
-import { formatDateTime, formatNumber, formatRelative, localDateStamp, plural } from '../components/format';
+import { ExportCsvButton } from '../components/export-csv-button';
+import { formatDateTime, formatNumber, formatRelative, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
-import { useNotify } from '../components/notify';
-import { isGuid } from '../../shared/guid';
 import { Section } from '../components/page';
 import { Pager } from '../components/pager';
 import { useTableStyles } from '../components/table-styles';
-import { useDebounced } from '../components/use-debounced';
+import { useSettledText } from '../components/use-settled-text';
 import type { ReportKind, ReportRow, ReportSummary } from '../state/compare-slice';
 import { useAppStore } from '../state/store';
 import { CompareRowDetail } from './compare-row-detail';
 import { CATEGORY_COLORS, CATEGORY_LABELS, CATEGORY_ORDER, CONFIDENCE_COLORS, KIND_LABELS, bestCandidate, categoryExplanation } from './compare-words';
-
 const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
   facts: { display: 'flex', gap: tokens.spacingHorizontalL, flexWrap: 'wrap', alignItems: 'center' },
@@ -297,17 +294,8 @@ function RowsTable() {
 function RowsFilters({ report }: { readonly report: ReportSummary }) {
   const styles = useStyles();
   const { query, rows, setReportQuery } = useAppStore(useShallow((s) => ({ query: s.compare.query, rows: s.compare.rows, setReportQuery: s.setReportQuery })));
-  const [search, setSearch] = useState(query.search);
-  const settled = useDebounced(search, 300);
-
-  useEffect(() => {
-    if (settled !== query.search) void setReportQuery({ search: settled });
-    // Only a newly settled text queries again.
-  }, [settled]);
-  // A tile click resets the search from outside: follow it.
-  useEffect(() => {
-    setSearch(query.search);
-  }, [query.search]);
+  // A tile click resets the search from outside; the box follows it.
+  const [search, setSearch] = useSettledText(query.search, (settled) => void setReportQuery({ search: settled }));
 
   const total = (kind: ReportKind) => CATEGORY_ORDER.reduce((sum, category) => sum + report.counts[kind][category], 0);
   return (
@@ -343,7 +331,6 @@ function RowsFilters({ report }: { readonly report: ReportSummary }) {
 /** The report: counts per category as tiles, notes, and the filtered, server-paged rows with a side-by-side detail. */
 export function CompareReportPanel() {
   const styles = useStyles();
-  const notify = useNotify();
   const { compare, loadLatestReport, loadReportRows, setReportQuery, selectReportRow, exportReportCsv, runCompare } = useAppStore(
     useShallow((s) => ({
       compare: s.compare,
@@ -355,7 +342,6 @@ export function CompareReportPanel() {
       runCompare: s.runCompare,
     })),
   );
-  const [exporting, setExporting] = useState(false);
   const report = compare.report.data;
 
   useEffect(() => {
@@ -367,19 +353,6 @@ export function CompareReportPanel() {
     document.getElementById('compare-rows')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
   };
 
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const result = await exportReportCsv();
-      downloadText(result.csv, `scimdesk-comparison-${localDateStamp()}.csv`);
-      notify(`Exported ${plural(result.rows, 'row')}`);
-    } catch (error) {
-      notify(`Export failed: ${toAdminCallError(error).message}`, 'error');
-    } finally {
-      setExporting(false);
-    }
-  };
-
   const rowsGone = compare.rows.error?.code === 'notFound';
   const selected = compare.selected;
 
@@ -388,11 +361,7 @@ export function CompareReportPanel() {
       title="Comparison"
       icon={<BranchCompareRegular />}
       actions={
-        report && (
-          <Button icon={exporting ? <Spinner size="tiny" /> : <ArrowDownloadRegular />} disabled={exporting} onClick={() => void exportCsv()}>
-            Export CSV
-          </Button>
-        )
+        report && <ExportCsvButton read={exportReportCsv} fileName="scimdesk-comparison" done={(result) => `Exported ${plural(result.rows, 'row')}`} />
       }
     >
       {compare.report.error && <ErrorBar error={compare.report.error} title="Could not load the last comparison" onRetry={() => void loadLatestReport()} />}

@@ -26,6 +26,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DirectorySettings, type TokenInfo } from '../../shared/admin/contract';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { SubmitForm, fieldValidation } from '../components/form';
 import { formatDateTimeShort } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -127,19 +128,12 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
 
   return (
     <Section title="Directory" icon={<BuildingRegular />}>
-      <form
-        noValidate
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
+      <SubmitForm className={styles.form} onSubmit={() => void save()}>
         <Text className={styles.muted}>The one SCIM directory that Entra provisions into. The name helps you recognise it; Entra never sees it.</Text>
-        <Field label="Directory name" required validationMessage={message('name')} validationState={message('name') ? 'error' : 'none'}>
+        <Field label="Directory name" required {...fieldValidation(message('name'))}>
           <Input value={form.name} onChange={(_, data) => change({ name: data.value })} />
         </Field>
-        <Field label="Description" validationMessage={message('description')} validationState={message('description') ? 'error' : 'none'}>
+        <Field label="Description" {...fieldValidation(message('description'))}>
           <Textarea value={form.description} resize="vertical" onChange={(_, data) => change({ description: data.value })} />
         </Field>
 
@@ -164,8 +158,7 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
           <div className={styles.days}>
             <Field
               label="Days to keep deleted records"
-              validationMessage={message('onDelete.days')}
-              validationState={message('onDelete.days') ? 'error' : 'none'}
+              {...fieldValidation(message('onDelete.days'))}
             >
               <Input
                 className={styles.daysInput}
@@ -208,7 +201,7 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
             Discard changes
           </Button>
         </div>
-      </form>
+      </SubmitForm>
     </Section>
   );
 }

@@ -28,6 +28,7 @@ import { AddRegular, DeleteRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { ExtensionAttribute, ExtensionSchema } from '../../shared/admin/contract';
 import { toAdminCallError, type AdminCallError } from '../api/client';
+import { SubmitForm } from '../components/form';
 import { ErrorBar } from '../components/load-states';
 import { useTableStyles } from '../components/table-styles';
 
@@ -114,13 +115,7 @@ export function ExtensionEditor({ initial, isNew, onSave, onClose }: ExtensionEd
   return (
     <Dialog open={initial !== null} onOpenChange={(_, data) => !data.open && !busy && onClose()}>
       <DialogSurface className={styles.surface}>
-        <form
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            void save();
-          }}
-        >
+        <SubmitForm onSubmit={() => void save()}>
           <DialogBody>
             <DialogTitle>{isNew ? 'Add an extension schema' : `Edit ${draft.name || 'extension schema'}`}</DialogTitle>
             <DialogContent className={styles.form}>
@@ -261,7 +256,7 @@ export function ExtensionEditor({ initial, isNew, onSave, onClose }: ExtensionEd
               </Button>
             </DialogActions>
           </DialogBody>
-        </form>
+        </SubmitForm>
       </DialogSurface>
     </Dialog>
   );

@@ -25,6 +25,7 @@ import { GraphConnectInput } from '../../shared/admin/entra-schemas';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { SubmitForm } from '../components/form';
 import { ErrorBar } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
@@ -277,14 +278,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
   };
 
   return (
-    <form
-      noValidate
-      className={styles.form}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void save();
-      }}
-    >
+    <SubmitForm className={styles.form} onSubmit={() => void save()}>
       <div className={styles.formColumns}>
         <div className={styles.form}>
           <div className={styles.pair}>
@@ -492,7 +486,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
           compared. Fetching, the connection test and the Entra actions stop until you connect again. Nothing changes in Entra.
         </Text>
       </ConfirmDialog>
-    </form>
+    </SubmitForm>
   );
 }
 

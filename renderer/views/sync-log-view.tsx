@@ -21,25 +21,30 @@ import {
   useArrowNavigationGroup,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, ArrowDownloadRegular, DocumentBulletListRegular } from '@fluentui/react-icons';
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { ArrowClockwiseRegular, DocumentBulletListRegular } from '@fluentui/react-icons';
+import { Fragment, useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
-import { toAdminCallError } from '../api/client';
 import { activatableRow } from '../components/activatable-row';
 import { DetailDrawer } from '../components/detail-drawer';
-import { downloadText } from '../components/download-file';
-import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, localDateStamp, operationLabel, plural } from '../components/format';
+import { ExportCsvButton } from '../components/export-csv-button';
+import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
-import { useNotify } from '../components/notify';
 import { Page } from '../components/page';
 import { StatusBadge } from '../components/status-badge';
 import { useTableStyles } from '../components/table-styles';
-import { useDebounced } from '../components/use-debounced';
+import { useSettledText } from '../components/use-settled-text';
 import { useAppStore } from '../state/store';
-import { initialSyncLogFilter, isFromEntra, type SyncClient, type SyncLogView as Filter, type SyncOperation, type SyncOutcome, type TimeRange } from '../state/sync-log-slice';
-
+import {
+  initialSyncLogFilter,
+  isFromEntra,
+  type SyncClient,
+  type SyncLogView as Filter,
+  type SyncOperation,
+  type SyncOutcome,
+  type TimeRange,
+} from '../state/sync-log-slice';
 const useStyles = makeStyles({
   filters: {
     display: 'flex',
@@ -105,7 +110,6 @@ function isDefaultFilter(filter: Filter): boolean {
 
 function Filters() {
   const styles = useStyles();
-  const notify = useNotify();
   const { filter, liveTail, setSyncLogFilter, setLiveTail, exportSyncLogCsv } = useAppStore(
     useShallow((s) => ({
       filter: s.syncLog.filter,
@@ -115,32 +119,9 @@ function Filters() {
       exportSyncLogCsv: s.exportSyncLogCsv,
     })),
   );
-  const [text, setText] = useState(filter.text);
-  const settled = useDebounced(text, 300);
-  const [exporting, setExporting] = useState(false);
-
-  useEffect(() => {
-    if (settled !== filter.text) void setSyncLogFilter({ text: settled });
-    // Only a newly settled text queries again.
-  }, [settled]);
+  const [text, setText] = useSettledText(filter.text, (settled) => void setSyncLogFilter({ text: settled }));
 
   const set = (patch: Partial<Filter>) => void setSyncLogFilter(patch);
-
-  const exportCsv = async () => {
-    setExporting(true);
-    try {
-      const result = await exportSyncLogCsv();
-      downloadText(result.csv, `scimdesk-sync-log-${localDateStamp()}.csv`);
-      notify(
-        result.truncated ? `Exported the newest ${plural(result.rows, 'entry', 'entries')} (more match: narrow the filters)` : `Exported ${plural(result.rows, 'entry', 'entries')}`,
-        result.truncated ? 'warning' : 'success',
-      );
-    } catch (error) {
-      notify(`Export failed: ${toAdminCallError(error).message}`, 'error');
-    } finally {
-      setExporting(false);
-    }
-  };
 
   return (
     <div className={styles.filters} role="search" aria-label="Sync log filters">
@@ -197,9 +178,15 @@ function Filters() {
       )}
       <div className={styles.spacer} />
       <Switch label="Live tail" checked={liveTail} onChange={(_, d) => setLiveTail(d.checked)} />
-      <Button icon={exporting ? <Spinner size="tiny" /> : <ArrowDownloadRegular />} onClick={() => void exportCsv()} disabled={exporting}>
-        Export CSV
-      </Button>
+      <ExportCsvButton
+        read={exportSyncLogCsv}
+        fileName="scimdesk-sync-log"
+        done={(result) =>
+          result.truncated
+            ? [`Exported the newest ${plural(result.rows, 'entry', 'entries')} (more match: narrow the filters)`, 'warning']
+            : `Exported ${plural(result.rows, 'entry', 'entries')}`
+        }
+      />
     </div>
   );
 }

@@ -20,6 +20,7 @@ import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../shared/admin/contract';
 import { toAdminCallError, type AdminCallError } from '../api/client';
 import { CopyButton } from '../components/copy-button';
+import { fieldValidation } from '../components/form';
 import { formatDateTime } from '../components/format';
 import { ErrorBar } from '../components/load-states';
 import { useAppStore } from '../state/store';
@@ -112,8 +113,7 @@ export function GenerateTokenDialog({ open, regenerate, onClose }: { readonly op
               <Field
                 label="Lifetime in days"
                 hint="0 = never expires (recommended: an expiring token means updating Entra's Secret Token before it runs out)."
-                validationMessage={lifetimeError}
-                validationState={lifetimeError ? 'error' : 'none'}
+                {...fieldValidation(lifetimeError)}
               >
                 <Input type="number" min={0} max={3650} step={1} value={lifetime} onChange={(_, data) => setLifetime(data.value)} />
               </Field>
