@@ -17,11 +17,16 @@ export interface OpenOptions {
   readonly onStatement?: (sql: string) => void;
   /** Checkpoints on a worker thread (file databases; default true). */
   readonly checkpointWorker?: boolean;
+  /** The addon file to load instead of the installed one (a build for Electron's ABI); better-sqlite3's `nativeBinding`. */
+  readonly nativeBinding?: string;
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const onStatement = options.onStatement;
-  const db = new Database(file, onStatement ? { verbose: (message) => onStatement(String(message)) } : {});
+  const db = new Database(file, {
+    ...(onStatement ? { verbose: (message: unknown) => onStatement(String(message)) } : {}),
+    ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}),
+  });
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a process crash; only power loss may drop the last ones.
