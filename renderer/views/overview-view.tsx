@@ -30,6 +30,7 @@ import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useAppStore } from '../state/store';
+import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
 
 const useStyles = makeStyles({
@@ -212,7 +213,9 @@ function Stat({ label, value, detail, tone }: { readonly label: string; readonly
 
 function OverviewContent({ overview }: { readonly overview: Overview }) {
   const styles = useStyles();
-  const { navigate, showSyncLog } = useAppStore(useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog })));
+  const { navigate, showSyncLog, pauseProvisioning, resumeProvisioning } = useAppStore(
+    useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog, pauseProvisioning: s.pauseProvisioning, resumeProvisioning: s.resumeProvisioning })),
+  );
   const goToToken = () => navigate('directory');
   const steps = setupSteps(overview, goToToken, styles.path);
   const confirmed = steps.filter((step) => step.state === 'done').length;
@@ -223,6 +226,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
 
   return (
     <>
+      <PausedBanner overview={overview} onResume={resumeProvisioning} />
       {!overview.token && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
@@ -288,6 +292,12 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
                   Not listening
                 </Badge>
               )}
+            </dd>
+            <dt className={styles.label}>
+              <Text>Provisioning</Text>
+            </dt>
+            <dd className={styles.fact}>
+              <ProvisioningControl overview={overview} onPause={pauseProvisioning} onResume={resumeProvisioning} />
             </dd>
             <dt className={styles.label}>
               <Text>Address</Text>
