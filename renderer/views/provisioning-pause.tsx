@@ -13,13 +13,17 @@ const useStyles = makeStyles({
   paragraph: { margin: 0 },
 });
 
-/** "25 minutes", "3 h 10 min". */
+/** "25 minutes", "3 h 10 min", "4 days". */
 function duration(minutes: number): string {
   if (minutes < 60) return plural(Math.max(1, Math.round(minutes)), 'minute');
+  if (minutes >= 48 * 60) return plural(Math.round(minutes / (24 * 60)), 'day');
   const hours = Math.floor(minutes / 60);
   const rest = Math.round(minutes % 60);
   return rest === 0 ? `${formatNumber(hours)} h` : `${formatNumber(hours)} h ${rest} min`;
 }
+
+/** Past this, an estimate says "more than two weeks": Entra disables a job that stays quarantined four weeks anyway. */
+const LONGEST_ESTIMATE_HOURS = 14 * 24;
 
 /** The estimate of when Entra would weigh quarantine, or why there is none. */
 function estimate(safety: PauseSafety): string {
@@ -27,7 +31,9 @@ function estimate(safety: PauseSafety): string {
   if (safety.operationsPerHour === null || safety.hoursToEvaluation === null) {
     return `Entra sent no operations in the last 24 hours, so there is no pace to estimate from; it starts weighing quarantine after ${formatNumber(safety.failuresToEvaluation)} more failed operations.`;
   }
-  return `At Entra's pace of the last 24 hours (about ${formatNumber(Math.round(safety.operationsPerHour))} operations an hour), it would start weighing quarantine after about ${duration(safety.hoursToEvaluation * 60)} more of pause (${formatNumber(safety.failuresToEvaluation)} more failed operations).`;
+  const pace = safety.operationsPerHour < 1 ? 'less than one operation an hour' : `about ${plural(Math.round(safety.operationsPerHour), 'operation')} an hour`;
+  const time = safety.hoursToEvaluation > LONGEST_ESTIMATE_HOURS ? 'more than two weeks' : `about ${duration(safety.hoursToEvaluation * 60)}`;
+  return `At Entra's pace of the last 24 hours (${pace}), it would start weighing quarantine after ${time} more of pause (${formatNumber(safety.failuresToEvaluation)} more failed operations).`;
 }
 
 /** Microsoft's quarantine page, "Retry duration". */
