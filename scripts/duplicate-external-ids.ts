@@ -1,4 +1,4 @@
-import type { DirectoryInfoStore } from '../main/store/directory-store';
+import type { DirectoryInfoStore } from '../main/scim/directory';
 
 /**
  * Runs `write` with the directory accepting a second record with one externalId, then restores

@@ -16,14 +16,11 @@ import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
-import type { DirectoryStore } from '../store/directory-store';
-import { createSqliteStore } from '../store/sqlite-store';
+import type { DirectoryStore, DirectoryStoreFactory } from '../store/directory-store';
+import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
-
-/** Opens the directory store of a data folder: SQLite by default; a server deployment passes its own. */
-export type StoreFactory = (file: string, options: { readonly checkpointWorker: boolean; readonly nativeBinding?: string }) => DirectoryStore;
 
 export interface CoreOptions {
   /** Folder for the database, the certificate and the log files; created if missing. */
@@ -39,8 +36,8 @@ export interface CoreOptions {
   /** How often retention runs (purge of kept deletions, sync-log pruning). */
   readonly maintenanceIntervalMs?: number;
   readonly secrets?: SecretStore;
-  /** The directory store (SQLite in the data folder when not given). */
-  readonly store?: StoreFactory;
+  /** Opens the directory store: SQLite in the data folder when not given; a server deployment passes its own. */
+  readonly store?: DirectoryStoreFactory;
   /**
    * Run WAL checkpoints on a worker thread (default). Short-lived commands that open the data folder
    * beside a running service turn it off: the service's own checkpoints cover the file.
@@ -95,8 +92,6 @@ export const DATABASE_FILE = 'scimdesk.db';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 
-const sqliteStore: StoreFactory = (file, options) => createSqliteStore(file, options);
-
 /**
  * The composition root: builds every part of the headless core from explicit options and hands each
  * the narrow dependencies it uses. The Electron main process, the `serve` command, the CLIs and the
@@ -107,10 +102,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? (() => new Date());
   const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
   const logger = files?.logger ?? pino({ enabled: false });
-  const store = (options.store ?? sqliteStore)(join(options.dataDir, DATABASE_FILE), {
-    checkpointWorker: options.checkpointWorker ?? true,
-    ...(options.sqliteBinding !== undefined ? { nativeBinding: options.sqliteBinding } : {}),
-  });
+  const sqliteBinding = options.sqliteBinding;
+  const openStore: DirectoryStoreFactory =
+    options.store ?? (sqliteBinding === undefined ? sqliteStoreFactory : (file, storeOptions) => createSqliteStore(file, { ...storeOptions, nativeBinding: sqliteBinding }));
+  const store = openStore(join(options.dataDir, DATABASE_FILE), { checkpointWorker: options.checkpointWorker ?? true });
   const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());

@@ -7,7 +7,8 @@ import type { SyncLogWriter } from '../lib/sync-log-writer';
 import type { TokenService } from '../lib/scim-token';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
-import { newTrace, type RequestTrace, type ScimRequest, type ScimResponse, type ScimService } from '../scim/scim-service';
+import { newTrace, type RequestTrace } from '../scim/request-trace';
+import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
 import { readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 

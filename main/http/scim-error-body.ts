@@ -1,13 +1,33 @@
 import { URN } from '../../shared/scim/urns';
-import { ScimError } from '../scim/scim-error';
-import { StoreUniquenessError } from '../store/store-errors';
+import { ScimError, type ScimType } from '../scim/scim-error';
+import {
+  StoreInputError,
+  StoreNotFoundError,
+  StoreQueryError,
+  StoreUniquenessError,
+  StoreVersionError,
+  type StoreInputProblem,
+} from '../store/store-errors';
+
+const INPUT_SCIM_TYPE: Readonly<Record<StoreInputProblem, ScimType>> = {
+  nameRequired: 'invalidValue',
+  selfMembership: 'invalidValue',
+  notAGroup: 'invalidPath',
+};
 
 /**
- * The one place store errors become SCIM errors (RFC 7644 §3.12): a value another record holds
- * is 409 `uniqueness`. Anything else is not the client's fault and stays as it is (a 500).
+ * The one place store errors become SCIM errors (RFC 7644 §3.12), the store's words as `detail`:
+ * a value another record holds is 409 `uniqueness`, a record that is not there 404, a version
+ * If-Match does not name 412, a query the store cannot run 400 `invalidFilter`, input it refuses
+ * 400 with its scimType. Anything else (a conflict no SCIM request can cause, a fault) is not the
+ * client's fault and stays as it is (a 500).
  */
 export function storeErrorToScim(error: unknown): ScimError | undefined {
   if (error instanceof StoreUniquenessError) return new ScimError(409, 'uniqueness', error.message);
+  if (error instanceof StoreNotFoundError) return ScimError.notFound(error.message);
+  if (error instanceof StoreVersionError) return new ScimError(412, undefined, error.message);
+  if (error instanceof StoreQueryError) return ScimError.badRequest('invalidFilter', error.message);
+  if (error instanceof StoreInputError) return ScimError.badRequest(INPUT_SCIM_TYPE[error.problem], error.message);
   return undefined;
 }
 

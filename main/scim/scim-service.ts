@@ -1,10 +1,8 @@
 import { URN } from '../../shared/scim/urns';
-import type { DirectoryStore, StoredResource } from '../store/directory-store';
+import type { ScimDirectory, StoredResource } from './directory';
 import {
   allSchemas,
-  DEFAULT_COUNT,
   discoveryList,
-  MAX_RESULTS,
   resourceTypeRepresentation,
   schemaRepresentation,
   serviceProviderConfig,
@@ -13,55 +11,15 @@ import { ifNoneMatchHits, toEtag, versionsFromIfMatch } from './etag';
 import type { FilterNode } from './filter/filter-ast';
 import { parseFilter } from './filter/parse-filter';
 import { resolveFilter } from './filter/resolve-filter';
-import { formatPatchPath } from './filter/format-filter';
 import { applyPatch } from './patch/apply-patch';
-import type { PatchOperation } from './patch/patch-operation';
 import { normalizePatchRequest } from './patch/normalize-patch';
 import { canonicalizeResource } from './resource/canonicalize';
 import { parseAttributeList, projectResource, wantsAttribute } from './resource/project';
-import type { ResourceDoc } from './resource/resource-doc';
 import type { ResourceKind } from './schema/attribute-def';
 import type { ResolvedAttr, ResourceSchema } from './schema/resource-schema';
+import { listParams, type ListParams } from './list-params';
+import { describeOperations, traceDoc, traceFilterIdentifiers, traceMembership, type RequestTrace } from './request-trace';
 import { ScimError } from './scim-error';
-
-/**
- * What the service learned about a request, for the sync log: filled in as
- * the request is handled, so even a failed request names its user.
- */
-export interface RequestTrace {
-  operation: string;
-  resourceType: ResourceKind | null;
-  resourceId: string | null;
-  userName: string | null;
-  externalId: string | null;
-  displayName: string | null;
-  /** Entra quirks that were normalised, in words an admin can read. */
-  notes: string[];
-  /** Attributes the client sent that no schema defines (not stored). */
-  ignored: string[];
-  /** The operations after normalisation, for the sync log's request detail. */
-  normalized: unknown;
-  /** Group members this request added before any user or group had their id (kept pending). */
-  pendingMembers: string[];
-  /** Groups whose pending members this request's resource turned out to be (it joined them). */
-  joinedGroups: string[];
-}
-
-export function newTrace(operation: string): RequestTrace {
-  return {
-    operation,
-    resourceType: null,
-    resourceId: null,
-    userName: null,
-    externalId: null,
-    displayName: null,
-    notes: [],
-    ignored: [],
-    normalized: undefined,
-    pendingMembers: [],
-    joinedGroups: [],
-  };
-}
 
 export interface ScimRequest {
   /** Base URL of the SCIM root as the client reached it, e.g. https://host/scim/v2. */
@@ -80,7 +38,8 @@ export interface ScimResponse {
 }
 
 export interface ScimServiceOptions {
-  readonly store: DirectoryStore;
+  /** Only the resources and the directory's delete policy: the service never sees tokens, logs or settings. */
+  readonly store: ScimDirectory;
   /** The current schemas (they change when the admin edits extensions). */
   readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   readonly now?: () => Date;
@@ -91,85 +50,6 @@ const ENDPOINT: Record<ResourceKind, string> = { User: 'Users', Group: 'Groups' 
 interface Projection {
   readonly attributes: ResolvedAttr[];
   readonly excluded: ResolvedAttr[];
-}
-
-interface ListParams {
-  readonly filter: string | undefined;
-  readonly startIndex: number;
-  readonly count: number;
-  readonly sortBy: string | undefined;
-  readonly descending: boolean;
-  readonly attributes: string | undefined;
-  readonly excludedAttributes: string | undefined;
-}
-
-/** Parses a non-negative integer query parameter; RFC 7644 §3.4.2.4 clamps out-of-range values. */
-function integerParam(raw: unknown, name: string, fallback: number): number {
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (!Number.isFinite(value) || !Number.isInteger(value)) {
-    throw ScimError.badRequest('invalidValue', `${name} must be an integer, got "${String(raw)}"`);
-  }
-  return value;
-}
-
-function stringParam(raw: unknown, name: string): string | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (Array.isArray(raw)) {
-    if (!raw.every((item) => typeof item === 'string')) throw ScimError.badRequest('invalidValue', `${name} must list strings`);
-    return raw.join(',');
-  }
-  if (typeof raw !== 'string') throw ScimError.badRequest('invalidValue', `${name} must be a string`);
-  return raw;
-}
-
-function listParams(source: Readonly<Record<string, unknown>>): ListParams {
-  // Query parameter names are case-sensitive in the RFC, but clients vary (`startindex`); unknown ones are ignored.
-  const get = (name: string) => {
-    if (name in source) return source[name];
-    const key = Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : source[key];
-  };
-  const sortOrder = stringParam(get('sortOrder'), 'sortOrder');
-  if (sortOrder !== undefined && !['ascending', 'descending'].includes(sortOrder.toLowerCase())) {
-    throw ScimError.badRequest('invalidValue', `sortOrder must be "ascending" or "descending", got "${sortOrder}"`);
-  }
-  return {
-    filter: stringParam(get('filter'), 'filter'),
-    startIndex: Math.max(1, integerParam(get('startIndex'), 'startIndex', 1)),
-    count: Math.min(MAX_RESULTS, Math.max(0, integerParam(get('count'), 'count', DEFAULT_COUNT))),
-    sortBy: stringParam(get('sortBy'), 'sortBy'),
-    descending: sortOrder?.toLowerCase() === 'descending',
-    attributes: stringParam(get('attributes'), 'attributes'),
-    excludedAttributes: stringParam(get('excludedAttributes'), 'excludedAttributes'),
-  };
-}
-
-/** Records the identifiers an Entra probe (`userName eq "x"`) asks about, so the sync log can find it. */
-function traceFilterIdentifiers(filter: FilterNode<ResolvedAttr>, trace: RequestTrace): void {
-  if (filter.kind === 'and') {
-    traceFilterIdentifiers(filter.left, trace);
-    traceFilterIdentifiers(filter.right, trace);
-    return;
-  }
-  if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return;
-  if (filter.path.key === 'userName') trace.userName = filter.value;
-  else if (filter.path.key === 'externalId') trace.externalId = filter.value;
-  else if (filter.path.key === 'displayName') trace.displayName = filter.value;
-  else if (filter.path.key === 'id') trace.resourceId = filter.value;
-}
-
-/** The normalised operations as an admin reads them in the sync log: op, path in SCIM syntax, value. */
-export function describeOperations(operations: ReadonlyArray<PatchOperation>): Array<{ op: string; path?: string; value?: unknown }> {
-  return operations.map((operation) => {
-    const target = operation.target;
-    const path = target === undefined ? undefined : target.kind === 'extension' ? target.schema.id : formatPatchPath(target.path);
-    return {
-      op: operation.op,
-      ...(path !== undefined ? { path } : {}),
-      ...(operation.value !== undefined ? { value: operation.value } : {}),
-    };
-  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -186,27 +66,13 @@ function managerReference(manager: Record<string, unknown>, baseUrl: string): Re
   return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
 }
 
-/** What a write did to pending memberships, for the sync log's request detail. */
-function traceMembership(stored: StoredResource, trace: RequestTrace): void {
-  trace.pendingMembers.push(...(stored.pendingMembers ?? []));
-  trace.joinedGroups.push(...(stored.joinedGroups ?? []));
-}
-
-function traceDoc(kind: ResourceKind, id: string | null, doc: ResourceDoc, trace: RequestTrace): void {
-  trace.resourceType = kind;
-  if (id !== null) trace.resourceId = id;
-  if (kind === 'User' && typeof doc['userName'] === 'string') trace.userName = doc['userName'];
-  if (typeof doc['externalId'] === 'string') trace.externalId = doc['externalId'];
-  if (typeof doc['displayName'] === 'string') trace.displayName = doc['displayName'];
-}
-
 /**
  * The SCIM 2.0 service provider (RFC 7644), independent of HTTP and SQL: it
  * validates and normalises what clients send, calls the store's whole
  * operations, and shapes what goes back. The Koa routes are a thin layer on it.
  */
 export class ScimService {
-  private readonly store: DirectoryStore;
+  private readonly store: ScimDirectory;
   private readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   private readonly now: () => Date;
 
@@ -228,10 +94,15 @@ export class ScimService {
     return this.single(stored, schema, request, 201);
   }
 
-  async get(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
+  /** The schema of the resource a request names, noted in its trace for the sync log. */
+  private target(kind: ResourceKind, id: string, request: ScimRequest) {
     request.trace.resourceType = kind;
     request.trace.resourceId = id;
+    return this.schemas()[kind];
+  }
+
+  async get(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
+    const schema = this.target(kind, id, request);
     const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
     const stored = await this.store.getResource(kind, id, this.readOptions(schema, projection));
     if (!stored) throw ScimError.notFound(`${kind} ${id} not found`);
@@ -243,9 +114,7 @@ export class ScimService {
   }
 
   async replace(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
-    request.trace.resourceType = kind;
-    request.trace.resourceId = id;
+    const schema = this.target(kind, id, request);
     const input = canonicalizeResource(request.body, schema);
     traceDoc(kind, id, input.doc, request.trace);
     request.trace.ignored.push(...input.ignored);
@@ -262,9 +131,7 @@ export class ScimService {
   }
 
   async patch(kind: ResourceKind, id: string, request: ScimRequest): Promise<ScimResponse> {
-    const schema = this.schemas()[kind];
-    request.trace.resourceType = kind;
-    request.trace.resourceId = id;
+    const schema = this.target(kind, id, request);
     const normalized = normalizePatchRequest(request.body, schema);
     request.trace.notes.push(...normalized.notes);
     request.trace.normalized = describeOperations(normalized.operations);

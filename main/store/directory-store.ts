@@ -1,15 +1,34 @@
-import type { FilterNode } from '../scim/filter/filter-ast';
-import type { PatchResult } from '../scim/patch/patch-operation';
-import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
-import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { LocalSnapshot } from '../reconcile/snapshot';
-import type { CustomExtension, ResolvedAttr } from '../scim/schema/resource-schema';
+import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/directory';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import type { CustomExtension } from '../scim/schema/resource-schema';
+
+// The resource half of the store's contract is the protocol's (main/scim/directory.ts); named here
+// too so a caller that holds the whole store imports one module.
+export type {
+  DeleteRetention,
+  DirectoryInfo,
+  DirectoryInfoStore,
+  GroupRef,
+  ListQuery,
+  ListResult,
+  MemberPage,
+  PendingMember,
+  ReadOptions,
+  ResourceInput,
+  ResourceStore,
+  ScimDirectory,
+  StoredResource,
+  WriteCondition,
+} from '../scim/directory';
 
 /**
- * The store's contract: whole operations, each atomic inside the store, so no
- * transaction ever spans an `await`. SQLite (better-sqlite3) is the only
- * implementation; a PostgreSQL one would implement the same interface, with
- * the filter printed by a second SQL printer from the same parsed tree.
+ * The whole store: the protocol's resource interface plus what the rest of ScimDesk keeps (tokens,
+ * sync log, settings, extensions, audit, admin sessions, identifier fixes). Whole operations, each
+ * atomic inside the store, so no transaction ever spans an `await`. SQLite (better-sqlite3) is the
+ * only implementation today; a second one (PostgreSQL for server deployments) implements the same
+ * interface, prints the same parsed filter tree in its own dialect, rejects with the errors of
+ * store-errors.ts, and passes the same contract suite (test/store-contract/).
  *
  * Methods return promises so a networked store fits the same seam; the SQLite
  * implementation does its work synchronously inside one transaction and
@@ -28,113 +47,18 @@ export interface DirectoryStore
   close(): Promise<void>;
 }
 
-/** A resource as stored: document plus the columns the store owns. */
-export interface StoredResource {
-  readonly kind: ResourceKind;
-  readonly id: string;
-  readonly doc: ResourceDoc;
-  readonly created: string;
-  readonly lastModified: string;
-  readonly version: number;
-  /** Group members, only when asked for (reading them costs one row per member). */
-  readonly members?: ReadonlyArray<MemberRef>;
-  readonly memberCount?: number;
-  /** The groups a user belongs to, directly or through nested groups, when asked for. */
-  readonly groups?: ReadonlyArray<GroupRef>;
-  /** Members this write added before any user or group has their id: kept pending, not shown as members. */
-  readonly pendingMembers?: ReadonlyArray<string>;
-  /** Groups this write joined by resolving their pending members (a create, or a new externalId). */
-  readonly joinedGroups?: ReadonlyArray<string>;
+/** How the composition root asks for a store; options a store does not use it ignores. */
+export interface DirectoryStoreOptions {
+  /** Background housekeeping (SQLite: WAL checkpoints on a worker); off for short-lived processes such as the CLI. */
+  readonly checkpointWorker?: boolean;
 }
 
-/** A group member added before its user or group exists; it becomes a member the moment one is created. */
-export interface PendingMember {
-  readonly value: string;
-  readonly type?: 'User' | 'Group';
-  readonly display?: string;
-  /** When it was first added. */
-  readonly since: string;
-}
-
-export interface GroupRef {
-  readonly value: string;
-  readonly display: string;
-  readonly type: 'direct' | 'indirect';
-}
-
-/** What the store needs to know to honour `If-Match` (RFC 7644 §3.14). */
-export interface WriteCondition {
-  /** Versions the client accepts (If-Match may list several); undefined means any. */
-  readonly versions?: ReadonlyArray<number>;
-}
-
-export interface ResourceInput {
-  readonly doc: ResourceDoc;
-  /** A group's members on POST/PUT; PUT replaces the whole list (RFC 7644 §3.5.1). */
-  readonly members?: ReadonlyArray<MemberRef>;
-}
-
-export interface ListQuery {
-  readonly filter: FilterNode<ResolvedAttr> | undefined;
-  /**
-   * The admin UI's free-text search, combined with `filter` by AND: any part (three characters or
-   * more) of a user name, display name or email address (a group's display name), or a whole
-   * externalId or id. One or two characters match the start of those names instead.
-   */
-  readonly search?: string;
-  /** 1-based (RFC 7644 §3.4.2.4). */
-  readonly startIndex: number;
-  readonly count: number;
-  readonly sortBy: ResolvedAttr | undefined;
-  readonly descending: boolean;
-  readonly withMembers: boolean;
-  readonly withGroups: boolean;
-}
-
-export interface ListResult {
-  readonly total: number;
-  readonly resources: ReadonlyArray<StoredResource>;
-}
-
-export interface ReadOptions {
-  readonly withMembers: boolean;
-  readonly withGroups: boolean;
-}
-
-/** On DELETE: remove at once, or keep the record (invisible to SCIM) for a number of days. */
-export type DeleteRetention = { readonly mode: 'hard' } | { readonly mode: 'retain'; readonly days: number };
-
-export interface ResourceStore {
-  createResource(kind: ResourceKind, input: ResourceInput, now: Date): Promise<StoredResource>;
-  getResource(kind: ResourceKind, id: string, options: ReadOptions): Promise<StoredResource | undefined>;
-  replaceResource(kind: ResourceKind, id: string, input: ResourceInput, condition: WriteCondition, now: Date): Promise<StoredResource>;
-  /**
-   * Reads the document, runs the pure `apply` on it and writes the result, all
-   * in one transaction: a PATCH that throws leaves nothing behind.
-   */
-  patchResource(
-    kind: ResourceKind,
-    id: string,
-    apply: (doc: ResourceDoc) => PatchResult,
-    condition: WriteCondition,
-    now: Date,
-    /** What the returned resource carries (a group PATCH answered with 204 needs no members). */
-    options: ReadOptions,
-  ): Promise<{ readonly resource: StoredResource; readonly changed: boolean }>;
-  deleteResource(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): Promise<void>;
-  listResources(kind: ResourceKind, query: ListQuery): Promise<ListResult>;
-  /** Members of one group, a page at a time, and its pending members (oldest first, at most 500), for the admin UI. */
-  listMembers(
-    groupId: string,
-    startIndex: number,
-    count: number,
-  ): Promise<ListResult & { readonly members: ReadonlyArray<MemberRef>; readonly pending: ReadonlyArray<PendingMember>; readonly pendingTotal: number }>;
-  countResources(kind: ResourceKind): Promise<number>;
-  /** Users marked inactive (Entra's soft delete), from a partial index. */
-  countInactiveUsers(): Promise<number>;
-  /** Permanently removes records kept after DELETE whose retention has passed; returns how many. */
-  purgeDeletedResources(now: Date): Promise<number>;
-}
+/**
+ * Opens (creating and migrating when needed) the store at `location`: a database file for SQLite
+ * (':memory:' in tests), a connection string for a networked store. The composition root takes one
+ * as an option, SQLite's (`sqliteStoreFactory`) by default.
+ */
+export type DirectoryStoreFactory = (location: string, options: DirectoryStoreOptions) => DirectoryStore;
 
 export interface TokenRecord {
   readonly id: number;
@@ -269,26 +193,6 @@ export interface SyncLogStore {
 export interface SettingsStore {
   getSetting<T>(key: string): Promise<T | undefined>;
   setSetting(key: string, value: unknown): Promise<void>;
-}
-
-export interface DirectoryInfo {
-  readonly name: string;
-  readonly description: string;
-  /** On `active=false`: keep the user, marked inactive (the only sane choice for Entra's soft delete). */
-  readonly onInactive: 'suspend';
-  readonly onDelete: DeleteRetention;
-  /**
-   * A SCIM write that gives a user or group an externalId another record of its kind holds:
-   * refused with 409 uniqueness, or accepted. The store enforces it inside the write.
-   */
-  readonly duplicateExternalIds: 'refuse' | 'allow';
-  readonly created: string;
-  readonly updated: string;
-}
-
-export interface DirectoryInfoStore {
-  getDirectory(): Promise<DirectoryInfo | undefined>;
-  saveDirectory(info: Omit<DirectoryInfo, 'created' | 'updated'>, now: Date): Promise<DirectoryInfo>;
 }
 
 export interface ExtensionStore {

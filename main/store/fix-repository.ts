@@ -4,7 +4,8 @@ import type { LocalGroup, LocalSnapshot, LocalUser } from '../reconcile/snapshot
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
 import type { FixBatchRecord, IdentifierChange } from './directory-store';
-import { TABLE, type ResourceRepository } from './resource-repository';
+import { TABLE } from './resource-reader';
+import type { ResourceRepository } from './resource-repository';
 import { StoreConflictError } from './store-errors';
 import { plural } from '../../shared/plural';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

@@ -1,9 +1,18 @@
 import Database from 'better-sqlite3';
+import type { DirectoryStoreOptions } from './directory-store';
 import { migrate } from './migrations';
 
 /** Unicode case folding shared by writes (the *_key columns) and filters. */
 export function foldCase(value: string): string {
   return value.toLowerCase();
+}
+
+/** SQLite's options: the factory's, and a statement hook for tests. */
+export interface OpenOptions extends DirectoryStoreOptions {
+  /** Called with the text of every statement run: lets tests prove what a request did and did not read. */
+  readonly onStatement?: (sql: string) => void;
+  /** The addon file to load instead of the installed one (a build for Electron's ABI); better-sqlite3's `nativeBinding`. */
+  readonly nativeBinding?: string;
 }
 
 /**
@@ -12,15 +21,6 @@ export function foldCase(value: string): string {
  * committed transaction; foreign keys; a busy timeout so the token CLI and a
  * running service can share the file; the `scim_fold` SQL function.
  */
-export interface OpenOptions {
-  /** Called with the text of every statement run: lets tests prove what a request did and did not read. */
-  readonly onStatement?: (sql: string) => void;
-  /** Checkpoints on a worker thread (file databases; default true). */
-  readonly checkpointWorker?: boolean;
-  /** The addon file to load instead of the installed one (a build for Electron's ABI); better-sqlite3's `nativeBinding`. */
-  readonly nativeBinding?: string;
-}
-
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const onStatement = options.onStatement;
   const db = new Database(file, {

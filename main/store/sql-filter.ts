@@ -1,8 +1,8 @@
 import type { CompareOp, FilterNode, FilterValue } from '../scim/filter/filter-ast';
 import type { AttributeDef, AttributeType } from '../scim/schema/attribute-def';
 import type { ResolvedAttr } from '../scim/schema/resource-schema';
-import { ScimError } from '../scim/scim-error';
 import { foldCase } from './open-database';
+import { StoreQueryError } from './store-errors';
 
 /** A parameterised SQL fragment: values never reach the SQL text. */
 export interface SqlFragment {
@@ -115,7 +115,7 @@ function toSqlValue(scalar: ScalarSql, value: FilterValue): unknown {
       return typeof value === 'number' ? value : Number(value);
     case 'dateTime': {
       const time = new Date(String(value));
-      if (Number.isNaN(time.getTime())) throw ScimError.badRequest('invalidFilter', `"${String(value)}" is not a dateTime`);
+      if (Number.isNaN(time.getTime())) throw new StoreQueryError(`"${String(value)}" is not a dateTime`);
       return time.toISOString();
     }
     default: {
@@ -125,8 +125,8 @@ function toSqlValue(scalar: ScalarSql, value: FilterValue): unknown {
   }
 }
 
-/** The highest code point: `p` ≤ s < `p + MAX` holds exactly for strings starting with p. */
-const MAX_CHAR = '\u{10FFFF}';
+/** The highest code point: `p` ≤ s < `p + MAX_CHAR` holds exactly for strings starting with p. */
+export const MAX_CHAR = '\u{10FFFF}';
 
 function printCompare(scalar: ScalarSql, op: CompareOp, raw: FilterValue): SqlFragment {
   const value = toSqlValue(scalar, raw);
@@ -138,7 +138,7 @@ function printCompare(scalar: ScalarSql, op: CompareOp, raw: FilterValue): SqlFr
     // `eq null` means "not present" and `ne null` "present", exactly as `pr` reads presence.
     if (op === 'eq') return { sql: `(${x} IS NULL OR ${x} = '')`, params: [...base, ...base] };
     if (op === 'ne') return { sql: `(${x} IS NOT NULL AND ${x} <> '')`, params: [...base, ...base] };
-    throw ScimError.badRequest('invalidFilter', `Operator "${op}" cannot compare with null`);
+    throw new StoreQueryError(`Operator "${op}" cannot compare with null`);
   }
   switch (op) {
     case 'eq':
@@ -215,7 +215,7 @@ function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, eleme
       return { sql: `NOT COALESCE(${inner.sql}, 0)`, params: inner.params };
     }
     case 'valuePath': {
-      if (element || !map) throw ScimError.badRequest('invalidFilter', 'Value filters cannot be nested');
+      if (element || !map) throw new StoreQueryError('Value filters cannot be nested');
       const collection = map.collection(node.path, subsUsed(node.filter));
       const inner = print(node.filter, undefined, collection);
       return exists(collection, inner);
@@ -229,7 +229,7 @@ function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, eleme
       }
       if (!map) throw new Error('printFilter needs a column map');
       if (isMultiValued(attr)) {
-        const sub = attr.sub ?? (node.kind === 'present' ? undefined : subOrSelf(attr));
+        const sub = attr.sub ?? (node.kind === 'present' ? undefined : valueSubAttribute(attr));
         const collection = map.collection(attr, sub ? [sub.name] : []);
         if (!sub) return exists(collection, undefined);
         const scalar = collection.element(sub);
@@ -262,8 +262,11 @@ function subsUsed(node: FilterNode<ResolvedAttr>): string[] {
   }
 }
 
-/** `emails eq "x"` compares the `value` sub-attribute (RFC 7644 §3.4.2.2); simple multi-valued compare the element. */
-function subOrSelf(attr: ResolvedAttr): AttributeDef | undefined {
+/**
+ * The `value` sub-attribute of a multi-valued attribute: `emails eq "x"` compares it (RFC 7644
+ * §3.4.2.2); undefined for simple multi-valued attributes, which compare the element itself.
+ */
+export function valueSubAttribute(attr: ResolvedAttr): AttributeDef | undefined {
   return attr.attribute.subAttributes?.find((sub) => sub.name === 'value');
 }
 
@@ -271,7 +274,7 @@ function subOrSelf(attr: ResolvedAttr): AttributeDef | undefined {
 export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolean): SqlFragment {
   let expr: SqlFragment;
   if (isMultiValued(attr)) {
-    const sub = attr.sub ?? subOrSelf(attr);
+    const sub = attr.sub ?? valueSubAttribute(attr);
     const collection = map.collection(attr, sub ? [sub.name] : []);
     const scalar = collection.element(sub);
     const order = collection.primaryOrder ? ` ORDER BY ${collection.primaryOrder}` : '';

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DirectoryStore } from './directory-store';
+import type { DirectoryStore, DirectoryStoreFactory } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
 import { FixRepository } from './fix-repository';
@@ -19,14 +19,16 @@ function settle<T>(work: () => T): Promise<T> {
   }
 }
 
+/** The SQLite store with its connection and resource repository in reach, for tests and tools. */
+export type SqliteStore = DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository };
+
 /**
  * The embedded store: one better-sqlite3 connection, every method one
- * transaction. `file` is a path, or ':memory:' for tests.
+ * transaction. `file` is a path, or ':memory:' for tests. Tests and tools that
+ * reach below the interface use `db` and `resources`; everything else takes
+ * the store through `sqliteStoreFactory`.
  */
-export function createSqliteStore(
-  file: string,
-  options: OpenOptions = {},
-): DirectoryStore & { readonly db: Database.Database; readonly resources: ResourceRepository } {
+export function createSqliteStore(file: string, options: OpenOptions = {}): SqliteStore {
   const db = openDatabase(file, options);
   const onDisk = file !== ':memory:' && file !== '';
   // Checkpoints run on a worker; the main connection only steps in if the WAL passes ~80 MB.
@@ -93,3 +95,10 @@ export function createSqliteStore(
     },
   };
 }
+
+/**
+ * The SQLite store as the composition root takes it (`DirectoryStoreFactory`): opens or creates
+ * the database file, migrates it, and starts the WAL checkpointer unless `checkpointWorker` is
+ * false. The default store; a second implementation is another factory of the same type.
+ */
+export const sqliteStoreFactory: DirectoryStoreFactory = (file, options) => createSqliteStore(file, options);

@@ -29,4 +29,16 @@ export class StatementCache {
     }
     return statement;
   }
+
+  run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.get(sql).run(...params);
+  }
+
+  one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.get(sql).get(...params) as T | undefined;
+  }
+
+  many<T>(sql: string, ...params: unknown[]): T[] {
+    return this.get(sql).all(...params) as T[];
+  }
 }

@@ -1,9 +1,19 @@
+import type { ResourceKind } from '../scim/schema/attribute-def';
+
+/**
+ * Every refusal of a DirectoryStore operation. Nothing of a refused operation was written. The
+ * wording is built here from what the store found, once for every implementation; callers map the
+ * kinds to their own errors (the SCIM transport to RFC 7644 §3.12 errors in main/http, the admin
+ * dispatcher to its error codes). Any other error a store throws is a fault, not a refusal.
+ */
+export abstract class StoreError extends Error {}
+
 /**
  * A whole operation the store refused because the data changed under it
  * (e.g. a fix planned against a comparison that is no longer true). Nothing
  * of the operation was written; `conflicts` says what, one line per record.
  */
-export class StoreConflictError extends Error {
+export class StoreConflictError extends StoreError {
   constructor(
     message: string,
     readonly conflicts: ReadonlyArray<string>,
@@ -13,18 +23,110 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** The value a write wanted and the record that already holds it. */
+export interface UniquenessClash {
+  readonly kind: ResourceKind;
+  readonly value: string;
+  readonly holderId: string;
+  /** The holder's userName or displayName, when the store read it. */
+  readonly holderName: string | null;
+}
+
 /**
  * A write refused because another record of the same kind already holds a value that must be
  * unique: a userName, a group's displayName, or (when the directory refuses duplicates) an
  * externalId. Nothing was written. The SCIM layer answers it with 409 `uniqueness`.
  */
 export class StoreUniquenessError extends StoreConflictError {
+  readonly holderId: string;
+
   constructor(
     readonly attribute: 'userName' | 'displayName' | 'externalId',
-    readonly holderId: string,
-    message: string,
+    clash: UniquenessClash,
   ) {
+    const message = uniquenessMessage(attribute, clash);
     super(message, [message]);
     this.name = 'StoreUniquenessError';
+    this.holderId = clash.holderId;
+  }
+}
+
+function uniquenessMessage(attribute: StoreUniquenessError['attribute'], clash: UniquenessClash): string {
+  switch (attribute) {
+    case 'userName':
+      return `userName "${clash.value}" is already used by user ${clash.holderId || '(another user)'}`;
+    case 'displayName':
+      return (
+        `displayName "${clash.holderName ?? ''}" is already used by group ${clash.holderId}: ` +
+        'Entra matches groups by displayName, so a second group with that name would make its next match ambiguous'
+      );
+    case 'externalId':
+      return (
+        `externalId "${clash.value}" is already held by ${clash.kind === 'User' ? 'user' : 'group'} ${clash.holderName ?? clash.holderId} (${clash.holderId}): ` +
+        'two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)'
+      );
+  }
+}
+
+/** The user or group an operation names does not exist (or no longer does). */
+export class StoreNotFoundError extends StoreError {
+  constructor(
+    readonly kind: ResourceKind,
+    readonly id: string,
+  ) {
+    super(`${kind} ${id} not found`);
+    this.name = 'StoreNotFoundError';
+  }
+}
+
+/** A conditional write (If-Match, RFC 7644 §3.14) whose record is at another version. */
+export class StoreVersionError extends StoreError {
+  constructor(
+    readonly kind: ResourceKind,
+    readonly id: string,
+    readonly version: number,
+    readonly accepted: ReadonlyArray<number>,
+  ) {
+    super(`${kind} ${id} is at version ${version}; If-Match named ${accepted.join(', ')}`);
+    this.name = 'StoreVersionError';
+  }
+}
+
+/**
+ * A query the store cannot run (a filter the resolver should have refused: a value that is no
+ * dateTime, null with an ordering operator, a value filter inside a value filter).
+ */
+export class StoreQueryError extends StoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreQueryError';
+  }
+}
+
+/** What was wrong with a write's input, as the store checks it. */
+export type StoreInputProblem = 'nameRequired' | 'selfMembership' | 'notAGroup';
+
+/** A write whose input the store refuses on its own account, whatever the protocol checked before. */
+export class StoreInputError extends StoreError {
+  private constructor(
+    readonly problem: StoreInputProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreInputError';
+  }
+
+  /** A user without userName, a group without displayName. */
+  static nameRequired(attribute: 'userName' | 'displayName'): StoreInputError {
+    return new StoreInputError('nameRequired', `${attribute} is required`);
+  }
+
+  static selfMembership(groupId: string): StoreInputError {
+    return new StoreInputError('selfMembership', `Group ${groupId} cannot be a member of itself`);
+  }
+
+  /** Member changes for a user. */
+  static notAGroup(): StoreInputError {
+    return new StoreInputError('notAGroup', 'Only groups have members');
   }
 }

@@ -1,6 +1,18 @@
-import { Button, type ButtonProps } from '@fluentui/react-components';
+import { Button, Text, makeStyles, mergeClasses, tokens, type ButtonProps } from '@fluentui/react-components';
 import { CopyRegular } from '@fluentui/react-icons';
 import { useNotify } from './notify';
+
+const useStyles = makeStyles({
+  row: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
+  value: {
+    fontFamily: tokens.fontFamilyMonospace,
+    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+    wordBreak: 'break-all',
+  },
+  large: { fontSize: tokens.fontSizeBase400 },
+});
 
 /** Copies text to the clipboard; falls back to a hidden text area where the Clipboard API is unavailable. */
 async function copyText(text: string): Promise<boolean> {
@@ -53,5 +65,29 @@ export function CopyButton({ text, what, appearance = 'secondary', children = 'C
     >
       {children}
     </Button>
+  );
+}
+
+interface CopyableValueProps {
+  readonly value: string;
+  /** What it is, for the Copy button ("Tenant URL"). */
+  readonly what: string;
+  /** The id of the text that names the value. */
+  readonly labelledBy: string;
+  readonly testId?: string;
+  /** The larger type of a value to paste elsewhere (the Tenant URL). */
+  readonly large?: boolean;
+}
+
+/** A value to copy (a URL, a folder path) in a monospace box, with its Copy button beside it. */
+export function CopyableValue({ value, what, labelledBy, testId, large = false }: CopyableValueProps) {
+  const styles = useStyles();
+  return (
+    <div className={styles.row}>
+      <Text className={mergeClasses(styles.value, large ? styles.large : undefined)} data-testid={testId} aria-labelledby={labelledBy}>
+        {value}
+      </Text>
+      <CopyButton text={value} what={what} />
+    </div>
   );
 }

@@ -1,7 +1,7 @@
-import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Text, makeStyles, tokens } from '@fluentui/react-components';
 import type { AuditEntry, SyncLogEntry } from '../../shared/admin/contract';
+import { DataTable, type DataColumn } from './data-table';
 import { formatDuration, formatEventTime, operationLabel } from './format';
-import { useTableStyles } from './table-styles';
 import { EmptyState } from './load-states';
 import { StatusBadge } from './status-badge';
 
@@ -11,32 +11,36 @@ const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
 });
 
+/** Log entries, newest first: when, then the given columns. */
+function EntryTable<T extends { readonly seq: number; readonly time: string }>({ entries, label, columns }: { readonly entries: ReadonlyArray<T>; readonly label: string; readonly columns: ReadonlyArray<DataColumn<T>> }) {
+  const styles = useStyles();
+  return (
+    <DataTable
+      label={label}
+      rows={entries}
+      rowKey={(entry) => entry.seq}
+      columns={[{ header: 'Time', className: styles.nowrap, render: (entry) => formatEventTime(entry.time) }, ...columns]}
+    />
+  );
+}
+
 /** The SCIM requests that touched one record, newest first. */
 export function SyncHistoryTable({ entries, label }: { readonly entries: ReadonlyArray<SyncLogEntry>; readonly label: string }) {
   const styles = useStyles();
-  const table = useTableStyles();
   if (entries.length === 0) {
     return <EmptyState title="No requests recorded">Entra's requests about this record appear here (as long as the sync log keeps them).</EmptyState>;
   }
   return (
-    <Table size="small" aria-label={label} className={table.auto}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Time</TableHeaderCell>
-          <TableHeaderCell>Operation</TableHeaderCell>
-          <TableHeaderCell>Status</TableHeaderCell>
-          <TableHeaderCell>Request</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {entries.map((entry) => (
-          <TableRow key={entry.seq}>
-            <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
-            <TableCell>{operationLabel(entry.operation)}</TableCell>
-            <TableCell>
-              <StatusBadge status={entry.status} />
-            </TableCell>
-            <TableCell>
+    <EntryTable
+      label={label}
+      entries={entries}
+      columns={[
+        { header: 'Operation', render: (entry) => operationLabel(entry.operation) },
+        { header: 'Status', render: (entry) => <StatusBadge status={entry.status} /> },
+        {
+          header: 'Request',
+          render: (entry) => (
+            <>
               <Text className={styles.path} block>
                 {entry.method} {entry.path} · {formatDuration(entry.durationMs)}
               </Text>
@@ -46,39 +50,27 @@ export function SyncHistoryTable({ entries, label }: { readonly entries: Readonl
                   {entry.error}
                 </Text>
               )}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+            </>
+          ),
+        },
+      ]}
+    />
   );
 }
 
 /** Changes administrators made to one record, newest first. */
 export function AuditTable({ entries, label }: { readonly entries: ReadonlyArray<AuditEntry>; readonly label: string }) {
-  const styles = useStyles();
-  const table = useTableStyles();
   if (entries.length === 0) {
     return <EmptyState title="No administrator changes">Edits made in ScimDesk (such as a corrected Object ID) are recorded here.</EmptyState>;
   }
   return (
-    <Table size="small" aria-label={label} className={table.auto}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Time</TableHeaderCell>
-          <TableHeaderCell>Who</TableHeaderCell>
-          <TableHeaderCell>Change</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {entries.map((entry) => (
-          <TableRow key={entry.seq}>
-            <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
-            <TableCell>{entry.actor}</TableCell>
-            <TableCell>{entry.summary}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+    <EntryTable
+      label={label}
+      entries={entries}
+      columns={[
+        { header: 'Who', render: (entry) => entry.actor },
+        { header: 'Change', render: (entry) => entry.summary },
+      ]}
+    />
   );
 }

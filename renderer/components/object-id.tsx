@@ -1,17 +1,10 @@
 import {
   Badge,
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Field,
   Input,
   MessageBar,
   MessageBarBody,
-  Spinner,
   Text,
   Textarea,
   makeStyles,
@@ -22,24 +15,17 @@ import { EditRegular, LinkRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import type { AuditEntry } from '../../shared/admin/contract';
 import { isGuid } from '../../shared/guid';
-import { toAdminCallError, type AdminCallError } from '../api/client';
-import { SubmitForm, fieldValidation } from './form';
+import { useBoxStyles } from './box-styles';
+import { fieldValidation } from './form';
+import { FormDialog } from './form-dialog';
 import { ErrorBar } from './load-states';
+import { useAction } from './use-action';
 
 const useStyles = makeStyles({
-  panel: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalM,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
   row: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM, flexWrap: 'wrap' },
   value: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase400 },
   muted: { color: tokens.colorNeutralForeground2 },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  heading: { margin: 0, fontSize: tokens.fontSizeBase300 },
 });
 
 /**
@@ -96,14 +82,15 @@ interface ObjectIdPanelProps {
  */
 export function ObjectIdPanel({ kind, externalId, onSave }: ObjectIdPanelProps) {
   const styles = useStyles();
+  const box = useBoxStyles();
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<AuditEntry | null>(null);
   const restoreFocus = useRestoreFocusTarget();
   return (
-    <div className={styles.panel}>
+    <div className={box.box}>
       <div className={styles.row}>
         <LinkRegular aria-hidden />
-        <Text as="h3" weight="semibold" className={styles.heading}>
+        <Text as="h3" weight="semibold" className={box.title}>
           Object ID in Entra
         </Text>
       </div>
@@ -158,8 +145,7 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
   const styles = useStyles();
   const [value, setValue] = useState(initial);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const trimmed = value.trim();
   // Checked as it is typed: the reason shows under the field and Save stays off until it is a GUID (or empty).
@@ -181,71 +167,51 @@ function ObjectIdDialog({ open, initial, kind, onClose, onSave }: ObjectIdDialog
 
   const save = async () => {
     if (clientMessage) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(trimmed === '' ? null : trimmed, reason.trim());
-      setBusy(false);
+    if (await run(() => onSave(trimmed === '' ? null : trimmed, reason.trim()))) {
       reset();
       onClose();
-    } catch (failure) {
-      setBusy(false);
-      setError(toAdminCallError(failure));
     }
   };
 
   return (
-    <Dialog
+    <FormDialog
       open={open}
-      onOpenChange={(_, data) => {
-        if (data.open) reset();
-        else close();
-      }}
+      title="Edit Object ID"
+      busy={busy}
+      onOpen={reset}
+      onClose={close}
+      onSubmit={() => void save()}
+      submitLabel="Save"
+      submitDisabled={clientMessage !== undefined}
+      contentClassName={styles.form}
     >
-      <DialogSurface>
-        <SubmitForm onSubmit={() => void save()}>
-          <DialogBody>
-            <DialogTitle>Edit Object ID</DialogTitle>
-            <DialogContent className={styles.form}>
-              <Text>
-                Enter the {kind}'s Object ID as Entra shows it (Entra admin center → {kind === 'user' ? 'Users' : 'Groups'} → the {kind} → Object ID).
-              </Text>
-              <Field
-                label="Object ID in Entra"
-                hint="A GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef. Leave it empty to unlink the record from Entra."
-                {...fieldValidation(fieldMessage)}
-              >
-                <Input
-                  value={value}
-                  onChange={(_, data) => {
-                    setValue(data.value);
-                    setError(null);
-                  }}
-                  autoComplete="off"
-                  spellCheck={false}
-                />
-              </Field>
-              <Field label="Reason (optional)" hint="Kept in the audit trail with your change.">
-                <Textarea value={reason} onChange={(_, data) => setReason(data.value)} resize="vertical" />
-              </Field>
-              {trimmed === '' && initial !== '' && (
-                <MessageBar intent="warning">
-                  <MessageBarBody>Saving an empty value unlinks this {kind}: Entra will no longer match it by Object ID.</MessageBarBody>
-                </MessageBar>
-              )}
-              {error && !serverMessage && <ErrorBar error={error} title="The Object ID was not saved" />}
-            </DialogContent>
-            <DialogActions>
-              <Button onClick={close} disabled={busy}>
-                Cancel
-              </Button>
-              <Button type="submit" appearance="primary" disabled={busy || clientMessage !== undefined} icon={busy ? <Spinner size="tiny" /> : undefined}>
-                Save
-              </Button>
-            </DialogActions>
-          </DialogBody>
-        </SubmitForm>
-      </DialogSurface>
-    </Dialog>
+      <Text>
+        Enter the {kind}'s Object ID as Entra shows it (Entra admin center → {kind === 'user' ? 'Users' : 'Groups'} → the {kind} → Object ID).
+      </Text>
+      <Field
+        label="Object ID in Entra"
+        hint="A GUID such as 0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef. Leave it empty to unlink the record from Entra."
+        {...fieldValidation(fieldMessage)}
+      >
+        <Input
+          value={value}
+          onChange={(_, data) => {
+            setValue(data.value);
+            setError(null);
+          }}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </Field>
+      <Field label="Reason (optional)" hint="Kept in the audit trail with your change.">
+        <Textarea value={reason} onChange={(_, data) => setReason(data.value)} resize="vertical" />
+      </Field>
+      {trimmed === '' && initial !== '' && (
+        <MessageBar intent="warning">
+          <MessageBarBody>Saving an empty value unlinks this {kind}: Entra will no longer match it by Object ID.</MessageBarBody>
+        </MessageBar>
+      )}
+      {error && !serverMessage && <ErrorBar error={error} title="The Object ID was not saved" />}
+    </FormDialog>
   );
 }

@@ -13,7 +13,7 @@ const useStyles = makeStyles({
 });
 
 /** One tab of a record's detail pane: its name in the tab list, its panel's accessible name, and the panel. */
-export interface RecordTab {
+interface RecordTab {
   readonly value: string;
   readonly label: string;
   readonly panelLabel: string;

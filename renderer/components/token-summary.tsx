@@ -1,17 +1,8 @@
 import { Badge, makeStyles, Text, tokens } from '@fluentui/react-components';
 import type { TokenInfo } from '../../shared/admin/contract';
+import { Fact, Facts } from './facts';
 import { formatDateTime, formatRelative } from './format';
-
 const useStyles = makeStyles({
-  list: {
-    display: 'grid',
-    gridTemplateColumns: 'max-content 1fr',
-    columnGap: tokens.spacingHorizontalL,
-    rowGap: tokens.spacingVerticalXS,
-    margin: 0,
-  },
-  term: { color: tokens.colorNeutralForeground2 },
-  value: { margin: 0, display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   hint: { fontFamily: tokens.fontFamilyMonospace },
 });
 
@@ -29,28 +20,19 @@ export function TokenSummary({ token }: { readonly token: TokenInfo }) {
   const styles = useStyles();
   const expiry = tokenExpiry(token);
   return (
-    <dl className={styles.list}>
-      <dt className={styles.term}>
-        <Text>Token</Text>
-      </dt>
-      <dd className={styles.value}>
+    <Facts inline>
+      <Fact label="Token">
         <Text className={styles.hint} data-testid="token-hint">
           {token.hint}
         </Text>
         <Text size={200}>(masked: the full token was shown once)</Text>
-      </dd>
-      <dt className={styles.term}>
-        <Text>Created</Text>
-      </dt>
-      <dd className={styles.value}>
+      </Fact>
+      <Fact label="Created">
         <Text title={formatDateTime(token.created)}>
           {formatDateTime(token.created)} ({formatRelative(token.created)})
         </Text>
-      </dd>
-      <dt className={styles.term}>
-        <Text>Expires</Text>
-      </dt>
-      <dd className={styles.value}>
+      </Fact>
+      <Fact label="Expires">
         {expiry === 'never' ? (
           <Text>Never</Text>
         ) : (
@@ -70,17 +52,14 @@ export function TokenSummary({ token }: { readonly token: TokenInfo }) {
             )}
           </>
         )}
-      </dd>
-      <dt className={styles.term}>
-        <Text>Last used</Text>
-      </dt>
-      <dd className={styles.value}>
+      </Fact>
+      <Fact label="Last used">
         {token.lastUsed ? (
           <Text title={formatDateTime(token.lastUsed)}>{formatRelative(token.lastUsed)}</Text>
         ) : (
           <Text>Never: Entra has not connected with this token yet</Text>
         )}
-      </dd>
-    </dl>
+      </Fact>
+    </Facts>
   );
 }

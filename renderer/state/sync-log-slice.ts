@@ -22,7 +22,7 @@ export interface SyncLogView {
 }
 
 const RANGE_MS: Record<Exclude<TimeRange, 'all'>, number> = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
-export const PAGE_SIZE = 100;
+const PAGE_SIZE = 100;
 /** The live tail keeps at most this many rows on screen; older ones stay reachable through "Load more". */
 const MAX_ROWS_WHILE_TAILING = 1000;
 

@@ -7,8 +7,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -17,6 +15,7 @@ import {
 } from '@fluentui/react-components';
 import { DocumentBulletListRegular, PersonSyncRegular, WrenchRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
+import { TableHead } from '../components/data-table';
 import { plural } from '../components/format';
 import { useTableStyles } from '../components/table-styles';
 import type { ReportRow } from '../state/compare-slice';
@@ -140,13 +139,7 @@ function SideBySide({ row }: { readonly row: ReportRow }) {
   const bothSides = row.local !== null && side !== null;
   return (
     <Table aria-label="ScimDesk and Entra side by side" size="small" className={table.auto}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Attribute</TableHeaderCell>
-          <TableHeaderCell>ScimDesk</TableHeaderCell>
-          <TableHeaderCell>{candidate ? 'Entra: best candidate (not linked)' : 'Entra'}</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead headers={['Attribute', 'ScimDesk', candidate ? 'Entra: best candidate (not linked)' : 'Entra']} />
       <TableBody>
         {lines(row, side).map((line) => {
           const drift = line.drift !== null ? driftBy.get(line.drift) : undefined;

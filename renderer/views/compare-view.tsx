@@ -5,6 +5,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatRelative, plural } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page } from '../components/page';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { CompareReportPanel } from './compare-report-panel';
 import { EntraActionsPanel } from './entra-actions-panel';
@@ -149,9 +150,7 @@ export function CompareView() {
     })),
   );
 
-  useEffect(() => {
-    void loadGraph();
-  }, [loadGraph]);
+  useLoadOnShow(loadGraph);
 
   const view = graph.data;
   const connected = view?.connection != null;

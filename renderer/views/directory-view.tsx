@@ -7,12 +7,6 @@ import {
   Radio,
   RadioGroup,
   Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Text,
   Textarea,
   makeStyles,
@@ -24,8 +18,9 @@ import { BuildingRegular, DeleteRegular, KeyRegular } from '@fluentui/react-icon
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DirectorySettings, type TokenInfo } from '../../shared/admin/contract';
-import { toAdminCallError, type AdminCallError } from '../api/client';
+import { type AdminCallError } from '../api/client';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DataTable } from '../components/data-table';
 import { SubmitForm, fieldValidation } from '../components/form';
 import { formatDateTimeShort } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
@@ -33,6 +28,7 @@ import { useNotify } from '../components/notify';
 import { Page, Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
 import { TokenSummary } from '../components/token-summary';
+import { useAction } from '../components/use-action';
 import { useAppStore } from '../state/store';
 import { GenerateTokenDialog } from './token-dialogs';
 
@@ -97,8 +93,7 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
   const saveDirectory = useAppStore((s) => s.saveDirectory);
   const [form, setForm] = useState(() => toForm(settings));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const messages = issuesOf(form, error);
   const shown = touched ? messages : {};
@@ -112,17 +107,9 @@ function DirectoryPanel({ settings }: { readonly settings: DirectorySettings }) 
   const save = async () => {
     setTouched(true);
     if (invalid) return;
-    setBusy(true);
-    try {
-      await saveDirectory(fromForm(form));
-      setError(null);
+    if (await run(() => saveDirectory(fromForm(form)))) {
       setTouched(false);
       notify('Directory settings saved');
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-      setTouched(true);
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -216,26 +203,20 @@ function TokenHistory({ history, current }: { readonly history: ReadonlyArray<To
       <Text weight="semibold" id="token-history-label">
         Earlier tokens (no longer accepted)
       </Text>
-      <Table size="small" aria-labelledby="token-history-label" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Token</TableHeaderCell>
-            <TableHeaderCell>Created</TableHeaderCell>
-            <TableHeaderCell>Ended</TableHeaderCell>
-            <TableHeaderCell>Last used</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {earlier.slice(0, 10).map((token) => (
-            <TableRow key={`${token.hint}-${token.created}`}>
-              <TableCell className={mergeClasses(styles.hint, table.nowrap)}>{token.hint}</TableCell>
-              <TableCell className={table.nowrap}>{formatDateTimeShort(token.created)}</TableCell>
-              <TableCell>{token.revoked ? `Revoked ${formatDateTimeShort(token.revoked)}` : token.expires ? `Expired ${formatDateTimeShort(token.expires)}` : '—'}</TableCell>
-              <TableCell>{formatDateTimeShort(token.lastUsed, 'Never')}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <DataTable
+        labelledBy="token-history-label"
+        rows={earlier.slice(0, 10)}
+        rowKey={(token) => `${token.hint}-${token.created}`}
+        columns={[
+          { header: 'Token', className: mergeClasses(styles.hint, table.nowrap), render: (token) => token.hint },
+          { header: 'Created', className: table.nowrap, render: (token) => formatDateTimeShort(token.created) },
+          {
+            header: 'Ended',
+            render: (token) => (token.revoked ? `Revoked ${formatDateTimeShort(token.revoked)}` : token.expires ? `Expired ${formatDateTimeShort(token.expires)}` : '—'),
+          },
+          { header: 'Last used', render: (token) => formatDateTimeShort(token.lastUsed, 'Never') },
+        ]}
+      />
     </>
   );
 }

@@ -6,12 +6,6 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
   Text,
   mergeClasses,
   useRestoreFocusTarget,
@@ -20,6 +14,7 @@ import { ArrowResetRegular, WarningFilled } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DataTable } from '../components/data-table';
 import { formatDateTimeShort, formatRelative } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -48,6 +43,34 @@ const DELETE_WARNING = 'Users that accidental-deletion prevention was holding ba
 function lastRunText(run: NonNullable<ProvisioningJob['lastRun']>): string {
   const when = run.ended ? ` · ended ${formatRelative(run.ended)}` : run.began ? ` · began ${formatRelative(run.began)}` : '';
   return `${run.state ?? '—'}${when}`;
+}
+
+/** Whether Entra holds the job in quarantine, since when, why, and when it tries again. */
+function QuarantineState({ job }: { readonly job: ProvisioningJob }) {
+  const styles = useEntraStyles();
+  if (!job.quarantine) {
+    return (
+      <Badge appearance="tint" color="success">
+        Not in quarantine
+      </Badge>
+    );
+  }
+  return (
+    <>
+      <Badge appearance="filled" color="danger">
+        In quarantine
+      </Badge>
+      <Text block size={200}>
+        {job.quarantine.reason ?? ''} {job.quarantine.since ? `since ${formatDateTimeShort(job.quarantine.since)}` : ''}
+      </Text>
+      {job.quarantine.nextAttempt && <Text block size={200}>Next attempt {formatDateTimeShort(job.quarantine.nextAttempt)}</Text>}
+      {job.quarantine.error && (
+        <Text block size={200} className={styles.danger}>
+          {job.quarantine.error}
+        </Text>
+      )}
+    </>
+  );
 }
 
 function RestartDialog({ job, onClose }: { readonly job: ProvisioningJob | null; readonly onClose: () => void }) {
@@ -162,89 +185,72 @@ export function JobsTab() {
       )}
       {items.length > 0 && (
         <div className={styles.tableWrap}>
-          <Table aria-label="Provisioning jobs" size="small" className={table.auto}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Job</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Last run</TableHeaderCell>
-                <TableHeaderCell>Quarantine</TableHeaderCell>
-                <TableHeaderCell>
-                  <span className="visually-hidden">Actions</span>
-                </TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {items.map((job) => (
-                <TableRow key={job.id}>
-                  <TableCell className={table.wrap}>
+          <DataTable
+            label="Provisioning jobs"
+            rows={items}
+            rowKey={(job) => job.id}
+            columns={[
+              {
+                header: 'Job',
+                className: table.wrap,
+                render: (job) => (
+                  <>
                     <Text block className={styles.mono}>
                       {job.id}
                     </Text>
                     <Text size={200} className={styles.muted}>
                       Template {job.templateId}
                     </Text>
-                  </TableCell>
-                  <TableCell>
+                  </>
+                ),
+              },
+              {
+                header: 'Status',
+                render: (job) => (
+                  <>
                     <Badge appearance="tint" color={job.status === 'Active' ? 'success' : job.status === 'Quarantine' ? 'danger' : 'informative'}>
                       {job.status ?? 'Unknown'}
                     </Badge>
                     <Text block size={200} className={styles.muted}>
                       {[job.scheduleState, intervalText(job.interval)].filter(Boolean).join(', ')}
                     </Text>
-                  </TableCell>
-                  <TableCell className={table.wrap}>
-                    {job.lastRun ? (
-                      <>
-                        <Text block>
-                          {lastRunText(job.lastRun)}
+                  </>
+                ),
+              },
+              {
+                header: 'Last run',
+                className: table.wrap,
+                render: (job) =>
+                  job.lastRun ? (
+                    <>
+                      <Text block>{lastRunText(job.lastRun)}</Text>
+                      {job.lastRun.error && (
+                        <Text size={200} className={styles.danger}>
+                          {job.lastRun.error}
                         </Text>
-                        {job.lastRun.error && (
-                          <Text size={200} className={styles.danger}>
-                            {job.lastRun.error}
-                          </Text>
-                        )}
-                      </>
-                    ) : (
-                      <Text className={styles.muted}>Never ran</Text>
-                    )}
-                  </TableCell>
-                  <TableCell className={table.wrap} style={{ minWidth: '140px' }}>
-                    {job.quarantine ? (
-                      <>
-                        <Badge appearance="filled" color="danger">
-                          In quarantine
-                        </Badge>
-                        <Text block size={200}>
-                          {job.quarantine.reason ?? ''} {job.quarantine.since ? `since ${formatDateTimeShort(job.quarantine.since)}` : ''}
-                        </Text>
-                        {job.quarantine.nextAttempt && <Text block size={200}>Next attempt {formatDateTimeShort(job.quarantine.nextAttempt)}</Text>}
-                        {job.quarantine.error && (
-                          <Text block size={200} className={styles.danger}>
-                            {job.quarantine.error}
-                          </Text>
-                        )}
-                      </>
-                    ) : (
-                      <Badge appearance="tint" color="success">
-                        Not in quarantine
-                      </Badge>
-                    )}
-                  </TableCell>
-                  <TableCell className={table.nowrap}>
-                    <Button
-                      {...restoreFocus}
-                      icon={<ArrowResetRegular />}
-                      aria-label={items.length > 1 ? `Restart job ${job.id}` : 'Restart job'}
-                      onClick={() => setRestarting(job)}
-                    >
-                      Restart job
-                    </Button>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
+                      )}
+                    </>
+                  ) : (
+                    <Text className={styles.muted}>Never ran</Text>
+                  ),
+              },
+              { header: 'Quarantine', className: mergeClasses(table.wrap, styles.quarantineCell), render: (job) => <QuarantineState job={job} /> },
+              {
+                header: <span className="visually-hidden">Actions</span>,
+                className: table.nowrap,
+                render: (job) => (
+                  <Button
+                    {...restoreFocus}
+                    icon={<ArrowResetRegular />}
+                    aria-label={items.length > 1 ? `Restart job ${job.id}` : 'Restart job'}
+                    onClick={() => setRestarting(job)}
+                  >
+                    Restart job
+                  </Button>
+                ),
+              },
+            ]}
+          />
         </div>
       )}
       <RestartDialog key={restarting?.id ?? 'none'} job={restarting} onClose={() => setRestarting(null)} />

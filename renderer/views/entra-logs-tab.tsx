@@ -1,8 +1,9 @@
-import { Badge, Field, Input, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import { Badge, Field, Input, Text } from '@fluentui/react-components';
 import { DocumentBulletListRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isGuid } from '../../shared/guid';
+import { DataTable } from '../components/data-table';
 import { SubmitButton, SubmitForm, fieldValidation } from '../components/form';
 import { formatDateTime, formatDateTimeShort } from '../components/format';
 import { SyncHistoryTable } from '../components/history-tables';
@@ -12,6 +13,44 @@ import type { ProvisioningLogs } from '../state/entra-slice';
 import { useAppStore } from '../state/store';
 import { useEntraStyles } from './entra-styles';
 
+/** What Entra did with one log entry: its status, error code and Entra's explanation or reason. */
+function EntryResult({ entry }: { readonly entry: ProvisioningLogs['items'][number] }) {
+  const styles = useEntraStyles();
+  return (
+    <>
+      <Badge appearance="tint" color={entry.status === 'success' ? 'success' : entry.status === 'failure' ? 'danger' : 'warning'}>
+        {entry.status ?? 'unknown'}
+      </Badge>
+      {entry.errorCode && (
+        <Text block weight="semibold" size={200}>
+          {entry.errorCode}
+        </Text>
+      )}
+      {entry.explanation ? (
+        <div className={styles.explain}>
+          <Text size={200}>
+            <strong>Means:</strong> {entry.explanation.meaning}
+          </Text>
+          <Text size={200}>
+            <strong>Fix:</strong> {entry.explanation.fix}
+          </Text>
+        </div>
+      ) : (
+        entry.reason && (
+          <Text block size={200}>
+            {entry.reason}
+          </Text>
+        )
+      )}
+      {entry.recommendedAction && (
+        <Text block size={200} className={styles.muted}>
+          Entra recommends: {entry.recommendedAction}
+        </Text>
+      )}
+    </>
+  );
+}
+
 function EntraLogTable({ items }: { readonly items: ProvisioningLogs['items'] }) {
   const styles = useEntraStyles();
   const table = useTableStyles();
@@ -19,61 +58,27 @@ function EntraLogTable({ items }: { readonly items: ProvisioningLogs['items'] })
     return <EmptyState title="No provisioning log entries">Entra has recorded nothing here (provisioning logs need an Entra ID P1 or P2 licence).</EmptyState>;
   }
   return (
-    <Table aria-label="Entra provisioning logs" size="small" className={table.auto}>
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Time</TableHeaderCell>
-          <TableHeaderCell>User</TableHeaderCell>
-          <TableHeaderCell>Result</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
-      <TableBody>
-        {items.map((entry) => (
-          <TableRow key={entry.id}>
-            <TableCell className={table.nowrap}>
-              <Text title={formatDateTime(entry.at)}>{formatDateTimeShort(entry.at)}</Text>
-            </TableCell>
-            <TableCell className={table.wrap}>
+    <DataTable
+      label="Entra provisioning logs"
+      rows={items}
+      rowKey={(entry) => entry.id}
+      columns={[
+        { header: 'Time', className: table.nowrap, render: (entry) => <Text title={formatDateTime(entry.at)}>{formatDateTimeShort(entry.at)}</Text> },
+        {
+          header: 'User',
+          className: table.wrap,
+          render: (entry) => (
+            <>
               <Text block>{entry.sourceName ?? entry.targetName ?? '—'}</Text>
               <Text size={200} className={styles.muted}>
                 {entry.action ?? ''}
               </Text>
-            </TableCell>
-            <TableCell className={table.wrap}>
-              <Badge appearance="tint" color={entry.status === 'success' ? 'success' : entry.status === 'failure' ? 'danger' : 'warning'}>
-                {entry.status ?? 'unknown'}
-              </Badge>
-              {entry.errorCode && (
-                <Text block weight="semibold" size={200}>
-                  {entry.errorCode}
-                </Text>
-              )}
-              {entry.explanation ? (
-                <div className={styles.explain}>
-                  <Text size={200}>
-                    <strong>Means:</strong> {entry.explanation.meaning}
-                  </Text>
-                  <Text size={200}>
-                    <strong>Fix:</strong> {entry.explanation.fix}
-                  </Text>
-                </div>
-              ) : (
-                entry.reason && (
-                  <Text block size={200}>
-                    {entry.reason}
-                  </Text>
-                )
-              )}
-              {entry.recommendedAction && (
-                <Text block size={200} className={styles.muted}>
-                  Entra recommends: {entry.recommendedAction}
-                </Text>
-              )}
-            </TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+            </>
+          ),
+        },
+        { header: 'Result', className: table.wrap, render: (entry) => <EntryResult entry={entry} /> },
+      ]}
+    />
   );
 }
 

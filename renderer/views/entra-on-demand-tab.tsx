@@ -1,24 +1,10 @@
-import {
-  Badge,
-  Field,
-  Input,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  useRestoreFocusTarget,
-} from '@fluentui/react-components';
+import { Badge, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Text, useRestoreFocusTarget } from '@fluentui/react-components';
 import { PersonSyncRegular } from '@fluentui/react-icons';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isGuid } from '../../shared/guid';
 import { ConfirmDialog } from '../components/confirm-dialog';
+import { DataTable } from '../components/data-table';
 import { SelectField, SubmitButton, SubmitForm, fieldValidation } from '../components/form';
 import { ErrorBar } from '../components/load-states';
 import { useTableStyles } from '../components/table-styles';
@@ -60,35 +46,34 @@ function OnDemandOutcome({ result }: { readonly result: OnDemandResult }) {
         </MessageBarBody>
       </MessageBar>
       {result.steps.length > 0 && (
-        <Table aria-label="Provisioning steps" size="small" className={table.auto}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Step</TableHeaderCell>
-              <TableHeaderCell>Result</TableHeaderCell>
-              <TableHeaderCell>Detail</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {result.steps.map((step, index) => (
-              <TableRow key={`${step.name}-${index}`}>
-                <TableCell className={table.nowrap}>
+        <DataTable
+          label="Provisioning steps"
+          rows={result.steps}
+          rowKey={(step, index) => `${step.name}-${index}`}
+          columns={[
+            {
+              header: 'Step',
+              className: table.nowrap,
+              render: (step, index) => (
+                <>
                   {index + 1}. {step.name}
-                </TableCell>
-                <TableCell>
-                  <Badge
-                    appearance="tint"
-                    color={/success/i.test(step.status) ? 'success' : /fail/i.test(step.status) ? 'danger' : /skip/i.test(step.status) ? 'warning' : 'informative'}
-                  >
-                    {step.status}
-                  </Badge>
-                </TableCell>
-                <TableCell className={table.wrap}>
-                  <Text size={200}>{step.description}</Text>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+                </>
+              ),
+            },
+            {
+              header: 'Result',
+              render: (step) => (
+                <Badge
+                  appearance="tint"
+                  color={/success/i.test(step.status) ? 'success' : /fail/i.test(step.status) ? 'danger' : /skip/i.test(step.status) ? 'warning' : 'informative'}
+                >
+                  {step.status}
+                </Badge>
+              ),
+            },
+            { header: 'Detail', className: table.wrap, render: (step) => <Text size={200}>{step.description}</Text> },
+          ]}
+        />
       )}
     </>
   );

@@ -28,6 +28,7 @@ export const useEntraStyles = makeStyles({
   dialog: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   column: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, minWidth: 0 },
+  quarantineCell: { minWidth: '140px' },
   explain: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });

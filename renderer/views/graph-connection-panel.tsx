@@ -8,7 +8,6 @@ import {
   MessageBarTitle,
   Radio,
   RadioGroup,
-  SearchBox,
   Select,
   Spinner,
   Text,
@@ -17,21 +16,24 @@ import {
   tokens,
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
-import { LockClosedRegular, PlugConnectedRegular, PlugDisconnectedRegular, SearchRegular } from '@fluentui/react-icons';
+import { LockClosedRegular, PlugConnectedRegular, PlugDisconnectedRegular } from '@fluentui/react-icons';
 import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { MethodInput, MethodOutput } from '../../shared/admin/contract';
+import type { MethodInput } from '../../shared/admin/contract';
 import { GraphConnectInput } from '../../shared/admin/entra-schemas';
 import { defaultGraphResource } from '../../shared/admin/graph-resource';
-import { toAdminCallError, type AdminCallError } from '../api/client';
+import { type AdminCallError } from '../api/client';
+import { useBoxStyles } from '../components/box-styles';
 import { ConfirmDialog } from '../components/confirm-dialog';
-import { SubmitForm } from '../components/form';
+import { SubmitForm, fieldValidation } from '../components/form';
 import { ErrorBar } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
 import { MAX_PFX_BYTES, readAsBase64 } from '../components/read-file';
+import { useAction } from '../components/use-action';
 import type { GraphSettings } from '../state/graph-slice';
 import { useAppStore } from '../state/store';
+import { AppFinder } from './graph-app-finder';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -40,22 +42,8 @@ const useStyles = makeStyles({
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
   muted: { color: tokens.colorNeutralForeground2 },
   mono: { fontFamily: tokens.fontFamilyMonospace, wordBreak: 'break-all' },
-  group: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalM,
-    border: `1px solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
-  groupTitle: { margin: 0, fontSize: tokens.fontSizeBase300 },
   file: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
   error: { color: tokens.colorPaletteRedForeground1 },
-  finder: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-end' },
-  finderBox: { flex: '1 1 0', minWidth: 0 },
-  results: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  result: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalM },
-  resultText: { display: 'flex', flexDirection: 'column' },
   secretNote: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-start' },
   secretIcon: { fontSize: '20px', flexShrink: 0, marginTop: '2px', color: tokens.colorNeutralForeground2 },
 });
@@ -140,102 +128,9 @@ function formMessages(form: ConnectionForm, view: GraphSettings, server: AdminCa
   return messages;
 }
 
-function AppFinder({ connected, chosen, onPick }: { readonly connected: boolean; readonly chosen: string; readonly onPick: (appId: string) => void }) {
-  const styles = useStyles();
-  const findApps = useAppStore((s) => s.findApps);
-  const [query, setQuery] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
-  const [found, setFound] = useState<MethodOutput<'graph.findApps'>['items'] | null>(null);
-
-  const search = async () => {
-    if (query.trim() === '') return;
-    setBusy(true);
-    setError(null);
-    try {
-      setFound(await findApps(query.trim()));
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-      setFound(null);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  return (
-    <>
-      <div className={styles.finder} role="search" aria-label="Find the enterprise application">
-        <Field label="Find the enterprise application" className={styles.finderBox}>
-          <SearchBox
-            value={query}
-            disabled={!connected}
-            onChange={(_, d) => setQuery(d.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                void search();
-              }
-            }}
-            placeholder="ScimDesk"
-          />
-        </Field>
-        <Button icon={busy ? <Spinner size="tiny" /> : <SearchRegular />} disabled={!connected || busy || query.trim() === ''} onClick={() => void search()}>
-          Find
-        </Button>
-      </div>
-      <Text size={200} className={styles.muted}>
-        {connected
-          ? 'Part of its name as Entra shows it under Enterprise applications, or its Application ID.'
-          : 'Save the connection first: the search runs in your tenant with it.'}
-      </Text>
-      {error && (
-        <>
-          <ErrorBar error={error} title="Could not search the enterprise applications" onRetry={() => void search()} />
-          <Text size={200} className={styles.muted}>
-            Searching needs the Application.Read.All permission (see Test connection). Without it, paste the Application ID from Enterprise applications →
-            the application → Overview.
-          </Text>
-        </>
-      )}
-      {found && found.length === 0 && (
-        <Text className={styles.muted} role="status">
-          No enterprise application matches “{query.trim()}”. Names match from their start; try fewer letters, or paste the Application ID.
-        </Text>
-      )}
-      {found && found.length > 0 && (
-        <ul className={styles.results} aria-label="Enterprise applications found">
-          {found.map((app) => (
-            <li key={app.id} className={styles.result}>
-              <Button
-                size="small"
-                appearance={chosen === app.appId ? 'primary' : 'secondary'}
-                aria-pressed={chosen === app.appId}
-                aria-label={`Use ${app.displayName} (${app.appId})`}
-                onClick={() => onPick(app.appId)}
-              >
-                {chosen === app.appId ? 'Chosen' : 'Use'}
-              </Button>
-              <span className={styles.resultText}>
-                <Text weight="semibold">{app.displayName}</Text>
-                <Text size={200} className={styles.mono}>
-                  Application ID {app.appId}
-                </Text>
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {found && found.length > 0 && (
-        <Text size={200} className={styles.muted}>
-          Use fills in the Application ID; Save connection keeps it.
-        </Text>
-      )}
-    </>
-  );
-}
-
 function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: GraphSettings; readonly onSaved?: () => void; readonly onCancel?: () => void }) {
   const styles = useStyles();
+  const box = useBoxStyles();
   const notify = useNotify();
   const fileId = useId();
   const restoreFocus = useRestoreFocusTarget();
@@ -244,8 +139,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
   );
   const [form, setForm] = useState<ConnectionForm>(() => toForm(view));
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [disconnecting, setDisconnecting] = useState(false);
 
   const change = (patch: Partial<ConnectionForm>) => {
@@ -254,7 +148,6 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
   };
   const messages = formMessages(form, view, error, touched);
   const message = (path: string) => messages[path];
-  const state = (path: string) => (messages[path] ? ('error' as const) : ('none' as const));
   const connection = view.connection;
   const cloud = view.clouds.find((c) => c.id === form.cloud);
   const secretKept = view.secretStored && connection?.auth === 'secret';
@@ -263,18 +156,12 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
   const save = async () => {
     setTouched(true);
     if (Object.keys(formMessages(form, view, null, true)).length > 0) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const pfx = form.authKind === 'certificate' && form.certFormat === 'pfx' && form.pfx ? await readAsBase64(form.pfx) : undefined;
       await saveGraphConnection(toInput(form, pfx));
       notify('Graph connection saved: test it now');
       onSaved?.();
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -286,8 +173,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
               label="Directory (tenant) ID"
               required
               hint="Entra admin center → Overview: a GUID, or a domain such as contoso.onmicrosoft.com."
-              validationMessage={message('tenantId')}
-              validationState={state('tenantId')}
+              {...fieldValidation(message('tenantId'))}
             >
               <Input value={form.tenantId} onChange={(_, d) => change({ tenantId: d.value })} spellCheck={false} autoComplete="off" />
             </Field>
@@ -295,14 +181,13 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
               label="Application (client) ID"
               required
               hint="App registrations → the app ScimDesk signs in as → Overview."
-              validationMessage={message('clientId')}
-              validationState={state('clientId')}
+              {...fieldValidation(message('clientId'))}
             >
               <Input value={form.clientId} onChange={(_, d) => change({ clientId: d.value })} spellCheck={false} autoComplete="off" />
             </Field>
           </div>
 
-          <Field label="Cloud" validationMessage={message('cloud')} validationState={state('cloud')}>
+          <Field label="Cloud" {...fieldValidation(message('cloud'))}>
             <Select value={form.cloud} onChange={(_, d) => change({ cloud: d.value as Cloud })}>
               {view.clouds.map((option) => (
                 <option key={option.id} value={option.id}>
@@ -316,24 +201,21 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
               <Field
                 label="Sign-in host"
                 hint="The authority host, such as https://login.microsoftonline.us"
-                validationMessage={message('authorityHost')}
-                validationState={state('authorityHost')}
+                {...fieldValidation(message('authorityHost'))}
               >
                 <Input value={form.authorityHost} onChange={(_, d) => change({ authorityHost: d.value })} placeholder="https://" spellCheck={false} />
               </Field>
               <Field
                 label="Graph address"
                 hint="The Microsoft Graph base URL, such as https://graph.microsoft.us"
-                validationMessage={message('graphBaseUrl')}
-                validationState={state('graphBaseUrl')}
+                {...fieldValidation(message('graphBaseUrl'))}
               >
                 <Input value={form.graphBaseUrl} onChange={(_, d) => change({ graphBaseUrl: d.value })} placeholder="https://" spellCheck={false} />
               </Field>
               <Field
                 label="Token resource"
                 hint={`Leave empty for ${defaultGraphResource(form.graphBaseUrl)}. Sign-in issues tokens for Graph's own resource only: a proxy or private endpoint in front of Graph keeps it.`}
-                validationMessage={message('graphResource')}
-                validationState={state('graphResource')}
+                {...fieldValidation(message('graphResource'))}
               >
                 <Input
                   value={form.graphResource}
@@ -351,8 +233,8 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
             )
           )}
 
-          <div className={styles.group} role="group" aria-labelledby="graph-auth-title">
-            <Text as="h3" id="graph-auth-title" weight="semibold" className={styles.groupTitle}>
+          <div className={box.box} role="group" aria-labelledby="graph-auth-title">
+            <Text as="h3" id="graph-auth-title" weight="semibold" className={box.title}>
               Authentication
             </Text>
             <RadioGroup
@@ -372,8 +254,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
                     ? 'A secret is stored. Leave this empty to keep it; type a new value only to replace it.'
                     : 'Certificates & secrets → Client secrets: the Value column (shown once in Entra), not the Secret ID.'
                 }
-                validationMessage={message('auth.clientSecret')}
-                validationState={state('auth.clientSecret')}
+                {...fieldValidation(message('auth.clientSecret'))}
               >
                 <Input
                   type="password"
@@ -399,8 +280,7 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
                   <Field
                     label="Certificate and private key (PEM)"
                     hint="The certificate uploaded to the app registration, followed by its private key (-----BEGIN PRIVATE KEY-----)."
-                    validationMessage={message('auth.certificate')}
-                    validationState={state('auth.certificate')}
+                    {...fieldValidation(message('auth.certificate'))}
                   >
                     <Textarea
                       value={form.pem}
@@ -437,15 +317,15 @@ function ConnectionFormPanel({ view, onSaved, onCancel }: { readonly view: Graph
           </div>
         </div>
         <div className={styles.form}>
-          <div className={styles.group} role="group" aria-labelledby="graph-app-title">
-            <Text as="h3" id="graph-app-title" weight="semibold" className={styles.groupTitle}>
+          <div className={box.box} role="group" aria-labelledby="graph-app-title">
+            <Text as="h3" id="graph-app-title" weight="semibold" className={box.title}>
               Enterprise application
             </Text>
             <Text size={200} className={styles.muted}>
               The application that provisions into ScimDesk. Its assignments are the scope the comparison uses; its provisioning job is what the Entra actions
               below act on. Leave empty to compare without a scope.
             </Text>
-            <Field label="Enterprise application (Application ID)" validationMessage={message('appId')} validationState={state('appId')}>
+            <Field label="Enterprise application (Application ID)" {...fieldValidation(message('appId'))}>
               <Input value={form.appId} onChange={(_, d) => change({ appId: d.value })} spellCheck={false} placeholder="00000000-0000-0000-0000-000000000000" />
             </Field>
             <AppFinder connected={connection !== null} chosen={form.appId.trim()} onPick={(appId) => change({ appId })} />

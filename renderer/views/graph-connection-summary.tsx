@@ -1,12 +1,11 @@
 import { Badge, Button, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { EditRegular, LockClosedRegular, PlugConnectedRegular } from '@fluentui/react-icons';
 import type { GraphSettingsView } from '../../shared/admin/entra-schemas';
+import { Fact, Facts } from '../components/facts';
 import { Section } from '../components/page';
-
 const useStyles = makeStyles({
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
-  term: { color: tokens.colorNeutralForeground2 },
-  fact: { margin: 0, display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap', minWidth: 0 },
+  /** Long ids wrap inside their column instead of widening it. */
+  facts: { '& > dd': { minWidth: 0 } },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, overflowWrap: 'anywhere' },
   muted: { color: tokens.colorNeutralForeground2 },
   note: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'flex-start' },
@@ -32,34 +31,22 @@ export function GraphConnectionSummary({ view, onEdit }: { readonly view: GraphS
         </Button>
       }
     >
-      <dl className={styles.facts} aria-label="Saved connection">
-        <dt className={styles.term}>
-          <Text>Directory (tenant) ID</Text>
-        </dt>
-        <dd className={styles.fact}>
+      <Facts inline className={styles.facts} label="Saved connection">
+        <Fact label="Directory (tenant) ID">
           <Text className={styles.mono}>{connection.tenantId}</Text>
-        </dd>
-        <dt className={styles.term}>
-          <Text>Application (client) ID</Text>
-        </dt>
-        <dd className={styles.fact}>
+        </Fact>
+        <Fact label="Application (client) ID">
           <Text className={styles.mono}>{connection.clientId}</Text>
-        </dd>
-        <dt className={styles.term}>
-          <Text>Cloud</Text>
-        </dt>
-        <dd className={styles.fact}>
+        </Fact>
+        <Fact label="Cloud">
           <Text>{cloud?.label ?? connection.cloud}</Text>
           {connection.cloud === 'custom' && (
             <Text size={200} className={styles.muted}>
               signs in at <span className={styles.mono}>{connection.authorityHost}</span>, reads from <span className={styles.mono}>{connection.graphBaseUrl}</span>
             </Text>
           )}
-        </dd>
-        <dt className={styles.term}>
-          <Text>Signs in with</Text>
-        </dt>
-        <dd className={styles.fact}>
+        </Fact>
+        <Fact label="Signs in with">
           <Text>{credential}</Text>
           {view.secretStored ? (
             <Badge appearance="tint" color="success">
@@ -70,14 +57,11 @@ export function GraphConnectionSummary({ view, onEdit }: { readonly view: GraphS
               Not stored: edit the connection
             </Badge>
           )}
-        </dd>
-        <dt className={styles.term}>
-          <Text>Enterprise application</Text>
-        </dt>
-        <dd className={styles.fact}>
+        </Fact>
+        <Fact label="Enterprise application">
           {connection.appId ? <Text className={styles.mono}>{connection.appId}</Text> : <Text className={styles.muted}>None: comparisons run without the scope</Text>}
-        </dd>
-      </dl>
+        </Fact>
+      </Facts>
       <div className={styles.note} data-testid="graph-secret-store">
         <LockClosedRegular aria-hidden />
         <Text size={200} className={styles.muted}>

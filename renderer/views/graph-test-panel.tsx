@@ -1,23 +1,8 @@
-import {
-  Badge,
-  Button,
-  MessageBar,
-  MessageBarBody,
-  MessageBarTitle,
-  Spinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHeader,
-  TableHeaderCell,
-  TableRow,
-  Text,
-  makeStyles,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { CheckmarkCircleFilled, DismissCircleFilled, ShieldCheckmarkRegular } from '@fluentui/react-icons';
 import { useShallow } from 'zustand/react/shallow';
 import { CopyButton } from '../components/copy-button';
+import { DataTable } from '../components/data-table';
 import { formatDateTime, formatRelative, plural } from '../components/format';
 import { EmptyState, ErrorBar } from '../components/load-states';
 import { Section } from '../components/page';
@@ -141,55 +126,58 @@ function Report({ report }: { readonly report: ConnectionTest }) {
           <Text as="h3" weight="semibold" className={styles.heading}>
             2. Permissions
           </Text>
-          <Table aria-label="Graph permissions" size="small" className={table.auto}>
-            <TableHeader>
-              <TableRow>
-                <TableHeaderCell>Permission</TableHeaderCell>
-                <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Needed to</TableHeaderCell>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {report.permissions.map((permission) => {
-                const words = STATUS_WORDS[permission.status];
-                return (
-                  <TableRow key={permission.permission} aria-label={`${permission.permission}: ${words.label}`}>
-                    <TableCell className={table.nowrap}>
-                      <Text weight="semibold">{permission.permission}</Text>
-                      {permission.grantedBy && permission.grantedBy !== permission.permission && (
-                        <Text block size={200} className={styles.muted}>
-                          through {permission.grantedBy}
+          <DataTable
+            label="Graph permissions"
+            rows={report.permissions}
+            rowKey={(permission) => permission.permission}
+            rowLabel={(permission) => `${permission.permission}: ${STATUS_WORDS[permission.status].label}`}
+            columns={[
+              {
+                header: 'Permission',
+                className: table.nowrap,
+                render: (permission) => (
+                  <>
+                    <Text weight="semibold">{permission.permission}</Text>
+                    {permission.grantedBy && permission.grantedBy !== permission.permission && (
+                      <Text block size={200} className={styles.muted}>
+                        through {permission.grantedBy}
+                      </Text>
+                    )}
+                  </>
+                ),
+              },
+              {
+                header: 'Status',
+                className: table.nowrap,
+                render: (permission) => (
+                  <Badge appearance="tint" color={STATUS_WORDS[permission.status].color}>
+                    {STATUS_WORDS[permission.status].label}
+                  </Badge>
+                ),
+              },
+              {
+                header: 'Needed to',
+                render: (permission) => (
+                  <div className={styles.step}>
+                    <Text>{permission.neededFor.charAt(0).toUpperCase() + permission.neededFor.slice(1)}.</Text>
+                    {permission.detail && (
+                      <Text size={200} className={styles.muted}>
+                        {permission.detail}
+                      </Text>
+                    )}
+                    {permission.consentStep && (
+                      <>
+                        <Text size={200} weight="semibold">
+                          To grant it (an administrator with admin-consent rights):
                         </Text>
-                      )}
-                    </TableCell>
-                    <TableCell className={table.nowrap}>
-                      <Badge appearance="tint" color={words.color}>
-                        {words.label}
-                      </Badge>
-                    </TableCell>
-                    <TableCell>
-                      <div className={styles.step}>
-                        <Text>{permission.neededFor.charAt(0).toUpperCase() + permission.neededFor.slice(1)}.</Text>
-                        {permission.detail && (
-                          <Text size={200} className={styles.muted}>
-                            {permission.detail}
-                          </Text>
-                        )}
-                        {permission.consentStep && (
-                          <>
-                            <Text size={200} weight="semibold">
-                              To grant it (an administrator with admin-consent rights):
-                            </Text>
-                            <ConsentStep permission={permission} />
-                          </>
-                        )}
-                      </div>
-                    </TableCell>
-                  </TableRow>
-                );
-              })}
-            </TableBody>
-          </Table>
+                        <ConsentStep permission={permission} />
+                      </>
+                    )}
+                  </div>
+                ),
+              },
+            ]}
+          />
         </>
       )}
 

@@ -8,17 +8,15 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { ChevronLeftRegular, ChevronRightRegular, PeopleTeamRegular } from '@fluentui/react-icons';
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MethodOutput } from '../../shared/admin/contract';
+import { TableHead } from '../components/data-table';
 import { DetailDrawer } from '../components/detail-drawer';
 import { formatDateTimeShort, formatNumber, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
@@ -27,6 +25,7 @@ import { Page, RefreshButton } from '../components/page';
 import { RecordDetail, attributesTab, auditTab, historyTab } from '../components/record-detail';
 import { ResourceTable, type ResourceColumn } from '../components/resource-table';
 import { useTableStyles } from '../components/table-styles';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { MEMBERS_PAGE_SIZE } from '../state/groups-slice';
 import { useAppStore } from '../state/store';
 
@@ -67,14 +66,7 @@ function PendingMembersPanel({ pending, total }: { readonly pending: PendingMemb
         </MessageBarBody>
       </MessageBar>
       <Table size="small" aria-label="Pending members" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Member id as sent</TableHeaderCell>
-            <TableHeaderCell>Type</TableHeaderCell>
-            <TableHeaderCell>Display name as sent</TableHeaderCell>
-            <TableHeaderCell>Waiting since</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <TableHead headers={['Member id as sent', 'Type', 'Display name as sent', 'Waiting since']} />
         <TableBody>
           {pending.map((member) => (
             <TableRow key={member.id}>
@@ -134,14 +126,7 @@ function Members() {
     <>
       {members.error && <ErrorBar error={members.error} title="Could not load that page" onRetry={() => void loadGroupMembers(data.startIndex)} />}
       <Table size="small" aria-label="Members" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Member</TableHeaderCell>
-            <TableHeaderCell>User name</TableHeaderCell>
-            <TableHeaderCell>Type</TableHeaderCell>
-            <TableHeaderCell>ScimDesk id</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <TableHead headers={['Member', 'User name', 'Type', 'ScimDesk id']} />
         <TableBody>
           {data.items.map((member) => (
             <TableRow key={member.id}>
@@ -227,9 +212,7 @@ export function GroupsView() {
   const row = groups.page.data?.items.find((item) => item.id === groups.selectedId);
   const title = (typeof resource?.['displayName'] === 'string' ? resource['displayName'] : row?.name) ?? 'Group';
 
-  useEffect(() => {
-    void loadGroups();
-  }, [loadGroups]);
+  useLoadOnShow(loadGroups);
 
   return (
     <Page

@@ -21,14 +21,16 @@ import {
   QuestionCircleRegular,
   TaskListLtrRegular,
 } from '@fluentui/react-icons';
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Overview, SeenFrom } from '../../shared/admin/contract';
-import { CopyButton } from '../components/copy-button';
+import { CopyableValue } from '../components/copy-button';
+import { Fact, Facts } from '../components/facts';
 import { formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
@@ -48,18 +50,7 @@ const useStyles = makeStyles({
   statValue: { fontSize: tokens.fontSizeHero700, lineHeight: tokens.lineHeightHero700, fontWeight: tokens.fontWeightSemibold },
   statLabel: { color: tokens.colorNeutralForeground2 },
   statError: { color: tokens.colorPaletteRedForeground1 },
-  urlRow: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
-  url: {
-    fontFamily: tokens.fontFamilyMonospace,
-    fontSize: tokens.fontSizeBase400,
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderRadius: tokens.borderRadiusMedium,
-    wordBreak: 'break-all',
-  },
   label: { color: tokens.colorNeutralForeground2 },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
-  fact: { margin: 0, display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
   steps: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   step: { display: 'grid', gridTemplateColumns: '28px 1fr', columnGap: tokens.spacingHorizontalS },
   stepIcon: { fontSize: '24px', marginTop: '2px' },
@@ -250,12 +241,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
             Tenant URL (paste into Entra's “Tenant URL”)
           </Text>
           {overview.scimUrl ? (
-            <div className={styles.urlRow}>
-              <Text className={styles.url} data-testid="tenant-url" aria-labelledby="tenant-url-label">
-                {overview.scimUrl}
-              </Text>
-              <CopyButton text={overview.scimUrl} what="Tenant URL" />
-            </div>
+            <CopyableValue value={overview.scimUrl} what="Tenant URL" labelledBy="tenant-url-label" testId="tenant-url" large />
           ) : (
             <Text>The endpoint is not listening, so there is no Tenant URL. Check the address in Settings.</Text>
           )}
@@ -278,11 +264,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
         </Section>
 
         <Section title="Endpoint" icon={<GlobeRegular />}>
-          <dl className={styles.facts}>
-            <dt className={styles.label}>
-              <Text>Status</Text>
-            </dt>
-            <dd className={styles.fact}>
+          <Facts inline>
+            <Fact label="Status">
               {endpoint.listening ? (
                 <Badge color="success" appearance="filled">
                   Listening
@@ -292,26 +275,17 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
                   Not listening
                 </Badge>
               )}
-            </dd>
-            <dt className={styles.label}>
-              <Text>Provisioning</Text>
-            </dt>
-            <dd className={styles.fact}>
+            </Fact>
+            <Fact label="Provisioning">
               <ProvisioningControl overview={overview} onPause={pauseProvisioning} onResume={resumeProvisioning} />
-            </dd>
-            <dt className={styles.label}>
-              <Text>Address</Text>
-            </dt>
-            <dd className={styles.fact}>
+            </Fact>
+            <Fact label="Address">
               <Text>
                 {endpoint.host}:{endpoint.port}
               </Text>
               <Text size={200}>{isLoopbackHost(endpoint.host) ? '(this computer only)' : '(reachable from the network)'}</Text>
-            </dd>
-            <dt className={styles.label}>
-              <Text>Protocol</Text>
-            </dt>
-            <dd className={styles.fact}>
+            </Fact>
+            <Fact label="Protocol">
               {endpoint.https ? (
                 <Badge color="success" appearance="tint">
                   HTTPS
@@ -321,8 +295,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
                   HTTP (not encrypted)
                 </Badge>
               )}
-            </dd>
-          </dl>
+            </Fact>
+          </Facts>
           {plainOnNetwork && (
             <MessageBar intent="warning" layout="multiline">
               <MessageBarBody>
@@ -417,9 +391,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
 export function OverviewView() {
   const { overview, loadOverview } = useAppStore(useShallow((s) => ({ overview: s.overview, loadOverview: s.loadOverview })));
 
-  useEffect(() => {
-    void loadOverview();
-  }, [loadOverview]);
+  useLoadOnShow(loadOverview);
 
   return (
     <Page

@@ -7,8 +7,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -16,6 +14,7 @@ import {
 } from '@fluentui/react-components';
 import type { ReactNode } from 'react';
 import type { QuarantineAssessment } from '../../shared/admin/contract';
+import { TableHead } from '../components/data-table';
 import { formatDateTimeShort, formatNumber, plural } from '../components/format';
 
 const useStyles = makeStyles({
@@ -127,13 +126,7 @@ export function QuarantineWatch({
           Microsoft's quarantine rules. An operation is a create, update or delete of a user or group, or a query that failed before one.
         </Text>
         <Table size="extra-small" aria-label="Quarantine rules and what was measured" className={styles.table}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Microsoft's rule</TableHeaderCell>
-              <TableHeaderCell>Measured</TableHeaderCell>
-              <TableHeaderCell>How far</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
+          <TableHead headers={["Microsoft's rule", 'Measured', 'How far']} />
           <TableBody>
             {ruleRows(q).map((row) => (
               <TableRow key={row.rule}>

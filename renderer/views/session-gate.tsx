@@ -1,8 +1,9 @@
 import { Button, Card, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { LockClosedRegular, PlugDisconnectedRegular } from '@fluentui/react-icons';
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ErrorBar, Loading } from '../components/load-states';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 
 const useStyles = makeStyles({
@@ -31,9 +32,7 @@ export function SessionGate({ children }: { readonly children: ReactNode }) {
   const styles = useStyles();
   const { session, checkSession } = useAppStore(useShallow((s) => ({ session: s.session, checkSession: s.checkSession })));
 
-  useEffect(() => {
-    void checkSession();
-  }, [checkSession]);
+  useLoadOnShow(checkSession);
 
   if (session.status === 'ready') return <>{children}</>;
   if (session.status === 'checking' && session.version === null) {

@@ -1,13 +1,13 @@
-import { Button, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
+import { Button, Text, makeStyles, tokens, useRestoreFocusTarget } from '@fluentui/react-components';
 import { AddRegular, DeleteRegular, EditRegular, PuzzlePieceRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExtensionSchema } from '../../shared/admin/contract';
 import { ConfirmButton } from '../components/confirm-dialog';
+import { DataTable } from '../components/data-table';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
-import { useTableStyles } from '../components/table-styles';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { ExtensionEditor, newExtension } from './extension-editor';
@@ -22,7 +22,6 @@ const useStyles = makeStyles({
 /** The extension schemas users may carry beyond core and enterprise: the list, adding, editing and deleting one. */
 export function ExtensionsPanel() {
   const styles = useStyles();
-  const table = useTableStyles();
   const notify = useNotify();
   const { extensions, loadExtensions, saveExtension, deleteExtension } = useAppStore(
     useShallow((s) => ({ extensions: s.extensions, loadExtensions: s.loadExtensions, saveExtension: s.saveExtension, deleteExtension: s.deleteExtension })),
@@ -56,54 +55,45 @@ export function ExtensionsPanel() {
         </EmptyState>
       )}
       {items.length > 0 && (
-        <Table aria-label="Extension schemas" size="small" className={table.auto}>
-          <TableHeader>
-            <TableRow>
-              <TableHeaderCell>Name</TableHeaderCell>
-              <TableHeaderCell>URN</TableHeaderCell>
-              <TableHeaderCell>Resource type</TableHeaderCell>
-              <TableHeaderCell>Attributes</TableHeaderCell>
-              <TableHeaderCell>Actions</TableHeaderCell>
-            </TableRow>
-          </TableHeader>
-          <TableBody>
-            {items.map((schema) => (
-              <TableRow key={schema.urn}>
-                <TableCell>
-                  <Text weight="semibold">{schema.name}</Text>
-                </TableCell>
-                <TableCell className={styles.mono}>{schema.urn}</TableCell>
-                <TableCell>{schema.resourceType}</TableCell>
-                <TableCell>{schema.attributes.map((attribute) => attribute.name).join(', ')}</TableCell>
-                <TableCell>
-                  <div className={styles.buttons}>
-                    <Button {...restoreFocus} size="small" icon={<EditRegular />} aria-label={`Edit ${schema.name}`} onClick={() => setEditing({ schema, isNew: false })}>
-                      Edit
-                    </Button>
-                    <ConfirmButton
-                      label="Delete"
-                      size="small"
-                      icon={<DeleteRegular />}
-                      aria-label={`Delete ${schema.name}`}
-                      title={`Delete the extension schema ${schema.name}?`}
-                      confirmLabel="Delete"
-                      danger
-                      onConfirm={async () => {
-                        await deleteExtension(schema.urn);
-                        return `Extension schema ${schema.name} deleted`;
-                      }}
-                    >
-                      <Text>
-                        ScimDesk stops accepting and returning the attributes of {schema.urn}. Values already stored stay in the records. If Entra's mapping
-                        still sends them, its requests will report errors.
-                      </Text>
-                    </ConfirmButton>
-                  </div>
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
+        <DataTable
+          label="Extension schemas"
+          rows={items}
+          rowKey={(schema) => schema.urn}
+          columns={[
+            { header: 'Name', render: (schema) => <Text weight="semibold">{schema.name}</Text> },
+            { header: 'URN', className: styles.mono, render: (schema) => schema.urn },
+            { header: 'Resource type', render: (schema) => schema.resourceType },
+            { header: 'Attributes', render: (schema) => schema.attributes.map((attribute) => attribute.name).join(', ') },
+            {
+              header: 'Actions',
+              render: (schema) => (
+                <div className={styles.buttons}>
+                  <Button {...restoreFocus} size="small" icon={<EditRegular />} aria-label={`Edit ${schema.name}`} onClick={() => setEditing({ schema, isNew: false })}>
+                    Edit
+                  </Button>
+                  <ConfirmButton
+                    label="Delete"
+                    size="small"
+                    icon={<DeleteRegular />}
+                    aria-label={`Delete ${schema.name}`}
+                    title={`Delete the extension schema ${schema.name}?`}
+                    confirmLabel="Delete"
+                    danger
+                    onConfirm={async () => {
+                      await deleteExtension(schema.urn);
+                      return `Extension schema ${schema.name} deleted`;
+                    }}
+                  >
+                    <Text>
+                      ScimDesk stops accepting and returning the attributes of {schema.urn}. Values already stored stay in the records. If Entra's mapping
+                      still sends them, its requests will report errors.
+                    </Text>
+                  </ConfirmButton>
+                </div>
+              ),
+            },
+          ]}
+        />
       )}
       {editing && (
         <ExtensionEditor

@@ -3,7 +3,7 @@ import { FolderRegular, HistoryRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Retention, type SettingsView as Settings } from '../../shared/admin/contract';
-import { CopyButton } from '../components/copy-button';
+import { CopyableValue } from '../components/copy-button';
 import { SubmitButton, SubmitForm, fieldMessages, fieldValidation } from '../components/form';
 import { ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
@@ -14,20 +14,12 @@ import { useAppStore } from '../state/store';
 import { CertificatePanel } from './settings-certificate-panel';
 import { EndpointPanel } from './settings-endpoint-panel';
 import { ExtensionsPanel } from './settings-extensions-panel';
-
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   pair: { display: 'grid', gridTemplateColumns: '2fr 1fr', gap: tokens.spacingHorizontalM, alignItems: 'start' },
   buttons: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
   muted: { color: tokens.colorNeutralForeground2 },
-  path: {
-    fontFamily: tokens.fontFamilyMonospace,
-    padding: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}`,
-    backgroundColor: tokens.colorNeutralBackground3,
-    borderRadius: tokens.borderRadiusMedium,
-    wordBreak: 'break-all',
-  },
 });
 
 function RetentionPanel({ settings }: { readonly settings: Settings }) {
@@ -77,12 +69,7 @@ function StoragePanel({ settings }: { readonly settings: Settings }) {
       <Text id="data-folder-label" className={styles.muted}>
         Data folder (database, certificate, log files)
       </Text>
-      <div className={styles.buttons}>
-        <Text className={styles.path} data-testid="data-dir" aria-labelledby="data-folder-label">
-          {settings.dataDir}
-        </Text>
-        <CopyButton text={settings.dataDir} what="data folder path" />
-      </div>
+      <CopyableValue value={settings.dataDir} what="data folder path" labelledBy="data-folder-label" testId="data-dir" />
       <Text className={styles.muted}>Where secrets are kept</Text>
       <Text data-testid="secret-store">{settings.secretStore}</Text>
       <Text size={200} className={styles.muted}>

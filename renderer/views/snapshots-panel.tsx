@@ -13,8 +13,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -22,15 +20,18 @@ import {
   useArrowNavigationGroup,
 } from '@fluentui/react-components';
 import { BranchCompareRegular, CloudArrowDownRegular, DismissRegular, DocumentArrowUpRegular } from '@fluentui/react-icons';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { toAdminCallError, type AdminCallError } from '../api/client';
+import { type AdminCallError } from '../api/client';
 import { activatableRow } from '../components/activatable-row';
+import { TableHead } from '../components/data-table';
 import { formatDateTime, formatDateTimeShort, formatNumber, formatRelative, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Section } from '../components/page';
 import { useTableStyles } from '../components/table-styles';
+import { useAction } from '../components/use-action';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { isActive, type FetchJob, type Snapshot } from '../state/graph-slice';
 import { useAppStore } from '../state/store';
 import { fetchPhaseLabel } from './compare-words';
@@ -168,23 +169,16 @@ function CsvImport() {
   const importCsv = useAppStore((s) => s.importCsv);
   const [file, setFile] = useState<File | null>(null);
   const [inputKey, setInputKey] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
-  const run = async () => {
+  const importFile = async () => {
     if (!file) return;
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const snapshot = await importCsv(await file.text(), file.name);
       notify(`Imported ${plural(snapshot.users, 'user')} from ${file.name}`);
       setFile(null);
       setInputKey((key) => key + 1);
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -192,7 +186,7 @@ function CsvImport() {
       className={styles.column}
       onSubmit={(event) => {
         event.preventDefault();
-        void run();
+        void importFile();
       }}
     >
       <Text as="h3" weight="semibold" className={styles.heading}>
@@ -242,15 +236,7 @@ function SnapshotTable({
   return (
     <div className={styles.tableWrap}>
       <Table aria-label="Snapshots, newest first" size="small" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Taken</TableHeaderCell>
-            <TableHeaderCell>Source</TableHeaderCell>
-            <TableHeaderCell>Users</TableHeaderCell>
-            <TableHeaderCell>Groups</TableHeaderCell>
-            <TableHeaderCell>Scope</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <TableHead headers={['Taken', 'Source', 'Users', 'Groups', 'Scope']} />
         <TableBody {...arrows}>
           {items.map((snapshot) => (
             <TableRow
@@ -321,9 +307,7 @@ export function SnapshotsPanel({ connected }: { readonly connected: boolean }) {
   const items = snapshots.data ?? [];
   const chosen = items.find((snapshot) => snapshot.id === chosenSnapshotId) ?? null;
 
-  useEffect(() => {
-    void loadSnapshots();
-  }, [loadSnapshots]);
+  useLoadOnShow(loadSnapshots);
 
   return (
     <Section title="Entra data" icon={<CloudArrowDownRegular />}>

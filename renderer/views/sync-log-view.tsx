@@ -12,8 +12,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHeader,
-  TableHeaderCell,
   TableRow,
   Text,
   makeStyles,
@@ -22,14 +20,12 @@ import {
   useRestoreFocusTarget,
 } from '@fluentui/react-components';
 import { ArrowClockwiseRegular, DocumentBulletListRegular } from '@fluentui/react-icons';
-import { Fragment, useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { activatableRow } from '../components/activatable-row';
-import { DetailDrawer } from '../components/detail-drawer';
+import { TableHead } from '../components/data-table';
 import { ExportCsvButton } from '../components/export-csv-button';
 import { OPERATION_LABELS, formatDateTime, formatDuration, formatEventTime, operationLabel, plural } from '../components/format';
-import { JsonBlock } from '../components/json-view';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { Page } from '../components/page';
 import { StatusBadge } from '../components/status-badge';
@@ -45,6 +41,7 @@ import {
   type SyncOutcome,
   type TimeRange,
 } from '../state/sync-log-slice';
+import { EntryDrawer, who } from './sync-log-entry';
 const useStyles = makeStyles({
   filters: {
     display: 'flex',
@@ -72,10 +69,6 @@ const useStyles = makeStyles({
   error: { color: tokens.colorPaletteRedForeground1 },
   muted: { color: tokens.colorNeutralForeground2 },
   more: { display: 'flex', justifyContent: 'center', gap: tokens.spacingHorizontalM, alignItems: 'center' },
-  facts: { display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0 },
-  fact: { margin: 0, wordBreak: 'break-word' },
-  heading: { margin: `${tokens.spacingVerticalM} 0 0` },
-  notes: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
 
 const RANGES: ReadonlyArray<[TimeRange, string]> = [
@@ -98,10 +91,6 @@ const OUTCOMES: ReadonlyArray<[SyncOutcome | 'all', string]> = [
   ['clientError', 'Client error (4xx)'],
   ['serverError', 'Server error (5xx)'],
 ];
-
-function who(entry: SyncLogEntry): string {
-  return entry.userName ?? entry.displayName ?? entry.externalId ?? entry.resourceId ?? '—';
-}
 
 /** Whether the filters show what a first visit shows (a link from the Overview may have narrowed them). */
 function isDefaultFilter(filter: Filter): boolean {
@@ -191,182 +180,6 @@ function Filters() {
   );
 }
 
-function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
-  const styles = useStyles();
-  return (
-    <>
-      <dt className={styles.muted}>
-        <Text>{label}</Text>
-      </dt>
-      <dd className={styles.fact}>{children}</dd>
-    </>
-  );
-}
-
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
-
-function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
-  const styles = useStyles();
-  const detail = entry.detail ?? {};
-  const notes = Array.isArray(detail['notes']) ? (detail['notes'] as unknown[]).map(String) : [];
-  const ignored = Array.isArray(detail['ignoredAttributes']) ? (detail['ignoredAttributes'] as unknown[]).map(String) : [];
-  const pending = Array.isArray(detail['pendingMembers']) ? (detail['pendingMembers'] as unknown[]).map(String) : [];
-  const joined = Array.isArray(detail['joinedGroups']) ? (detail['joinedGroups'] as unknown[]).map(String) : [];
-  const others = Object.keys(detail).filter((key) => !KNOWN_DETAIL_KEYS.includes(key));
-  return (
-    <>
-      <dl className={styles.facts}>
-        <Fact label="Time">{formatDateTime(entry.time)}</Fact>
-        <Fact label="Request">
-          <Text className={styles.mono}>
-            {entry.method} {entry.path}
-          </Text>
-        </Fact>
-        <Fact label="Operation">{operationLabel(entry.operation)}</Fact>
-        <Fact label="Status">
-          <StatusBadge status={entry.status} /> <Text>{formatDuration(entry.durationMs)}</Text>
-        </Fact>
-        {entry.error && (
-          <Fact label="Error">
-            <Text className={styles.error}>
-              {entry.scimType ? `${entry.scimType}: ` : ''}
-              {entry.error}
-            </Text>
-          </Fact>
-        )}
-        {entry.resourceType && <Fact label="Resource">{`${entry.resourceType} ${entry.resourceId ?? ''}`}</Fact>}
-        {entry.userName && <Fact label="User name">{entry.userName}</Fact>}
-        {entry.displayName && <Fact label="Display name">{entry.displayName}</Fact>}
-        {entry.externalId && <Fact label="Object ID in Entra">{entry.externalId}</Fact>}
-        <Fact label="Sent by">
-          {isFromEntra(entry) ? (
-            <Text>
-              Entra's provisioning service <Text className={styles.mono}>(ADSCIMVersion: {entry.adscimVersion || 'empty'})</Text>
-            </Text>
-          ) : (
-            <Text>A client that is not Entra: the request carried no ADSCIMVersion header (or came before ScimDesk recorded it)</Text>
-          )}
-        </Fact>
-        {entry.client && <Fact label="Client address">{entry.client}</Fact>}
-        <Fact label="Request id">
-          <Text className={styles.mono}>{entry.requestId}</Text>
-        </Fact>
-        {typeof detail['clientRequestId'] === 'string' && (
-          <Fact label="Entra's client-request-id">
-            <Text className={styles.mono}>{detail['clientRequestId']}</Text>
-          </Fact>
-        )}
-      </dl>
-
-      {entry.detail === null && (
-        <Text className={styles.muted}>No request detail was recorded for this entry (a request without query or body has none).</Text>
-      )}
-      {notes.length > 0 && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Entra quirks handled
-          </Text>
-          <Text size={200} className={styles.muted}>
-            Entra's provisioning service does not follow SCIM to the letter; ScimDesk read this request as follows.
-          </Text>
-          <ul className={styles.notes}>
-            {notes.map((note) => (
-              <li key={note}>
-                <Text>{note}</Text>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-      {pending.length > 0 && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Members kept pending
-          </Text>
-          <Text size={200} className={styles.muted}>
-            No user or group has these ids yet: they join the group the moment one with that id, or that Object ID as externalId, is created.
-          </Text>
-          <Text className={styles.mono} data-testid="pending-members">
-            {pending.join(', ')}
-          </Text>
-        </>
-      )}
-      {joined.length > 0 && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Pending memberships resolved
-          </Text>
-          <Text>
-            This {entry.resourceType === 'Group' ? 'group' : 'user'} joined the {joined.length === 1 ? 'group' : 'groups'} that were waiting for it:{' '}
-            <span className={styles.mono}>{joined.join(', ')}</span>
-          </Text>
-        </>
-      )}
-      {ignored.length > 0 && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Attributes nothing stores
-          </Text>
-          <Text>{ignored.join(', ')}</Text>
-        </>
-      )}
-      {detail['query'] !== undefined && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Query parameters
-          </Text>
-          <JsonBlock value={detail['query']} label="Query parameters" />
-        </>
-      )}
-      {detail['request'] !== undefined && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Request body (secrets removed)
-          </Text>
-          <JsonBlock value={detail['request']} label="Request body" />
-        </>
-      )}
-      {detail['normalized'] !== undefined && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Normalised operations
-          </Text>
-          <JsonBlock value={detail['normalized']} label="Normalised operations" />
-        </>
-      )}
-      {detail['response'] !== undefined && (
-        <>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            Response
-          </Text>
-          <JsonBlock value={detail['response']} label="Response" />
-        </>
-      )}
-      {others.map((key) => (
-        <Fragment key={key}>
-          <Text as="h3" weight="semibold" className={styles.heading}>
-            {key}
-          </Text>
-          <JsonBlock value={detail[key]} label={key} />
-        </Fragment>
-      ))}
-    </>
-  );
-}
-
-function EntryDrawer() {
-  const { selectedSeq, entry, selectSyncLogEntry } = useAppStore(
-    useShallow((s) => ({ selectedSeq: s.syncLog.selectedSeq, entry: s.syncLog.entry, selectSyncLogEntry: s.selectSyncLogEntry })),
-  );
-  const title = entry.data ? `${operationLabel(entry.data.operation)} · ${entry.data.status}` : 'Request detail';
-  return (
-    <DetailDrawer open={selectedSeq !== null} title={title} subtitle={entry.data ? who(entry.data) : undefined} onClose={() => void selectSyncLogEntry(null)}>
-      {entry.error && <ErrorBar error={entry.error} title="Could not load this entry" onRetry={() => selectedSeq !== null && void selectSyncLogEntry(selectedSeq)} />}
-      {entry.data ? <EntryDetail entry={entry.data} /> : !entry.error && <Loading label="Loading the request…" />}
-    </DetailDrawer>
-  );
-}
-
 function LogTable() {
   const styles = useStyles();
   const table = useTableStyles();
@@ -376,16 +189,7 @@ function LogTable() {
   return (
     <div className={styles.tableWrap}>
       <Table aria-label="Sync log entries, newest first" size="small" className={table.auto}>
-        <TableHeader>
-          <TableRow>
-            <TableHeaderCell>Time</TableHeaderCell>
-            <TableHeaderCell>Operation</TableHeaderCell>
-            <TableHeaderCell>User or group</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
-            <TableHeaderCell>Client</TableHeaderCell>
-            <TableHeaderCell>Request</TableHeaderCell>
-          </TableRow>
-        </TableHeader>
+        <TableHead headers={['Time', 'Operation', 'User or group', 'Status', 'Client', 'Request']} />
         <TableBody {...arrows}>
           {items.map((entry) => (
             <TableRow

@@ -18,11 +18,11 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
 import type { MethodOutput } from '../../shared/admin/contract';
-import { toAdminCallError, type AdminCallError } from '../api/client';
 import { CopyButton } from '../components/copy-button';
 import { fieldValidation } from '../components/form';
 import { formatDateTime } from '../components/format';
 import { ErrorBar } from '../components/load-states';
+import { useAction } from '../components/use-action';
 import { useAppStore } from '../state/store';
 
 const useStyles = makeStyles({
@@ -52,8 +52,7 @@ export function GenerateTokenDialog({ open, regenerate, onClose }: { readonly op
   const generateToken = useAppStore((s) => s.generateToken);
   const [phase, setPhase] = useState<Phase>({ step: 'confirm' });
   const [lifetime, setLifetime] = useState('0');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AdminCallError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   const lifetimeDays = Number(lifetime);
   const lifetimeError =
@@ -80,16 +79,7 @@ export function GenerateTokenDialog({ open, regenerate, onClose }: { readonly op
 
   const generate = async () => {
     if (lifetimeError) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const issued = await generateToken(lifetimeDays);
-      setPhase({ step: 'shown', issued });
-    } catch (failure) {
-      setError(toAdminCallError(failure));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setPhase({ step: 'shown', issued: await generateToken(lifetimeDays) }));
   };
 
   const action = regenerate ? 'Regenerate' : 'Generate';

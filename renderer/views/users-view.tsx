@@ -1,9 +1,9 @@
-import { Badge, Link, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Link, Table, TableBody, TableCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { PeopleRegular } from '@fluentui/react-icons';
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MethodOutput } from '../../shared/admin/contract';
 import { URN } from '../../shared/scim/urns';
+import { TableHead } from '../components/data-table';
 import { DetailDrawer } from '../components/detail-drawer';
 import { formatDateTimeShort } from '../components/format';
 import { EmptyState } from '../components/load-states';
@@ -11,6 +11,7 @@ import { ObjectIdValue } from '../components/object-id';
 import { Page, RefreshButton } from '../components/page';
 import { RecordDetail, attributesTab, auditTab, historyTab } from '../components/record-detail';
 import { ResourceTable, type ResourceColumn } from '../components/resource-table';
+import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 
 const useStyles = makeStyles({
@@ -85,12 +86,7 @@ function GroupMemberships({ groups }: { readonly groups: ReadonlyArray<Membershi
   }
   return (
     <Table size="small" aria-label="Group memberships">
-      <TableHeader>
-        <TableRow>
-          <TableHeaderCell>Group</TableHeaderCell>
-          <TableHeaderCell>Membership</TableHeaderCell>
-        </TableRow>
-      </TableHeader>
+      <TableHead headers={['Group', 'Membership']} />
       <TableBody>
         {groups.map((group) => (
           <TableRow key={group.id}>
@@ -162,9 +158,7 @@ export function UsersView() {
   })();
   const displayName = users.detail.data?.resource['displayName'];
 
-  useEffect(() => {
-    void loadUsers();
-  }, [loadUsers]);
+  useLoadOnShow(loadUsers);
 
   return (
     <Page

@@ -5,9 +5,9 @@ import { parseFilter } from '../../scim/filter/parse-filter';
 import { resolveFilter } from '../../scim/filter/resolve-filter';
 import type { ResourceKind } from '../../scim/schema/attribute-def';
 import type { ResolvedAttr, ResourceSchema } from '../../scim/schema/resource-schema';
-import { isScimError } from '../../scim/scim-error';
 import type { ScimService } from '../../scim/scim-service';
 import type { AuditStore, ResourceStore, StoredAuditRecord, StoredResource, SyncLogStore } from '../../store/directory-store';
+import { StoreNotFoundError } from '../../store/store-errors';
 import { AdminApiError } from '../admin-error';
 import { toSyncLogEntry } from '../admin-views';
 import type { AdminCallContext } from '../dispatch';
@@ -165,7 +165,7 @@ export function createResourceHandlers(deps: ResourceDeps): Handlers<ResourceMet
           pendingTotal: page.pendingTotal,
         };
       } catch (error) {
-        if (isScimError(error) && error.status === 404) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);
+        if (error instanceof StoreNotFoundError) throw new AdminApiError('notFound', `Group ${input.id} does not exist`);
         throw error;
       }
     },

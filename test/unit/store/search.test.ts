@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import type { ListQuery } from '../../../main/scim/directory';
 import { parseFilter } from '../../../main/scim/filter/parse-filter';
 import { resolveFilter } from '../../../main/scim/filter/resolve-filter';
 import { applyPatch } from '../../../main/scim/patch/apply-patch';
 import { normalizePatchRequest } from '../../../main/scim/patch/normalize-patch';
 import { buildResourceSchemas } from '../../../main/scim/schema/resource-schema';
-import type { ListQuery } from '../../../main/store/directory-store';
 import { migrations } from '../../../main/store/migrations';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
 
