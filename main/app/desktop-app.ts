@@ -10,7 +10,7 @@ import { DesktopStateFile, placeWindow } from './desktop-state';
 import type { BrowserWindowHandle, ElectronMain, LoginItemSettingsInput, TrayHandle } from './electron-api';
 import { ProvisioningErrorWatch } from './error-watch';
 import { drawTrayIcon } from './tray-icon';
-import { trayMenuTemplate, trayStatus, type TrayFacts } from './tray-menu';
+import { trayMenuTemplate, trayStatus, type TrayFacts, type TrayStatusKind } from './tray-menu';
 import { isAppSender, lockNavigation, lockSession, mainWindowOptions } from './window-security';
 
 /** Where the built parts of the app are. */
@@ -105,6 +105,8 @@ export class DesktopShell {
   private readonly actor = adminUiActor();
   private readonly now: () => Date;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Read from the OS once, then kept: the tray asks on every sync-log batch, and Windows keeps it in the registry. */
+  private loginItemOn: boolean | null | undefined;
 
   constructor(
     private readonly electron: ElectronMain,
@@ -305,12 +307,14 @@ export class DesktopShell {
   /** Whether the app starts at login; null where Electron offers no login item (Linux). */
   private startAtLogin(): boolean | null {
     if (this.options.platform !== 'win32' && this.options.platform !== 'darwin') return null;
-    return this.electron.app.getLoginItemSettings(this.loginItem()).openAtLogin;
+    this.loginItemOn ??= this.electron.app.getLoginItemSettings(this.loginItem()).openAtLogin;
+    return this.loginItemOn;
   }
 
   private setStartAtLogin(on: boolean): void {
     const settings: LoginItemSettingsInput = { openAtLogin: on, ...this.loginItem() };
     this.electron.app.setLoginItemSettings(settings);
+    this.loginItemOn = this.electron.app.getLoginItemSettings(this.loginItem()).openAtLogin;
     this.refreshTray(true);
   }
 
@@ -323,7 +327,7 @@ export class DesktopShell {
     };
   }
 
-  private trayImage(kind: ReturnType<typeof trayStatus>['kind']) {
+  private trayImage(kind: TrayStatusKind) {
     return this.electron.nativeImage.createFromBitmap(drawTrayIcon(TRAY_ICON_SIZE, kind), { width: TRAY_ICON_SIZE, height: TRAY_ICON_SIZE, scaleFactor: 2 });
   }
 

@@ -32,7 +32,7 @@ export interface IpcInvokeEvent {
 }
 
 export interface IpcMainPort {
-  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: any[]) => unknown): void;
+  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown): void;
   removeHandler(channel: string): void;
 }
 
@@ -51,8 +51,8 @@ export interface WebContentsPort {
 }
 
 export interface SessionPort {
-  setPermissionRequestHandler(handler: (webContents: any, permission: string, callback: (granted: boolean) => void) => void): void;
-  setPermissionCheckHandler(handler: (webContents: any, permission: string) => boolean): void;
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string) => boolean): void;
   readonly webRequest: {
     onBeforeRequest(filter: { urls: string[] }, listener: (details: { url: string }, callback: (response: { cancel?: boolean }) => void) => void): void;
   };
