@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AdminEventBus } from '../lib/event-bus';
+import type { ProvisioningPause } from '../lib/provisioning-pause';
 import type { TokenService } from '../lib/scim-token';
 import type { SecretStore } from '../lib/secret-store';
 import type { ResourceKind } from '../scim/schema/attribute-def';
@@ -21,6 +22,7 @@ import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
 import { createOverviewHandlers } from './handlers/overview-handlers';
+import { createProvisioningHandlers } from './handlers/provisioning-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
@@ -35,6 +37,8 @@ export interface AdminLayerOptions {
   readonly reloadSchemas: () => Promise<void>;
   readonly endpoint: EndpointControl;
   readonly setup: Pick<SetupTracker, 'current'>;
+  /** Provisioning paused by an administrator (SCIM answers 503 meanwhile). */
+  readonly pause: Pick<ProvisioningPause, 'state' | 'pause' | 'resume'>;
   readonly events: AdminEventBus;
   readonly secrets: SecretStore;
   readonly logger: Logger;
@@ -72,7 +76,8 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, setup: options.setup, now }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, setup: options.setup, pause: options.pause, now }),
+    ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),
     ...createSyncLogHandlers({ store }),

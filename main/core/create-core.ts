@@ -9,6 +9,7 @@ import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { AdminEventBus } from '../lib/event-bus';
 import { createFileLogger } from '../lib/file-logger';
+import { PAUSE_RETRY_AFTER_SECONDS, ProvisioningPause } from '../lib/provisioning-pause';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
 import { chooseSecretStore, type SecretStore } from '../lib/secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from '../lib/sync-log-writer';
@@ -16,7 +17,7 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore, DirectoryStoreFactory } from '../store/directory-store';
-import { sqliteStoreFactory } from '../store/sqlite-store';
+import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
@@ -42,6 +43,17 @@ export interface CoreOptions {
    * beside a running service turn it off: the service's own checkpoints cover the file.
    */
   readonly checkpointWorker?: boolean;
+  /**
+   * The better-sqlite3 addon to load instead of the installed one: the Electron host passes a build for
+   * Electron's ABI, while plain Node (the tests, serve mode) keeps the one `npm install` compiled.
+   */
+  readonly sqliteBinding?: string;
+  /**
+   * Generate a token on a first start when none exists (default), for a host that can show it once (the
+   * serve command prints it). The desktop app has no console to show it on: it starts without one and
+   * the Overview leads the admin to generate it where it is shown.
+   */
+  readonly issueFirstToken?: boolean;
 }
 
 export interface StartedCore {
@@ -66,6 +78,8 @@ export interface Core {
   readonly endpoint: ScimEndpoint;
   /** The admin application layer: the contract's handlers (both transports and the CLI) and the Compare & Fix parts. */
   readonly admin: AdminLayer;
+  /** Provisioning paused by an administrator (SCIM answers 503 meanwhile); the tray follows and changes it. */
+  readonly pause: ProvisioningPause;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Current User and Group schemas, with the admin's extensions. */
@@ -88,13 +102,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const now = options.now ?? (() => new Date());
   const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
   const logger = files?.logger ?? pino({ enabled: false });
-  const store = (options.store ?? sqliteStoreFactory)(join(options.dataDir, DATABASE_FILE), { checkpointWorker: options.checkpointWorker ?? true });
+  const sqliteBinding = options.sqliteBinding;
+  const openStore: DirectoryStoreFactory =
+    options.store ?? (sqliteBinding === undefined ? sqliteStoreFactory : (file, storeOptions) => createSqliteStore(file, { ...storeOptions, nativeBinding: sqliteBinding }));
+  const store = openStore(join(options.dataDir, DATABASE_FILE), { checkpointWorker: options.checkpointWorker ?? true });
   const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
   const service = new ScimService({ store, schemas: () => schemas, now });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
+  const pause = await ProvisioningPause.load(store);
 
   let endpoint: ScimEndpoint | undefined;
   const app = createScimApp({
@@ -104,6 +122,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     publicUrl: () => endpoint?.publicBaseUrl(),
+    pausedRetryAfter: () => (pause.state() ? PAUSE_RETRY_AFTER_SECONDS : undefined),
     now,
   });
   const overrides: Partial<EndpointSettings> = {
@@ -140,6 +159,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     endpoint: scimEndpoint,
     setup,
+    pause,
     events,
     secrets,
     logger,
@@ -167,6 +187,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     endpoint: scimEndpoint,
     admin,
+    pause,
     setupSeen: () => setup.current(),
     schemas: () => schemas,
     async start() {
@@ -176,7 +197,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           now(),
         );
       }
-      const firstToken = (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
+      const firstToken = options.issueFirstToken !== false && (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();
       const started = await scimEndpoint.start();
       maintenance = setInterval(

@@ -25,6 +25,11 @@ export interface ScimAppOptions {
   /** The core's clock, for the sync log's timestamps (retention uses the same clock). */
   readonly now?: () => Date;
   readonly logger?: Logger;
+  /**
+   * While it answers a number, provisioning is paused by the administrator: every routed SCIM request
+   * gets 503 with that Retry-After (seconds) and a SCIM error body, and nothing is written.
+   */
+  readonly pausedRetryAfter?: () => number | undefined;
 }
 
 /** SCIM is served under both prefixes: Entra admins paste either as the Tenant URL. */
@@ -38,6 +43,8 @@ const UNAUTHORIZED = {
   expired: 'The bearer token has expired: generate a new one and update Entra',
 } as const;
 const DETAIL_LIMIT = 32 * 1024;
+const PAUSED =
+  'Provisioning is paused by the ScimDesk administrator: nothing is written until it is resumed. Entra retries failed operations in its later cycles.';
 
 interface ScimState {
   requestId: string;
@@ -254,6 +261,12 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   const handle =
     (operation: string, run: (ctx: Ctx, request: ScimRequest) => ScimResponse | Promise<ScimResponse>) => async (ctx: Ctx) => {
       ctx.state.trace.operation = operation;
+      // Checked once routed (after the token): the sync log then says what Entra tried while paused.
+      const retryAfter = options.pausedRetryAfter?.();
+      if (retryAfter !== undefined) {
+        ctx.set('Retry-After', String(retryAfter));
+        throw new ScimError(503, undefined, PAUSED);
+      }
       respond(ctx, await run(ctx, requestOf(ctx)));
     };
 

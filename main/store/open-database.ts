@@ -11,6 +11,8 @@ export function foldCase(value: string): string {
 export interface OpenOptions extends DirectoryStoreOptions {
   /** Called with the text of every statement run: lets tests prove what a request did and did not read. */
   readonly onStatement?: (sql: string) => void;
+  /** The addon file to load instead of the installed one (a build for Electron's ABI); better-sqlite3's `nativeBinding`. */
+  readonly nativeBinding?: string;
 }
 
 /**
@@ -21,7 +23,10 @@ export interface OpenOptions extends DirectoryStoreOptions {
  */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const onStatement = options.onStatement;
-  const db = new Database(file, onStatement ? { verbose: (message) => onStatement(String(message)) } : {});
+  const db = new Database(file, {
+    ...(onStatement ? { verbose: (message: unknown) => onStatement(String(message)) } : {}),
+    ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}),
+  });
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a process crash; only power loss may drop the last ones.

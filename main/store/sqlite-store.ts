@@ -33,7 +33,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const onDisk = file !== ':memory:' && file !== '';
   // Checkpoints run on a worker; the main connection only steps in if the WAL passes ~80 MB.
   if (onDisk && options.checkpointWorker !== false) db.pragma('wal_autocheckpoint = 20000');
-  const checkpointer = onDisk && options.checkpointWorker !== false ? new WalCheckpointer(file) : undefined;
+  const checkpointer = onDisk && options.checkpointWorker !== false ? new WalCheckpointer(file, undefined, options.nativeBinding) : undefined;
   const resources = new ResourceRepository(db);
   const tokens = new TokenRepository(db);
   const syncLog = new SyncLogRepository(db);

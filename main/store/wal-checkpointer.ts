@@ -12,20 +12,20 @@ import { Worker } from 'node:worker_threads';
 export class WalCheckpointer {
   private readonly worker: Worker;
 
-  constructor(file: string, intervalMs = 500) {
+  constructor(file: string, intervalMs = 500, nativeBinding?: string) {
     const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
     // Plain CommonJS source, so the worker runs the same under tsx, node and a bundled Electron build.
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');
       const Database = require(workerData.modulePath);
-      const db = new Database(workerData.file);
+      const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
       db.pragma('busy_timeout = 1000');
       const timer = setInterval(() => {
         try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick retries */ }
       }, workerData.intervalMs);
       parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
     `;
-    this.worker = new Worker(source, { eval: true, workerData: { file, modulePath, intervalMs } });
+    this.worker = new Worker(source, { eval: true, workerData: { file, modulePath, intervalMs, nativeBinding } });
     this.worker.unref();
   }
 

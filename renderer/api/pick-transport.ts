@@ -1,4 +1,5 @@
 import { createHttpTransport } from './http-transport';
+import { createIpcTransport } from './ipc-transport';
 import type { RendererTransport } from './transport';
 
 /**
@@ -9,6 +10,6 @@ import type { RendererTransport } from './transport';
  */
 export function pickTransport(): RendererTransport {
   const bridge = typeof window !== 'undefined' ? window.scimdesk : undefined;
-  if (bridge) return bridge;
+  if (bridge) return createIpcTransport(bridge);
   return createHttpTransport(document.baseURI);
 }

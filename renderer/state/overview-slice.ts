@@ -6,6 +6,10 @@ import type { SliceCreator } from './slice-creator';
 export interface OverviewSlice {
   readonly overview: Loadable<MethodOutput<'overview.get'>>;
   loadOverview(): Promise<void>;
+  /** Pauses provisioning (SCIM answers 503 until resumed), then shows the Overview again; throws AdminCallError. */
+  pauseProvisioning(): Promise<void>;
+  /** Resumes provisioning, then shows the Overview again; throws AdminCallError. */
+  resumeProvisioning(): Promise<void>;
 }
 
 const latest = createLatest();
@@ -14,5 +18,13 @@ export const createOverviewSlice: SliceCreator<OverviewSlice> = (set, get) => ({
   overview: idle(),
   async loadOverview() {
     await loadInto(() => get().overview, (overview) => set({ overview }), () => call('overview.get', {}), latest);
+  },
+  async pauseProvisioning() {
+    await call('provisioning.pause', {});
+    await get().loadOverview();
+  },
+  async resumeProvisioning() {
+    await call('provisioning.resume', {});
+    await get().loadOverview();
   },
 });

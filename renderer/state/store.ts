@@ -10,6 +10,7 @@ import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
+import { syncLogFilterFromHash } from './sync-log-link';
 import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
 import { createUsersSlice, type UsersSlice } from './users-slice';
 
@@ -73,4 +74,22 @@ onEventsReconnected(() => {
   // A fetch's last progress event may have been missed: the snapshot list shows whether it saved one.
   if (state.snapshots.status !== 'idle') void state.loadSnapshots();
 });
-if (typeof window !== 'undefined') window.addEventListener('hashchange', () => useAppStore.getState().syncViewFromHash());
+/**
+ * Follows the URL hash: a screen (`#/users`), or a link to the Sync log with its filters (the desktop app's
+ * error notification opens `#/sync-log?outcome=error&client=entra&range=day`). The filters are applied,
+ * then the hash is left as the plain screen name, so later filter changes are not undone by a reload.
+ */
+function followHash(): void {
+  const state = useAppStore.getState();
+  const filter = syncLogFilterFromHash(window.location.hash);
+  if (!filter) return state.syncViewFromHash();
+  const shown = state.view === 'sync-log';
+  state.showSyncLog(filter);
+  if (shown) void state.loadSyncLog();
+  window.history.replaceState(null, '', '#/sync-log');
+}
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', followHash);
+  if (syncLogFilterFromHash(window.location.hash)) followHash();
+}

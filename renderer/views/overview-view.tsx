@@ -32,6 +32,7 @@ import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
+import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
 
 const useStyles = makeStyles({
@@ -203,7 +204,9 @@ function Stat({ label, value, detail, tone }: { readonly label: string; readonly
 
 function OverviewContent({ overview }: { readonly overview: Overview }) {
   const styles = useStyles();
-  const { navigate, showSyncLog } = useAppStore(useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog })));
+  const { navigate, showSyncLog, pauseProvisioning, resumeProvisioning } = useAppStore(
+    useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog, pauseProvisioning: s.pauseProvisioning, resumeProvisioning: s.resumeProvisioning })),
+  );
   const goToToken = () => navigate('directory');
   const steps = setupSteps(overview, goToToken, styles.path);
   const confirmed = steps.filter((step) => step.state === 'done').length;
@@ -214,6 +217,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
 
   return (
     <>
+      <PausedBanner overview={overview} onResume={resumeProvisioning} />
       {!overview.token && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
@@ -271,6 +275,9 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
                   Not listening
                 </Badge>
               )}
+            </Fact>
+            <Fact label="Provisioning">
+              <ProvisioningControl overview={overview} onPause={pauseProvisioning} onResume={resumeProvisioning} />
             </Fact>
             <Fact label="Address">
               <Text>

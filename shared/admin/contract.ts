@@ -296,6 +296,22 @@ export const QuarantineAssessment = z.object({
 });
 export type QuarantineAssessment = z.infer<typeof QuarantineAssessment>;
 
+/**
+ * Whether provisioning is paused by an administrator (the tray or the Overview): while paused the SCIM
+ * endpoint answers every authenticated request with 503 and Retry-After and writes nothing. A pause
+ * survives a restart; it ends only when an administrator resumes.
+ */
+export const ProvisioningState = z.object({
+  paused: z.boolean(),
+  /** When the pause began; null while provisioning runs. */
+  since: isoTime.nullable(),
+  /** Who paused it, as the audit trail names them; null while provisioning runs. */
+  by: z.string().nullable(),
+  /** The Retry-After, in seconds, that SCIM answers while paused. */
+  retryAfterSeconds: z.number().int(),
+});
+export type ProvisioningState = z.infer<typeof ProvisioningState>;
+
 /** `entra`: a request with Entra's ADSCIMVersion header; `other`: a client without it; `unknown`: seen before ScimDesk recorded it. */
 export const SeenFrom = z.enum(['entra', 'other', 'unknown']);
 export type SeenFrom = z.infer<typeof SeenFrom>;
@@ -315,6 +331,8 @@ export const Overview = z.object({
   }),
   /** Entra's own requests against Microsoft's quarantine rules. */
   quarantine: QuarantineAssessment,
+  /** Provisioning paused by an administrator, or running. */
+  provisioning: ProvisioningState,
   /**
    * The public URL Entra is given (a reverse proxy or tunnel), and when a check from outside last
    * reached ScimDesk through it; null until such a check passed for this URL.
@@ -348,6 +366,13 @@ const byId = z.object({ id: nonEmpty('id', 128) }).strict();
 
 export const adminMethods = {
   'overview.get': method(empty, Overview, 'Tenant URL, endpoint and token state, counts, recent activity and the setup checklist.'),
+
+  'provisioning.pause': method(
+    empty,
+    ProvisioningState,
+    'Pauses provisioning: SCIM answers every request with 503 and Retry-After, and writes nothing, until an administrator resumes (a restart keeps the pause).',
+  ),
+  'provisioning.resume': method(empty, ProvisioningState, 'Resumes provisioning: SCIM answers again at once; Entra retries what failed in its later cycles.'),
 
   'directory.get': method(empty, DirectorySettings, 'The SCIM directory: name, description, deprovision policy, duplicate Object IDs.'),
   'directory.update': method(DirectorySettings.strict(), DirectorySettings, 'Saves the directory settings.'),

@@ -90,6 +90,8 @@ const setExternalIdBad: ReadonlyArray<BadInput> = [
 /** Bad inputs for every method: wrong types, missing required fields, out-of-range numbers, unknown keys. */
 const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   'overview.get': [extra()],
+  'provisioning.pause': [extra()],
+  'provisioning.resume': [extra()],
   'directory.get': [extra()],
   'directory.update': [
     { why: 'missing name', input: { ...validDirectory, name: undefined }, field: 'name' },
@@ -467,6 +469,20 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal(fixed.notFoundQueries.open, false);
   });
 
+  it('provisioning.pause: SCIM answers 503 with Retry-After and writes nothing; the Overview shows it; provisioning.resume', async () => {
+    const paused = await ok('provisioning.pause', {});
+    assert.equal(paused.paused, true);
+    assert.equal(paused.by, `admin-ui:${userInfo().username}`);
+    const refused = await a.scim('/Users', { method: 'POST', body: JSON.stringify({ schemas: [URN_USER], userName: 'paused.user@contoso.com' }) });
+    await readScimError(refused, 503, undefined, 'create while paused');
+    assert.equal(refused.headers.get('retry-after'), String(paused.retryAfterSeconds));
+    assert.deepEqual((await ok('overview.get', {})).provisioning, paused);
+    const resumed = await ok('provisioning.resume', {});
+    assert.deepEqual(resumed, { paused: false, since: null, by: null, retryAfterSeconds: paused.retryAfterSeconds });
+    const filtered = await readScim(await a.scim(`/Users?filter=${encodeURIComponent('userName eq "paused.user@contoso.com"')}`), 200, 'after resume');
+    assert.equal(filtered.totalResults, 0, 'the create refused while paused wrote nothing');
+  });
+
   it('directory.get and directory.update', async () => {
     const before = await ok('directory.get', {});
     assert.equal(before.onInactive, 'suspend');
@@ -684,7 +700,7 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
   it('audit.list shows the admin\'s changes, newest first', async () => {
     const audit = await ok('audit.list', {});
     const actions = audit.items.map((item) => item.action);
-    for (const action of ['updateDirectory', 'setExternalId', 'generateToken', 'revokeToken', 'saveExtension', 'deleteExtension', 'setCertificate', 'clearCertificate', 'updateEndpoint']) {
+    for (const action of ['pauseProvisioning', 'resumeProvisioning', 'updateDirectory', 'setExternalId', 'generateToken', 'revokeToken', 'saveExtension', 'deleteExtension', 'setCertificate', 'clearCertificate', 'updateEndpoint']) {
       assert.ok(actions.includes(action), `audit has ${action}: ${actions.join(', ')}`);
     }
     assert.ok(audit.items.every((item) => item.actor === `admin-ui:${userInfo().username}`));

@@ -1,3 +1,4 @@
+import type { ProvisioningPause } from '../../lib/provisioning-pause';
 import { currentToken, type TokenService } from '../../lib/scim-token';
 import type { DirectoryInfoStore, ResourceStore, SyncLogStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
@@ -5,12 +6,14 @@ import { toDirectoryView, toTokenInfo } from '../admin-views';
 import { assessQuarantine, QuarantineMeter } from '../quarantine';
 import type { SetupTracker } from '../setup-seen';
 import type { EndpointControl, Handlers } from './handler-types';
+import { toProvisioningState } from './provisioning-handlers';
 
 export interface OverviewDeps {
   readonly store: DirectoryInfoStore & Pick<ResourceStore, 'countResources' | 'countInactiveUsers'> & SyncLogStore;
   readonly tokens: Pick<TokenService, 'list'>;
   readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt'>;
   readonly setup: Pick<SetupTracker, 'current'>;
+  readonly pause: Pick<ProvisioningPause, 'state'>;
   readonly now: () => Date;
 }
 
@@ -50,6 +53,7 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         lastActivity: summary.lastTime,
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
+        provisioning: toProvisioningState(deps.pause.state()),
         publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await control.publicUrlVerifiedAt(settings.publicUrl) } : null,
         setup: {
           tokenGenerated: history.length > 0,

@@ -146,6 +146,25 @@ const rules: ReadonlyArray<Rule> = [
     catches: ['main/lib/scim-token.ts', '../admin/admin-views'],
   },
   {
+    name: 'main/preload builds the bridge from shared/ alone: no other main/ code, no Node built-ins, no package but electron',
+    files: (f) => under(f, 'main/preload'),
+    forbidden: (f, s) => NODE_BUILTIN.test(s) || (into(f, s, 'main') && !into(f, s, 'main/preload')) || (!s.startsWith('.') && s !== 'electron'),
+    catches: ['main/preload/admin-bridge.ts', '../app/admin-ipc'],
+  },
+  {
+    name: 'nothing imports main/preload: it is a build of its own, and what it shares with main/app lives in shared/',
+    // The check of Electron's types reads the preload's description of the API it uses, and nothing runs it.
+    files: (f) => !under(f, 'main/preload') && f !== 'scripts/electron-api-check.ts',
+    forbidden: (f, s) => into(f, s, 'main/preload'),
+    catches: ['main/app/desktop-app.ts', '../preload/admin-bridge'],
+  },
+  {
+    name: 'main/app is a host: it reaches the store, SCIM, Graph, the comparison and the admin layer through the core',
+    files: (f) => under(f, 'main/app'),
+    forbidden: (f, s) => into(f, s, 'main/store', 'main/scim', 'main/graph', 'main/reconcile', 'main/admin'),
+    catches: ['main/app/desktop-app.ts', '../store/sqlite-store'],
+  },
+  {
     name: 'nothing outside test/ imports test/',
     files: () => true,
     forbidden: (f, s) => into(f, s, 'test'),
