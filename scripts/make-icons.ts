@@ -6,7 +6,7 @@
 //   resources/icon.png           512×512, electron-builder's default icon
 //   resources/icons/NxN.png      16 … 512, for the tray and a Linux build
 //   resources/icons/source.json  the SHA-256 of the icon.svg they were made from
-// Run it after changing icon.svg: `npx tsx scripts/make-icons.ts`; commit what it writes.
+// Run it after changing icon.svg: `npm run icons`; commit what it writes.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
