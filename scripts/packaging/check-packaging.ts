@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pngSize, readIco } from './ico';
@@ -182,6 +182,88 @@ export function fileRuleProblems(root: string, config: BuilderConfig, packageJso
   return problems;
 }
 
+/** The packages a folder's sources import by name (`from 'x'`, `import('x')`, `require('x')`), Node's own aside. */
+function importedPackages(root: string, folder: string): Set<string> {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ts|tsx|mts)$/.test(name)) {
+        const text = readFileSync(path, 'utf8');
+        for (const match of text.matchAll(/(?:\bfrom|\bimport\(|\brequire\(|\)\()\s*['"]([^'"./][^'"]*)['"]/g)) {
+          const specifier = match[1]!;
+          if (!specifier.startsWith('node:')) found.add(/^(@[^/]+\/[^/]+|[^/]+)/.exec(specifier)![1]!);
+        }
+      }
+    }
+  };
+  if (existsSync(join(root, folder))) walk(join(root, folder));
+  return found;
+}
+
+interface LockPackage {
+  readonly dependencies?: Readonly<Record<string, string>>;
+  readonly optionalDependencies?: Readonly<Record<string, string>>;
+}
+
+/** Every installed package (its package-lock.json key, `node_modules/...`) the given dependencies bring in, themselves included. */
+function lockClosure(packages: Readonly<Record<string, LockPackage>>, roots: Iterable<string>): Set<string> {
+  // Node's lookup: the nearest node_modules up from the package that asks.
+  const resolveFrom = (from: string, name: string): string | undefined => {
+    for (let dir = from; ; ) {
+      const key = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (packages[key]) return key;
+      if (!dir) return undefined;
+      const parent = dir.lastIndexOf('/node_modules/');
+      dir = parent < 0 ? '' : dir.slice(0, parent);
+    }
+  };
+  const seen = new Set<string>();
+  const stack = [...roots].map((name) => resolveFrom('', name)).filter((key): key is string => key !== undefined);
+  while (stack.length > 0) {
+    const key = stack.pop()!;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const name of Object.keys({ ...packages[key]!.dependencies, ...packages[key]!.optionalDependencies })) {
+      const found = resolveFrom(key, name);
+      if (found) stack.push(found);
+    }
+  }
+  return seen;
+}
+
+/**
+ * The production packages the app needs and the ones it does not: what only the admin UI imports
+ * (React, Fluent UI, zustand, and what they alone bring in) is bundled into dist/renderer by vite,
+ * so packing it again would only make the installer bigger. Everything else a dependency brings in
+ * stays, imported by the main process or not (a tunnel provider, tsx), to be safe.
+ */
+export function productionPackages(root: string, packageJson: PackageJson): { readonly needed: ReadonlySet<string>; readonly rendererOnly: ReadonlySet<string> } {
+  const packages = (JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> }).packages;
+  const dependencies = Object.keys({ ...packageJson.dependencies, ...packageJson.optionalDependencies }).filter((name) => name !== 'electron');
+  const mainImports = new Set([...importedPackages(root, 'main'), ...importedPackages(root, 'shared')]);
+  const rendererImports = importedPackages(root, 'renderer');
+  const rendererRoots = dependencies.filter((name) => rendererImports.has(name) && !mainImports.has(name));
+  const needed = lockClosure(packages, dependencies.filter((name) => !rendererRoots.includes(name)));
+  const rendererOnly = new Set([...lockClosure(packages, rendererRoots)].filter((key) => !needed.has(key)));
+  return { needed, rendererOnly };
+}
+
+/** What the app needs from node_modules is packed; what only the admin UI uses (bundled by vite) is left out. */
+export function dependencyProblems(root: string, config: BuilderConfig, packageJson: PackageJson): string[] {
+  const { needed, rendererOnly } = productionPackages(root, packageJson);
+  const judged = packedFiles(root, config, [...needed, ...rendererOnly].map((key) => `${key}/package.json`));
+  const packedButUnneeded = [...rendererOnly].filter((key) => judged.get(`${key}/package.json`)!.packed);
+  const leftOutButNeeded = [...needed].filter((key) => !judged.get(`${key}/package.json`)!.packed);
+  const problems: string[] = [];
+  if (leftOutButNeeded.length > 0) problems.push(`${CONFIG_FILE}: files leaves out what the app needs at run time: ${leftOutButNeeded.join(', ')}`);
+  if (packedButUnneeded.length > 0) {
+    problems.push(`${CONFIG_FILE}: files packs what only the admin UI imports (vite bundles it into dist/renderer): ${packedButUnneeded.join(', ')}; add "!node_modules/<name>/**" for it`);
+  }
+  return problems;
+}
+
 /** A resource path as electron-builder resolves it: in the build resources folder, else in the project. */
 function resourcePath(root: string, config: BuilderConfig, path: string): string {
   const inResources = resolve(root, config.directories?.buildResources ?? 'build', path);
@@ -261,6 +343,7 @@ export function checkPackaging(packaging: Packaging): string[] {
     ...schemaProblems(config),
     ...electronVersionProblems(config, packageJson),
     ...fileRuleProblems(root, config, packageJson),
+    ...dependencyProblems(root, config, packageJson),
     ...iconProblems(root, config),
     ...installerProblems(root, config, packageJson),
   ];

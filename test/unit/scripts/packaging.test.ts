@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   checkPackaging,
+  dependencyProblems,
   electronVersionProblems,
   fileRuleProblems,
   iconProblems,
@@ -86,6 +87,19 @@ describe('what goes into the app (electron-builder’s file matcher)', () => {
 
   it('is a problem when the shell’s entry would be left out', () => {
     assert.match(fileRuleProblems(root, edit({ files: ['dist/renderer/**/*', 'package.json'] }), packageJson).join('\n'), /package\.json's main, the Electron shell's entry \(dist\/main\/app\/main\.js\) would be left out/);
+  });
+});
+
+describe('the dependencies packed (package-lock.json, electron-builder’s file matcher)', () => {
+  it('packs what the main process can need and leaves out what only the admin UI imports (bundled into dist/renderer)', () => {
+    assert.deepEqual(dependencyProblems(root, config, packageJson), []);
+  });
+
+  it('is a problem when an admin-UI-only package would be packed, or a needed one left out', () => {
+    const files = config.files as string[];
+    const withoutUiRule = files.filter((pattern) => !pattern.includes('react-dom'));
+    assert.match(dependencyProblems(root, edit({ files: withoutUiRule }), packageJson).join('\n'), /packs what only the admin UI imports .*node_modules\/react-dom/);
+    assert.match(dependencyProblems(root, edit({ files: [...files, '!node_modules/koa/**'] }), packageJson).join('\n'), /leaves out what the app needs at run time: node_modules\/koa/);
   });
 });
 
