@@ -10,6 +10,8 @@ const npmHost: CliHost = {
   // The admin UI that `npm run build:renderer` builds, at the repository root.
   rendererDir: fileURLToPath(new URL('../../dist/renderer', import.meta.url)),
   rendererMissing: 'The admin UI is not built yet: run `npm run build:renderer`.',
+  exit: (code) => process.exit(code),
 };
 
+// Node ends by itself once a command is done; the service keeps it alive until a signal.
 await runCli(process.argv.slice(2), npmHost);

@@ -26,6 +26,13 @@ export interface PackagedCliOptions {
   readonly executable: string;
   /** The packaged admin UI: `dist/renderer` inside the app (`app.getAppPath()`). */
   readonly rendererDir: string;
+  /** Quits the app with this exit code (Electron's `app.exit`): its main process does not end by itself. */
+  readonly exit: (code: number) => void;
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (a pipe on Windows is written asynchronously). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 /** The host the installed app is: `ScimDesk.exe --token rotate` where a checkout says `npm run token -- rotate`. */
@@ -34,15 +41,21 @@ export function packagedHost(options: PackagedCliOptions): CliHost {
     spell: (command, args) => `${options.executable} --${command}${args ? ` ${args}` : ''}`,
     rendererDir: options.rendererDir,
     rendererMissing: `The admin UI is missing from this installation (${options.rendererDir}): reinstall ScimDesk.`,
+    exit: (code) => {
+      void Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => options.exit(code));
+    },
   };
 }
 
 /**
- * Runs the headless command `packagedCliArgs` found, exactly as `npm run serve|token|admin-link`
+ * Runs the headless command `packagedCliArgs` found exactly as `npm run serve|token|admin-link`
  * does (the same code, flags, output lines and exit codes), naming the installed executable in
- * its hints. With `serve` it resolves once the service listens and keeps the process alive until
- * SIGINT/SIGTERM; the Electron shell opens no window, tray or single-instance lock for it.
+ * its hints. With `serve` it resolves once the service listens, and the service runs until
+ * SIGINT/SIGTERM; every other command quits the app through `options.exit` once its answer is
+ * written, as does a failure. The Electron shell opens no window, tray or single-instance lock
+ * for these commands.
  */
-export function runPackagedCli(cliArgs: readonly string[], options: PackagedCliOptions): Promise<void> {
-  return runCli(cliArgs, packagedHost(options));
+export async function runPackagedCli(cliArgs: readonly string[], options: PackagedCliOptions): Promise<void> {
+  const host = packagedHost(options);
+  if ((await runCli(cliArgs, host)) === 'done') host.exit(0);
 }

@@ -27,7 +27,16 @@ export interface CliHost {
   readonly rendererDir: string;
   /** The line printed when that folder has no admin UI, saying how to get one on this host. */
   readonly rendererMissing: string;
+  /**
+   * Ends the process with `code`, after a failure or once \`serve\` has stopped. Node's
+   * process.exit in a checkout; the installed app must also let what was printed reach a pipe
+   * first, and quit Electron, which keeps running after the script's work is done.
+   */
+  exit(code: number): void;
 }
+
+/** What a command left running: the service (\`serve\`), or nothing (it printed its answer). */
+export type CliOutcome = 'serving' | 'done';
 
 /** The usage text, in the host's spelling. */
 function usage(host: CliHost): string {
@@ -182,11 +191,11 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
       .then(() => core.stop())
       .then(() => {
         console.log('Stopped.');
-        process.exit(0);
+        common.host.exit(0);
       })
       .catch((error: unknown) => {
         console.error('Stop failed:', error);
-        process.exit(1);
+        common.host.exit(1);
       });
   };
   process.on('SIGINT', () => stop('SIGINT'));
@@ -258,39 +267,46 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
   }
 }
 
-async function main(argv: readonly string[], host: CliHost): Promise<void> {
+async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
   const { values, positionals } = parse([...argv]);
   const [command, action] = positionals;
   if (values.help || command === undefined || command === 'help') {
     console.log(usage(host));
-    return;
+    return 'done';
   }
   const common: CommonArgs = { dataDir: values['data-dir'] ?? process.env['SCIMDESK_DATA_DIR'] ?? defaultDataDir(), host };
-  if (command === 'serve') return serve(values, common);
-  if (command === 'token') return token(action, values, common);
-  if (command === 'admin-link') return adminLink(common);
-  throw new UsageError(`Unknown command "${command}"`);
+  if (command === 'serve') {
+    await serve(values, common);
+    return 'serving';
+  }
+  if (command === 'token') await token(action, values, common);
+  else if (command === 'admin-link') await adminLink(common);
+  else throw new UsageError(`Unknown command "${command}"`);
+  return 'done';
 }
 
 /**
  * Runs one headless command (\`serve\`, \`token <action>\`, \`admin-link\`) with its flags, as the
- * admin typed it on \`host\`. \`serve\` resolves once the service listens and has printed its lines,
- * and keeps running until SIGINT/SIGTERM; the others resolve when done. A mistake in the
- * arguments exits the process with 2 and the usage text, any other failure with 1.
+ * admin typed it on \`host\`. Resolves with 'serving' once the service listens and has printed its
+ * lines (it runs until SIGINT/SIGTERM, then ends the process through \`host.exit\`), or with 'done'
+ * when a command has printed its answer. A mistake in the arguments ends the process with 2 and
+ * the usage text, any other failure with 1.
  */
-export async function runCli(argv: readonly string[], host: CliHost): Promise<void> {
+export async function runCli(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
   try {
-    await main(argv, host);
+    return await main(argv, host);
   } catch (error: unknown) {
     if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       console.error(`Error: ${(error as Error).message}\n\n${usage(host)}`);
-      process.exit(2);
-    }
-    if (error instanceof CommandError) {
+      host.exit(2);
+    } else if (error instanceof CommandError) {
       console.error(`Error: ${error.message}`);
-      process.exit(1);
+      host.exit(1);
+    } else {
+      console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
+      host.exit(1);
     }
-    console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
-    process.exit(1);
+    // host.exit ends the process (the installed app's, once its output is written): nothing runs past it.
+    return new Promise<never>(() => undefined);
   }
 }

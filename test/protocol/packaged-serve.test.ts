@@ -80,8 +80,11 @@ function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): Pr
   });
 }
 
+/** A command that must end by itself: the installed app's process (Electron's, here a stand-in) only ends when the seam quits it. */
 function run(host: Host, command: string, ...args: string[]) {
-  return spawnSync(process.execPath, argv(host, command, ...args), { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, argv(host, command, ...args), { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(result.signal, null, `${host} ${command} did not end by itself:\n${result.stdout}${result.stderr}`);
+  return result;
 }
 
 describe('ScimDesk.exe --serve (the installed app) and npm run serve', () => {
@@ -164,7 +167,7 @@ describe('ScimDesk.exe --serve (the installed app) and npm run serve', () => {
   });
 
   it('opens the window, not the service, without a headless switch', () => {
-    const window = spawnSync(process.execPath, [...HOSTS.exe, '--data-dir', dataDir()], { encoding: 'utf8' });
+    const window = spawnSync(process.execPath, [...HOSTS.exe, '--data-dir', dataDir()], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(window.stdout.trim(), 'WINDOW');
   });
 });

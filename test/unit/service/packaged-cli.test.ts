@@ -29,7 +29,7 @@ describe('packagedCliArgs', () => {
 
 describe('packagedHost', () => {
   it('spells each command as the installed executable takes it', () => {
-    const host = packagedHost({ executable: 'ScimDesk.exe', rendererDir: 'R' });
+    const host = packagedHost({ executable: 'ScimDesk.exe', rendererDir: 'R', exit: () => undefined });
     assert.equal(host.spell('serve'), 'ScimDesk.exe --serve');
     assert.equal(host.spell('token', 'rotate'), 'ScimDesk.exe --token rotate');
     assert.equal(host.spell('admin-link', '--data-dir "C:\\ProgramData\\ScimDesk"'), 'ScimDesk.exe --admin-link --data-dir "C:\\ProgramData\\ScimDesk"');
