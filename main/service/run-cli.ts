@@ -28,14 +28,14 @@ export interface CliHost {
   /** The line printed when that folder has no admin UI, saying how to get one on this host. */
   readonly rendererMissing: string;
   /**
-   * Ends the process with `code`, after a failure or once \`serve\` has stopped. Node's
+   * Ends the process with `code`, after a failure or once `serve` has stopped. Node's
    * process.exit in a checkout; the installed app must also let what was printed reach a pipe
    * first, and quit Electron, which keeps running after the script's work is done.
    */
   exit(code: number): void;
 }
 
-/** What a command left running: the service (\`serve\`), or nothing (it printed its answer). */
+/** What a command left running: the service (`serve`), or nothing (it printed its answer). */
 export type CliOutcome = 'serving' | 'done';
 
 /** The usage text, in the host's spelling. */
@@ -56,7 +56,7 @@ The data folder defaults to ${defaultDataDir()}
 (environment: SCIMDESK_DATA_DIR, SCIMDESK_HOST, SCIMDESK_PORT, SCIMDESK_PUBLIC_URL, SCIMDESK_ADMIN_PORT).`;
 }
 
-/** Where the running service records its admin port, for \`admin-link\`. */
+/** Where the running service records its admin port, for `admin-link`. */
 const ADMIN_PORT_SETTING = 'admin.port';
 
 class UsageError extends Error {}
@@ -109,7 +109,7 @@ async function listenAdmin(core: Core, port: number, rendererDir: string): Promi
   return server;
 }
 
-/** How to run \`admin-link\` for this data folder. */
+/** How to run `admin-link` for this data folder. */
 function adminLinkCommand(common: CommonArgs): string {
   return common.dataDir === defaultDataDir() ? common.host.spell('admin-link') : common.host.spell('admin-link', `--data-dir ${JSON.stringify(common.dataDir)}`);
 }
@@ -286,9 +286,9 @@ async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome>
 }
 
 /**
- * Runs one headless command (\`serve\`, \`token <action>\`, \`admin-link\`) with its flags, as the
- * admin typed it on \`host\`. Resolves with 'serving' once the service listens and has printed its
- * lines (it runs until SIGINT/SIGTERM, then ends the process through \`host.exit\`), or with 'done'
+ * Runs one headless command (`serve`, `token <action>`, `admin-link`) with its flags, as the
+ * admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
+ * lines (it runs until SIGINT/SIGTERM, then ends the process through `host.exit`), or with 'done'
  * when a command has printed its answer. A mistake in the arguments ends the process with 2 and
  * the usage text, any other failure with 1.
  */
