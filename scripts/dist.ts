@@ -48,9 +48,10 @@ const packaging = loadPackaging(root);
 const problems = checkPackaging(packaging);
 if (problems.length > 0) fail(`the packaging check failed:\n  - ${problems.join('\n  - ')}`);
 
-// A release always builds the admin UI afresh, and the Electron shell when the project has its build step.
+// A release always builds the admin UI and the Electron shell (main process and preload) afresh.
 npmRun('build:renderer');
-if (packaging.packageJson.scripts?.['build:main']) npmRun('build:main');
+const shellBuild = ['build:shell', 'build:main'].find((script) => packaging.packageJson.scripts?.[script]);
+if (shellBuild) npmRun(shellBuild);
 const main = packaging.packageJson.main ?? 'index.js';
 if (!existsSync(join(root, main))) fail(`the Electron shell is not built: package.json's main (${main}) does not exist`);
 

@@ -165,6 +165,7 @@ export function fileRuleProblems(root: string, config: BuilderConfig, packageJso
   const expectations: ReadonlyArray<readonly [string, 'packed' | 'unpacked' | 'left out', string]> = [
     [main, 'packed', "package.json's main, the Electron shell's entry"],
     ['dist/renderer/index.html', 'packed', 'the admin UI'],
+    ['dist/native/better-sqlite3-12.0.0-electron-40.8.5-win32-x64.node', 'left out', "npm start's own better-sqlite3 for Electron"],
     ['package.json', 'packed', 'package.json'],
     ['node_modules/better-sqlite3/lib/database.js', 'packed', 'better-sqlite3'],
     ['node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'unpacked', "better-sqlite3's native module"],
