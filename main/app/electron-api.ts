@@ -159,6 +159,7 @@ export interface AppPort {
   whenReady(): Promise<void>;
   quit(): void;
   exit(exitCode?: number): void;
+  disableHardwareAcceleration(): void;
   getLoginItemSettings(options?: { path?: string; args?: string[] }): { openAtLogin: boolean };
   setLoginItemSettings(settings: LoginItemSettingsInput): void;
   on(event: 'second-instance' | 'window-all-closed' | 'activate', listener: () => void): unknown;

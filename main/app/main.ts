@@ -29,6 +29,8 @@ if (!electron) {
   const headless = headlessCommand(process.argv, electron.app.isPackaged);
   if (headless) {
     // No window, tray or single-instance lock: the same code path as `npm run serve|token|admin-link`.
+    // No GPU either (a boot-time service runs in session 0, where Electron's GPU process can fail).
+    electron.app.disableHardwareAcceleration();
     void runPackagedCli(headless, { executable: basename(process.execPath), rendererDir, exit: (code) => electron.app.exit(code) });
   } else {
     runDesktopApp(electron, {

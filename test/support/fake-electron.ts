@@ -222,6 +222,7 @@ export function createFakeElectron(options: { readonly singleInstance?: boolean;
         record.exitCode = code ?? 0;
         exited = true;
       },
+      disableHardwareAcceleration: () => undefined,
       getLoginItemSettings: () => ({ openAtLogin: record.loginItem?.openAtLogin ?? false }),
       setLoginItemSettings: (settings) => void (record.loginItem = settings),
       on: (event: string, listener: Listener) => app.on(event, listener),
