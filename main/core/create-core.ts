@@ -7,6 +7,7 @@ import { createAdminLayer, type AdminLayer } from '../admin/create-admin-layer';
 import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
+import { CheckKey } from '../lib/check-key';
 import { AdminEventBus } from '../lib/event-bus';
 import { createFileLogger } from '../lib/file-logger';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
@@ -17,6 +18,8 @@ import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resour
 import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import { createSqliteStore } from '../store/sqlite-store';
+import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
+import type { Backoff } from '../tunnel/tunnel-runner';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
@@ -45,6 +48,12 @@ export interface CoreOptions {
    * beside a running service turn it off: the service's own checkpoints cover the file.
    */
   readonly checkpointWorker?: boolean;
+  /** How tunnels are made (the real ngrok SDK, cloudflared and hyco-https by default; fakes in tests). */
+  readonly tunnels?: Partial<TunnelProviders>;
+  /** The tunnel's retry waits and the check from outside's time limit per step (tests shorten them). */
+  readonly tunnelBackoff?: Backoff;
+  readonly tunnelSelfRecoveryMs?: number;
+  readonly checkTimeoutMs?: number;
 }
 
 export interface StartedCore {
@@ -100,11 +109,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const service = new ScimService({ store, schemas: () => schemas, now });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
+  const checkKey = new CheckKey(store, secrets);
 
   let endpoint: ScimEndpoint | undefined;
+  let admin: AdminLayer | undefined;
   const app = createScimApp({
     service,
     tokens,
+    checkKey,
     syncLog,
     logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
@@ -123,7 +135,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     certificateFile: join(options.dataDir, CERTIFICATE_FILE),
     logger,
     overrides,
-    onChange: () => events.emit('overview.changed', {}),
+    onChange: () => {
+      events.emit('overview.changed', {});
+      // A moved endpoint (address, port, HTTPS) needs a tunnel toward its new listener.
+      admin?.reach.endpointChanged();
+    },
   });
   const scimEndpoint = endpoint;
 
@@ -135,7 +151,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events.emit('overview.changed', {});
   });
 
-  const admin = createAdminLayer({
+  admin = createAdminLayer({
     store,
     tokens,
     scim: service,
@@ -150,7 +166,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     now,
     dataDir: options.dataDir,
+    syncLog,
+    checkKey,
+    tunnels: { ...defaultTunnelProviders, ...options.tunnels },
+    ...(options.tunnelBackoff ? { tunnelBackoff: options.tunnelBackoff } : {}),
+    ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
+    ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
   });
+  const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
   const runMaintenance = async () => {
@@ -171,7 +194,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     now,
     endpoint: scimEndpoint,
-    admin,
+    admin: adminLayer,
     setupSeen: () => setup.current(),
     schemas: () => schemas,
     async start() {
@@ -184,6 +207,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const firstToken = (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();
       const started = await scimEndpoint.start();
+      // The tunnel forwards to the listener, so it starts once there is one (it connects in the background).
+      await adminLayer.reach.start();
       maintenance = setInterval(
         () => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')),
         options.maintenanceIntervalMs ?? 3_600_000,
@@ -193,7 +218,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
-      admin.stop();
+      await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();
       await store.close();

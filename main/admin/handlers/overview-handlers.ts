@@ -1,4 +1,7 @@
+import type { OutsideCheckView } from '../../../shared/admin/reach-schemas';
 import { currentToken, type TokenService } from '../../lib/scim-token';
+import { toBaseUrl } from '../../tunnel/outside-check';
+import type { TunnelState } from '../../tunnel/tunnel-runner';
 import type { DirectoryInfoStore, ResourceStore, SyncLogStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
 import { toDirectoryView, toTokenInfo } from '../admin-views';
@@ -9,7 +12,8 @@ import type { EndpointControl, Handlers } from './handler-types';
 export interface OverviewDeps {
   readonly store: DirectoryInfoStore & Pick<ResourceStore, 'countResources' | 'countInactiveUsers'> & SyncLogStore;
   readonly tokens: Pick<TokenService, 'list'>;
-  readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt'>;
+  readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt' | 'publicBaseUrl' | 'publicUrlCheck' | 'certificate'>;
+  readonly reach: { tunnelState(): TunnelState; lastCheck(): Promise<OutsideCheckView | null> };
   readonly setup: Pick<SetupTracker, 'current'>;
   readonly now: () => Date;
 }
@@ -35,6 +39,9 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
       ]);
       const current = currentToken(history, now());
       const seen = deps.setup.current();
+      const publicBase = control.publicBaseUrl() ?? (settings.publicUrl || null);
+      const tunnel = deps.reach.tunnelState();
+      const certificate = await control.certificate();
       return {
         scimUrl: endpoint?.url ?? null,
         endpoint: {
@@ -50,7 +57,17 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         lastActivity: summary.lastTime,
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
-        publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await control.publicUrlVerifiedAt(settings.publicUrl) } : null,
+        publicUrl: publicBase ? { url: publicBase, verifiedAt: await control.publicUrlVerifiedAt(publicBase) } : null,
+        reachability: { tunnel: tunnel.status === 'stopped' ? null : tunnel, check: endpoint ? await checkOf(toBaseUrl(endpoint.url)) : null },
+        certificate: certificate
+          ? {
+              subject: certificate.subject,
+              validTo: certificate.validTo,
+              daysLeft: Math.floor((new Date(certificate.validTo).getTime() - now().getTime()) / 86_400_000),
+              // Issued by itself: the kind Entra refuses.
+              selfSigned: certificate.subject === certificate.issuer,
+            }
+          : null,
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
@@ -64,5 +81,15 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
       };
     },
   };
+
+  /** The last check through a public base URL, with what failed when the last check of all was that one. */
+  async function checkOf(base: string) {
+    const check = await control.publicUrlCheck(base);
+    if (!check) return null;
+    const last = await deps.reach.lastCheck();
+    const same = last !== null && last.at === check.at && toBaseUrl(last.url) === base;
+    const failures = same ? last.steps.filter((step) => step.status === 'fail').map(({ title, summary, fix }) => ({ title, summary, fix })) : [];
+    return { at: check.at, passed: check.passed, from: check.from, failures };
+  }
 }
 
