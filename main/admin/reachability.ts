@@ -31,6 +31,8 @@ const SETTINGS_KEY = 'reach.settings';
 /** The tunnel's public URL when it was last online: the CLI's check uses it when the service runs elsewhere. */
 const TUNNEL_URL_KEY = 'reach.tunnelUrl';
 const LAST_CHECK_KEY = 'reach.lastCheck';
+/** The Tenant URL the running service gives Entra (null when it stops): a CLI beside it checks that one. */
+const LIVE_TENANT_URL_KEY = 'reach.liveTenantUrl';
 const SECRET_NAMES: Record<SecretKind, string> = { ngrok: 'reach.ngrok.authtoken', cloudflare: 'reach.cloudflare.token', azureRelay: 'reach.azureRelay.key' };
 
 const DEFAULTS: StoredReach = {
@@ -100,6 +102,8 @@ export class ReachabilityService {
   private readonly runner: TunnelRunner;
   /** The listener the running tunnel forwards to: a moved endpoint needs a fresh tunnel. */
   private target: LocalTarget | undefined;
+  /** Whether this process serves the endpoint (the service), not a CLI that opened the data folder. */
+  private serving = false;
 
   constructor(private readonly deps: ReachabilityDeps) {
     this.runner = new TunnelRunner({
@@ -121,6 +125,8 @@ export class ReachabilityService {
 
   /** Starts the saved provider's tunnel (the service calls it once the endpoint listens); does not wait for it to connect. */
   async start(): Promise<void> {
+    this.serving = true;
+    await this.saveLiveTenantUrl();
     const saved = await this.saved();
     if (saved.provider !== 'none') void this.runTunnel(saved);
   }
@@ -128,10 +134,15 @@ export class ReachabilityService {
   async stop(): Promise<void> {
     await this.runner.stop();
     this.target = undefined;
+    if (this.serving) {
+      this.serving = false;
+      await this.deps.settings.setSetting(LIVE_TENANT_URL_KEY, null).catch((err: unknown) => this.deps.logger.error({ err }, 'could not clear the Tenant URL'));
+    }
   }
 
-  /** The endpoint moved (address, port, HTTP or HTTPS): a running tunnel starts over toward the new listener. */
+  /** The endpoint moved, or its Tenant URL changed: a running tunnel starts over toward a moved listener. */
   endpointChanged(): void {
+    if (this.serving) void this.saveLiveTenantUrl();
     const next = this.localTarget();
     const current = this.target;
     if (!current || this.runner.current().status === 'stopped' || this.runner.current().status === 'failed') return;
@@ -219,20 +230,28 @@ export class ReachabilityService {
   }
 
   /**
-   * The URL a check looks at when none is given: the Tenant URL now (it follows a running tunnel), or,
-   * from a CLI beside a service, the tunnel's last public URL, the saved public URL, the local listener.
+   * The URL a check looks at when none is given, and where it comes from: the Tenant URL now (it
+   * follows a running tunnel); from a CLI, the one the running service gives Entra, else the tunnel's
+   * last public URL, the saved public URL, or the local listener.
    */
-  async defaultCheckUrl(): Promise<string> {
+  async defaultCheckUrl(): Promise<{ readonly url: string; readonly source: string }> {
     const listening = this.deps.endpoint.state()?.url;
-    if (listening) return listening;
+    if (listening) return { url: listening, source: 'the Tenant URL Entra is given now' };
+    const live = await this.deps.settings.getSetting<string | null>(LIVE_TENANT_URL_KEY);
+    if (live) return { url: live, source: 'the Tenant URL the running service gives Entra' };
     const saved = await this.saved();
     const tunnel = await this.deps.settings.getSetting<{ provider: ReachProvider; url: string } | null>(TUNNEL_URL_KEY);
-    if (saved.provider !== 'none' && tunnel && tunnel.provider === saved.provider) return toTenantUrl(tunnel.url);
+    if (saved.provider !== 'none' && tunnel && tunnel.provider === saved.provider) {
+      return { url: toTenantUrl(tunnel.url), source: `the ${PROVIDER_NAMES[saved.provider]} tunnel's last public URL (the service is not running)` };
+    }
     const settings = await this.deps.endpoint.settings();
-    if (settings.publicUrl) return toTenantUrl(settings.publicUrl);
+    if (settings.publicUrl) return { url: toTenantUrl(settings.publicUrl), source: 'the public URL saved in Settings (the service is not running)' };
     const https = (await this.deps.endpoint.certificate()) !== null;
     const host = connectableHost(settings.host);
-    return `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${settings.port}/scim/v2`;
+    return {
+      url: `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${settings.port}/scim/v2`,
+      source: 'the local listener saved in Settings (no public URL is set, and the service is not running)',
+    };
   }
 
   /**
@@ -241,7 +260,7 @@ export class ReachabilityService {
    * own check key stands in for the Secret Token (which is kept only as a hash).
    */
   async check(request: ReachCheckRequest): Promise<OutsideCheckResult> {
-    const url = request.url ? toTenantUrl(request.url) : await this.defaultCheckUrl();
+    const url = request.url ? toTenantUrl(request.url) : (await this.defaultCheckUrl()).url;
     const bearer = request.token ?? (await this.deps.checkKey.ensure());
     const result = await checkFromOutside({
       url,
@@ -280,6 +299,12 @@ export class ReachabilityService {
   private async saved(): Promise<StoredReach> {
     const stored = await this.deps.settings.getSetting<Partial<StoredReach>>(SETTINGS_KEY);
     return { ...DEFAULTS, ...stored, hints: { ...stored?.hints } };
+  }
+
+  private async saveLiveTenantUrl(): Promise<void> {
+    const url = this.deps.endpoint.state()?.url ?? null;
+    if ((await this.deps.settings.getSetting<string | null>(LIVE_TENANT_URL_KEY)) === url) return;
+    await this.deps.settings.setSetting(LIVE_TENANT_URL_KEY, url).catch((err: unknown) => this.deps.logger.error({ err }, 'could not save the Tenant URL'));
   }
 
   private localTarget(): LocalTarget | undefined {

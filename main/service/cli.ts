@@ -20,6 +20,7 @@ Usage:
   npm run token -- rotate [--lifetime-days N] [--data-dir D]
   npm run token -- revoke [--data-dir D]
   npm run token -- status [--data-dir D]
+  npm run reach -- check [--data-dir D] [--url URL] [--from internet|network] [--token-stdin]
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -149,7 +150,18 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   if (listeningHost !== '127.0.0.1' && listeningHost !== '::1' && listeningHost !== 'localhost') {
     lines.push(`Note: listening on ${listeningHost}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
   }
+  const tunnel = core.admin.reach.tunnelState();
+  if (tunnel.provider) lines.push(`Tunnel: ${tunnel.provider} ${tunnel.status}${tunnel.publicUrl ? ` at ${tunnel.publicUrl}` : ''} (Settings → Reachability)`);
   lines.push('Press Ctrl+C to stop.');
+  // The tunnel connects in the background: say when it is online (the Tenant URL then follows it), drops or fails.
+  let lastStatus = tunnel.status;
+  core.events.subscribe('reach.changed', ({ tunnel: next }) => {
+    if (next.status === lastStatus || next.status === 'starting') return;
+    lastStatus = next.status;
+    if (next.status === 'online') console.log(`Tunnel online: Tenant URL ${next.publicUrl ?? ''}/scim/v2`);
+    else if (next.status === 'reconnecting') console.log(`Tunnel reconnecting: ${next.reason ?? ''}`);
+    else if (next.status === 'failed') console.log(`Tunnel failed: ${next.reason ?? ''}`);
+  });
   // The handlers go in before the line that invites Ctrl+C: a signal sent at once must find them.
   let stopping = false;
   const stop = (signal: string) => {
