@@ -58,6 +58,8 @@ interface ScimState {
   body: unknown;
   prefix: string;
   tokenPresented: boolean;
+  /** Let in by ScimDesk's check key (the check from outside), not the Secret Token. */
+  checkProbe: boolean;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
@@ -115,6 +117,7 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (state.trace.pendingMembers.length > 0) detail['pendingMembers'] = state.trace.pendingMembers;
   if (state.trace.joinedGroups.length > 0) detail['joinedGroups'] = state.trace.joinedGroups;
   if (clientRequestId) detail['clientRequestId'] = clientRequestId;
+  if (state.checkProbe) detail['checkFromOutside'] = "ScimDesk's check from outside, let in by its check key (not the Secret Token)";
   const text = JSON.stringify(detail);
   return text.length > DETAIL_LIMIT ? JSON.stringify({ truncated: true, head: text.slice(0, DETAIL_LIMIT) }) : text;
 }
@@ -188,6 +191,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     const state = ctx.state;
     state.requestId = requestId;
     state.trace = newTrace('unknown');
+    state.checkProbe = false;
     ctx.set('X-Request-Id', requestId);
     try {
       // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
@@ -207,7 +211,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
             isCheckProbe(ctx.method, path, prefix, ctx.query as Record<string, unknown>) &&
             (await options.checkKey.verify(presented));
           if (!probe) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
-          state.trace.notes.push("ScimDesk's check from outside (its check key, not the Secret Token)");
+          state.checkProbe = true;
         }
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
       }

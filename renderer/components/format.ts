@@ -96,6 +96,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   search: 'Search',
   discovery: 'Schema discovery',
   unknown: 'Other',
+  reachability: 'Reachability',
 };
 
 export function operationLabel(operation: string): string {

@@ -8,6 +8,7 @@ import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createGroupsSlice, type GroupsSlice } from './groups-slice';
 import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
+import { createReachSlice, type ReachSlice } from './reach-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
@@ -25,7 +26,8 @@ export type AppState = SessionSlice &
   GraphSlice &
   CompareSlice &
   FixSlice &
-  EntraSlice;
+  EntraSlice &
+  ReachSlice;
 
 /** How each slice file declares itself (zustand's slices pattern). */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
@@ -43,6 +45,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createCompareSlice(...args),
   ...createFixSlice(...args),
   ...createEntraSlice(...args),
+  ...createReachSlice(...args),
 }));
 
 /** Back to the state at start (tests: one fresh store per test). */
@@ -73,11 +76,18 @@ function refreshOverviewSoon(): void {
 subscribe('syncLog.appended', ({ items }) => useAppStore.getState().receiveSyncLogEntries(items));
 subscribe('overview.changed', () => refreshOverviewSoon());
 subscribe('job.progress', (progress) => useAppStore.getState().receiveJobProgress(progress));
+subscribe('reach.changed', () => {
+  // The tunnel came online, dropped or failed, or a check finished: the panel reads its view again, the Overview soon.
+  const state = useAppStore.getState();
+  if (state.reach.status !== 'idle') void state.loadReach();
+  refreshOverviewSoon();
+});
 onSignedOut(() => useAppStore.getState().sessionEnded());
 onEventsReconnected(() => {
   const state = useAppStore.getState();
   refreshOverviewSoon();
   if (state.syncLog.status !== 'idle' && state.syncLog.liveTail) void state.loadSyncLog();
+  if (state.reach.status !== 'idle') void state.loadReach();
   // A fetch's last progress event may have been missed: the snapshot list shows whether it saved one.
   if (state.snapshots.status !== 'idle') void state.loadSnapshots();
 });

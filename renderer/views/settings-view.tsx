@@ -43,6 +43,7 @@ import { MAX_PFX_BYTES, readAsBase64 } from '../components/read-file';
 import { useTableStyles } from '../components/table-styles';
 import { useAppStore } from '../state/store';
 import { ExtensionEditor, newExtension } from './extension-editor';
+import { ReachabilityPanel } from './settings-reachability-panel';
 
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
@@ -513,6 +514,7 @@ export function SettingsView() {
         <div className={styles.columns}>
           <EndpointPanel settings={data} />
           <CertificatePanel settings={data} />
+          <ReachabilityPanel />
           <RetentionPanel settings={data} />
           <StoragePanel settings={data} />
           <ExtensionsPanel />
