@@ -10,7 +10,7 @@ import { relayPublicUrl } from '../tunnel/azure-relay-tunnel';
 import { tunnelIdOf } from '../tunnel/cloudflare-tunnel';
 import { checkFromOutside, toBaseUrl, toTenantUrl, type CheckFrom, type OutsideCheckResult } from '../tunnel/outside-check';
 import type { TunnelProviders } from '../tunnel/providers';
-import { connectableHost, targetUrl, type LocalTarget, type Tunnel } from '../tunnel/tunnel';
+import { connectableHost, targetUrl, type LocalTarget, type Tunnel, type TunnelProvider } from '../tunnel/tunnel';
 import { PROVIDER_NAMES, TunnelRunner, type Backoff, type TunnelEvent, type TunnelState } from '../tunnel/tunnel-runner';
 import { AdminApiError } from './admin-error';
 import type { EndpointControl } from './handlers/handler-types';
@@ -132,12 +132,12 @@ export class ReachabilityService {
   }
 
   async stop(): Promise<void> {
+    // Not serving from here on: the Tenant URL changes the tunnel's stop causes are not saved as the running service's.
+    const wasServing = this.serving;
+    this.serving = false;
     await this.runner.stop();
     this.target = undefined;
-    if (this.serving) {
-      this.serving = false;
-      await this.deps.settings.setSetting(LIVE_TENANT_URL_KEY, null).catch((err: unknown) => this.deps.logger.error({ err }, 'could not clear the Tenant URL'));
-    }
+    if (wasServing) await this.deps.settings.setSetting(LIVE_TENANT_URL_KEY, null).catch((err: unknown) => this.deps.logger.error({ err }, 'could not clear the Tenant URL'));
   }
 
   /** The endpoint moved, or its Tenant URL changed: a running tunnel starts over toward a moved listener. */
@@ -339,13 +339,25 @@ export class ReachabilityService {
     }
   }
 
+  /**
+   * Saves the tunnel's public URL (a CLI beside the service checks it); after a start, a URL other
+   * than last time's (ngrok without a reserved domain) is said: Entra still has the old one.
+   */
+  private async rememberTunnelUrl(provider: TunnelProvider, url: string, started: boolean): Promise<void> {
+    const previous = await this.deps.settings.getSetting<{ provider: ReachProvider; url: string } | null>(TUNNEL_URL_KEY);
+    await this.deps.settings.setSetting(TUNNEL_URL_KEY, { provider, url });
+    if (started && previous && previous.provider === provider && previous.url !== url) {
+      this.runner.warn(`The public URL changed from ${previous.url} to ${url} since the last start: update the Tenant URL in Entra${provider === 'ngrok' ? ' (a reserved ngrok domain keeps it from changing)' : ''}`);
+    }
+  }
+
   /** One tunnel event: the Tenant URL, the database, the sync log, the UI; and the check after every start. */
   private changed(state: TunnelState, event: TunnelEvent): void {
     if (state.status === 'online') this.deps.endpoint.setTunnelUrl(state.publicUrl ?? undefined);
     // While it reconnects Entra keeps the URL it has: the Tenant URL stays. Stopped or failed, the tunnel serves nothing.
     if (state.status === 'stopped' || state.status === 'failed') this.deps.endpoint.setTunnelUrl(undefined);
     if ((event.kind === 'online' || event.kind === 'restored') && state.provider && state.publicUrl) {
-      void this.deps.settings.setSetting(TUNNEL_URL_KEY, { provider: state.provider, url: state.publicUrl }).catch((err: unknown) => this.deps.logger.error({ err }, 'could not save the tunnel URL'));
+      void this.rememberTunnelUrl(state.provider, state.publicUrl, event.kind === 'online').catch((err: unknown) => this.deps.logger.error({ err }, 'could not save the tunnel URL'));
     }
     const provider = state.provider ?? event.kind;
     this.deps.logger[EVENT_STATUS[event.kind] >= 500 ? 'warn' : 'info']({ tunnel: provider, event: event.kind }, event.message);

@@ -106,6 +106,12 @@ export class TunnelRunner {
     return this.state;
   }
 
+  /** A warning about the running tunnel from outside it (its URL changed since the last start); kept until the next start. */
+  warn(message: string): void {
+    if (!this.tunnel || this.state.warning === message) return;
+    this.update({ warning: message }, { kind: 'warning', message });
+  }
+
   /** Tries again at once (after a failure, or to pick up a moved endpoint); a no-op when nothing runs. */
   async reconnect(): Promise<TunnelState> {
     if (!this.tunnel || !this.target) return this.state;

@@ -207,6 +207,20 @@ describe('Reachability: a tunnel, the Tenant URL following it, and the check fro
     assert.equal((await overview()).last24h.requests, requests, 'the Overview counts requests only');
   });
 
+  it('says so when a new start brings another public URL (ngrok without a reserved domain): Entra still has the old one', async () => {
+    const before = (await reach()).tunnel.publicUrl;
+    await call('reach.reconnect', {});
+    const view = await eventually(async () => {
+      const current = await reach();
+      assert.equal(current.tunnel.status, 'online');
+      assert.notEqual(current.tunnel.publicUrl, before);
+      assert.ok(current.tunnel.warning);
+      return current;
+    });
+    assert.equal(view.tunnel.warning, `The public URL changed from ${before} to ${view.tunnel.publicUrl} since the last start: update the Tenant URL in Entra (a reserved ngrok domain keeps it from changing)`);
+    assert.equal(view.tenantUrl, `${view.tunnel.publicUrl}/scim/v2`);
+  });
+
   it('stops the tunnel when the provider is set to none: the Tenant URL is the local one again', async () => {
     const view = await call('reach.configure', { provider: 'none' });
     assert.equal(view.tunnel.status, 'stopped');

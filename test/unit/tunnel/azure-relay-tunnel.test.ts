@@ -17,6 +17,7 @@ import {
 } from '../../../main/tunnel/azure-relay-tunnel';
 import { TunnelRunner, type TunnelEvent, type TunnelState } from '../../../main/tunnel/tunnel-runner';
 import { eventually } from '../../support/eventually';
+import { issueTestCertificate } from '../../support/test-certificates';
 
 /** Azure Relay behind hyco-https's server: 'listening' when the control channel opens, 'error' when it fails. */
 class FakeRelayServer extends EventEmitter implements RelayedServer {
@@ -166,16 +167,30 @@ describe('Azure Relay tunnel (against a fake of hyco-https and the Relay)', () =
     await runner.stop();
   });
 
-  it('calls hyco-https with the names it exports, and its token has the SAS shape (in a child process: hyco-https patches node:https)', () => {
+  it('calls hyco-https with the names it exports, its token has the SAS shape, and the endpoint still serves HTTPS once it is loaded (in a child process: hyco-https patches node:https)', () => {
+    const { certPem, keyPem } = issueTestCertificate({ names: ['localhost'], selfSigned: true });
     const script = `
+      const https = require('node:https');
       const h = require('hyco-https');
       const uri = h.createRelayListenUri('contoso-scim.servicebus.windows.net', 'scim-hc');
       const token = h.createRelayToken(uri, 'listen-only', 'c2FzLWtleQ==');
-      console.log(JSON.stringify({ uri, token, server: typeof h.createRelayedServer }));`;
-    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      // What the SCIM endpoint does for HTTPS, after hyco-https replaced https.Server.
+      const server = https.createServer({ cert: process.env.CERT, key: process.env.KEY }, (req, res) => res.end('still https'));
+      server.listen(0, '127.0.0.1', () => {
+        https.get({ host: '127.0.0.1', port: server.address().port, rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => {
+            server.close();
+            console.log(JSON.stringify({ uri, token, server: typeof h.createRelayedServer, body }));
+          });
+        });
+      });`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CERT: certPem, KEY: keyPem }, timeout: 30_000 });
     assert.equal(run.status, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as { uri: string; token: string; server: string };
+    const out = JSON.parse(run.stdout) as { uri: string; token: string; server: string; body: string };
     assert.equal(out.server, 'function');
+    assert.equal(out.body, 'still https');
     assert.equal(out.uri, 'wss://contoso-scim.servicebus.windows.net:443/$hc/scim-hc?sb-hc-action=listen');
     assert.match(out.token, /^SharedAccessSignature sr=http%3A%2F%2Fcontoso-scim\.servicebus\.windows\.net(%3A443)?%2Fscim-hc&sig=[^&]+&se=\d+&skn=listen-only$/);
   });
