@@ -114,6 +114,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Hands a socket's error events to whoever uses it next (the TLS handshake, the request): none may go unheard and end the process. */
+function quiet(socket: Socket): void {
+  socket.removeAllListeners('error');
+  socket.on('error', () => undefined);
+}
+
 function errorCode(error: unknown): string {
   return String((error as NodeJS.ErrnoException | undefined)?.code ?? '');
 }
@@ -171,19 +177,20 @@ async function checkTcp(addresses: ReadonlyArray<string>, port: number, timeoutM
   const problems: string[] = [];
   let code = '';
   for (const address of addresses) {
+    const socket = netConnect({ host: address, port });
     try {
-      const socket = await withTimeout(
-        new Promise<Socket>((resolve, reject) => {
-          const socket = netConnect({ host: address, port });
-          socket.once('connect', () => resolve(socket));
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
           socket.once('error', reject);
         }),
         timeoutMs,
         `Connecting to ${address}:${port}`,
       );
-      socket.removeAllListeners('error');
+      quiet(socket);
       return { socket, address, step: step('tcp', 'pass', `${address} port ${port} accepts connections`) };
     } catch (error) {
+      socket.destroy();
       code = errorCode(error) || code;
       problems.push(`${address}: ${code || (error as Error).message}`);
     }
@@ -265,7 +272,7 @@ async function checkTls(
       ],
     };
   }
-  secure.removeAllListeners('error');
+  quiet(secure);
   const peer = secure.getPeerCertificate();
   const validTo = new Date(peer.valid_to);
   const validFrom = new Date(peer.valid_from);

@@ -26,13 +26,14 @@ class FakeRelayServer extends EventEmitter implements RelayedServer {
   constructor(
     readonly options: { server: string; token: () => string },
     readonly listener: (req: RelayedRequest, res: RelayedResponse) => void,
-    private readonly behaviour: 'accept' | 'refuse',
+    private readonly behaviour: 'accept' | 'refuse' | 'unreachable',
   ) {
     super();
   }
   listen(): void {
     setTimeout(() => {
       if (this.behaviour === 'refuse') this.emit('error', new Error('Unexpected server response: 401'));
+      else if (this.behaviour === 'unreachable') this.emit('error', new Error('getaddrinfo EAI_AGAIN contoso-scim.servicebus.windows.net'));
       else {
         this.controlChannel = { readyState: 1 };
         this.emit('listening');
@@ -63,7 +64,8 @@ class FakeRelayServer extends EventEmitter implements RelayedServer {
 class FakeHyco implements RelaySdk {
   readonly servers: FakeRelayServer[] = [];
   readonly tokens: Array<[string, string, string]> = [];
-  constructor(private readonly behaviour: 'accept' | 'refuse' = 'accept') {}
+  /** How each relayed server created in turn behaves; the last one repeats. */
+  constructor(private readonly behaviours: Array<'accept' | 'refuse' | 'unreachable'> = ['accept']) {}
   createRelayListenUri(namespace: string, path: string): string {
     return `wss://${namespace}:443/$hc/${path}?sb-hc-action=listen`;
   }
@@ -72,7 +74,7 @@ class FakeHyco implements RelaySdk {
     return `SharedAccessSignature sr=x&sig=y&se=1&skn=${keyName}`;
   }
   createRelayedServer(options: { server: string; token: () => string }, listener: (req: RelayedRequest, res: RelayedResponse) => void): RelayedServer {
-    const server = new FakeRelayServer(options, listener, this.behaviour);
+    const server = new FakeRelayServer(options, listener, this.behaviours.length > 1 ? this.behaviours.shift()! : this.behaviours[0]!);
     this.servers.push(server);
     return server;
   }
@@ -157,8 +159,19 @@ describe('Azure Relay tunnel (against a fake of hyco-https and the Relay)', () =
     assert.equal(server.closed, true);
   });
 
+  it('retries with backoff while the Relay cannot be reached, then listens', async () => {
+    const sdk = new FakeHyco(['unreachable', 'unreachable', 'accept']);
+    const { runner, started, events } = run(sdk);
+    assert.equal((await started).status, 'reconnecting');
+    await eventually(() => assert.equal(runner.current().status, 'online'));
+    assert.deepEqual(events.filter((e) => e.event.kind === 'retrying').map((e) => e.event.delayMs), [20, 40]);
+    assert.match(events.find((e) => e.event.kind === 'retrying')!.event.message, /could not be reached at contoso-scim\.servicebus\.windows\.net/);
+    assert.deepEqual(sdk.servers.map((s) => s.closed), [true, true, false], "each failed listener's own reconnecting was stopped");
+    await runner.stop();
+  });
+
   it('fails without retrying when the Relay refuses the key', async () => {
-    const sdk = new FakeHyco('refuse');
+    const sdk = new FakeHyco(['refuse']);
     const { runner, started } = run(sdk);
     const state = await started;
     assert.equal(state.status, 'failed');

@@ -2,7 +2,7 @@ import '../../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { checkFromOutside, isPrivateAddress, toBaseUrl, toTenantUrl, type CheckStepId, type OutsideCheckOptions, type OutsideCheckResult } from '../../../main/tunnel/outside-check';
 import { issueTestCertificate, type TestCertificate } from '../../support/test-certificates';
@@ -33,7 +33,7 @@ function scimLike(seen: Seen[]): RequestListener {
 const servers: Server[] = [];
 after(async () => {
   for (const server of servers) {
-    server.closeAllConnections();
+    (server as Partial<Pick<Server, 'closeAllConnections'>>).closeAllConnections?.();
     await new Promise((resolve) => server.close(resolve));
   }
 });
@@ -191,6 +191,18 @@ describe('check from outside, against local HTTPS servers with test certificates
     const inside = await check(`http://127.0.0.1:${port}`);
     assert.deepEqual(statuses(inside), { dns: 'pass', tcp: 'pass', tlsChain: 'warn', tlsExpiry: 'skipped', tlsName: 'skipped', auth: 'pass', answer: 'pass' });
     assert.equal(inside.passed, true);
+  });
+
+  it('gives up on a server that accepts the connection and never answers, within the time limit', async () => {
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => void sockets.push(socket));
+    const port = await listen(silent as unknown as Server);
+    after(() => sockets.forEach((socket) => socket.destroy()));
+    const started = Date.now();
+    const result = await check(`https://127.0.0.1:${port}`, { timeoutMs: 500 });
+    assert.equal(stepOf(result, 'tlsChain').status, 'fail');
+    assert.match(stepOf(result, 'tlsChain').summary, /took longer than/);
+    assert.ok(Date.now() - started < 3_000, 'bounded by the time limit');
   });
 
   it('says when an https URL reaches a port that speaks plain HTTP', async () => {
