@@ -42,6 +42,8 @@ export const DEFAULT_BACKOFF: Backoff = { initialMs: 2_000, maxMs: 120_000 };
 /** How long a provider that reconnects by itself gets before the runner opens a fresh connection instead. */
 export const DEFAULT_SELF_RECOVERY_MS = 60_000;
 
+export const DEFAULT_OPEN_TIMEOUT_MS = 60_000;
+
 /** The wait before attempt `n` (1 = the first retry): doubling from `initialMs`, at most `maxMs`. */
 export function backoffDelay(backoff: Backoff, attempt: number): number {
   return Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.max(0, attempt - 1));
@@ -51,6 +53,8 @@ export interface TunnelRunnerOptions {
   readonly now: () => Date;
   readonly backoff?: Backoff;
   readonly selfRecoveryMs?: number;
+  /** How long one attempt to open may take before it counts as failed (a provider that neither connects nor errs). */
+  readonly openTimeoutMs?: number;
   /** Called on every change, with the new state and what happened. */
   readonly onChange: (state: TunnelState, event: TunnelEvent) => void;
 }
@@ -82,11 +86,13 @@ export class TunnelRunner {
   private watchdog: NodeJS.Timeout | undefined;
   private readonly backoff: Backoff;
   private readonly selfRecoveryMs: number;
+  private readonly openTimeoutMs: number;
 
   constructor(private readonly options: TunnelRunnerOptions) {
     this.state = STOPPED(options.now());
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.selfRecoveryMs = options.selfRecoveryMs ?? DEFAULT_SELF_RECOVERY_MS;
+    this.openTimeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
   }
 
   current(): TunnelState {
@@ -160,8 +166,18 @@ export class TunnelRunner {
       return;
     }
     let opened: OpenTunnel;
+    const opening = tunnel.open(target, this.signals(generation));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // A connection that arrives after all is not wanted any more.
+        opening.then((late) => late.close()).catch(() => undefined);
+        reject(new TunnelError(`The ${PROVIDER_NAMES[tunnel.provider]} tunnel did not connect within ${formatDelay(this.openTimeoutMs)}`, false));
+      }, this.openTimeoutMs);
+      timer.unref();
+    });
     try {
-      opened = await tunnel.open(target, this.signals(generation));
+      opened = await Promise.race([opening, timeout]);
     } catch (error) {
       if (generation !== this.generation) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -171,6 +187,8 @@ export class TunnelRunner {
         this.retry(generation, message);
       }
       return;
+    } finally {
+      clearTimeout(timer);
     }
     if (generation !== this.generation) {
       // Stopped or replaced while it was opening: this connection is not wanted any more.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { OutsideCheckView, ReachabilityView } from '../../shared/admin/reach-schemas';
 import type { MethodOutput } from '../../shared/admin/contract';
@@ -219,6 +219,20 @@ describe('Reachability: a tunnel, the Tenant URL following it, and the check fro
     });
     assert.equal(view.tunnel.warning, `The public URL changed from ${before} to ${view.tunnel.publicUrl} since the last start: update the Tenant URL in Entra (a reserved ngrok domain keeps it from changing)`);
     assert.equal(view.tenantUrl, `${view.tunnel.publicUrl}/scim/v2`);
+  });
+
+  it('starts the tunnel over toward the endpoint when the endpoint moves', async () => {
+    const calls = ngrok.calls.length;
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const { body } = await a.call('settings.updateEndpoint', { host: '127.0.0.1', port, publicUrl: '' });
+    assert.ok(body.ok, JSON.stringify(body));
+    await eventually(async () => assert.equal(ngrok.calls.length, calls + 1));
+    assert.equal(ngrok.calls.at(-1)!.addr, `http://127.0.0.1:${port}`);
+    await eventually(async () => assert.equal((await reach()).tunnel.status, 'online'));
+    localTenantUrl = `http://127.0.0.1:${port}/scim/v2`;
   });
 
   it('stops the tunnel when the provider is set to none: the Tenant URL is the local one again', async () => {

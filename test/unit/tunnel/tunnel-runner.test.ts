@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { TunnelError, type LocalTarget, type OpenTunnel, type Tunnel, type TunnelSignals } from '../../../main/tunnel/tunnel';
 import { backoffDelay, TunnelRunner, type TunnelEvent, type TunnelState } from '../../../main/tunnel/tunnel-runner';
 import { eventually } from '../../support/eventually';
@@ -99,6 +99,32 @@ describe('TunnelRunner', () => {
     assert.match(state.reason ?? '', /not listening/);
     listening = true;
     await eventually(async () => assert.equal(r.current().status, 'online'));
+    await r.stop();
+  });
+
+  it('counts an attempt that neither connects nor fails in time as failed, retries, and closes the late connection', async () => {
+    let late: (() => void) | undefined;
+    const closed: string[] = [];
+    let opens = 0;
+    const tunnel: Tunnel = {
+      provider: 'cloudflare',
+      open: () => {
+        opens++;
+        if (opens === 1) return new Promise<OpenTunnel>((resolve) => (late = () => resolve({ publicUrl: 'https://late.example', close: async () => void closed.push('late') })));
+        return Promise.resolve({ publicUrl: 'https://b.example', close: async () => void closed.push('b') });
+      },
+    };
+    // The runner's timers do not keep a process alive (a service has its listeners for that): this test holds it.
+    const alive = setInterval(() => undefined, 1000);
+    after(() => clearInterval(alive));
+    const r = new TunnelRunner({ now: () => new Date(), backoff: BACKOFF, openTimeoutMs: 30, onChange: () => undefined });
+    const state = await r.run(tunnel, () => TARGET);
+    assert.equal(state.status, 'reconnecting');
+    assert.equal(state.reason, 'The Cloudflare tunnel did not connect within 30 ms');
+    await eventually(async () => assert.equal(r.current().publicUrl, 'https://b.example'));
+    late!();
+    await eventually(async () => assert.deepEqual(closed, ['late']));
+    assert.equal(r.current().publicUrl, 'https://b.example', 'the late one does not replace the one in use');
     await r.stop();
   });
 
