@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { lastLines, TunnelError, targetUrl, type LocalTarget, type OpenTunnel, type Tunnel, type TunnelSignals } from './tunnel';
+import { lastLines, redact, TunnelError, targetUrl, type LocalTarget, type OpenTunnel, type Tunnel, type TunnelSignals } from './tunnel';
 
 export interface CloudflareSettings {
   /** The tunnel token the Cloudflare dashboard shows with the connector install command. */
@@ -149,7 +149,9 @@ export function createCloudflareTunnel(settings: CloudflareSettings, options: Cl
             child.kill('SIGTERM');
           });
 
-        const onLine = (line: string) => {
+        const onLine = (raw: string) => {
+          // cloudflared is not known to print its token, but what it prints ends up in messages and the sync log.
+          const line = redact(raw, settings.token);
           if (!line.trim()) return;
           log.push(line);
           if (log.length > 50) log.shift();

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { TunnelError, targetUrl, type LocalTarget, type OpenTunnel, type Tunnel, type TunnelSignals } from './tunnel';
+import { redact, TunnelError, targetUrl, type LocalTarget, type OpenTunnel, type Tunnel, type TunnelSignals } from './tunnel';
 
 export interface NgrokSettings {
   readonly authtoken: string;
@@ -81,7 +81,8 @@ export function createNgrokTunnel(settings: NgrokSettings, sdk: () => NgrokSdk =
       } catch (error) {
         const code = (error as { errorCode?: unknown }).errorCode;
         const known = typeof code === 'string' ? PERMANENT_CODES[code] : undefined;
-        const message = (error as Error).message ?? String(error);
+        // Some of ngrok's messages quote the authtoken ("Your authtoken: …"): it never goes further than here.
+        const message = redact((error as Error).message ?? String(error), settings.authtoken);
         if (known) throw new TunnelError(`${known} (${code})`, true);
         throw new TunnelError(`ngrok could not start: ${message}`, false);
       }

@@ -73,3 +73,8 @@ export class TunnelError extends Error {
 export function lastLines(lines: ReadonlyArray<string>, count = 3): string {
   return lines.slice(-count).join(' | ');
 }
+
+/** A message with a secret taken out, for text a provider wrote that may quote it. */
+export function redact(text: string, secret: string): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
+}

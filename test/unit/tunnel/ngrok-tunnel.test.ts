@@ -85,6 +85,14 @@ describe('ngrok tunnel (against a fake of the ngrok SDK)', () => {
     await runner.stop();
   });
 
+  it("keeps the authtoken out of the reason when one of ngrok's messages quotes it", async () => {
+    const sdk = new FakeNgrok([{ code: 'ERR_NGROK_9009', message: 'session closed: your authtoken 2abcDEF_authtoken is rate limited' }]);
+    const { runner, started } = run(sdk);
+    const state = await started;
+    assert.equal(state.reason, 'ngrok could not start: session closed: your authtoken [redacted] is rate limited');
+    await runner.stop();
+  });
+
   it('loads the real SDK with the forward() it calls', () => {
     assert.equal(typeof loadNgrokSdk().forward, 'function');
   });
