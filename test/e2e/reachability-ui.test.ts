@@ -37,6 +37,8 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
   let page: Page;
   let port = 0;
   let loginUrl = '';
+  /** Everything serve printed. */
+  let output = '';
   let shot = 300;
 
   const screenshot = async (name: string) => {
@@ -75,20 +77,19 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
-      let text = '';
-      serve.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      serve.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      serve.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const killOnExit = () => serve?.kill('SIGKILL');
       process.once('exit', killOnExit);
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${output}`)), 30_000);
         serve!.stdout.on('data', () => {
-          if (!text.includes('Press Ctrl+C')) return;
+          if (!output.includes('Press Ctrl+C')) return;
           clearTimeout(timer);
           resolve();
         });
       });
-      loginUrl = /^Admin UI: (\S+)$/m.exec(text)![1]!;
+      loginUrl = /^Admin UI: (\S+)$/m.exec(output)![1]!;
       session = await openBrowser();
       page = session.page;
     },
@@ -144,6 +145,7 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
       await expectText(panel().getByTestId('tunnel-url'), 'https://scim.contoso.example');
       await expectText(panel().getByTestId('reach-tenant-url'), 'https://scim.contoso.example/scim/v2');
       assert.equal(fake!.invocations().at(-1)?.tokenInEnv, true);
+      assert.match(output, /^Tunnel online: Tenant URL https:\/\/scim\.contoso\.example\/scim\/v2$/m, 'serve says so too');
       // The check after every start: the admin has not created the DNS record yet (.example names have none).
       const results = panel().getByTestId('check-results');
       await expectText(results.locator('.fui-MessageBarTitle'), 'Entra could not get through: Name (DNS)');
