@@ -3,11 +3,15 @@ import type { Logger } from 'pino';
 import type { AdminEventBus } from '../lib/event-bus';
 import type { ProvisioningPause } from '../lib/provisioning-pause';
 import type { TokenService } from '../lib/scim-token';
+import type { CheckKey } from '../lib/check-key';
 import type { SecretStore } from '../lib/secret-store';
+import type { SyncLogWriter } from '../lib/sync-log-writer';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
 import type { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
+import type { TunnelProviders } from '../tunnel/providers';
+import type { Backoff } from '../tunnel/tunnel-runner';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
 import { CompareSession } from './entra/compare-session';
@@ -23,9 +27,11 @@ import { createGraphHandlers } from './handlers/graph-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
 import { createOverviewHandlers } from './handlers/overview-handlers';
 import { createProvisioningHandlers } from './handlers/provisioning-handlers';
+import { createReachabilityHandlers } from './handlers/reachability-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
+import { ReachabilityService } from './reachability';
 import type { SetupTracker } from './setup-seen';
 
 /** What the admin layer is built from; the composition root hands it over, each area takes its part. */
@@ -44,6 +50,14 @@ export interface AdminLayerOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly dataDir: string;
+  /** Where tunnel events and check outcomes are recorded beside the requests. */
+  readonly syncLog: Pick<SyncLogWriter, 'record'>;
+  readonly checkKey: Pick<CheckKey, 'ensure'>;
+  readonly tunnels: TunnelProviders;
+  /** Tests shorten the tunnel's retry waits and the check's time limits. */
+  readonly tunnelBackoff?: Backoff;
+  readonly tunnelSelfRecoveryMs?: number;
+  readonly checkTimeoutMs?: number;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -60,8 +74,10 @@ export interface AdminLayer {
   /** One call by name, as a transport receives it: validated against the contract, errors as codes. */
   dispatch(method: string, input: unknown, context: AdminCallContext, onInternalError?: (error: unknown) => void): Promise<AdminResult<unknown>>;
   readonly entra: EntraParts;
-  /** Stops what runs in the background (Graph fetches). */
-  stop(): void;
+  /** The tunnel and the check from outside (the service starts the tunnel once the endpoint listens). */
+  readonly reach: ReachabilityService;
+  /** Stops what runs in the background (Graph fetches, the tunnel). */
+  stop(): Promise<void>;
 }
 
 /** Builds the admin application layer: the Entra parts, then each area's handlers with only what it uses. */
@@ -73,10 +89,24 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const fetches = new FetchJobs({ connection, files, events, now, logger });
   const session = new CompareSession({ files, fixes: store, events, now });
   const actions = new EntraActions({ connection, resources: store, syncLog: store, userSchema: () => options.schemas().User });
+  const reach = new ReachabilityService({
+    settings: store,
+    secrets: options.secrets,
+    endpoint: options.endpoint,
+    checkKey: options.checkKey,
+    syncLog: options.syncLog,
+    events,
+    providers: options.tunnels,
+    logger,
+    now,
+    ...(options.tunnelBackoff ? { backoff: options.tunnelBackoff } : {}),
+    ...(options.tunnelSelfRecoveryMs !== undefined ? { selfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
+    ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
+  });
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, setup: options.setup, pause: options.pause, now }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now }),
     ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),
@@ -93,11 +123,16 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createGraphHandlers({ connection, files, fetches, audit, now }),
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
+    ...createReachabilityHandlers({ reach, audit }),
   };
   return {
     handlers,
     dispatch: (method, input, context, onInternalError) => dispatchAdminCall(handlers, method, input, context, onInternalError),
     entra: { connection, files, fetches, session },
-    stop: () => fetches.cancelAll(),
+    reach,
+    async stop() {
+      fetches.cancelAll();
+      await reach.stop();
+    },
   };
 }

@@ -31,6 +31,9 @@ function strongest(a: SeenFrom | null, b: SeenFrom | null): SeenFrom | null {
   return null;
 }
 
+/** The sync log's operation for tunnel events and check outcomes (main/admin/reachability.ts). */
+const REACHABILITY = 'reachability';
+
 const SETUP_STEPS = ['connected', 'testConnection', 'schemaDiscovery', 'provisioned'] as const;
 
 /** Which setup steps one request shows, and from whom. */
@@ -103,6 +106,8 @@ export class SetupTracker {
     const seen = this.seen;
     let changed = false;
     for (const entry of entries) {
+      // The tunnel's events and the checks from outside are not a client's requests.
+      if (entry.operation === REACHABILITY) continue;
       const facts = setupFactsOf(entry, entry.adscimVersion !== null ? 'entra' : 'other');
       for (const step of SETUP_STEPS) {
         const next = strongest(seen[step], facts[step] ?? null);

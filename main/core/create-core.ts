@@ -7,6 +7,7 @@ import { createAdminLayer, type AdminLayer } from '../admin/create-admin-layer';
 import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
+import { CheckKey } from '../lib/check-key';
 import { AdminEventBus } from '../lib/event-bus';
 import { createFileLogger } from '../lib/file-logger';
 import { PAUSE_RETRY_AFTER_SECONDS, ProvisioningPause } from '../lib/provisioning-pause';
@@ -18,6 +19,8 @@ import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resour
 import { ScimService } from '../scim/scim-service';
 import type { DirectoryStore, DirectoryStoreFactory } from '../store/directory-store';
 import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
+import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
+import type { Backoff } from '../tunnel/tunnel-runner';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
@@ -54,6 +57,12 @@ export interface CoreOptions {
    * the Overview leads the admin to generate it where it is shown.
    */
   readonly issueFirstToken?: boolean;
+  /** How tunnels are made (the real ngrok SDK, cloudflared and hyco-https by default; fakes in tests). */
+  readonly tunnels?: Partial<TunnelProviders>;
+  /** The tunnel's retry waits and the check from outside's time limit per step (tests shorten them). */
+  readonly tunnelBackoff?: Backoff;
+  readonly tunnelSelfRecoveryMs?: number;
+  readonly checkTimeoutMs?: number;
 }
 
 export interface StartedCore {
@@ -113,11 +122,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
+  const checkKey = new CheckKey(store, secrets);
 
   let endpoint: ScimEndpoint | undefined;
+  let admin: AdminLayer | undefined;
   const app = createScimApp({
     service,
     tokens,
+    checkKey,
     syncLog,
     logger,
     ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
@@ -137,7 +149,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     certificateFile: join(options.dataDir, CERTIFICATE_FILE),
     logger,
     overrides,
-    onChange: () => events.emit('overview.changed', {}),
+    onChange: () => {
+      events.emit('overview.changed', {});
+      // A moved endpoint (address, port, HTTPS) needs a tunnel toward its new listener.
+      admin?.reach.endpointChanged();
+    },
   });
   const scimEndpoint = endpoint;
 
@@ -149,7 +165,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events.emit('overview.changed', {});
   });
 
-  const admin = createAdminLayer({
+  admin = createAdminLayer({
     store,
     tokens,
     scim: service,
@@ -165,7 +181,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     now,
     dataDir: options.dataDir,
+    syncLog,
+    checkKey,
+    tunnels: { ...defaultTunnelProviders, ...options.tunnels },
+    ...(options.tunnelBackoff ? { tunnelBackoff: options.tunnelBackoff } : {}),
+    ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
+    ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
   });
+  const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
   const runMaintenance = async () => {
@@ -186,8 +209,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     dataDir: options.dataDir,
     now,
     endpoint: scimEndpoint,
-    admin,
     pause,
+    admin: adminLayer,
     setupSeen: () => setup.current(),
     schemas: () => schemas,
     async start() {
@@ -200,6 +223,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const firstToken = options.issueFirstToken !== false && (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();
       const started = await scimEndpoint.start();
+      // The tunnel forwards to the listener, so it starts once there is one (it connects in the background).
+      await adminLayer.reach.start();
       maintenance = setInterval(
         () => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')),
         options.maintenanceIntervalMs ?? 3_600_000,
@@ -209,7 +234,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
-      admin.stop();
+      await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();
       await store.close();

@@ -3,6 +3,7 @@ import Router, { type RouterContext } from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns';
+import { CHECK_KEY_PREFIX, CHECK_USERNAME, type CheckKey } from '../lib/check-key';
 import type { SyncLogWriter } from '../lib/sync-log-writer';
 import type { TokenService } from '../lib/scim-token';
 import type { ResourceKind } from '../scim/schema/attribute-def';
@@ -16,6 +17,8 @@ export interface ScimAppOptions {
   readonly service: ScimService;
   /** The bearer-token check (cached; a hash compared in constant time). */
   readonly tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
+  /** ScimDesk's own key for the check from outside: it opens the Test Connection query for a check userName, nothing else. */
+  readonly checkKey?: Pick<CheckKey, 'verify'>;
   /** Where every request is recorded (batched, off the request path). */
   readonly syncLog: Pick<SyncLogWriter, 'record'>;
   /** Largest accepted request body; larger ones get 413. */
@@ -45,6 +48,17 @@ const UNAUTHORIZED = {
 const DETAIL_LIMIT = 32 * 1024;
 const PAUSED =
   'Provisioning is paused by the ScimDesk administrator: nothing is written until it is resumed. Entra retries failed operations in its later cycles.';
+const CHECK_FILTER = /^userName eq "([^"]*)"$/;
+
+/** Whether a request is the check from outside's probe: `GET /Users?filter=userName eq "scimdesk-check-<GUID>"` and nothing more. */
+function isCheckProbe(method: string, path: string, prefix: string, query: Record<string, unknown>): boolean {
+  if (method !== 'GET' || path !== `${prefix}/Users`) return false;
+  const keys = Object.keys(query);
+  const filter = query['filter'];
+  if (keys.length !== 1 || typeof filter !== 'string') return false;
+  const userName = CHECK_FILTER.exec(filter.trim())?.[1];
+  return userName !== undefined && CHECK_USERNAME.test(userName);
+}
 
 interface ScimState {
   requestId: string;
@@ -52,6 +66,8 @@ interface ScimState {
   body: unknown;
   prefix: string;
   tokenPresented: boolean;
+  /** Let in by ScimDesk's check key (the check from outside), not the Secret Token. */
+  checkProbe: boolean;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
@@ -109,6 +125,7 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (state.trace.pendingMembers.length > 0) detail['pendingMembers'] = state.trace.pendingMembers;
   if (state.trace.joinedGroups.length > 0) detail['joinedGroups'] = state.trace.joinedGroups;
   if (clientRequestId) detail['clientRequestId'] = clientRequestId;
+  if (state.checkProbe) detail['checkFromOutside'] = "ScimDesk's check from outside, let in by its check key (not the Secret Token)";
   const text = JSON.stringify(detail);
   return text.length > DETAIL_LIMIT ? JSON.stringify({ truncated: true, head: text.slice(0, DETAIL_LIMIT) }) : text;
 }
@@ -182,6 +199,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     const state = ctx.state;
     state.requestId = requestId;
     state.trace = newTrace('unknown');
+    state.checkProbe = false;
     ctx.set('X-Request-Id', requestId);
     try {
       // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
@@ -194,7 +212,15 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         state.tokenPresented = header !== '';
         const presented = BEARER.exec(header)?.[1];
         const check = tokens.verifyCached(presented) ?? (await tokens.verify(presented));
-        if (!check.ok) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+        if (!check.ok) {
+          const probe =
+            options.checkKey !== undefined &&
+            presented?.startsWith(CHECK_KEY_PREFIX) === true &&
+            isCheckProbe(ctx.method, path, prefix, ctx.query as Record<string, unknown>) &&
+            (await options.checkKey.verify(presented));
+          if (!probe) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+          state.checkProbe = true;
+        }
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
       }
       await next();

@@ -21,8 +21,20 @@ export interface EndpointState {
 export const DEFAULT_PORT = 8631;
 export const DEFAULT_HOST = '127.0.0.1';
 const PASSPHRASE_SECRET = 'endpoint.certificatePassphrase';
-/** The last passed check from outside through the public URL: { url, at }. */
-const PUBLIC_URL_CHECK = 'endpoint.publicUrlVerified';
+/** The last check from outside of each public URL: { [url]: { at, passed, from } }. */
+const PUBLIC_URL_CHECKS = 'endpoint.publicUrlChecks';
+/** Checks of this many URLs are remembered (a changed ngrok URL leaves its old one behind). */
+const PUBLIC_URL_CHECKS_KEPT = 20;
+
+/** The outcome of the last check from outside through one public URL. */
+export interface PublicUrlCheck {
+  readonly at: string;
+  readonly passed: boolean;
+  /** `internet`: as Entra's cloud calls; `network`: as the on-premises provisioning agent calls, from inside. */
+  readonly from: 'internet' | 'network';
+}
+
+const baseOf = (url: string) => url.trim().replace(/\/+$/, '');
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
@@ -50,22 +62,36 @@ export interface ScimEndpointOptions {
  */
 export class ScimEndpoint {
   private server: Server | undefined;
+  /** Where it listens; `url` is the local one (the public URL, when there is one, is put in front by state()). */
   private current: EndpointState | undefined;
   private publicUrl: string | undefined;
+  /** A running tunnel's public URL: it wins over the saved public URL while the tunnel runs. */
+  private tunnelUrl: string | undefined;
   private overrides: Partial<EndpointSettings>;
 
   constructor(private readonly options: ScimEndpointOptions) {
     this.overrides = options.overrides;
   }
 
-  /** Where it listens now; undefined while stopped. */
+  /** Where it listens now, with the Tenant URL Entra is given (through the tunnel or public URL, when there is one); undefined while stopped. */
   state(): EndpointState | undefined {
-    return this.current;
+    const current = this.current;
+    if (!current) return undefined;
+    const base = this.publicBaseUrl();
+    return base ? { ...current, url: `${base}/scim/v2` } : current;
   }
 
-  /** The public base URL, when one is set (`meta.location` and the Tenant URL carry it). */
+  /** The public base URL: a running tunnel's, else the saved one (`meta.location` and the Tenant URL carry it). */
   publicBaseUrl(): string | undefined {
-    return this.publicUrl;
+    return this.tunnelUrl ?? this.publicUrl;
+  }
+
+  /** A tunnel's public URL while it runs (undefined when it stops): the Tenant URL and `meta.location` follow it. */
+  setTunnelUrl(url: string | undefined): void {
+    const next = url ? baseOf(url) : undefined;
+    if (next === this.tunnelUrl) return;
+    this.tunnelUrl = next;
+    this.options.onChange();
   }
 
   /** The settings the endpoint starts with: overrides, else saved, else the defaults. */
@@ -98,19 +124,31 @@ export class ScimEndpoint {
   }
 
   /**
-   * When a check from outside last reached the SCIM endpoint through this public URL; null until one
-   * passed. Nothing sets it yet but recordPublicUrlCheck, the seam for the reachability self-test:
-   * until then the Overview says the public URL is unverified rather than trusting that it works.
+   * When the last check from outside through this public URL passed; null when none did, or the last
+   * one failed: the Overview calls the URL unverified rather than trusting that it works.
    */
   async publicUrlVerifiedAt(url: string): Promise<string | null> {
-    const check = await this.options.settings.getSetting<{ url: string; at: string }>(PUBLIC_URL_CHECK);
-    // A check vouches for the URL it reached, not for one typed in since.
-    return check && check.url === url ? check.at : null;
+    const check = await this.publicUrlCheck(url);
+    return check?.passed ? check.at : null;
   }
 
-  /** Records that a check from outside reached the endpoint through `url` at `at` (the reachability self-test calls it). */
-  async recordPublicUrlCheck(url: string, at: Date): Promise<void> {
-    await this.options.settings.setSetting(PUBLIC_URL_CHECK, { url, at: at.toISOString() });
+  /** The last check from outside through this public URL (a check vouches for the URL it reached, not for one typed in since). */
+  async publicUrlCheck(url: string): Promise<PublicUrlCheck | null> {
+    const checks = (await this.options.settings.getSetting<Record<string, PublicUrlCheck>>(PUBLIC_URL_CHECKS)) ?? {};
+    return checks[baseOf(url)] ?? null;
+  }
+
+  /**
+   * Records the outcome of a check from outside through `url` at `at`. A failure replaces an earlier
+   * pass: the URL is unverified again until a check passes.
+   */
+  async recordPublicUrlCheck(url: string, at: Date, outcome: { readonly passed: boolean; readonly from?: PublicUrlCheck['from'] } = { passed: true }): Promise<void> {
+    const checks = { ...((await this.options.settings.getSetting<Record<string, PublicUrlCheck>>(PUBLIC_URL_CHECKS)) ?? {}) };
+    delete checks[baseOf(url)];
+    checks[baseOf(url)] = { at: at.toISOString(), passed: outcome.passed, from: outcome.from ?? 'internet' };
+    // Object keys keep insertion order: the oldest checks are the first ones.
+    const kept = Object.entries(checks).slice(-PUBLIC_URL_CHECKS_KEPT);
+    await this.options.settings.setSetting(PUBLIC_URL_CHECKS, Object.fromEntries(kept));
     this.options.onChange();
   }
 
@@ -153,9 +191,7 @@ export class ScimEndpoint {
     next.keepAliveTimeout = 65_000;
     await listenOn(next, settings.port, settings.host);
     const port = (next.address() as AddressInfo).port;
-    const url = settings.publicUrl
-      ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2`
-      : `${tls ? 'https' : 'http'}://${urlHost(settings.host)}:${port}/scim/v2`;
+    const url = `${tls ? 'https' : 'http'}://${urlHost(settings.host)}:${port}/scim/v2`;
     return { server: next, state: { url, host: settings.host, port, https: tls !== undefined } };
   }
 
@@ -173,8 +209,8 @@ export class ScimEndpoint {
       this.current = started.state;
       this.publicUrl = settings.publicUrl || undefined;
       this.options.onChange();
-      this.options.logger.info({ url: started.state.url }, 'SCIM endpoint listening');
-      return started.state;
+      this.options.logger.info({ url: started.state.url, publicUrl: this.publicBaseUrl() }, 'SCIM endpoint listening');
+      return this.state() ?? started.state;
     } catch (error) {
       if (samePort && previousSettings) {
         try {

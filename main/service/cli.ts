@@ -11,6 +11,7 @@ const npmHost: CliHost = {
   rendererDir: fileURLToPath(new URL('../../dist/renderer', import.meta.url)),
   rendererMissing: 'The admin UI is not built yet: run `npm run build:renderer`.',
   exit: (code) => process.exit(code),
+  moreUsage: ['npm run reach -- check [--data-dir D] [--url URL] [--from internet|network] [--token-stdin]'],
 };
 
 // Node ends by itself once a command is done; the service keeps it alive until a signal.

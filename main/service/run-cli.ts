@@ -33,6 +33,8 @@ export interface CliHost {
    * first, and quit Electron, which keeps running after the script's work is done.
    */
   exit(code: number): void;
+  /** Commands only this host has, listed after the shared ones (`npm run reach` in a checkout). */
+  readonly moreUsage?: readonly string[];
 }
 
 /** What a command left running: the service (`serve`), or nothing (it printed its answer). */
@@ -47,7 +49,7 @@ Usage:
   ${host.spell('admin-link', '[--data-dir D]')}
   ${host.spell('token', 'rotate [--lifetime-days N] [--data-dir D]')}
   ${host.spell('token', 'revoke [--data-dir D]')}
-  ${host.spell('token', 'status [--data-dir D]')}
+  ${host.spell('token', 'status [--data-dir D]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -178,7 +180,18 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   if (listeningHost !== '127.0.0.1' && listeningHost !== '::1' && listeningHost !== 'localhost') {
     lines.push(`Note: listening on ${listeningHost}, reachable from other machines. Use HTTPS (a reverse proxy or tunnel) before Entra sends real data.`);
   }
+  const tunnel = core.admin.reach.tunnelState();
+  if (tunnel.provider) lines.push(`Tunnel: ${tunnel.provider} ${tunnel.status}${tunnel.publicUrl ? ` at ${tunnel.publicUrl}` : ''} (Settings → Reachability)`);
   lines.push('Press Ctrl+C to stop.');
+  // The tunnel connects in the background: say when it is online (the Tenant URL then follows it), drops or fails.
+  let lastStatus = tunnel.status;
+  core.events.subscribe('reach.changed', ({ tunnel: next }) => {
+    if (next.status === lastStatus || next.status === 'starting') return;
+    lastStatus = next.status;
+    if (next.status === 'online') console.log(`Tunnel online: Tenant URL ${next.publicUrl ?? ''}/scim/v2`);
+    else if (next.status === 'reconnecting') console.log(`Tunnel reconnecting: ${next.reason ?? ''}`);
+    else if (next.status === 'failed') console.log(`Tunnel failed: ${next.reason ?? ''}`);
+  });
   // The handlers go in before the line that invites Ctrl+C: a signal sent at once must find them.
   let stopping = false;
   const stop = (signal: string) => {

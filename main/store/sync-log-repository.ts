@@ -117,11 +117,12 @@ export class SyncLogRepository {
     return (this.db.prepare(sql).all(...params, query.limit) as SyncLogRow[]).map(toEntry);
   }
 
+  /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) are not counted. */
   summarize(since: string): SyncLogSummary {
     const row = this.db
-      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ?`)
+      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ? AND operation <> 'reachability'`)
       .get(since) as { total: number; errors: number };
-    const last = this.db.prepare(`SELECT time FROM sync_log ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
+    const last = this.db.prepare(`SELECT time FROM sync_log WHERE operation <> 'reachability' ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
     return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
   }
 

@@ -28,13 +28,13 @@ export function Facts({ inline, className, label, children }: { readonly inline?
 }
 
 /** One fact of a Facts list. */
-export function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+export function Fact({ label, testId, children }: { readonly label: string; readonly testId?: string; readonly children: ReactNode }) {
   return (
     <>
       <dt>
         <Text>{label}</Text>
       </dt>
-      <dd>{children}</dd>
+      <dd data-testid={testId}>{children}</dd>
     </>
   );
 }

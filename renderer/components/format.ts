@@ -4,6 +4,7 @@ import { plural as sharedPlural } from '../../shared/plural';
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const dateTimeShort = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 const eventTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const number = new Intl.NumberFormat();
 
@@ -16,6 +17,12 @@ function parse(iso: string | null | undefined): Date | null {
 export function formatDateTime(iso: string | null | undefined, fallback = '—'): string {
   const date = parse(iso);
   return date ? dateTime.format(date) : fallback;
+}
+
+/** A day, without the time (a certificate's end date). */
+export function formatDate(iso: string | null | undefined, fallback = '—'): string {
+  const date = parse(iso);
+  return date ? dateOnly.format(date) : fallback;
 }
 
 /** Compact date and time for table cells. */
@@ -90,6 +97,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   search: 'Search',
   discovery: 'Schema discovery',
   unknown: 'Other',
+  reachability: 'Reachability',
 };
 
 export function operationLabel(operation: string): string {

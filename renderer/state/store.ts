@@ -8,6 +8,7 @@ import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createGroupsSlice, type GroupsSlice } from './groups-slice';
 import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
+import { createReachSlice, type ReachSlice } from './reach-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { syncLogFilterFromHash } from './sync-log-link';
@@ -26,7 +27,8 @@ type AppState = SessionSlice &
   GraphSlice &
   CompareSlice &
   FixSlice &
-  EntraSlice;
+  EntraSlice &
+  ReachSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -41,6 +43,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createCompareSlice(...args),
   ...createFixSlice(...args),
   ...createEntraSlice(...args),
+  ...createReachSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once
@@ -66,11 +69,18 @@ function refreshOverviewSoon(): void {
 subscribe('syncLog.appended', ({ items }) => useAppStore.getState().receiveSyncLogEntries(items));
 subscribe('overview.changed', () => refreshOverviewSoon());
 subscribe('job.progress', (progress) => useAppStore.getState().receiveJobProgress(progress));
+subscribe('reach.changed', () => {
+  // The tunnel came online, dropped or failed, or a check finished: the panel reads its view again, the Overview soon.
+  const state = useAppStore.getState();
+  if (state.reach.status !== 'idle') void state.loadReach();
+  refreshOverviewSoon();
+});
 onSignedOut(() => useAppStore.getState().sessionEnded());
 onEventsReconnected(() => {
   const state = useAppStore.getState();
   refreshOverviewSoon();
   if (state.syncLog.status !== 'idle' && state.syncLog.liveTail) void state.loadSyncLog();
+  if (state.reach.status !== 'idle') void state.loadReach();
   // A fetch's last progress event may have been missed: the snapshot list shows whether it saved one.
   if (state.snapshots.status !== 'idle') void state.loadSnapshots();
 });

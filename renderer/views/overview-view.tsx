@@ -6,6 +6,7 @@ import {
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
+  Spinner,
   Text,
   makeStyles,
   mergeClasses,
@@ -21,12 +22,12 @@ import {
   QuestionCircleRegular,
   TaskListLtrRegular,
 } from '@fluentui/react-icons';
-import { type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Overview, SeenFrom } from '../../shared/admin/contract';
 import { CopyableValue } from '../components/copy-button';
 import { Fact, Facts } from '../components/facts';
-import { formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
+import { formatDate, formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
@@ -184,6 +185,64 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
   ];
 }
 
+const TUNNEL_WORDS = { stopped: 'Stopped', starting: 'Starting', online: 'Online', reconnecting: 'Reconnecting', failed: 'Failed' } as const;
+const PROVIDER_WORDS = { ngrok: 'ngrok', cloudflare: 'Cloudflare Tunnel', azureRelay: 'Azure Relay' } as const;
+
+/**
+ * "Entra must reach this URL": shown until a check from outside through the Tenant URL passed, and
+ * again when a later one failed, with what failed and how to fix it.
+ */
+function ReachWarning({ overview, privateUrl }: { readonly overview: Overview; readonly privateUrl: boolean }) {
+  const styles = useStyles();
+  const { navigate, checkReach, checking } = useAppStore(useShallow((s) => ({ navigate: s.navigate, checkReach: s.checkReach, checking: s.reachChecking })));
+  const [error, setError] = useState<string | null>(null);
+  const check = overview.reachability.check;
+  const failure = check?.failures[0];
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid="reach-warning">
+      <MessageBarBody>
+        <MessageBarTitle>Entra must reach this URL</MessageBarTitle>
+        {check && !check.passed ? (
+          <>
+            The last check from {check.from === 'internet' ? 'outside' : 'inside the network'} ({formatRelative(check.at)}) did not get through
+            {failure ? (
+              <>
+                : <span className={styles.path}>{failure.title}</span>: {failure.summary}. {failure.fix ? `Fix: ${failure.fix}` : ''}
+              </>
+            ) : (
+              '.'
+            )}
+          </>
+        ) : privateUrl ? (
+          <>
+            Entra's provisioning service runs in Microsoft's cloud and calls the Tenant URL over HTTPS. This address only works on this computer or network: turn on a tunnel in
+            Settings → Reachability, or set the public URL of your reverse proxy, or let Microsoft's on-premises provisioning agent call ScimDesk from inside your network.
+          </>
+        ) : (
+          <>
+            Entra is to reach ScimDesk through <span className={styles.path}>{overview.scimUrl}</span>, but nothing has checked yet that this address reaches ScimDesk from the
+            internet (the reverse proxy or tunnel in front of it). Check from outside calls it the way Entra's Test Connection does.
+          </>
+        )}
+        {error && <> ({error})</>}
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button
+          disabled={checking}
+          icon={checking ? <Spinner size="tiny" /> : undefined}
+          onClick={() => {
+            setError(null);
+            checkReach({ from: check?.from ?? 'internet' }).catch((failed: unknown) => setError(failed instanceof Error ? failed.message : String(failed)));
+          }}
+        >
+          Check from outside
+        </Button>
+        <Button onClick={() => navigate('settings')}>Open Settings</Button>
+      </MessageBarActions>
+    </MessageBar>
+  );
+}
+
 function StepIcon({ state }: { readonly state: StepState }) {
   const styles = useStyles();
   if (state === 'done') return <CheckmarkCircleFilled className={mergeClasses(styles.stepIcon, styles.done)} aria-label="Done" role="img" />;
@@ -213,7 +272,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
   const { endpoint, last24h, counts } = overview;
   const plainOnNetwork = endpoint.listening && !endpoint.https && !isLoopbackHost(endpoint.host);
   const privateUrl = overview.scimUrl !== null && isPrivateUrl(overview.scimUrl);
-  const unverifiedPublicUrl = overview.publicUrl !== null && overview.publicUrl.verifiedAt === null && !privateUrl;
+  const { tunnel, check } = overview.reachability;
+  const certificate = overview.certificate;
 
   return (
     <>
@@ -296,6 +356,28 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
                 </Badge>
               )}
             </Fact>
+            {certificate && (
+              <Fact label="Certificate" testId="certificate-expiry">
+                <Text>
+                  {certificate.daysLeft < 0 ? 'Expired on' : 'Valid until'} {formatDate(certificate.validTo)}
+                  {certificate.daysLeft >= 0 ? ` (${plural(certificate.daysLeft, 'day')})` : ''}
+                </Text>
+                {certificate.selfSigned && (
+                  <Badge color="warning" appearance="tint">
+                    Self-signed
+                  </Badge>
+                )}
+              </Fact>
+            )}
+            {tunnel && (
+              <Fact label="Tunnel" testId="overview-tunnel">
+                <Badge color={tunnel.status === 'online' ? 'success' : tunnel.status === 'failed' ? 'danger' : 'warning'} appearance="tint">
+                  {TUNNEL_WORDS[tunnel.status]}
+                </Badge>
+                <Text size={200}>{tunnel.provider ? PROVIDER_WORDS[tunnel.provider] : ''}</Text>
+                {tunnel.status === 'failed' && tunnel.reason && <Text size={200}>{tunnel.reason}</Text>}
+              </Fact>
+            )}
           </Facts>
           {plainOnNetwork && (
             <MessageBar intent="warning" layout="multiline">
@@ -309,29 +391,28 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
               </MessageBarActions>
             </MessageBar>
           )}
-          {unverifiedPublicUrl && overview.publicUrl && (
-            <MessageBar intent="warning" layout="multiline" data-testid="public-url-unverified">
-              <MessageBarBody>
-                <MessageBarTitle>Public URL not verified</MessageBarTitle>
-                Entra is to reach ScimDesk through <span className={styles.path}>{overview.publicUrl.url}</span>, but nothing has checked yet that this address
-                reaches ScimDesk from the internet (the reverse proxy or tunnel in front of it). Until a check from outside passes, ScimDesk calls it unverified;
-                Entra's Test Connection showing in the sync log as Entra's query means Entra got through.
-              </MessageBarBody>
-            </MessageBar>
-          )}
-          {overview.publicUrl?.verifiedAt && (
+          {endpoint.listening && overview.scimUrl && !check?.passed && <ReachWarning overview={overview} privateUrl={privateUrl} />}
+          {check?.passed && (
             <Text size={200} className={styles.label} data-testid="public-url-verified">
-              Public URL verified from outside {formatRelative(overview.publicUrl.verifiedAt)}.
+              Reachable: a check from {check.from === 'internet' ? 'outside' : 'inside the network'} got through this URL {formatRelative(check.at)}.
             </Text>
           )}
-          {privateUrl && (
-            <MessageBar intent="info" layout="multiline">
+          {certificate && (certificate.selfSigned || certificate.daysLeft < 30) && (
+            <MessageBar intent={certificate.daysLeft < 0 ? 'error' : 'warning'} layout="multiline" data-testid="certificate-warning">
               <MessageBarBody>
-                <MessageBarTitle>Entra must reach this URL from the internet</MessageBarTitle>
-                Entra's provisioning service runs in Microsoft's cloud and calls the Tenant URL over HTTPS. This address only works on this computer or
-                network: set a public URL (a reverse proxy or tunnel) in Settings, or let Microsoft's on-premises provisioning agent call ScimDesk from
-                inside your network.
+                <MessageBarTitle>
+                  {certificate.daysLeft < 0
+                    ? 'The HTTPS certificate has expired'
+                    : certificate.daysLeft < 30
+                      ? `The HTTPS certificate expires in ${plural(certificate.daysLeft, 'day')}`
+                      : 'The HTTPS certificate is self-signed'}
+                </MessageBarTitle>
+                {certificate.daysLeft < 30 && <>Entra stops provisioning the day it expires ({formatDate(certificate.validTo)}): renew it and install the new one in Settings. </>}
+                {certificate.selfSigned && <>It is self-signed, and Entra refuses self-signed certificates: use one from a public certificate authority, or a tunnel.</>}
               </MessageBarBody>
+              <MessageBarActions>
+                <Button onClick={() => navigate('settings')}>Open Settings</Button>
+              </MessageBarActions>
             </MessageBar>
           )}
         </Section>

@@ -14,6 +14,7 @@ import { useAppStore } from '../state/store';
 import { CertificatePanel } from './settings-certificate-panel';
 import { EndpointPanel } from './settings-endpoint-panel';
 import { ExtensionsPanel } from './settings-extensions-panel';
+import { ReachabilityPanel } from './settings-reachability-panel';
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -95,6 +96,7 @@ export function SettingsView() {
         <div className={styles.columns}>
           <EndpointPanel settings={data} />
           <CertificatePanel settings={data} />
+          <ReachabilityPanel />
           <RetentionPanel settings={data} />
           <StoragePanel settings={data} />
           <ExtensionsPanel />

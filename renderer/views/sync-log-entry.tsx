@@ -60,7 +60,9 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
         {entry.displayName && <Fact label="Display name">{entry.displayName}</Fact>}
         {entry.externalId && <Fact label="Object ID in Entra">{entry.externalId}</Fact>}
         <Fact label="Sent by">
-          {isFromEntra(entry) ? (
+          {entry.operation === 'reachability' ? (
+            <Text>ScimDesk itself: a tunnel event or a check from outside (Settings → Reachability), not a client's request</Text>
+          ) : isFromEntra(entry) ? (
             <Text>
               Entra's provisioning service <Text className={styles.mono}>(ADSCIMVersion: {entry.adscimVersion || 'empty'})</Text>
             </Text>

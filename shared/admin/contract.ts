@@ -15,6 +15,7 @@ import {
   Category,
 } from './entra-schemas';
 import { guidString } from '../guid';
+import { OutsideCheckView, ReachabilityView, ReachCheckInput, ReachConfigureInput, TestCertificateInput, TunnelStateView } from './reach-schemas';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -98,7 +99,8 @@ export type SyncLogDetail = z.infer<typeof SyncLogDetail>;
 export const SyncLogFilter = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
-  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'unknown']).optional(),
+  /** `reachability`: the tunnel's events and the checks from outside (not requests). */
+  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'unknown', 'reachability']).optional(),
   /** `error` is any 4xx or 5xx. */
   outcome: z.enum(['success', 'error', 'clientError', 'serverError']).optional(),
   /** Matches userName, externalId, displayName or resource id. */
@@ -339,6 +341,23 @@ export const Overview = z.object({
    */
   publicUrl: z.object({ url: z.string(), verifiedAt: isoTime.nullable() }).nullable(),
   /**
+   * Whether Entra can reach the Tenant URL: the tunnel (null when none is set up), and the last check
+   * from outside through the Tenant URL now given (null before the first), with what failed.
+   */
+  reachability: z.object({
+    tunnel: TunnelStateView.nullable(),
+    check: z
+      .object({
+        at: isoTime,
+        passed: z.boolean(),
+        from: z.enum(['internet', 'network']),
+        failures: z.array(z.object({ title: z.string(), summary: z.string(), fix: z.string().nullable() })),
+      })
+      .nullable(),
+  }),
+  /** The HTTPS certificate the endpoint serves: its end, and whether it is self-signed (Entra refuses those). */
+  certificate: z.object({ subject: z.string(), validTo: isoTime, daysLeft: z.number().int(), selfSigned: z.boolean() }).nullable(),
+  /**
    * What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself: for each
    * step, who it was seen from. Only `entra` (the ADSCIMVersion header) ticks a step.
    */
@@ -475,6 +494,18 @@ export const adminMethods = {
     'Serves SCIM over HTTPS with this certificate (PFX + passphrase).',
   ),
   'settings.clearCertificate': method(empty, SettingsView, 'Back to plain HTTP (for use behind a TLS-terminating proxy or tunnel).'),
+  'settings.createTestCertificate': method(
+    TestCertificateInput,
+    SettingsView,
+    'Creates a self-signed certificate for testing and serves HTTPS with it (Entra refuses self-signed certificates).',
+  ),
+
+  // ---- Reachability: a tunnel for a public Tenant URL, and the check from outside (issue 12)
+
+  'reach.get': method(empty, ReachabilityView, 'The reachability provider and its settings (secrets masked), the tunnel state and the last check from outside.'),
+  'reach.configure': method(ReachConfigureInput, ReachabilityView, 'Saves the provider (secrets to the secret store) and starts, restarts or stops the tunnel.'),
+  'reach.reconnect': method(empty, ReachabilityView, 'Tries the tunnel again now (after a failure, or to start over).'),
+  'reach.check': method(ReachCheckInput, OutsideCheckView, 'Calls the Tenant URL as Entra’s Test Connection does and reports DNS, connection, certificate, token and answer.'),
 
   'extensions.list': method(empty, z.object({ items: z.array(ExtensionSchema) }), 'Admin-defined extension schemas.'),
   'extensions.save': method(ExtensionSchema.strict(), z.object({ items: z.array(ExtensionSchema) }), 'Adds or replaces an extension schema.'),
@@ -650,6 +681,8 @@ export const adminEvents = {
   }),
   /** Something on the Overview changed (counts, token, endpoint). */
   'overview.changed': z.object({}),
+  /** The tunnel's state changed, or a check from outside finished. */
+  'reach.changed': z.object({ tunnel: TunnelStateView }),
 } as const;
 
 export type AdminEvents = typeof adminEvents;

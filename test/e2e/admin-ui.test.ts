@@ -843,8 +843,8 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       await page.locator('.fui-ToastTitle').getByText('Endpoint settings saved', { exact: true }).waitFor();
       await go('Overview');
       await expectText(page.getByTestId('tenant-url'), 'https://scim.contoso.example/scim/v2');
-      const unverified = page.getByTestId('public-url-unverified');
-      await expectText(unverified, /^Public URL not verified.*https:\/\/scim\.contoso\.example.*nothing has checked yet that this address reaches ScimDesk from the internet/);
+      const unverified = page.getByTestId('reach-warning');
+      await expectText(unverified, /^Entra must reach this URL.*https:\/\/scim\.contoso\.example\/scim\/v2.*nothing has checked yet that this address reaches ScimDesk from the internet/);
       await screenshot('overview-public-url-unverified');
 
       // Back to no public URL: the Tenant URL is the listener's again.

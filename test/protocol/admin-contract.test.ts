@@ -3,6 +3,9 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
+import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
+import { eventually } from '../support/eventually';
+import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
 import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
 
@@ -179,6 +182,30 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     extra({ pfxBase64: 'AAAA', passphrase: '' }),
   ],
   'settings.clearCertificate': [extra()],
+  'settings.createTestCertificate': [
+    { why: 'days of zero', input: { days: 0 }, field: 'days' },
+    { why: 'days over 825', input: { days: 826 }, field: 'days' },
+    { why: 'a name with a space', input: { names: ['not a name'] }, field: 'names.0' },
+    { why: 'no names', input: { names: [] }, field: 'names' },
+    extra(),
+  ],
+  'reach.get': [extra()],
+  'reach.configure': [
+    { why: 'unknown provider', input: { provider: 'frp' }, field: 'provider' },
+    { why: 'authtoken of the wrong type', input: { provider: 'ngrok', authtoken: 5 }, field: 'authtoken' },
+    { why: 'ngrok domain with a path', input: { provider: 'ngrok', authtoken: '', domain: 'scim.ngrok.app/scim' }, field: 'domain' },
+    { why: 'Cloudflare without its hostname', input: { provider: 'cloudflare', token: '' }, field: 'hostname' },
+    { why: 'Relay namespace too short', input: { provider: 'azureRelay', namespace: 'ab', connectionName: 'scim', keyName: 'listen', key: '' }, field: 'namespace' },
+    { why: 'Relay connection name with a space', input: { provider: 'azureRelay', namespace: 'contoso-scim', connectionName: 'my scim', keyName: 'listen', key: '' }, field: 'connectionName' },
+    extra({ provider: 'none' }),
+  ],
+  'reach.reconnect': [extra()],
+  'reach.check': [
+    { why: 'url that is not http(s)', input: { url: 'ftp://scim.contoso.example' }, field: 'url' },
+    { why: 'unknown vantage point', input: { from: 'moon' }, field: 'from' },
+    { why: 'empty token', input: { token: '' }, field: 'token' },
+    extra(),
+  ],
   'extensions.list': [extra()],
   'extensions.save': [
     { why: 'missing urn', input: { ...validExtension, urn: undefined }, field: 'urn' },
@@ -396,7 +423,8 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
 
   before(async () => {
     // A fixed port: settings.get reports the configured port, and the contract's EndpointSettings has no port 0.
-    a = await startTestAdmin({ core: { port: await freePort() } });
+    // No cloudflared on this PATH, whatever the machine has: the Cloudflare setup fails as on a machine without it.
+    a = await startTestAdmin({ core: { port: await freePort(), tunnels: { cloudflare: (settings) => createCloudflareTunnel(settings, { env: { PATH: '/nonexistent' } }) } } });
     adele = (
       await createUser({
         schemas: [URN_USER, URN_ENTERPRISE],
@@ -680,6 +708,36 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal(plain.listening?.https, false);
     assert.equal(plain.certificate, null);
     await readScim(await a.scim('/Users?count=1'), 200, 'plain http again');
+  });
+
+  it('reach.get, reach.check, reach.configure and reach.reconnect (the tunnels themselves: reachability.test.ts); settings.createTestCertificate', async () => {
+    const view = await ok('reach.get', {});
+    assert.equal(view.provider, 'none');
+    assert.equal(view.tunnel.status, 'stopped');
+    const check = await ok('reach.check', { from: 'network' });
+    assert.equal(check.passed, true, JSON.stringify(check.steps));
+    assert.equal(check.url, a.core.endpoint.state()!.url, 'the Tenant URL by default');
+    const wrong = await ok('reach.check', { from: 'network', token: 'scimdesk_not-the-token' });
+    assert.equal(wrong.steps.find((step) => step.id === 'auth')?.status, 'fail');
+
+    const cloudflare = await ok('reach.configure', { provider: 'cloudflare', token: cloudflareToken(), hostname: 'https://scim.contoso.example/' });
+    assert.equal(cloudflare.cloudflare.hostname, 'scim.contoso.example', 'a pasted URL becomes its host name');
+    assert.equal(cloudflare.cloudflare.tunnelId, '6ff42ae2-765d-4adf-8112-31c55c1551ef');
+    const failed = await eventually(async () => {
+      const current = await ok('reach.get', {});
+      assert.equal(current.tunnel.status, 'failed');
+      return current;
+    });
+    assert.match(failed.tunnel.reason ?? '', /cloudflared was not found on PATH/);
+    assert.equal((await ok('reach.reconnect', {})).provider, 'cloudflare');
+    await refused('reach.configure', { provider: 'cloudflare', token: '6ff42ae2-765d-4adf-8112-31c55c1551ef', hostname: 'scim.contoso.example' }, 'invalidInput');
+    assert.equal((await ok('reach.configure', { provider: 'none' })).tunnel.status, 'stopped');
+    await refused('reach.reconnect', {}, 'invalidInput');
+
+    const secured = await ok('settings.createTestCertificate', { days: 30 });
+    assert.equal(secured.listening?.https, true);
+    assert.equal(secured.certificate?.subject, secured.certificate?.issuer, 'self-signed');
+    assert.equal((await ok('settings.clearCertificate', {})).listening?.https, false);
   });
 
   it('settings.updateEndpoint moves SCIM to another port: it answers there, not on the old one', async () => {

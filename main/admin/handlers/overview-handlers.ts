@@ -1,5 +1,8 @@
 import type { ProvisioningPause } from '../../lib/provisioning-pause';
+import type { OutsideCheckView } from '../../../shared/admin/reach-schemas';
 import { currentToken, type TokenService } from '../../lib/scim-token';
+import { toBaseUrl } from '../../tunnel/outside-check';
+import type { TunnelState } from '../../tunnel/tunnel-runner';
 import type { DirectoryInfoStore, ResourceStore, SyncLogStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
 import { toDirectoryView, toTokenInfo } from '../admin-views';
@@ -11,7 +14,8 @@ import { toProvisioningState } from './provisioning-handlers';
 export interface OverviewDeps {
   readonly store: DirectoryInfoStore & Pick<ResourceStore, 'countResources' | 'countInactiveUsers'> & SyncLogStore;
   readonly tokens: Pick<TokenService, 'list'>;
-  readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt'>;
+  readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt' | 'publicBaseUrl' | 'publicUrlCheck' | 'certificate'>;
+  readonly reach: { tunnelState(): TunnelState; lastCheck(): Promise<OutsideCheckView | null> };
   readonly setup: Pick<SetupTracker, 'current'>;
   readonly pause: Pick<ProvisioningPause, 'state'>;
   readonly now: () => Date;
@@ -38,6 +42,9 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
       ]);
       const current = currentToken(history, now());
       const seen = deps.setup.current();
+      const publicBase = control.publicBaseUrl() ?? (settings.publicUrl || null);
+      const tunnel = deps.reach.tunnelState();
+      const certificate = await control.certificate();
       return {
         scimUrl: endpoint?.url ?? null,
         endpoint: {
@@ -54,7 +61,17 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
         provisioning: toProvisioningState(deps.pause.state()),
-        publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await control.publicUrlVerifiedAt(settings.publicUrl) } : null,
+        publicUrl: publicBase ? { url: publicBase, verifiedAt: await control.publicUrlVerifiedAt(publicBase) } : null,
+        reachability: { tunnel: tunnel.status === 'stopped' ? null : tunnel, check: endpoint ? await checkOf(toBaseUrl(endpoint.url)) : null },
+        certificate: certificate
+          ? {
+              subject: certificate.subject,
+              validTo: certificate.validTo,
+              daysLeft: Math.floor((new Date(certificate.validTo).getTime() - now().getTime()) / 86_400_000),
+              // Issued by itself: the kind Entra refuses.
+              selfSigned: certificate.subject === certificate.issuer,
+            }
+          : null,
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
@@ -68,5 +85,15 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
       };
     },
   };
+
+  /** The last check through a public base URL, with what failed when the last check of all was that one. */
+  async function checkOf(base: string) {
+    const check = await control.publicUrlCheck(base);
+    if (!check) return null;
+    const last = await deps.reach.lastCheck();
+    const same = last !== null && last.at === check.at && toBaseUrl(last.url) === base;
+    const failures = same ? last.steps.filter((step) => step.status === 'fail').map(({ title, summary, fix }) => ({ title, summary, fix })) : [];
+    return { at: check.at, passed: check.passed, from: check.from, failures };
+  }
 }
 

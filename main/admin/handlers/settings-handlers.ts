@@ -1,6 +1,7 @@
 import type { ExtensionSchema, SettingsView } from '../../../shared/admin/contract';
 import { plural } from '../../../shared/plural';
 import { describeListenError } from '../../lib/listen';
+import { createSelfSignedPfx } from '../../lib/self-signed-certificate';
 import { DEFAULT_SYNC_LOG_RETENTION, type SyncLogRetention } from '../../lib/sync-log-writer';
 import { defineAttribute } from '../../scim/schema/core-schemas';
 import type { CustomExtension } from '../../scim/schema/resource-schema';
@@ -62,6 +63,7 @@ type SettingsMethods =
   | 'settings.updateRetention'
   | 'settings.setCertificate'
   | 'settings.clearCertificate'
+  | 'settings.createTestCertificate'
   | 'extensions.list'
   | 'extensions.save'
   | 'extensions.delete';
@@ -108,6 +110,21 @@ export function createSettingsHandlers(deps: SettingsDeps): Handlers<SettingsMet
       const pfx = Buffer.from(input.pfxBase64, 'base64');
       const summary = await control.setCertificate(pfx, input.passphrase);
       await audit(context, 'setCertificate', `HTTPS certificate installed: ${summary.subject} (valid to ${summary.validTo})`);
+      return settingsView();
+    },
+    async 'settings.createTestCertificate'(input, context) {
+      const settings = await control.settings();
+      const listening = control.state();
+      // The names a client on this machine or network would use, unless the admin named them.
+      const names = input.names ?? [
+        'localhost',
+        '127.0.0.1',
+        ...(listening && !['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1'].includes(listening.host) ? [listening.host] : []),
+        ...(settings.publicUrl ? [new URL(settings.publicUrl).hostname] : []),
+      ];
+      const { pfx, passphrase } = createSelfSignedPfx({ names, days: input.days, now: deps.now() });
+      const summary = await control.setCertificate(pfx, passphrase);
+      await audit(context, 'createTestCertificate', `Self-signed test certificate installed for ${names.join(', ')} (valid to ${summary.validTo}); Entra refuses self-signed certificates`);
       return settingsView();
     },
     async 'settings.clearCertificate'(_input, context) {

@@ -128,6 +128,12 @@ const rules: ReadonlyArray<Rule> = [
     catches: ['main/graph/graph-service.ts', '../reconcile/snapshot'],
   },
   {
+    name: 'main/tunnel is a leaf beside main/graph: no core, admin layer, transport, store or host',
+    files: (f) => under(f, 'main/tunnel'),
+    forbidden: (f, s) => into(f, s, 'main/core', 'main/admin', 'main/http', 'main/store', 'main/service', 'main/app', 'main/scim', 'main/reconcile', 'main/graph'),
+    catches: ['main/tunnel/tunnel-runner.ts', '../admin/reachability'],
+  },
+  {
     name: 'main/http receives what it needs from the root: no core, service or admin handlers',
     files: (f) => under(f, 'main/http'),
     forbidden: (f, s) => into(f, s, 'main/core', 'main/service', 'main/admin'),
@@ -142,7 +148,7 @@ const rules: ReadonlyArray<Rule> = [
   {
     name: 'main/lib holds leaf services: nothing above them',
     files: (f) => under(f, 'main/lib'),
-    forbidden: (f, s) => into(f, s, 'main/core', 'main/service', 'main/app', 'main/admin', 'main/http', 'main/graph', 'main/reconcile'),
+    forbidden: (f, s) => into(f, s, 'main/core', 'main/service', 'main/app', 'main/admin', 'main/http', 'main/graph', 'main/reconcile', 'main/tunnel'),
     catches: ['main/lib/scim-token.ts', '../admin/admin-views'],
   },
   {
