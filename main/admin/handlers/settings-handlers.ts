@@ -20,7 +20,7 @@ export interface SettingsDeps {
   readonly secretStore: string;
 }
 
-function toCustomExtension(extension: ExtensionSchema): CustomExtension {
+export function toCustomExtension(extension: ExtensionSchema): CustomExtension {
   return {
     resourceType: extension.resourceType,
     schema: {
