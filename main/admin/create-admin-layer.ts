@@ -7,6 +7,7 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
 import type { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
+import type { MappingService } from '../mapping/mapping-service';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
 import { CompareSession } from './entra/compare-session';
@@ -19,6 +20,7 @@ import { createCompareHandlers } from './handlers/compare-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
+import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
 import { createOverviewHandlers } from './handlers/overview-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
@@ -40,6 +42,8 @@ export interface AdminLayerOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly dataDir: string;
+  /** Attribute mappings, rules and diagnostics (the SCIM endpoint enforces the same rules). */
+  readonly mapping: MappingService;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -56,6 +60,8 @@ export interface AdminLayer {
   /** One call by name, as a transport receives it: validated against the contract, errors as codes. */
   dispatch(method: string, input: unknown, context: AdminCallContext, onInternalError?: (error: unknown) => void): Promise<AdminResult<unknown>>;
   readonly entra: EntraParts;
+  /** The mapping model and diagnostics (the `diagnose` command reads them directly). */
+  readonly mapping: MappingService;
   /** Stops what runs in the background (Graph fetches). */
   stop(): void;
 }
@@ -88,11 +94,22 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createGraphHandlers({ connection, files, fetches, audit, now }),
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
+    ...createMappingHandlers({
+      mapping: options.mapping,
+      audit,
+      tenantUrl: async () => {
+        const state = options.endpoint.state();
+        if (state) return state.url;
+        const settings = await options.endpoint.settings();
+        return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
+      },
+    }),
   };
   return {
     handlers,
     dispatch: (method, input, context, onInternalError) => dispatchAdminCall(handlers, method, input, context, onInternalError),
     entra: { connection, files, fetches, session },
+    mapping: options.mapping,
     stop: () => fetches.cancelAll(),
   };
 }

@@ -20,6 +20,7 @@ Usage:
   npm run token -- rotate [--lifetime-days N] [--data-dir D]
   npm run token -- revoke [--data-dir D]
   npm run token -- status [--data-dir D]
+  npm run diagnose -- [--data-dir D] [--json]
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -52,6 +53,7 @@ function parse(argv: string[]) {
       'public-url': { type: 'string' },
       'lifetime-days': { type: 'string' },
       'admin-port': { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -238,6 +240,44 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
   }
 }
 
+/** Exit code of `diagnose` when a diagnostic of severity error is found, so a scheduled check can alert. */
+const DIAGNOSE_ERRORS_EXIT = 3;
+
+/**
+ * The mapping diagnostics of a data folder, as the Mappings screen shows them: one block per finding
+ * (code, severity, attribute, count, a sample, the fix), or JSON. Reads the database beside a running
+ * service or without one.
+ */
+async function diagnoseCommand(values: ReturnType<typeof parse>['values'], common: CommonArgs): Promise<void> {
+  if (!existsSync(join(common.dataDir, DATABASE_FILE))) {
+    throw new CommandError(`No ScimDesk data in ${common.dataDir}. Pass --data-dir.`);
+  }
+  const core = await openDataFolder(common.dataDir);
+  let errors = false;
+  try {
+    const { diagnostics, read } = await core.admin.mapping.diagnostics();
+    errors = diagnostics.some((d) => d.severity === 'error');
+    if (values.json) {
+      console.log(JSON.stringify({ dataDir: common.dataDir, read, diagnostics }, null, 2));
+    } else {
+      console.log(`Read ${read.users} user(s), ${read.groups} group(s) and ${read.logRows} sync-log row(s) in ${read.ms} ms.`);
+      if (diagnostics.length === 0) console.log('No findings.');
+      for (const d of diagnostics) {
+        console.log('');
+        console.log(`${d.severity.toUpperCase()} ${d.code}${d.resourceType ? ` [${d.resourceType}]` : ''}${d.attribute ? ` ${d.attribute}` : ''} (${d.count})`);
+        console.log(`  ${d.message}`);
+        for (const record of d.sample.slice(0, 5)) {
+          console.log(`  - ${record.name}${record.value !== null ? `: ${record.value}` : ''}${record.id ? ` (id ${record.id})` : ''}${record.seq !== null ? ` (sync log #${record.seq})` : ''}`);
+        }
+        console.log(`  Fix: ${d.fix}`);
+      }
+    }
+  } finally {
+    await core.stop();
+  }
+  if (errors) process.exitCode = DIAGNOSE_ERRORS_EXIT;
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv);
   const [command, action] = positionals;
@@ -249,6 +289,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') return serve(values, common);
   if (command === 'token') return token(action, values, common);
   if (command === 'admin-link') return adminLink(common);
+  if (command === 'diagnose') return diagnoseCommand(values, common);
   throw new UsageError(`Unknown command "${command}"`);
 }
 
