@@ -82,14 +82,15 @@ const CERTIFICATE_FILE = 'certificate.pfx';
 
 const PAGE = 1000;
 
-/** The mapping's reads, as whole pages of the store: records by insertion order, the sync log newest first. */
+/** The mapping's reads, a page at a time so a large directory never blocks the event loop for long: records in insertion order, the sync log newest first. */
 function mappingSources(store: DirectoryStore): MappingSources {
   return {
     async eachResource(kind, visit) {
-      for (let startIndex = 1; ; startIndex += PAGE) {
-        const page = await store.listResources(kind, { filter: undefined, startIndex, count: PAGE, sortBy: undefined, descending: false, withMembers: false, withGroups: false });
-        for (const resource of page.resources) visit(resource.id, resource.doc);
-        if (page.resources.length < PAGE) return;
+      for (let afterSeq = 0; ; ) {
+        const page = await store.scanDocuments(kind, afterSeq, PAGE);
+        for (const resource of page) visit(resource.id, resource.doc);
+        if (page.length < PAGE) return;
+        afterSeq = page[page.length - 1]!.seq;
       }
     },
     async eachLogRow(limit, visit) {
