@@ -6,6 +6,7 @@ import { createEntraSlice, type EntraSlice } from './entra-slice';
 import { createFixSlice, type FixSlice } from './fix-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createGroupsSlice, type GroupsSlice } from './groups-slice';
+import { createMappingSlice, type MappingSlice } from './mapping-slice';
 import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
@@ -25,7 +26,8 @@ type AppState = SessionSlice &
   GraphSlice &
   CompareSlice &
   FixSlice &
-  EntraSlice;
+  EntraSlice &
+  MappingSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -40,6 +42,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createCompareSlice(...args),
   ...createFixSlice(...args),
   ...createEntraSlice(...args),
+  ...createMappingSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once

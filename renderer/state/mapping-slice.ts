@@ -1,0 +1,45 @@
+import type { MethodOutput } from '../../shared/admin/contract';
+import type { AttributeRule, PresetId } from '../../shared/admin/mapping-schemas';
+import { call } from '../api/client';
+import { createLatest, idle, loadInto, ready, type Loadable } from './loadable';
+import type { SliceCreator } from './slice-creator';
+
+export interface MappingSlice {
+  readonly mapping: Loadable<MethodOutput<'mapping.view'>>;
+  /** The diagnostic whose records the screen lists (clicked on a diagram edge or in the list). */
+  readonly mappingFocus: { readonly code: string; readonly attribute: string | null } | null;
+  loadMapping(): Promise<void>;
+  chooseMappingPreset(preset: PresetId | null): Promise<void>;
+  saveMappingRules(rules: ReadonlyArray<AttributeRule>): Promise<void>;
+  importEntraSchema(json: string): Promise<void>;
+  clearEntraSchema(): Promise<void>;
+  focusDiagnostic(focus: { readonly code: string; readonly attribute: string | null } | null): void;
+  loadSetupSheet(): Promise<MethodOutput<'mapping.setupSheet'>>;
+}
+
+const latest = createLatest();
+
+export const createMappingSlice: SliceCreator<MappingSlice> = (set, get) => ({
+  mapping: idle(),
+  mappingFocus: null,
+  async loadMapping() {
+    await loadInto(() => get().mapping, (mapping) => set({ mapping }), () => call('mapping.view', {}), latest);
+  },
+  async chooseMappingPreset(preset) {
+    set({ mapping: ready(await call('mapping.choosePreset', { preset })) });
+  },
+  async saveMappingRules(rules) {
+    await call('mapping.saveRules', { rules: [...rules] });
+    await get().loadMapping();
+  },
+  async importEntraSchema(json) {
+    set({ mapping: ready(await call('mapping.importEntraSchema', { json })) });
+  },
+  async clearEntraSchema() {
+    set({ mapping: ready(await call('mapping.clearEntraSchema', {})) });
+  },
+  focusDiagnostic(focus) {
+    set({ mappingFocus: focus });
+  },
+  loadSetupSheet: () => call('mapping.setupSheet', {}),
+});
