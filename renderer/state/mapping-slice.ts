@@ -4,16 +4,23 @@ import { call } from '../api/client';
 import { createLatest, idle, loadInto, ready, type Loadable } from './loadable';
 import type { SliceCreator } from './slice-creator';
 
+export interface MappingFocus {
+  readonly resourceType: 'User' | 'Group' | null;
+  readonly attribute: string | null;
+  /** null: every diagnostic about the attribute. */
+  readonly code: string | null;
+}
+
 export interface MappingSlice {
   readonly mapping: Loadable<MethodOutput<'mapping.view'>>;
-  /** The diagnostic whose records the screen lists (clicked on a diagram edge or in the list). */
-  readonly mappingFocus: { readonly code: string; readonly attribute: string | null } | null;
+  /** What the screen lists the affected records of: one diagnostic (from the list), or every one about an attribute (a diagram edge). */
+  readonly mappingFocus: MappingFocus | null;
   loadMapping(): Promise<void>;
   chooseMappingPreset(preset: PresetId | null): Promise<void>;
   saveMappingRules(rules: ReadonlyArray<AttributeRule>): Promise<void>;
   importEntraSchema(json: string): Promise<void>;
   clearEntraSchema(): Promise<void>;
-  focusDiagnostic(focus: { readonly code: string; readonly attribute: string | null } | null): void;
+  focusDiagnostic(focus: MappingFocus | null): void;
   loadSetupSheet(): Promise<MethodOutput<'mapping.setupSheet'>>;
 }
 

@@ -5,21 +5,26 @@ import { useMemo } from 'react';
 import type { Diagnostic, MappingRow } from '../../shared/admin/mapping-schemas';
 
 /** Column x positions: Entra source → SCIM attribute → local field. */
-const COLUMN_X = [0, 380, 800] as const;
+const COLUMN_X = [0, 560, 1120] as const;
 const ROW_HEIGHT = 56;
 const NODE_WIDTH = 300;
 
-const nodeStyle = (border: string) => ({ width: NODE_WIDTH, fontSize: 12, padding: 6, border: `1px solid ${border}`, borderRadius: 4, background: tokens.colorNeutralBackground1 });
+const nodeStyle = (border: string) => ({ width: NODE_WIDTH, fontSize: 13, padding: 6, border: `1px solid ${border}`, borderRadius: 4, background: tokens.colorNeutralBackground1 });
 
-/** The rows worth drawing: mapped (in Entra or by the recommendation), carried by records, or diagnosed. */
+/**
+ * The rows worth drawing: mapped in Entra (or, while Entra's mapping is unknown, by the
+ * recommendation), carried by records, or diagnosed.
+ */
 function drawn(rows: ReadonlyArray<MappingRow>): MappingRow[] {
-  return rows.filter((row) => row.entraSource !== null || row.recommendedSource !== null || row.observed.records > 0 || row.diagnostics.length > 0);
+  const entraKnown = rows.some((row) => row.entraSource !== null);
+  return rows.filter((row) => row.entraSource !== null || (!entraKnown && row.recommendedSource !== null) || row.observed.records > 0 || row.diagnostics.length > 0);
 }
 
 interface DiagramProps {
   readonly rows: ReadonlyArray<MappingRow>;
   readonly diagnostics: ReadonlyArray<Diagnostic>;
-  readonly onPick: (diagnostic: Diagnostic) => void;
+  /** An edge with diagnostics was clicked: the attribute they concern. */
+  readonly onPick: (resourceType: Diagnostic['resourceType'], attribute: string) => void;
 }
 
 /**
@@ -32,7 +37,7 @@ export function MappingDiagram({ rows, diagnostics, onPick }: DiagramProps) {
   const { nodes, edges, byEdge } = useMemo(() => {
     const nodes: Node[] = [];
     const edges: Edge[] = [];
-    const byEdge = new Map<string, Diagnostic>();
+    const byEdge = new Map<string, { resourceType: Diagnostic['resourceType']; attribute: string }>();
     const lines: Array<{ kind: string; source: string | null; attribute: string; field: string; codes: Diagnostic[]; entra: boolean }> = drawn(rows).map((row) => ({
       kind: row.resourceType,
       source: row.entraSource ?? row.recommendedSource,
@@ -63,12 +68,14 @@ export function MappingDiagram({ rows, diagnostics, onPick }: DiagramProps) {
         }
         const edgeId = `e-${sourceId}-${attributeId}`;
         const first = line.codes[0];
-        if (first) byEdge.set(edgeId, first);
+        if (first) byEdge.set(edgeId, { resourceType: line.kind as Diagnostic['resourceType'], attribute: line.attribute });
         edges.push({
           id: edgeId,
           source: sourceId,
           target: attributeId,
-          label: line.codes.map((d) => d.code).join(', ') || undefined,
+          label: first ? `${first.code}${line.codes.length > 1 ? ` +${line.codes.length - 1}` : ''}` : undefined,
+          labelBgStyle: { fill: tokens.colorNeutralBackground1 },
+          labelStyle: { fontSize: 11, fill: worst },
           animated: line.codes.length > 0,
           style: { stroke: worst, strokeWidth: line.codes.length > 0 ? 2 : 1 },
           markerEnd: { type: MarkerType.ArrowClosed },
@@ -83,7 +90,7 @@ export function MappingDiagram({ rows, diagnostics, onPick }: DiagramProps) {
       }
       const fieldEdge = `g-${attributeId}-${fieldId}`;
       const first = line.codes[0];
-      if (first && line.source === null) byEdge.set(fieldEdge, first);
+      if (first && line.source === null) byEdge.set(fieldEdge, { resourceType: line.kind as Diagnostic['resourceType'], attribute: line.attribute });
       edges.push({
         id: fieldEdge,
         source: attributeId,
@@ -106,8 +113,8 @@ export function MappingDiagram({ rows, diagnostics, onPick }: DiagramProps) {
         nodesConnectable={false}
         nodesDraggable={false}
         onEdgeClick={(_event, edge) => {
-          const d = byEdge.get(edge.id);
-          if (d) onPick(d);
+          const picked = byEdge.get(edge.id);
+          if (picked) onPick(picked.resourceType, picked.attribute);
         }}
         proOptions={{ hideAttribution: true }}
       >

@@ -166,10 +166,23 @@ function CycleTimeline({ cycles }: { readonly cycles: ReadonlyArray<Cycle> }) {
   );
 }
 
-function AffectedRecords({ diagnostic, onClose }: { readonly diagnostic: Diagnostic; readonly onClose: () => void }) {
+function AffectedRecords({ title, diagnostics, onClose }: { readonly title: string; readonly diagnostics: ReadonlyArray<Diagnostic>; readonly onClose: () => void }) {
+  return (
+    <Section title={`Affected records: ${title}`} actions={<Button onClick={onClose}>Close</Button>}>
+      {diagnostics.map((diagnostic, index) => (
+        <DiagnosticRecords key={`${diagnostic.code}-${index}`} diagnostic={diagnostic} />
+      ))}
+    </Section>
+  );
+}
+
+function DiagnosticRecords({ diagnostic }: { readonly diagnostic: Diagnostic }) {
   const showSyncLog = useAppStore((s) => s.showSyncLog);
   return (
-    <Section title={`Affected records: ${diagnostic.code}${diagnostic.attribute ? ` (${diagnostic.attribute})` : ''}`} actions={<Button onClick={onClose}>Close</Button>}>
+    <>
+      <Text weight="semibold">
+        <SeverityBadge severity={diagnostic.severity} /> {diagnostic.code}
+      </Text>
       <Text>{diagnostic.message}</Text>
       <Text weight="semibold">Fix: {diagnostic.fix}</Text>
       {diagnostic.sample.length === 0 ? (
@@ -193,7 +206,7 @@ function AffectedRecords({ diagnostic, onClose }: { readonly diagnostic: Diagnos
           ]}
         />
       )}
-    </Section>
+    </>
   );
 }
 
@@ -277,7 +290,13 @@ export function MappingView() {
   useLoadOnShow(loadMapping);
   const action = useAction();
   const view = mapping.data;
-  const focused = view && focus ? view.diagnostics.find((d) => d.code === focus.code && d.attribute === focus.attribute) : undefined;
+  const focused =
+    view && focus
+      ? view.diagnostics.filter(
+          (d) => (focus.code === null || d.code === focus.code) && d.resourceType === focus.resourceType && (d.attribute ?? '').toLowerCase() === (focus.attribute ?? '').toLowerCase(),
+        )
+      : [];
+  const focusTitle = focus ? (focus.code === null ? `${focus.resourceType ?? ''} ${focus.attribute ?? ''}`.trim() : `${focus.code}${focus.attribute ? ` (${focus.attribute})` : ''}`) : '';
   const presetLabel = view?.presets.find((p) => p.id === view.preset)?.name ?? "ScimDesk's recommendation";
 
   return (
@@ -331,7 +350,7 @@ export function MappingView() {
                   {
                     header: 'Records',
                     render: (d) => (
-                      <Button size="small" onClick={() => focusDiagnostic({ code: d.code, attribute: d.attribute })}>
+                      <Button size="small" onClick={() => focusDiagnostic({ code: d.code, attribute: d.attribute, resourceType: d.resourceType })}>
                         Show
                       </Button>
                     ),
@@ -340,10 +359,10 @@ export function MappingView() {
               />
             )}
           </Section>
-          {focused && <AffectedRecords diagnostic={focused} onClose={() => focusDiagnostic(null)} />}
+          {focused.length > 0 && <AffectedRecords title={focusTitle} diagnostics={focused} onClose={() => focusDiagnostic(null)} />}
           <Section title="Mapping diagram">
             <Text size={200}>Entra source → SCIM attribute → local field. A marked edge carries a diagnostic: click it for the records affected.</Text>
-            <MappingDiagram rows={view.rows} diagnostics={view.diagnostics} onPick={(d) => focusDiagnostic({ code: d.code, attribute: d.attribute })} />
+            <MappingDiagram rows={view.rows} diagnostics={view.diagnostics} onPick={(resourceType, attribute) => focusDiagnostic({ code: null, attribute, resourceType })} />
           </Section>
           <Section title="Mapping table">
             <MappingTable rows={view.rows} />

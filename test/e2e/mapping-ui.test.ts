@@ -104,10 +104,15 @@ describe('Mappings screen in Chromium', { timeout: 180_000 }, () => {
 
       // The externalId edge carries its diagnostics; a click lists the users whose externalId is a mailNickname.
       await diagram.locator('.react-flow__edge', { has: page.locator('text=EXTERNAL_ID_NOT_GUID') }).first().click({ force: true });
-      const affected = page.getByRole('region', { name: /Affected records: EXTERNAL_ID_NOT_GUID/ });
+      const affected = page.getByRole('region', { name: 'Affected records: User externalId' });
       await affected.waitFor();
+      await expectText(affected, /EXTERNAL_ID_NOT_GUID/);
+      await expectText(affected, /EXTERNAL_ID_NOT_FROM_OBJECT_ID/);
       await expectText(affected, /AdeleV/);
       await expectText(affected, /DiegoS/);
+      // The manager loop, from the diagnostics list: the user it was written to.
+      await page.getByRole('table', { name: 'Diagnostics' }).getByRole('row', { name: /REPEATED_WRITE/ }).getByRole('button', { name: 'Show' }).click();
+      await expectText(page.getByRole('region', { name: /Affected records: REPEATED_WRITE/ }), /adelev@contoso\.com/);
       await page.screenshot({ path: join(SHOTS, '302-mapping-screen.png'), fullPage: true });
       assert.deepEqual(session!.consoleErrors, []);
     } catch (error) {
