@@ -8,6 +8,7 @@ import type { ResourceSchema } from '../scim/schema/resource-schema';
 import type { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import type { MappingService } from '../mapping/mapping-service';
+import { AdminApiError } from './admin-error';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
 import { CompareSession } from './entra/compare-session';
@@ -97,6 +98,12 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,
+      readEntraSchema: async (jobId) => {
+        const { sp, service } = await connection.application();
+        const id = jobId ?? (await service.listJobs(sp.id))[0]?.id;
+        if (id === undefined) throw new AdminApiError('notFound', 'The enterprise application has no provisioning job yet: turn provisioning on in Entra first.');
+        return service.readSynchronizationSchema(sp.id, id, (schema) => schema);
+      },
       tenantUrl: async () => {
         const state = options.endpoint.state();
         if (state) return state.url;

@@ -20,6 +20,8 @@ export interface MappingSlice {
   saveMappingRules(rules: ReadonlyArray<AttributeRule>): Promise<void>;
   importEntraSchema(json: string): Promise<void>;
   clearEntraSchema(): Promise<void>;
+  /** Reads the provisioning job's synchronization schema through the Graph connection. */
+  readEntraSchemaFromGraph(): Promise<void>;
   focusDiagnostic(focus: MappingFocus | null): void;
   loadSetupSheet(): Promise<MethodOutput<'mapping.setupSheet'>>;
 }
@@ -44,6 +46,9 @@ export const createMappingSlice: SliceCreator<MappingSlice> = (set, get) => ({
   },
   async clearEntraSchema() {
     set({ mapping: ready(await call('mapping.clearEntraSchema', {})) });
+  },
+  async readEntraSchemaFromGraph() {
+    set({ mapping: ready(await call('entra.mappingSchema', {})) });
   },
   focusDiagnostic(focus) {
     set({ mappingFocus: focus });

@@ -248,14 +248,23 @@ function SetupSheetPanel() {
 }
 
 function EntraSchemaPanel({ view }: { readonly view: MethodOutput<'mapping.view'> }) {
-  const { importEntraSchema, clearEntraSchema } = useAppStore(useShallow((s) => ({ importEntraSchema: s.importEntraSchema, clearEntraSchema: s.clearEntraSchema })));
+  const { importEntraSchema, clearEntraSchema, readEntraSchemaFromGraph } = useAppStore(
+    useShallow((s) => ({ importEntraSchema: s.importEntraSchema, clearEntraSchema: s.clearEntraSchema, readEntraSchemaFromGraph: s.readEntraSchemaFromGraph })),
+  );
   const [json, setJson] = useState('');
   const action = useAction();
   return (
-    <Section title="Entra's mapping">
+    <Section
+      title="Entra's mapping"
+      actions={
+        <Button disabled={action.busy} onClick={() => void action.run(() => readEntraSchemaFromGraph())}>
+          Read from Entra (Graph)
+        </Button>
+      }
+    >
       <Text>
         {view.entra.source === 'none'
-          ? "Entra's mapping is not known: the diagram shows the recommended sources. Paste the provisioning job's synchronization schema (Graph: GET servicePrincipals/{id}/synchronization/jobs/{jobId}/schema)."
+          ? "Entra's mapping is not known: the diagram shows the recommended sources. Read it through the Graph connection (Compare & Fix), or paste the provisioning job's synchronization schema (Graph: GET servicePrincipals/{id}/synchronization/jobs/{jobId}/schema)."
           : `From ${view.entra.source === 'graph' ? 'Microsoft Graph' : 'an imported schema'}, ${formatDateTime(view.entra.fetchedAt)}.${view.entra.scopingFilters.length ? ` Scoping filters: ${view.entra.scopingFilters.join('; ')}.` : ''}`}
       </Text>
       {action.error && <ErrorBar error={action.error} />}

@@ -604,6 +604,11 @@ export const adminMethods = {
     "Keeps Entra's synchronization schema pasted or imported by the admin (GET servicePrincipals/{id}/synchronization/jobs/{jobId}/schema).",
   ),
   'mapping.clearEntraSchema': method(empty, MappingView, "Forgets Entra's synchronization schema (the preset's table is used instead)."),
+  'entra.mappingSchema': method(
+    z.object({ jobId: z.string().min(1).optional() }).strict(),
+    MappingView,
+    "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
+  ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
 } as const;
 

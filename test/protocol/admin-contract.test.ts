@@ -263,6 +263,7 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     extra(),
   ],
   'mapping.view': [extra()],
+  'entra.mappingSchema': [{ why: 'empty job id', input: { jobId: '' }, field: 'jobId' }, extra()],
   'mapping.choosePreset': [
     { why: 'unknown preset', input: { preset: 'salesforce' }, field: 'preset' },
     { why: 'missing preset', input: {}, field: 'preset' },

@@ -8,9 +8,11 @@ export interface MappingDeps {
   /** The Tenant URL Entra is given: the public URL when one is set, the listening address otherwise. */
   readonly tenantUrl: () => Promise<string>;
   readonly audit: Audit;
+  /** The job's synchronization schema through the Graph connection (the first job when none is named). */
+  readonly readEntraSchema: (jobId: string | undefined) => Promise<unknown>;
 }
 
-type MappingMethods = 'mapping.view' | 'mapping.choosePreset' | 'mapping.saveRules' | 'mapping.importEntraSchema' | 'mapping.clearEntraSchema' | 'mapping.setupSheet';
+type MappingMethods = 'entra.mappingSchema' | 'mapping.view' | 'mapping.choosePreset' | 'mapping.saveRules' | 'mapping.importEntraSchema' | 'mapping.clearEntraSchema' | 'mapping.setupSheet';
 
 /** Attribute mappings, presets, rules and the diagnostics (issue 13). */
 export function createMappingHandlers(deps: MappingDeps): Handlers<MappingMethods> {
@@ -43,6 +45,17 @@ export function createMappingHandlers(deps: MappingDeps): Handlers<MappingMethod
         throw error;
       }
       await audit(context, 'importEntraSchema', "Entra's synchronization schema imported");
+      return mapping.view();
+    },
+    async 'entra.mappingSchema'(input, context) {
+      const schema = await deps.readEntraSchema(input.jobId);
+      try {
+        await mapping.saveEntraSchema(schema, 'graph');
+      } catch (error) {
+        if (error instanceof EntraSchemaError) throw new AdminApiError('unavailable', `The provisioning job's schema has no mapping ScimDesk can read: ${error.message}`);
+        throw error;
+      }
+      await audit(context, 'readEntraSchema', "Entra's synchronization schema read through Graph");
       return mapping.view();
     },
     async 'mapping.clearEntraSchema'(_input, context) {
