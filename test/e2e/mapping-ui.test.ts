@@ -103,7 +103,9 @@ describe('Mappings screen in Chromium', { timeout: 180_000 }, () => {
       await diagram.screenshot({ path: join(SHOTS, '301-mapping-diagram.png') });
 
       // The externalId edge carries its diagnostics; a click lists the users whose externalId is a mailNickname.
-      await diagram.locator('.react-flow__edge', { has: page.locator('text=EXTERNAL_ID_NOT_GUID') }).first().click({ force: true });
+      const externalIdEdge = diagram.locator('.react-flow__edge[aria-label^="mailNickname to externalId"]');
+      await expectText(externalIdEdge, /EXTERNAL_ID_NOT_FROM_OBJECT_ID \+1/);
+      await externalIdEdge.click({ force: true });
       const affected = page.getByRole('region', { name: 'Affected records: User externalId' });
       await affected.waitFor();
       await expectText(affected, /EXTERNAL_ID_NOT_GUID/);
