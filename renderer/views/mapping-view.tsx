@@ -30,6 +30,7 @@ import { useAction } from '../components/use-action';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { MappingDiagram } from './mapping-diagram';
+import { AttributeRulesPanel } from './mapping-rules-panel';
 
 const useStyles = makeStyles({
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
@@ -376,6 +377,7 @@ export function MappingView() {
           <Section title="Mapping table">
             <MappingTable rows={view.rows} />
           </Section>
+          <AttributeRulesPanel rows={view.rows} rules={view.rules} />
           <Section title="Provisioning cycles">
             <CycleTimeline cycles={view.cycles} />
           </Section>

@@ -115,6 +115,16 @@ describe('Mappings screen in Chromium', { timeout: 180_000 }, () => {
       // The manager loop, from the diagnostics list: the user it was written to.
       await page.getByRole('table', { name: 'Diagnostics' }).getByRole('row', { name: /REPEATED_WRITE/ }).getByRole('button', { name: 'Show' }).click();
       await expectText(page.getByRole('region', { name: /Affected records: REPEATED_WRITE/ }), /adelev@contoso\.com/);
+      // A rule set on the screen is enforced at the SCIM endpoint: 400 invalidValue naming the attribute.
+      const rules = page.getByRole('region', { name: 'Attribute rules' });
+      await rules.getByRole('combobox', { name: 'Attribute' }).click();
+      await page.getByRole('option', { name: 'User: title', exact: true }).click();
+      await rules.getByRole('textbox', { name: 'Allowed values (comma-separated)' }).fill('Engineer, Manager');
+      await rules.getByRole('button', { name: 'Add rule' }).click();
+      await expectText(rules.getByRole('table', { name: 'Attribute rules' }), /titleone of Engineer, Manager/);
+      const refused = await scim('/Users', { method: 'POST', body: JSON.stringify({ schemas: [URN_USER], userName: 'lee.gu@contoso.com', title: 'Director' }) });
+      assert.equal(refused.status, 400);
+      assert.match(((await refused.json()) as { detail: string }).detail, /title must be one of "Engineer", "Manager"; "Director" is not/);
       await page.screenshot({ path: join(SHOTS, '302-mapping-screen.png'), fullPage: true });
       assert.deepEqual(session!.consoleErrors, []);
     } catch (error) {
