@@ -126,6 +126,17 @@ describe('diagnostics, one by one', () => {
     );
   });
 
+  it("MATCHING_NOT_UNIQUE from Entra's probes alone: a lookup by work email (not unique here); userName and externalId lookups are fine", () => {
+    const o = new Observations();
+    o.addLogRow(row({ detailJson: { response: { status: 200 }, query: { filter: 'userName eq "a@contoso.com"' } } }));
+    o.addLogRow(row({ detailJson: { response: { status: 200 }, query: { filter: `externalId eq "${GUID(1)}"` } } }));
+    assert.deepEqual(codes(run(o)), []);
+    o.addLogRow(row({ detailJson: { response: { status: 200 }, query: { filter: 'emails[type eq "work"].value eq "a@contoso.com"' } } }));
+    const d = run(o).diagnostics.find((x) => x.code === 'MATCHING_NOT_UNIQUE')!;
+    assert.equal(d.attribute, 'emails[type eq "work"].value');
+    assert.equal(d.sample[0]?.seq, seq);
+  });
+
   it('REPEATED_WRITE needs the same value three times: two writes, or three different values, are not a loop', () => {
     const o = new Observations();
     const write = (value: string) =>
