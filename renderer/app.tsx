@@ -19,6 +19,7 @@ import {
   ArrowSyncCheckmarkRegular,
   BuildingRegular,
   DocumentBulletListRegular,
+  FlowchartRegular,
   HomeRegular,
   PeopleRegular,
   PeopleTeamRegular,
@@ -32,6 +33,7 @@ import { useAppStore } from './state/store';
 import { CompareView } from './views/compare-view';
 import { DirectoryView } from './views/directory-view';
 import { GroupsView } from './views/groups-view';
+import { MappingView } from './views/mapping-view';
 import { OverviewView } from './views/overview-view';
 import { SessionGate } from './views/session-gate';
 import { SettingsView } from './views/settings-view';
@@ -55,6 +57,7 @@ const NAV: ReadonlyArray<{ view: ViewName; label: string; icon: ReactElement }> 
   { view: 'users', label: 'Users', icon: <PeopleRegular fontSize={20} /> },
   { view: 'groups', label: 'Groups', icon: <PeopleTeamRegular fontSize={20} /> },
   { view: 'sync-log', label: 'Sync log', icon: <DocumentBulletListRegular fontSize={20} /> },
+  { view: 'mappings', label: 'Mappings', icon: <FlowchartRegular fontSize={20} /> },
   { view: 'compare', label: 'Compare & Fix', icon: <ArrowSyncCheckmarkRegular fontSize={20} /> },
   { view: 'settings', label: 'Settings', icon: <SettingsRegular fontSize={20} /> },
 ];
@@ -65,6 +68,7 @@ const SCREENS: Record<ViewName, () => ReactElement> = {
   users: UsersView,
   groups: GroupsView,
   'sync-log': SyncLogView,
+  mappings: MappingView,
   compare: CompareView,
   settings: SettingsView,
 };

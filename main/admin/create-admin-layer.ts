@@ -12,6 +12,8 @@ import type { ScimService } from '../scim/scim-service';
 import type { DirectoryStore } from '../store/directory-store';
 import type { TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
+import type { MappingService } from '../mapping/mapping-service';
+import { AdminApiError } from './admin-error';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
 import { CompareSession } from './entra/compare-session';
@@ -24,6 +26,7 @@ import { createCompareHandlers } from './handlers/compare-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
+import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
 import { createOverviewHandlers } from './handlers/overview-handlers';
 import { createProvisioningHandlers } from './handlers/provisioning-handlers';
@@ -58,6 +61,8 @@ export interface AdminLayerOptions {
   readonly tunnelBackoff?: Backoff;
   readonly tunnelSelfRecoveryMs?: number;
   readonly checkTimeoutMs?: number;
+  /** Attribute mappings, rules and diagnostics (the SCIM endpoint enforces the same rules). */
+  readonly mapping: MappingService;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -76,6 +81,8 @@ export interface AdminLayer {
   readonly entra: EntraParts;
   /** The tunnel and the check from outside (the service starts the tunnel once the endpoint listens). */
   readonly reach: ReachabilityService;
+  /** The mapping model and diagnostics (the `diagnose` command reads them directly). */
+  readonly mapping: MappingService;
   /** Stops what runs in the background (Graph fetches, the tunnel). */
   stop(): Promise<void>;
 }
@@ -124,12 +131,29 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
+    ...createMappingHandlers({
+      mapping: options.mapping,
+      audit,
+      readEntraSchema: async (jobId) => {
+        const { sp, service } = await connection.application();
+        const id = jobId ?? (await service.listJobs(sp.id))[0]?.id;
+        if (id === undefined) throw new AdminApiError('notFound', 'The enterprise application has no provisioning job yet: turn provisioning on in Entra first.');
+        return service.readSynchronizationSchema(sp.id, id, (schema) => schema);
+      },
+      tenantUrl: async () => {
+        const state = options.endpoint.state();
+        if (state) return state.url;
+        const settings = await options.endpoint.settings();
+        return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
+      },
+    }),
   };
   return {
     handlers,
     dispatch: (method, input, context, onInternalError) => dispatchAdminCall(handlers, method, input, context, onInternalError),
     entra: { connection, files, fetches, session },
     reach,
+    mapping: options.mapping,
     async stop() {
       fetches.cancelAll();
       await reach.stop();

@@ -17,6 +17,8 @@ import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
+import { toCustomExtension } from '../admin/handlers/settings-handlers';
+import { MappingService, type MappingSources } from '../mapping/mapping-service';
 import type { DirectoryStore, DirectoryStoreFactory } from '../store/directory-store';
 import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
@@ -101,6 +103,32 @@ export const DATABASE_FILE = 'scimdesk.db';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 
+const PAGE = 1000;
+
+/** The mapping's reads, a page at a time so a large directory never blocks the event loop for long: records in insertion order, the sync log newest first. */
+function mappingSources(store: DirectoryStore): MappingSources {
+  return {
+    async eachResource(kind, visit) {
+      for (let afterSeq = 0; ; ) {
+        const page = await store.scanDocuments(kind, afterSeq, PAGE);
+        for (const resource of page) visit(resource.id, resource.doc);
+        if (page.length < PAGE) return;
+        afterSeq = page[page.length - 1]!.seq;
+      }
+    },
+    async eachLogRow(limit, visit) {
+      let beforeSeq: number | undefined;
+      for (let read = 0; read < limit; ) {
+        const page = await store.querySyncLog({ limit: Math.min(PAGE, limit - read), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
+        for (const row of page) visit(row);
+        read += page.length;
+        if (page.length === 0 || read >= limit) return;
+        beforeSeq = page[page.length - 1]!.seq;
+      }
+    },
+  };
+}
+
 /**
  * The composition root: builds every part of the headless core from explicit options and hands each
  * the narrow dependencies it uses. The Electron main process, the `serve` command, the CLIs and the
@@ -118,7 +146,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
-  const service = new ScimService({ store, schemas: () => schemas, now });
+  const reloadSchemas = async () => {
+    schemas = buildResourceSchemas(await store.listExtensions());
+  };
+  const mapping = new MappingService({
+    sources: mappingSources(store),
+    settings: store,
+    schemas: () => schemas,
+    addExtensions: async (extensions) => {
+      for (const extension of extensions) {
+        await store.saveExtension(
+          toCustomExtension({ ...extension, attributes: extension.attributes.map((attribute) => ({ ...attribute })) }),
+          now(),
+        );
+      }
+      await reloadSchemas();
+    },
+    now,
+  });
+  await mapping.load();
+  const service = new ScimService({ store, schemas: () => schemas, now, checkDoc: (kind, doc) => mapping.rules().check(kind, doc) });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
@@ -170,9 +217,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     tokens,
     scim: service,
     schemas: () => schemas,
-    reloadSchemas: async () => {
-      schemas = buildResourceSchemas(await store.listExtensions());
-    },
+    reloadSchemas,
+    mapping,
     endpoint: scimEndpoint,
     setup,
     pause,

@@ -321,6 +321,15 @@ export class GraphService {
   }
 
   /**
+   * The job's whole synchronization schema (object mappings, attribute mappings with their source
+   * expressions, matching precedence, scoping filters), handed to the caller's reader: its wire
+   * shape stays here, the reader keeps what it needs.
+   */
+  async readSynchronizationSchema<T>(servicePrincipalId: string, jobId: string, read: (schema: unknown) => T, options: GraphCallOptions = {}): Promise<T> {
+    return read(await this.get<unknown>(`/servicePrincipals/${q(servicePrincipalId)}/synchronization/jobs/${q(jobId)}/schema`, options));
+  }
+
+  /**
    * Restarts the provisioning job with Graph's reset scopes. Scopes that wipe the
    * connector data store (and ForceDeletes) are refused with a
    * ResetScopeRefusedError unless `{ insist: true }`.

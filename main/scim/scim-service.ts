@@ -14,6 +14,7 @@ import { resolveFilter } from './filter/resolve-filter';
 import { applyPatch } from './patch/apply-patch';
 import { normalizePatchRequest } from './patch/normalize-patch';
 import { canonicalizeResource } from './resource/canonicalize';
+import type { ResourceDoc } from './resource/resource-doc';
 import { parseAttributeList, projectResource, wantsAttribute } from './resource/project';
 import type { ResourceKind } from './schema/attribute-def';
 import type { ResolvedAttr, ResourceSchema } from './schema/resource-schema';
@@ -43,6 +44,12 @@ export interface ScimServiceOptions {
   /** The current schemas (they change when the admin edits extensions). */
   readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   readonly now?: () => Date;
+  /**
+   * The admin's per-attribute rules (required, length, pattern, allowed values), checked on every
+   * document a write would store: a violation is answered 400 invalidValue naming the attribute, so it
+   * shows in Entra's provisioning logs. The rules live outside the protocol; the root hands them in.
+   */
+  readonly checkDoc?: (kind: ResourceKind, doc: ResourceDoc) => { readonly attribute: string; readonly detail: string } | undefined;
 }
 
 const ENDPOINT: Record<ResourceKind, string> = { User: 'Users', Group: 'Groups' };
@@ -75,11 +82,18 @@ export class ScimService {
   private readonly store: ScimDirectory;
   private readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   private readonly now: () => Date;
+  private readonly checkDoc: ScimServiceOptions['checkDoc'];
 
   constructor(options: ScimServiceOptions) {
     this.store = options.store;
     this.schemas = options.schemas;
     this.now = options.now ?? (() => new Date());
+    this.checkDoc = options.checkDoc;
+  }
+
+  private enforceRules(kind: ResourceKind, doc: ResourceDoc): void {
+    const violation = this.checkDoc?.(kind, doc);
+    if (violation) throw ScimError.badRequest('invalidValue', violation.detail);
   }
 
   async create(kind: ResourceKind, request: ScimRequest): Promise<ScimResponse> {
@@ -88,6 +102,7 @@ export class ScimService {
     const input = canonicalizeResource(request.body, schema);
     traceDoc(kind, null, input.doc, request.trace);
     request.trace.ignored.push(...input.ignored);
+    this.enforceRules(kind, input.doc);
     const stored = await this.store.createResource(kind, input.members ? { doc: input.doc, members: input.members } : { doc: input.doc }, this.now());
     request.trace.resourceId = stored.id;
     traceMembership(stored, request.trace);
@@ -118,6 +133,7 @@ export class ScimService {
     const input = canonicalizeResource(request.body, schema);
     traceDoc(kind, id, input.doc, request.trace);
     request.trace.ignored.push(...input.ignored);
+    this.enforceRules(kind, input.doc);
     const versions = versionsFromIfMatch(request.ifMatch);
     const stored = await this.store.replaceResource(
       kind,
@@ -143,7 +159,11 @@ export class ScimService {
     const { resource } = await this.store.patchResource(
       kind,
       id,
-      (doc) => applyPatch(doc, normalized.operations, schema),
+      (doc) => {
+        const result = applyPatch(doc, normalized.operations, schema);
+        if (result.changed) this.enforceRules(kind, result.doc);
+        return result;
+      },
       versions ? { versions } : {},
       this.now(),
       noBody ? { withMembers: false, withGroups: false } : this.readOptions(schema, projection),

@@ -5,6 +5,7 @@ const COMMAND_SWITCHES: Readonly<Record<string, CliCommand>> = {
   '--serve': 'serve',
   '--admin-link': 'admin-link',
   '--token': 'token',
+  '--diagnose': 'diagnose',
 };
 
 /**

@@ -12,7 +12,7 @@ import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
 
 /** The commands of the headless host. */
-export type CliCommand = 'serve' | 'token' | 'admin-link';
+export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose';
 
 /**
  * Where the headless commands run: `npm run serve` in a checkout, `ScimDesk.exe --serve` in the
@@ -49,7 +49,8 @@ Usage:
   ${host.spell('admin-link', '[--data-dir D]')}
   ${host.spell('token', 'rotate [--lifetime-days N] [--data-dir D]')}
   ${host.spell('token', 'revoke [--data-dir D]')}
-  ${host.spell('token', 'status [--data-dir D]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
+  ${host.spell('token', 'status [--data-dir D]')}
+  ${host.spell('diagnose', '[--data-dir D] [--json]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -82,6 +83,7 @@ function parse(argv: string[]) {
       'public-url': { type: 'string' },
       'lifetime-days': { type: 'string' },
       'admin-port': { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -280,6 +282,42 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
   }
 }
 
+/** Exit code of `diagnose` when a diagnostic of severity error is found, so a scheduled check can alert. */
+const DIAGNOSE_ERRORS_EXIT = 3;
+
+/**
+ * The mapping diagnostics of a data folder, as the Mappings screen shows them: one block per finding
+ * (code, severity, attribute, count, a sample, the fix), or JSON. Reads the database beside a running
+ * service or without one. Says whether an error was found.
+ */
+async function diagnose(values: ReturnType<typeof parse>['values'], common: CommonArgs): Promise<boolean> {
+  if (!existsSync(join(common.dataDir, DATABASE_FILE))) {
+    throw new CommandError(`No ScimDesk data in ${common.dataDir}. Pass --data-dir.`);
+  }
+  const core = await openDataFolder(common.dataDir);
+  try {
+    const { diagnostics, read } = await core.admin.mapping.diagnostics();
+    if (values.json) {
+      console.log(JSON.stringify({ dataDir: common.dataDir, read, diagnostics }, null, 2));
+    } else {
+      console.log(`Read ${read.users} user(s), ${read.groups} group(s) and ${read.logRows} sync-log row(s) in ${read.ms} ms.`);
+      if (diagnostics.length === 0) console.log('No findings.');
+      for (const d of diagnostics) {
+        console.log('');
+        console.log(`${d.severity.toUpperCase()} ${d.code}${d.resourceType ? ` [${d.resourceType}]` : ''}${d.attribute ? ` ${d.attribute}` : ''} (${d.count})`);
+        console.log(`  ${d.message}`);
+        for (const record of d.sample.slice(0, 5)) {
+          console.log(`  - ${record.name}${record.value !== null ? `: ${record.value}` : ''}${record.id ? ` (id ${record.id})` : ''}${record.seq !== null ? ` (sync log #${record.seq})` : ''}`);
+        }
+        console.log(`  Fix: ${d.fix}`);
+      }
+    }
+    return diagnostics.some((d) => d.severity === 'error');
+  } finally {
+    await core.stop();
+  }
+}
+
 async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
   const { values, positionals } = parse([...argv]);
   const [command, action] = positionals;
@@ -294,7 +332,12 @@ async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome>
   }
   if (command === 'token') await token(action, values, common);
   else if (command === 'admin-link') await adminLink(common);
-  else throw new UsageError(`Unknown command "${command}"`);
+  else if (command === 'diagnose') {
+    if (await diagnose(values, common)) {
+      common.host.exit(DIAGNOSE_ERRORS_EXIT);
+      return new Promise<never>(() => undefined);
+    }
+  } else throw new UsageError(`Unknown command "${command}"`);
   return 'done';
 }
 

@@ -1,5 +1,6 @@
 import type { LocalSnapshot } from '../reconcile/snapshot';
 import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/directory';
+import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { CustomExtension } from '../scim/schema/resource-schema';
 
@@ -43,8 +44,15 @@ export interface DirectoryStore
     ExtensionStore,
     AuditStore,
     AdminSessionStore,
-    FixStore {
+    FixStore,
+    DocumentScanStore {
   close(): Promise<void>;
+}
+
+/** Every stored document of a kind, a page at a time, for the mapping diagnostics' one pass over the directory. */
+export interface DocumentScanStore {
+  /** Up to `limit` records after the position `afterSeq` (0 to start), in a stable order; the last one's seq continues. */
+  scanDocuments(kind: ResourceKind, afterSeq: number, limit: number): Promise<ReadonlyArray<{ readonly seq: number; readonly id: string; readonly doc: ResourceDoc }>>;
 }
 
 /** How the composition root asks for a store; options a store does not use it ignores. */

@@ -303,6 +303,13 @@ export class ResourceRepository {
     return this.sql.one<{ n: number }>(`SELECT count(*) AS n FROM users WHERE active = 0`)!.n;
   }
 
+  /** Documents in insertion order after `afterSeq` (keyset paging: each page costs its own rows, not the ones before). */
+  scanDocuments(kind: ResourceKind, afterSeq: number, limit: number): Array<{ seq: number; id: string; doc: ResourceDoc }> {
+    return this.sql
+      .many<{ seq: number; id: string; doc: string }>(`SELECT seq, id, doc FROM ${TABLE[kind]} WHERE seq > ? ORDER BY seq LIMIT ?`, afterSeq, limit)
+      .map((row) => ({ seq: row.seq, id: row.id, doc: JSON.parse(row.doc) as ResourceDoc }));
+  }
+
   count(kind: ResourceKind): number {
     return this.sql.one<{ n: number }>(`SELECT count(*) AS n FROM ${TABLE[kind]}`)!.n;
   }

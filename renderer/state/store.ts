@@ -6,6 +6,7 @@ import { createEntraSlice, type EntraSlice } from './entra-slice';
 import { createFixSlice, type FixSlice } from './fix-slice';
 import { createGraphSlice, type GraphSlice } from './graph-slice';
 import { createGroupsSlice, type GroupsSlice } from './groups-slice';
+import { createMappingSlice, type MappingSlice } from './mapping-slice';
 import { createNavSlice, type NavSlice } from './nav-slice';
 import { createOverviewSlice, type OverviewSlice } from './overview-slice';
 import { createReachSlice, type ReachSlice } from './reach-slice';
@@ -28,7 +29,8 @@ type AppState = SessionSlice &
   CompareSlice &
   FixSlice &
   EntraSlice &
-  ReachSlice;
+  ReachSlice &
+  MappingSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -44,6 +46,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createFixSlice(...args),
   ...createEntraSlice(...args),
   ...createReachSlice(...args),
+  ...createMappingSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once

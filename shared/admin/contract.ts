@@ -16,6 +16,7 @@ import {
 } from './entra-schemas';
 import { guidString } from '../guid';
 import { OutsideCheckView, ReachabilityView, ReachCheckInput, ReachConfigureInput, TestCertificateInput, TunnelStateView } from './reach-schemas';
+import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -635,6 +636,36 @@ export const adminMethods = {
     z.object({ info: TokenInfo, pushedTo: z.string(), validated: z.boolean(), oldTokensExpire: isoTime.nullable() }),
     'Generates a new SCIM token, puts it into the enterprise application through Graph, validates it, and retires the old one after the overlap.',
   ),
+
+  // ---- Attribute mappings and provisioning diagnostics (issue 13)
+
+  'mapping.view': method(
+    empty,
+    MappingView,
+    'Every SCIM attribute stored here with its local field, rules, recommended and actual Entra source, what the records show; the diagnostics and the provisioning cycles.',
+  ),
+  'mapping.choosePreset': method(
+    z.object({ preset: PresetId.nullable() }).strict(),
+    MappingView,
+    "Chooses a vendor preset: adds the extension schemas and rules it needs (null: ScimDesk's own recommendation).",
+  ),
+  'mapping.saveRules': method(
+    z.object({ rules: z.array(AttributeRule).max(500) }).strict(),
+    z.object({ rules: z.array(AttributeRule) }),
+    'Replaces the per-attribute rules the SCIM endpoint enforces (400 invalidValue naming the attribute).',
+  ),
+  'mapping.importEntraSchema': method(
+    z.object({ json: z.string().min(1, 'Paste the synchronization schema JSON').max(5_000_000) }).strict(),
+    MappingView,
+    "Keeps Entra's synchronization schema pasted or imported by the admin (GET servicePrincipals/{id}/synchronization/jobs/{jobId}/schema).",
+  ),
+  'mapping.clearEntraSchema': method(empty, MappingView, "Forgets Entra's synchronization schema (the preset's table is used instead)."),
+  'entra.mappingSchema': method(
+    z.object({ jobId: z.string().min(1).optional() }).strict(),
+    MappingView,
+    "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
+  ),
+  'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;

@@ -283,6 +283,15 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
     const onDemand = await ok('entra.provisionOnDemand', { jobId: job.id, userObjectId: demo.tenant.users[0]!.id });
     assert.ok(onDemand.steps.length > 0);
 
+    // Entra's side of the mapping, read from the job's synchronization schema: its default externalId ← mailNickname.
+    const mapping = await ok('entra.mappingSchema', { jobId: job.id });
+    assert.equal(mapping.entra.source, 'graph');
+    const externalId = mapping.rows.find((row) => row.resourceType === 'User' && row.attribute === 'externalId')!;
+    assert.equal(externalId.entraSource, 'mailNickname');
+    assert.ok(mapping.diagnostics.some((d) => d.code === 'EXTERNAL_ID_NOT_FROM_OBJECT_ID' && d.resourceType === 'User'));
+    assert.equal(mapping.rows.find((row) => row.resourceType === 'User' && row.attribute === 'name.formatted')?.entraSourceText, 'givenName + surname joined with " "');
+    assert.equal((await ok('entra.mappingSchema', {})).entra.source, 'graph', 'the first job when none is named');
+
     const logs = await ok('entra.provisioningLogs', {});
     const failed = logs.items.filter((entry) => entry.errorCode);
     assert.ok(failed.length > 0);

@@ -291,6 +291,27 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'overlap over a week', input: { overlapMinutes: 10_081 }, field: 'overlapMinutes' },
     extra(),
   ],
+  'mapping.view': [extra()],
+  'entra.mappingSchema': [{ why: 'empty job id', input: { jobId: '' }, field: 'jobId' }, extra()],
+  'mapping.choosePreset': [
+    { why: 'unknown preset', input: { preset: 'salesforce' }, field: 'preset' },
+    { why: 'missing preset', input: {}, field: 'preset' },
+    extra({ preset: null }),
+  ],
+  'mapping.saveRules': [
+    { why: 'rules not a list', input: { rules: {} }, field: 'rules' },
+    { why: 'rule with a broken pattern', input: { rules: [{ resourceType: 'User', attribute: 'userName', pattern: '([' }] }, field: 'rules.0.pattern' },
+    { why: 'rule with a zero max length', input: { rules: [{ resourceType: 'User', attribute: 'userName', maxLength: 0 }] }, field: 'rules.0.maxLength' },
+    { why: 'rule for an unknown resource type', input: { rules: [{ resourceType: 'Device', attribute: 'userName' }] }, field: 'rules.0.resourceType' },
+    extra({ rules: [] }),
+  ],
+  'mapping.importEntraSchema': [
+    { why: 'empty JSON', input: { json: '' }, field: 'json' },
+    { why: 'JSON of the wrong type', input: { json: { synchronizationRules: [] } }, field: 'json' },
+    extra({ json: '{}' }),
+  ],
+  'mapping.clearEntraSchema': [extra()],
+  'mapping.setupSheet': [extra()],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -766,6 +787,48 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     const older = await ok('audit.list', { beforeSeq: audit.items[0]!.seq, limit: 1 });
     assert.equal(older.items.length, 1);
     assert.ok(older.items[0]!.seq < audit.items[0]!.seq);
+  });
+
+  it('mapping: view, a preset, rules, an imported Entra schema, the setup sheet (and back to none)', async () => {
+    const first = await ok('mapping.view', {});
+    assert.equal(first.preset, null);
+    assert.ok(first.rows.some((row) => row.resourceType === 'User' && row.attribute === 'userName' && row.required && row.unique));
+    const chosen = await ok('mapping.choosePreset', { preset: 'workflowgen' });
+    assert.equal(chosen.preset, 'workflowgen');
+    assert.deepEqual(
+      chosen.rules.map((rule) => `${rule.resourceType}:${rule.attribute}:${rule.required}`),
+      ['User:externalId:true', 'Group:externalId:true'],
+    );
+    const refused = await a.call('mapping.importEntraSchema', { json: '{"synchronizationRules": []}' });
+    assert.equal(refused.body.ok, false);
+    const imported = await ok('mapping.importEntraSchema', {
+      json: JSON.stringify({
+        synchronizationRules: [
+          {
+            objectMappings: [
+              {
+                sourceObjectName: 'User',
+                targetObjectName: 'User',
+                scope: { groups: [{ clauses: [{ sourceOperandName: 'department', operatorName: 'EQUALS', targetOperand: { values: ['Sales'] } }] }] },
+                attributeMappings: [
+                  { source: { expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")', type: 'Function' }, targetAttributeName: 'active', matchingPriority: 0 },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    assert.equal(imported.entra.source, 'imported');
+    assert.deepEqual(imported.entra.scopingFilters, ['User: department EQUALS "Sales"']);
+    const active = imported.rows.find((row) => row.resourceType === 'User' && row.attribute === 'active')!;
+    assert.equal(active.entraSourceText, 'IsSoftDeleted: "False" → "True", "True" → "False", otherwise (nothing)');
+    const sheet = await ok('mapping.setupSheet', {});
+    assert.match(sheet.markdown, new RegExp(`Tenant URL: ${sheet.tenantUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.ok(parseCsv(sheet.csv).some((row) => row[0] === 'Group' && row[1] === 'objectId' && row[2] === 'externalId' && row[3] === '1'));
+    assert.equal((await ok('mapping.clearEntraSchema', {})).entra.source, 'none');
+    assert.deepEqual((await ok('mapping.saveRules', { rules: [] })).rules, []);
+    await ok('mapping.choosePreset', { preset: null });
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

@@ -50,6 +50,22 @@ export function describeResourceContract<S extends DirectoryStore>(ctx: Contract
       assert.equal(await ctx.store().countResources('Group'), 0);
     });
 
+    it('scans every document of a kind once, a page at a time, continuing after the last position (deleted ones gone)', async () => {
+      for (let i = 0; i < 7; i++) await userNamed(`scan${i}@contoso.com`, { externalId: `x${i}` });
+      await groupNamed('Not a user');
+      const gone = await idOf(ctx.store(), 'scan3@contoso.com');
+      await ctx.store().deleteResource('User', gone, {}, { mode: 'hard' }, NOW);
+      const seen: string[] = [];
+      for (let after = 0; ; ) {
+        const page = await ctx.store().scanDocuments('User', after, 2);
+        seen.push(...page.map((row) => String(row.doc['userName'])));
+        if (page.length < 2) break;
+        after = page[page.length - 1]!.seq;
+      }
+      assert.deepEqual(seen.sort(), ['scan0', 'scan1', 'scan2', 'scan4', 'scan5', 'scan6'].map((n) => `${n}@contoso.com`));
+      assert.deepEqual((await ctx.store().scanDocuments('Group', 0, 10)).map((row) => row.doc['displayName']), ['Not a user']);
+    });
+
     it('gives every resource its own id', async () => {
       const ids = new Set<string>();
       for (let i = 0; i < 20; i++) ids.add((await userNamed(`u${i}@contoso.com`)).id);

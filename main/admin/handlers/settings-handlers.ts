@@ -21,7 +21,7 @@ export interface SettingsDeps {
   readonly secretStore: string;
 }
 
-function toCustomExtension(extension: ExtensionSchema): CustomExtension {
+export function toCustomExtension(extension: ExtensionSchema): CustomExtension {
   return {
     resourceType: extension.resourceType,
     schema: {

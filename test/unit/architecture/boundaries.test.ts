@@ -116,6 +116,13 @@ const rules: ReadonlyArray<Rule> = [
     forbidden: (f, s) => NODE_BUILTIN.test(s) || resolvesInto(f, s, 'main/store') || resolvesInto(f, s, 'main/core'),
   },
   {
+    name: 'main/mapping (mapping model, rules, diagnostics) is pure: it reads through the interfaces it declares, never the store, Graph, a transport, the admin layer or the root',
+    files: (f) => under(f, 'main/mapping'),
+    forbidden: (f, s) =>
+      NODE_BUILTIN.test(s) || s === 'better-sqlite3' || s === 'koa' || s.startsWith('@microsoft/') || into(f, s, 'main/store', 'main/graph', 'main/http', 'main/admin', 'main/core', 'main/service', 'main/lib'),
+    catches: ['main/mapping/mapping-service.ts', '../store/directory-store', true],
+  },
+  {
     name: 'main/core (the composition root) is imported only by the hosts',
     files: (f) => f.startsWith('main/') && !under(f, 'main/core', 'main/service', 'main/app'),
     forbidden: (f, s) => into(f, s, 'main/core'),
