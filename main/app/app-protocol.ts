@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { extname, sep } from 'node:path';
+import { sep } from 'node:path';
 import { promisify } from 'node:util';
 import { resolveRendererPath } from '../http/create-admin-app';
 import type { CustomScheme } from './electron-api';
+import { contentTypeOf } from '../lib/content-types';
 
 /**
  * The window's pages come from this scheme, served from the same renderer build serve mode serves
@@ -46,20 +47,6 @@ export const APP_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
 
 // Read through the `fs` module's own functions, looked up at call time: Electron patches those to read
 // inside the packaged app's asar archive.
@@ -111,7 +98,7 @@ export function createRendererResponder(rendererDir: string): (request: Request)
     return new Response(request.method === 'HEAD' ? null : body, {
       status: 200,
       headers: {
-        'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(real),
         'Content-Length': String(body.length),
         'Content-Security-Policy': APP_CSP,
         'X-Content-Type-Options': 'nosniff',

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
-import { extname, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import type { AdminEventBus } from '../lib/event-bus';
 import type { AdminSession, AdminSessionStore } from '../store/directory-store';
 import { endSession, isCsrfTokenValid, redeemLoginCode, verifySession } from './admin-access';
 import { readJson } from './read-json-body';
+import { contentTypeOf } from '../lib/content-types';
 
 export interface AdminAppOptions {
   /** Login codes and sessions (hashed), shared with the CLI that mints login links. */
@@ -59,27 +60,6 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['X-Content-Type-Options', 'nosniff'],
   ['Referrer-Policy', 'no-referrer'],
 ];
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 /** The login link the CLI prints; the admin app always listens on 127.0.0.1. */
 export function adminLoginUrl(port: number, code: string): string {
@@ -408,7 +388,7 @@ export function createAdminApp(options: AdminAppOptions): Koa {
       return;
     }
     ctx.status = 200;
-    ctx.type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    ctx.type = contentTypeOf(file);
     ctx.set('Cache-Control', isHashedAsset(relative) ? 'public, max-age=31536000, immutable' : 'no-cache');
     ctx.lastModified = info.mtime;
     ctx.etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
