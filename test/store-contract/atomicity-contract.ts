@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DirectoryStore, SyncLogEntry } from '../../main/store/directory-store';
 import { at, FAILING_REQUEST_ID, NO_EXTRAS, NOW, patchWith, query, WITH_MEMBERS, type ContractContext, type FailurePoint } from './contract-context';
+import { syncLogEntry } from '../support/sync-log-entry';
 
 /**
  * One operation that writes something, then fails at `failAt` (a later write of the same
@@ -17,25 +18,7 @@ interface AtomicCase<S extends DirectoryStore> {
   readonly state: (store: S, ids: Record<string, string>) => Promise<unknown>;
 }
 
-const entry = (requestId: string, i: number): SyncLogEntry => ({
-  time: new Date(NOW.getTime() + i).toISOString(),
-  requestId,
-  method: 'GET',
-  path: '/scim/v2/Users',
-  operation: 'list',
-  resourceType: 'User',
-  resourceId: null,
-  userName: null,
-  externalId: null,
-  displayName: null,
-  status: 200,
-  durationMs: 1,
-  scimType: null,
-  error: null,
-  client: null,
-  adscimVersion: null,
-  detail: null,
-});
+const entry = (requestId: string, i: number): SyncLogEntry => syncLogEntry(new Date(NOW.getTime() + i).toISOString(), { requestId });
 
 const users = async (store: DirectoryStore) =>
   (await store.listResources('User', query('User', undefined, { withGroups: true }))).resources.map((r) => ({ id: r.id, version: r.version, doc: r.doc, groups: r.groups }));

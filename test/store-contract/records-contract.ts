@@ -4,31 +4,13 @@ import type { SchemaDef } from '../../main/scim/schema/attribute-def';
 import type { DirectoryStore, IdentifierChange, SyncLogEntry } from '../../main/store/directory-store';
 import { StoreConflictError } from '../../main/store/store-errors';
 import { at, ENTERPRISE, NO_EXTRAS, NOW, type ContractContext } from './contract-context';
+import { syncLogEntry } from '../support/sync-log-entry';
 
 const A = '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef';
 const B = '5f1c3a7e-64d0-4a8e-9b2f-0c9d2b7e41aa';
 
 function logged(time: string, status: number, extra: Partial<SyncLogEntry> = {}): SyncLogEntry {
-  return {
-    time,
-    requestId: `req-${time}-${status}`,
-    method: 'GET',
-    path: '/scim/v2/Users',
-    operation: 'list',
-    resourceType: 'User',
-    resourceId: null,
-    userName: null,
-    externalId: null,
-    displayName: null,
-    status,
-    durationMs: 1,
-    scimType: null,
-    error: null,
-    client: null,
-    adscimVersion: '2.0',
-    detail: null,
-    ...extra,
-  };
+  return syncLogEntry(time, { requestId: `req-${time}-${status}`, status, adscimVersion: '2.0', ...extra });
 }
 
 const patchDetail = (paths: string[]) => JSON.stringify({ request: { Operations: paths.map((path) => ({ op: 'replace', path, value: 'x' })) } });

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { assessQuarantine, QuarantineMeter, QUARANTINE_RULES } from '../../../main/admin/quarantine';
 import type { QuarantineCounts, SyncLogEntry } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
+import { syncLogEntry } from '../../support/sync-log-entry';
 
 const SINCE = '2026-03-01T00:00:00.000Z';
 
@@ -91,26 +92,7 @@ describe('assessQuarantine', () => {
 const ENTRA = 'Date: 2026-03-01, ActivityId: 00000000-0000-0000-0000-000000000001';
 
 function logged(time: string, status: number, patch: Partial<SyncLogEntry> = {}): SyncLogEntry {
-  return {
-    time,
-    requestId: `${time}-${status}-${Math.random()}`,
-    method: 'GET',
-    path: '/scim/v2/Users',
-    operation: 'list',
-    resourceType: 'User',
-    resourceId: null,
-    userName: null,
-    externalId: null,
-    displayName: null,
-    status,
-    durationMs: 1,
-    scimType: null,
-    error: null,
-    client: null,
-    adscimVersion: ENTRA,
-    detail: null,
-    ...patch,
-  };
+  return syncLogEntry(time, { requestId: `${time}-${status}-${Math.random()}`, status, adscimVersion: ENTRA, ...patch });
 }
 
 const patchDetail = (paths: string[]) => JSON.stringify({ request: { Operations: paths.map((path) => ({ op: 'Add', path, value: 'x' })) } });

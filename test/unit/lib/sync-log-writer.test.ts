@@ -3,27 +3,10 @@ import { describe, it } from 'node:test';
 import { SyncLogWriter } from '../../../main/lib/sync-log-writer';
 import type { SyncLogEntry } from '../../../main/store/directory-store';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
+import { syncLogEntry } from '../../support/sync-log-entry';
 
 function entry(time: string, status = 200): SyncLogEntry {
-  return {
-    time,
-    requestId: `req-${time}`,
-    method: 'GET',
-    path: '/scim/v2/Users',
-    operation: 'list',
-    resourceType: 'User',
-    resourceId: null,
-    userName: null,
-    externalId: null,
-    displayName: null,
-    status,
-    durationMs: 1,
-    scimType: null,
-    error: null,
-    client: null,
-    adscimVersion: null,
-    detail: null,
-  };
+  return syncLogEntry(time, { status });
 }
 
 describe('SyncLogWriter', () => {
