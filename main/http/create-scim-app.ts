@@ -9,7 +9,7 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace } from '../scim/request-trace';
 import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
-import { readJsonBody } from './read-json-body';
+import { MAX_JSON_DEPTH, readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
 export interface ScimAppOptions {
@@ -55,20 +55,25 @@ const REDACTED = '[redacted]';
 /** `password`, `urn:…:User:password`, `password.x`: any name that reaches the password attribute. */
 const isPasswordName = (name: string) => /(^|:)password($|\.)/i.test(name);
 
+/** Deeper than the body reader lets through: what the redaction meets below this is cut, not walked. */
+const REDACT_DEPTH = MAX_JSON_DEPTH + 1;
+
 /**
  * Replaces every password a client sends (as an attribute, a path-less PATCH
  * key, or the value of a PATCH op whose path is `password`) so no secret
- * reaches the sync log.
+ * reaches the sync log. Bounded: it runs after a write committed, where a
+ * stack overflow would turn that write's answer into an error.
  */
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= REDACT_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const record = value as Record<string, unknown>;
   const pathKey = Object.keys(record).find((key) => key.toLowerCase() === 'path');
   const targetsPassword = pathKey !== undefined && typeof record[pathKey] === 'string' && isPasswordName(record[pathKey]);
   return Object.fromEntries(
     Object.entries(record).map(([key, inner]) =>
-      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner)],
+      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner, depth + 1)],
     ),
   );
 }
@@ -145,6 +150,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
       status = error.status;
       scimType = error.scimType;
       detail = error.detail;
+      if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
     } else if (typeof (error as { status?: unknown }).status === 'number' && (error as { expose?: boolean }).expose) {
       // Koa/router HTTP errors keep their status.
       status = (error as { status: number }).status;
@@ -205,27 +211,39 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     } catch (error) {
       fail(ctx, error);
     } finally {
-      const trace = state.trace;
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      syncLog.record({
-        time: now().toISOString(),
-        requestId,
-        method: ctx.method,
-        path: ctx.path,
-        operation: trace.operation,
-        resourceType: trace.resourceType,
-        resourceId: trace.resourceId,
-        userName: trace.userName,
-        externalId: trace.externalId,
-        displayName: trace.displayName,
-        status: ctx.status,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-        scimType: state.error?.scimType ?? null,
-        error: state.error?.detail ?? null,
-        client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
-        adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
-        detail: detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx)),
-      });
+      // The answer is decided (and a write committed): recording it must not be able to change it.
+      try {
+        const trace = state.trace;
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        const entry = {
+          time: now().toISOString(),
+          requestId,
+          method: ctx.method,
+          path: ctx.path,
+          operation: trace.operation,
+          resourceType: trace.resourceType,
+          resourceId: trace.resourceId,
+          userName: trace.userName,
+          externalId: trace.externalId,
+          displayName: trace.displayName,
+          status: ctx.status,
+          durationMs: Math.round(durationMs * 1000) / 1000,
+          scimType: state.error?.scimType ?? null,
+          error: state.error?.detail ?? null,
+          client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
+          adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
+        };
+        let detail: string | null;
+        try {
+          detail = detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx));
+        } catch (error) {
+          options.logger?.error({ err: error, requestId }, 'could not describe a SCIM request for the sync log');
+          detail = JSON.stringify({ response: { status: ctx.status }, notes: ['The request could not be described for the sync log'] });
+        }
+        syncLog.record({ ...entry, detail });
+      } catch (error) {
+        options.logger?.error({ err: error, requestId }, 'could not record a SCIM request in the sync log');
+      }
     }
   });
 

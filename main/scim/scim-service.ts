@@ -67,6 +67,24 @@ function managerReference(manager: Record<string, unknown>, baseUrl: string): Re
 }
 
 /**
+ * Why an attribute cannot order a list (RFC 7644 §3.4.2.3), or undefined when it can: a complex
+ * attribute orders by a sub-attribute named in the path (`name.familyName`), a multi-valued one by
+ * its primary (else first) element's `value`; an attribute never returned orders nothing a client
+ * may see, and `meta.resourceType` and `meta.location` are not kept with each resource.
+ */
+function unsortable(attr: ResolvedAttr, kind: ResourceKind): string | undefined {
+  const def = attr.sub ?? attr.attribute;
+  if (def.returned === 'never') return 'it is never returned';
+  if (attr.key === 'meta.resourceType') return `every ${kind} has the same resourceType`;
+  if (attr.key === 'meta.location') return 'meta.location is derived from the address each client uses';
+  if (def.type !== 'complex') return undefined;
+  const hasValue = def.subAttributes?.some((sub) => sub.name === 'value') ?? false;
+  if (def.multiValued && hasValue) return undefined;
+  const example = def.subAttributes?.find((sub) => sub.type !== 'complex')?.name;
+  return `it is complex; name one of its sub-attributes${example ? ` (e.g. ${attr.key}.${example})` : ''}`;
+}
+
+/**
  * The SCIM 2.0 service provider (RFC 7644), independent of HTTP and SQL: it
  * validates and normalises what clients send, calls the store's whole
  * operations, and shapes what goes back. The Koa routes are a thin layer on it.
@@ -281,6 +299,8 @@ export class ScimService {
     if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
       const [attr] = parseAttributeList(params.sortBy, schema);
       if (!attr) throw ScimError.badRequest('invalidValue', `sortBy names no attribute of ${schema.kind}: "${params.sortBy}"`);
+      const problem = unsortable(attr, schema.kind);
+      if (problem) throw ScimError.badRequest('invalidValue', `sortBy cannot use ${attr.key}: ${problem}`);
       sortBy = attr;
     }
     return { filter, sortBy };

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { DirectoryStoreOptions } from './directory-store';
 import { migrate } from './migrations';
+import { StoreQueryError, StoreUnavailableError, type StoreUnavailableReason } from './store-errors';
 
 /** Unicode case folding shared by writes (the *_key columns) and filters. */
 export function foldCase(value: string): string {
@@ -42,4 +43,31 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     db.close();
     throw error;
   }
+}
+
+/** SQLite's result codes (and extended codes, by prefix) for a machine that cannot write now. */
+const UNAVAILABLE_CODES: ReadonlyArray<readonly [prefix: string, reason: StoreUnavailableReason]> = [
+  ['SQLITE_FULL', 'full'],
+  ['SQLITE_READONLY', 'readOnly'],
+  ['SQLITE_BUSY', 'busy'],
+  ['SQLITE_LOCKED', 'busy'],
+  ['SQLITE_IOERR', 'io'],
+  ['SQLITE_CANTOPEN', 'io'],
+];
+
+/** SQLite's limits on one statement, reached by a query too large rather than by a fault. */
+const QUERY_LIMIT = /Expression tree is too large|Recursion limit|too many SQL variables|parser stack overflow|LIKE or GLOB pattern too complex|too many terms in compound SELECT/;
+
+/**
+ * The store's error for what SQLite threw: a full, read-only, locked or failing disk becomes
+ * StoreUnavailableError (nothing was written; SQLite rolled the transaction back), a statement past
+ * one of SQLite's limits StoreQueryError. Anything else is passed on as the fault it is.
+ */
+export function toStoreError(error: unknown): unknown {
+  if (!(error instanceof Database.SqliteError)) return error;
+  const code = error.code;
+  const unavailable = UNAVAILABLE_CODES.find(([prefix]) => code === prefix || code.startsWith(`${prefix}_`));
+  if (unavailable) return new StoreUnavailableError(unavailable[1], error);
+  if (QUERY_LIMIT.test(error.message)) return new StoreQueryError(`The query is too large for the store: ${error.message}`);
+  return error;
 }

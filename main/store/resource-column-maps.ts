@@ -24,12 +24,12 @@ function commonScalar(attr: ResolvedAttr, kind: ResourceKind): ScalarSql | undef
     case 'meta.lastModified':
       return columnScalar('r.last_modified', def, false, false, true);
     case 'meta.resourceType':
-      return columnScalar(sqlString(kind), def, false, false);
+      return { ...columnScalar(sqlString(kind), def, false, false), constant: true };
     case 'meta.version':
       return columnScalar(`('W/"' || r.version || '"')`, def, false, false);
     default:
       // meta.location depends on the request's base URL; meta itself is complex.
-      return columnScalar('NULL', def, false, false);
+      return { ...columnScalar('NULL', def, false, false), constant: true };
   }
 }
 

@@ -3,19 +3,19 @@ import type { DirectoryStore, DirectoryStoreFactory } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
 import { FixRepository } from './fix-repository';
-import { openDatabase, type OpenOptions } from './open-database';
+import { openDatabase, toStoreError, type OpenOptions } from './open-database';
 import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
 import { SyncLogRepository } from './sync-log-repository';
 import { TokenRepository } from './token-repository';
 import { WalCheckpointer } from './wal-checkpointer';
 
-/** Runs synchronous work as a settled promise, turning a throw into a rejection. */
+/** Runs synchronous work as a settled promise, turning a throw into a rejection (SQLite's conditions as the store's errors). */
 function settle<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
   } catch (error) {
-    return Promise.reject(error);
+    return Promise.reject(toStoreError(error));
   }
 }
 

@@ -130,3 +130,35 @@ export class StoreInputError extends StoreError {
     return new StoreInputError('notAGroup', 'Only groups have members');
   }
 }
+
+/** Why the store cannot write (or read) right now; each passes without anything of ScimDesk's doing. */
+export type StoreUnavailableReason = 'full' | 'readOnly' | 'busy' | 'io';
+
+const UNAVAILABLE_MESSAGE: Readonly<Record<StoreUnavailableReason, string>> = {
+  full: 'The disk that holds the ScimDesk database is full: nothing was written. Writes work again as soon as space is freed',
+  readOnly: 'The ScimDesk database cannot be written (the file or its folder is read-only): nothing was written',
+  busy: 'The ScimDesk database is busy with another program: nothing was written',
+  io: 'The disk that holds the ScimDesk database failed a read or write: nothing was written',
+};
+
+/** How long a client should wait before trying again: a busy lock clears in moments, a full disk needs a person. */
+const RETRY_AFTER_SECONDS: Readonly<Record<StoreUnavailableReason, number>> = { full: 60, readOnly: 60, busy: 5, io: 60 };
+
+/**
+ * An operation the store could not run because of the machine, not the request: the disk is full,
+ * the database or its folder is read-only, another process holds the lock, the disk failed. Nothing
+ * was written; the same request can succeed later unchanged. The SCIM layer answers 503 with
+ * Retry-After (Entra retries failed operations in later cycles).
+ */
+export class StoreUnavailableError extends StoreError {
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    cause?: unknown,
+  ) {
+    super(UNAVAILABLE_MESSAGE[reason], { cause });
+    this.name = 'StoreUnavailableError';
+    this.retryAfterSeconds = RETRY_AFTER_SECONDS[reason];
+  }
+}
