@@ -10,16 +10,20 @@ import { adminLoginUrl, createAdminApp } from '../http/create-admin-app';
 import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
+import { describeStartupProblem } from './startup-problems';
 import { adminUiActor, cliActor } from './os-account';
 
 const USAGE = `ScimDesk headless service
 
 Usage:
-  npm run serve -- [--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--admin-port N]
+  npm run serve -- [--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--admin-port N] [--start-empty]
   npm run admin-link -- [--data-dir D]
   npm run token -- rotate [--lifetime-days N] [--data-dir D]
   npm run token -- revoke [--data-dir D]
   npm run token -- status [--data-dir D]
+
+--start-empty: only when the database is not a valid ScimDesk database (empty, damaged, another
+program's): move it aside (never deleted) and start with an empty directory.
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -52,6 +56,7 @@ function parse(argv: string[]) {
       'public-url': { type: 'string' },
       'lifetime-days': { type: 'string' },
       'admin-port': { type: 'string' },
+      'start-empty': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -97,6 +102,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   const core = await createCore({
     dataDir: common.dataDir,
+    ...(values['start-empty'] ? { invalidDatabase: 'setAside' as const } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(publicUrl ? { publicUrl } : {}),
@@ -134,7 +140,11 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   await core.store.setSetting(ADMIN_PORT_SETTING, boundAdminPort);
   const loginCode = await issueLoginCode(core.store, core.now());
 
-  const lines = [`ScimDesk headless service`, `Data folder: ${common.dataDir}`, `SCIM endpoint: ${started.scimUrl}`];
+  const lines = [`ScimDesk headless service`, `Data folder: ${common.dataDir}`];
+  if (core.setAside.length > 0) lines.push(`The invalid database was moved aside (nothing deleted): ${core.setAside.join(', ')}. Starting with an empty directory.`);
+  if (core.dataFolder.tightened.length > 0) lines.push(`Made owner-only (others could read them): ${core.dataFolder.tightened.join(', ')}`);
+  for (const warning of core.dataFolder.warnings) lines.push(`Note: ${warning}`);
+  lines.push(`SCIM endpoint: ${started.scimUrl}`);
   if (started.firstToken) {
     lines.push(`Secret token (shown once): ${started.firstToken.token}`);
     lines.push('  Paste the endpoint as the Tenant URL and this token as the Secret Token in Entra; it will not be shown again.');
@@ -252,6 +262,14 @@ async function main(argv: string[]): Promise<void> {
   throw new UsageError(`Unknown command "${command}"`);
 }
 
+/** `--data-dir "D" ` as it was given, to repeat in a suggested command. */
+function dataDirFlag(argv: ReadonlyArray<string>): string {
+  const at = argv.findIndex((arg) => arg === '--data-dir' || arg.startsWith('--data-dir='));
+  if (at < 0) return '';
+  const value = argv[at]!.includes('=') ? argv[at]!.slice('--data-dir='.length) : argv[at + 1];
+  return value ? `--data-dir ${JSON.stringify(value)} ` : '';
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     console.error(`Error: ${(error as Error).message}\n\n${USAGE}`);
@@ -259,6 +277,13 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   }
   if (error instanceof CommandError) {
     console.error(`Error: ${error.message}`);
+    process.exit(1);
+  }
+  const [command] = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const dataDirArgs = dataDirFlag(process.argv.slice(2));
+  const problem = describeStartupProblem(error, command === 'serve' ? `npm run serve -- ${dataDirArgs}--start-empty` : undefined);
+  if (problem) {
+    console.error(`ScimDesk cannot start.\n${problem}`);
     process.exit(1);
   }
   console.error('ScimDesk failed:', error instanceof Error ? error.message : error);

@@ -162,3 +162,22 @@ export class StoreUnavailableError extends StoreError {
     this.retryAfterSeconds = RETRY_AFTER_SECONDS[reason];
   }
 }
+
+/** Why a database file cannot be opened as ScimDesk's. */
+export type StoreOpenProblem = 'notAFile' | 'empty' | 'notSqlite' | 'corrupt' | 'notScimDesk';
+
+/**
+ * The database file is not a valid ScimDesk database: empty, another format, damaged, or another
+ * program's. Nothing was written to it; opening stops here, so a damaged file is never taken for
+ * a new installation (a new token, every user gone). The host says what to do with it.
+ */
+export class StoreOpenError extends StoreError {
+  constructor(
+    readonly file: string,
+    readonly problem: StoreOpenProblem,
+    readonly reason: string,
+  ) {
+    super(`${file} is not a valid ScimDesk database: ${reason}`);
+    this.name = 'StoreOpenError';
+  }
+}

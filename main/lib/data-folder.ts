@@ -1,0 +1,166 @@
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join, relative, resolve, win32 } from 'node:path';
+
+/** What is wrong with a data folder, in words an administrator acts on. */
+export type DataFolderProblem = 'notWritable' | 'readOnly' | 'notAFolder';
+
+/**
+ * A data folder ScimDesk cannot use: it names the folder, says why in plain words and what to do,
+ * with no stack trace (the hosts print `message` as it is).
+ */
+export class DataFolderError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly problem: DataFolderProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DataFolderError';
+  }
+}
+
+/** Owner-only: the folder holds personal data, request bodies and the token hashes. */
+export const FOLDER_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+/** Deepest folder level tightened at start: the data folder, logs/, snapshots/ and their files. */
+const TIGHTEN_DEPTH = 3;
+
+function accountName(): string {
+  try {
+    return `the account ${userInfo().username}`;
+  } catch {
+    return 'this account';
+  }
+}
+
+function explain(folder: string, error: NodeJS.ErrnoException, doing: string): DataFolderError {
+  const account = accountName();
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new DataFolderError(
+        folder,
+        'notWritable',
+        `ScimDesk cannot ${doing} ${folder}: permission denied (${error.code}). ` +
+          `Give ${account} write access to that folder, or choose another with --data-dir (or SCIMDESK_DATA_DIR).`,
+      );
+    case 'EROFS':
+      return new DataFolderError(
+        folder,
+        'readOnly',
+        `ScimDesk cannot ${doing} ${folder}: the file system is read-only (EROFS). ` +
+          'ScimDesk writes its database there: remount it read-write, or choose another folder with --data-dir (or SCIMDESK_DATA_DIR).',
+      );
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new DataFolderError(folder, 'notAFolder', `ScimDesk cannot use ${folder} as its data folder: a file of that name (or of a folder above it) is in the way. Move it, or choose another folder with --data-dir.`);
+    default:
+      return new DataFolderError(folder, 'notWritable', `ScimDesk cannot ${doing} ${folder}: ${error.code ?? ''} ${error.message}`.trim());
+  }
+}
+
+/**
+ * The real reason a recursive mkdir failed: on a read-only file system it reports ENOENT for the
+ * missing part; creating the first missing folder alone says EROFS (or EACCES).
+ */
+function creationError(folder: string, error: NodeJS.ErrnoException): NodeJS.ErrnoException {
+  if (error.code !== 'ENOENT') return error;
+  let missing = resolve(folder);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing, { mode: FOLDER_MODE });
+    return error;
+  } catch (inner) {
+    return inner as NodeJS.ErrnoException;
+  }
+}
+
+/** Creates the folder owner-only when missing and proves a file can be created in it. */
+function ensureWritableFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true, mode: FOLDER_MODE });
+  } catch (error) {
+    throw explain(folder, creationError(folder, error as NodeJS.ErrnoException), 'create its data folder');
+  }
+  const probe = join(folder, `.scimdesk-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, '', { mode: FILE_MODE });
+  } catch (error) {
+    // A full disk still lets ScimDesk start and serve reads: that is the store's to report, not a reason to stop.
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') return;
+    throw explain(folder, error as NodeJS.ErrnoException, 'write to');
+  }
+  rmSync(probe, { force: true });
+}
+
+/**
+ * Owner-only permissions on what is already there (a folder from before ScimDesk set them was
+ * created 755 with files 644): folders 0700, files 0600. Symbolic links are left alone, neither
+ * followed nor changed. Returns what it changed, relative to the data folder.
+ */
+function tighten(root: string): string[] {
+  const changed: string[] = [];
+  const visit = (path: string, depth: number) => {
+    let stat;
+    try {
+      stat = lstatSync(path);
+    } catch {
+      return;
+    }
+    if (stat.isSymbolicLink()) return;
+    const wanted = stat.isDirectory() ? FOLDER_MODE : stat.isFile() ? FILE_MODE : undefined;
+    if (wanted === undefined) return;
+    if ((stat.mode & 0o077) !== 0) {
+      try {
+        chmodSync(path, wanted);
+        changed.push(relative(root, path) || '.');
+      } catch {
+        // Not ours to change (another owner): the check below reports the folder itself.
+      }
+    }
+    if (stat.isDirectory() && depth < TIGHTEN_DEPTH) {
+      for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
+    }
+  };
+  visit(root, 0);
+  return changed;
+}
+
+/** What preparing the data folder found and did, for the host to print or log. */
+export interface PreparedDataFolder {
+  /** Files and folders whose group/other permissions were removed (POSIX), relative to the folder. */
+  readonly tightened: ReadonlyArray<string>;
+  /** Things the administrator should check that ScimDesk cannot fix (Windows ACLs outside the profile). */
+  readonly warnings: ReadonlyArray<string>;
+}
+
+/**
+ * Makes the data folder ready before anything opens a file in it: created owner-only when missing
+ * (0700, with `logs/`), every file in it 0600 and folder 0700 on POSIX, and a write proven, so an
+ * unwritable or read-only folder stops start-up with a DataFolderError naming it instead of a stack
+ * trace from the first library that tries. On Windows, POSIX modes mean nothing: the folder's access
+ * comes from its ACL, inherited from the user profile for the default folder (%APPDATA%), which only
+ * the user, SYSTEM and Administrators can read; a folder outside the profile gets a warning.
+ */
+export function prepareDataFolder(
+  folder: string,
+  platform: NodeJS.Platform = process.platform,
+  profile: string | undefined = process.env['USERPROFILE'],
+): PreparedDataFolder {
+  ensureWritableFolder(folder);
+  ensureWritableFolder(join(folder, 'logs'));
+  if (platform === 'win32') return { tightened: [], warnings: windowsWarnings(folder, profile) };
+  return { tightened: tighten(folder), warnings: [] };
+}
+
+/** On Windows: a data folder outside the user profile has whatever access its parent folders grant. */
+export function windowsWarnings(folder: string, profile: string | undefined): string[] {
+  const check = `Check with \`icacls "${folder}"\` that only your account, SYSTEM and Administrators can read it.`;
+  if (!profile) return [`Cannot tell whether the data folder ${folder} is inside your user profile. ${check}`];
+  // win32.relative compares case-insensitively, as Windows paths are.
+  const inside = win32.relative(profile, folder);
+  if (inside !== '' && !inside.startsWith('..') && !win32.isAbsolute(inside)) return [];
+  return [`The data folder ${folder} is outside your user profile, so it has the access rights of the folders above it, not the profile's. ${check}`];
+}
