@@ -20,7 +20,7 @@ import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
-import { createOverviewHandlers } from './handlers/overview-handlers';
+import { createOverviewHandlers, type OverviewDeps } from './handlers/overview-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
@@ -40,6 +40,8 @@ export interface AdminLayerOptions {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly dataDir: string;
+  /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
+  readonly storage: OverviewDeps['storage'];
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -72,7 +74,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, setup: options.setup, now }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, setup: options.setup, now, storage: options.storage }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),
     ...createSyncLogHandlers({ store }),

@@ -9,6 +9,7 @@ import { ScimEndpoint } from '../http/scim-endpoint';
 import { AdminEventBus } from '../lib/event-bus';
 import { prepareDataFolder, type PreparedDataFolder } from '../lib/data-folder';
 import { createFileLogger, type LogFileHealth } from '../lib/file-logger';
+import { measureStorage } from '../lib/storage-status';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
 import { chooseSecretStore, type SecretStore } from '../lib/secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from '../lib/sync-log-writer';
@@ -21,7 +22,7 @@ import { sqliteStoreFactory } from '../store/sqlite-store';
 import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
-export { DataFolderError } from '../lib/data-folder';
+export { accountName, DataFolderError } from '../lib/data-folder';
 export { databaseCompanions, type DatabaseCompanion } from '../store/open-database';
 export { StoreOpenError } from '../store/store-errors';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
@@ -113,7 +114,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   try {
     store = openStore();
   } catch (error) {
-    if (!(error instanceof StoreOpenError) || options.invalidDatabase !== 'setAside') throw error;
+    if (!(error instanceof StoreOpenError) || !error.invalid || options.invalidDatabase !== 'setAside') throw error;
     setAside = setAsideDatabase(error.file, now());
     store = openStore();
   }
@@ -178,6 +179,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     now,
     dataDir: options.dataDir,
+    storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
   });
 
   let maintenance: NodeJS.Timeout | undefined;

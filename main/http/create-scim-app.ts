@@ -9,6 +9,7 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace } from '../scim/request-trace';
 import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
+import { AuthThrottle } from './auth-throttle';
 import { MAX_JSON_DEPTH, readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
@@ -16,8 +17,10 @@ export interface ScimAppOptions {
   readonly service: ScimService;
   /** The bearer-token check (cached; a hash compared in constant time). */
   readonly tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
-  /** Where every request is recorded (batched, off the request path). */
-  readonly syncLog: Pick<SyncLogWriter, 'record'>;
+  /** Where every request is recorded (batched, off the request path; refused ones summed up per address). */
+  readonly syncLog: Pick<SyncLogWriter, 'record' | 'refused'>;
+  /** Failed authentication per client address: when it must wait (429). Defaults to DEFAULT_AUTH_THROTTLE on the app's clock. */
+  readonly authThrottle?: AuthThrottle;
   /** Largest accepted request body; larger ones get 413. */
   readonly bodyLimitBytes?: number;
   /** The public base URL (e.g. a tunnel's https URL) used in meta.location; the request's own origin otherwise. */
@@ -38,6 +41,8 @@ const UNAUTHORIZED = {
   expired: 'The bearer token has expired: generate a new one and update Entra',
 } as const;
 const DETAIL_LIMIT = 32 * 1024;
+/** The part of a refused request's path kept in the sync log. */
+const REFUSED_PATH_LIMIT = 200;
 
 interface ScimState {
   requestId: string;
@@ -45,6 +50,8 @@ interface ScimState {
   body: unknown;
   prefix: string;
   tokenPresented: boolean;
+  /** The token was missing or wrong: recorded as a refusal, summed up per address. */
+  refused: boolean;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
@@ -136,6 +143,7 @@ function clientHeader(value: string | undefined): string | null {
 export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   const { service, tokens, syncLog } = options;
   const now = options.now ?? (() => new Date());
+  const throttle = options.authThrottle ?? new AuthThrottle(() => now().getTime());
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const app = new Koa<ScimState>();
   app.proxy = false;
@@ -181,6 +189,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     const state = ctx.state;
     state.requestId = requestId;
     state.trace = newTrace('unknown');
+    state.refused = false;
     ctx.set('X-Request-Id', requestId);
     try {
       // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
@@ -193,7 +202,16 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         state.tokenPresented = header !== '';
         const presented = BEARER.exec(header)?.[1];
         const check = tokens.verifyCached(presented) ?? (await tokens.verify(presented));
-        if (!check.ok) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+        if (!check.ok) {
+          state.refused = true;
+          state.trace.operation = 'refused';
+          // Only after the token was found wrong: a valid token is never throttled, whatever its address did.
+          const wait = throttle.refuse(ctx.ip);
+          if (wait !== undefined) {
+            throw new ScimError(429, undefined, `Too many requests with a missing or wrong token from this address: try again in ${wait} seconds`, wait);
+          }
+          throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+        }
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
       }
       await next();
@@ -233,14 +251,19 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
           client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
           adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
         };
-        let detail: string | null;
-        try {
-          detail = detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx));
-        } catch (error) {
-          options.logger?.error({ err: error, requestId }, 'could not describe a SCIM request for the sync log');
-          detail = JSON.stringify({ response: { status: ctx.status }, notes: ['The request could not be described for the sync log'] });
+        if (state.refused) {
+          // Neither query nor body of a refused request: a flood of wrong tokens with 15 KB filters once filled the disk.
+          syncLog.refused({ ...entry, path: entry.path.slice(0, REFUSED_PATH_LIMIT), detail: JSON.stringify({ response: responseSummary(ctx) }) }, ctx.ip);
+        } else {
+          let detail: string | null;
+          try {
+            detail = detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx));
+          } catch (error) {
+            options.logger?.error({ err: error, requestId }, 'could not describe a SCIM request for the sync log');
+            detail = JSON.stringify({ response: { status: ctx.status }, notes: ['The request could not be described for the sync log'] });
+          }
+          syncLog.record({ ...entry, detail });
         }
-        syncLog.record({ ...entry, detail });
       } catch (error) {
         options.logger?.error({ err: error, requestId }, 'could not record a SCIM request in the sync log');
       }

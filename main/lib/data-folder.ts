@@ -27,7 +27,8 @@ export const FILE_MODE = 0o600;
 /** Deepest folder level tightened at start: the data folder, logs/, snapshots/ and their files. */
 const TIGHTEN_DEPTH = 3;
 
-function accountName(): string {
+/** "the account <name>", as messages name who needs access. */
+export function accountName(): string {
   try {
     return `the account ${userInfo().username}`;
   } catch {

@@ -1,13 +1,6 @@
 import { basename } from 'node:path';
-import { databaseCompanions, DataFolderError, StoreOpenError, type DatabaseCompanion } from '../core/create-core';
-
-/** Sizes as people read them: 4.1 MB, 512 KB, 0 bytes. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} bytes`;
-}
+import { formatBytes } from '../../shared/bytes';
+import { accountName, databaseCompanions, DataFolderError, StoreOpenError, type DatabaseCompanion } from '../core/create-core';
 
 function companionLine(file: string, companion: DatabaseCompanion): string {
   const base = basename(file);
@@ -30,6 +23,9 @@ function companionLine(file: string, companion: DatabaseCompanion): string {
 export function describeStartupProblem(error: unknown, startEmpty: string | undefined): string | undefined {
   if (error instanceof DataFolderError) return error.message;
   if (!(error instanceof StoreOpenError)) return undefined;
+  if (!error.invalid) {
+    return `${error.message}.\nGive ${accountName()} write access to that file (and its folder), or choose another data folder with --data-dir (or SCIMDESK_DATA_DIR).`;
+  }
   const companions = databaseCompanions(error.file);
   const lines = [`${error.message}.`, 'Its content was not touched: ScimDesk did not start, so no new token was made and nothing was replaced.'];
   // Snapshots (online backups ScimDesk makes itself) come with a later release: say so rather than offer one.

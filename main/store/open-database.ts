@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, lstatSync, openSync, readdirSync, readSync, renameSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, lstatSync, openSync, readdirSync, readSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { DirectoryStoreOptions } from './directory-store';
@@ -29,6 +29,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   if (existed) {
     inspectHeader(file);
     verifyDatabase(file);
+    assertWritable(file);
   }
   let db: Database.Database;
   try {
@@ -62,7 +63,20 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     return db;
   } catch (error) {
     db.close();
-    throw error instanceof Database.SqliteError && existed ? asOpenError(file, error) : error;
+    throw error instanceof Database.SqliteError && existed ? asOpenError(file, error) : toStoreError(error);
+  }
+}
+
+/**
+ * SQLite opens a file it may not write read-only rather than failing, and every write would then
+ * fail one by one: said once, at start, instead.
+ */
+function assertWritable(file: string): void {
+  try {
+    accessSync(file, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+    throw new StoreOpenError(file, 'readOnly', `this account may read it but not write it (${code}: its permissions, its owner, or a read-only disk)`);
   }
 }
 

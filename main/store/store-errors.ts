@@ -163,13 +163,14 @@ export class StoreUnavailableError extends StoreError {
   }
 }
 
-/** Why a database file cannot be opened as ScimDesk's. */
-export type StoreOpenProblem = 'notAFile' | 'empty' | 'notSqlite' | 'corrupt' | 'notScimDesk';
+/** Why a database file cannot be opened as ScimDesk's: `readOnly` is the only one that is not the file's content. */
+export type StoreOpenProblem = 'notAFile' | 'empty' | 'notSqlite' | 'corrupt' | 'notScimDesk' | 'readOnly';
 
 /**
- * The database file is not a valid ScimDesk database: empty, another format, damaged, or another
- * program's. Nothing was written to it; opening stops here, so a damaged file is never taken for
- * a new installation (a new token, every user gone). The host says what to do with it.
+ * The database file cannot be used: it is not a valid ScimDesk database (empty, another format,
+ * damaged, another program's), or this account may read it but not write it. Nothing was written
+ * to it; opening stops here, so a damaged file is never taken for a new installation (a new token,
+ * every user gone). The host says what to do with it.
  */
 export class StoreOpenError extends StoreError {
   constructor(
@@ -177,7 +178,12 @@ export class StoreOpenError extends StoreError {
     readonly problem: StoreOpenProblem,
     readonly reason: string,
   ) {
-    super(`${file} is not a valid ScimDesk database: ${reason}`);
+    super(problem === 'readOnly' ? `${file} cannot be written: ${reason}` : `${file} is not a valid ScimDesk database: ${reason}`);
     this.name = 'StoreOpenError';
+  }
+
+  /** The file's content is the problem (not access to it): setting it aside and starting empty is a way out. */
+  get invalid(): boolean {
+    return this.problem !== 'readOnly';
   }
 }

@@ -216,7 +216,13 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId', 'aggregated'];
+
+/** "1,234 refused requests, the last at 10:05:12": a summed-up row of refusals from one address. */
+function repeatedText(entry: { readonly count?: number | undefined; readonly lastTime?: string | null | undefined }): string | undefined {
+  if (entry.count === undefined || entry.count <= 1) return undefined;
+  return `${plural(entry.count, 'request')} summed up${entry.lastTime ? `, the last at ${formatEventTime(entry.lastTime)}` : ''}`;
+}
 
 function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
   const styles = useStyles();
@@ -230,6 +236,11 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
     <>
       <dl className={styles.facts}>
         <Fact label="Time">{formatDateTime(entry.time)}</Fact>
+        {repeatedText(entry) && (
+          <Fact label="Requests">
+            {`${plural(entry.count ?? 1, 'refused request')} from this client, ${formatDateTime(entry.time)} to ${formatDateTime(entry.lastTime ?? entry.time)}: refusals from one address are summed up (over 5 seconds at first, up to 10 minutes while they go on), so a flood of wrong tokens cannot fill the disk`}
+          </Fact>
+        )}
         <Fact label="Request">
           <Text className={styles.mono}>
             {entry.method} {entry.path}
@@ -405,7 +416,7 @@ function LogTable() {
               key={entry.seq}
               {...restoreFocus}
               className={styles.row}
-              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, ${isFromEntra(entry) ? 'Entra' : 'other client'}, status ${entry.status}`}
+              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, ${isFromEntra(entry) ? 'Entra' : 'other client'}, status ${entry.status}${repeatedText(entry) ? `, ${repeatedText(entry)}` : ''}`}
               {...activatableRow(() => void selectSyncLogEntry(entry.seq))}
             >
               <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
@@ -436,6 +447,11 @@ function LogTable() {
                 <Text className={styles.mono} block>
                   {entry.method} {entry.path} · {formatDuration(entry.durationMs)}
                 </Text>
+                {repeatedText(entry) && (
+                  <Text size={200} weight="semibold" block>
+                    × {repeatedText(entry)}
+                  </Text>
+                )}
                 {entry.error && (
                   <Text size={200} className={styles.error} block>
                     {entry.error}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -154,6 +154,28 @@ describe('serve on a data folder it cannot write', () => {
     } finally {
       chmodSync(parent, 0o755);
       rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('names a database file this account may read but not write, and what to do, before anything fails one write at a time', { skip: skip || (!asRoot && 'needs root to give the file to another account') }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-readonly-db-'));
+    try {
+      await goodDatabase(join(dataDir, 'scimdesk.db'));
+      // The folder is the service account's, the database another account's (a restore done as root).
+      chownSync(dataDir, 65534, 65534);
+      chmodSync(join(dataDir, 'scimdesk.db'), 0o644);
+      const result = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...CLI, 'serve', '--data-dir', dataDir, '--port', '0'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, HOME: tmpdir() },
+      });
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      assert.ok(!result.stdout.includes('Secret token'));
+      assert.match(result.stderr, /scimdesk\.db cannot be written: this account may read it but not write it \(EACCES/);
+      assert.match(result.stderr, /Give the account nobody write access to that file/);
+      assert.ok(!/--start-empty|\n\s+at /.test(result.stderr), `no stack trace, no offer to start empty:\n${result.stderr}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

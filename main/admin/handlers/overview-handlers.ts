@@ -1,3 +1,4 @@
+import type { Overview } from '../../../shared/admin/contract';
 import { currentToken, type TokenService } from '../../lib/scim-token';
 import type { DirectoryInfoStore, ResourceStore, SyncLogStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
@@ -12,6 +13,8 @@ export interface OverviewDeps {
   readonly endpoint: Pick<EndpointControl, 'state' | 'settings' | 'publicUrlVerifiedAt'>;
   readonly setup: Pick<SetupTracker, 'current'>;
   readonly now: () => Date;
+  /** The data folder's disk and the log files, measured when asked. */
+  readonly storage: () => Overview['storage'];
 }
 
 /** The Overview: where the endpoint listens, the token, what arrived, the quarantine watch and the setup checklist. */
@@ -51,6 +54,7 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
         publicUrl: settings.publicUrl ? { url: settings.publicUrl, verifiedAt: await control.publicUrlVerifiedAt(settings.publicUrl) } : null,
+        storage: deps.storage(),
         setup: {
           tokenGenerated: history.length > 0,
           tokenUsed: history.some((token) => token.lastUsed !== null),
