@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { createCore, StoreOpenError } from '../../main/core/create-core';
+import { describeStartupProblem } from '../../main/service/startup-problems';
 import { createSqliteStore } from '../../main/store/sqlite-store';
 
 /**
@@ -75,26 +77,43 @@ describe('serve on a database that is not a valid ScimDesk database', () => {
   ];
 
   for (const row of cases) {
-    it(`stops on ${row.name}: names the file, lists what is next to it, prints no token and leaves it as it was`, () => {
+    it(`stops on ${row.name}: names the file, lists what is next to it, and leaves it as it was`, async () => {
       const dataDir = join(root, row.name.replace(/\W+/g, '-'));
       mkdirSync(dataDir, { recursive: true });
       const file = join(dataDir, 'scimdesk.db');
       row.make(file);
       writeFileSync(`${file}-wal`, 'the last changes');
       const before = readFileSync(file);
-      const result = run(dataDir);
-      assert.equal(result.status, 1, result.stdout + result.stderr);
-      assert.ok(!result.stdout.includes('Secret token'), `no token printed:\n${result.stdout}`);
-      assert.match(result.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a valid ScimDesk database`));
-      assert.match(result.stderr, row.reason);
-      assert.match(result.stderr, /No ScimDesk snapshot exists to restore from/);
-      assert.match(result.stderr, /scimdesk\.db-wal {2}16 bytes, .*may hold the most recent changes/);
-      assert.match(result.stderr, /--start-empty/);
-      assert.ok(!/\n\s+at /.test(result.stderr), `no stack trace:\n${result.stderr}`);
+      // In-process, as `serve` opens it (one file is also run through the command itself, below).
+      const error = await createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false }).then(
+        () => assert.fail('the core opened it'),
+        (thrown: unknown) => thrown,
+      );
+      assert.ok(error instanceof StoreOpenError && error.invalid, String(error));
+      const message = describeStartupProblem(error, 'npm run serve -- --start-empty') ?? '';
+      assert.match(message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not a valid ScimDesk database`));
+      assert.match(message, row.reason);
+      assert.match(message, /No ScimDesk snapshot exists to restore from/);
+      assert.match(message, /scimdesk\.db-wal {2}16 bytes, .*may hold the most recent changes/);
+      assert.match(message, /npm run serve -- --start-empty/);
       assert.deepEqual(readFileSync(file), before, 'the file is untouched');
       assert.equal(readFileSync(`${file}-wal`, 'utf8'), 'the last changes', 'its -wal file too');
     });
   }
+
+  it('serve exits 1 on an empty database file, printing that message and no token', () => {
+    const dataDir = join(root, 'cli-empty');
+    mkdirSync(dataDir);
+    const file = join(dataDir, 'scimdesk.db');
+    writeFileSync(file, '');
+    const result = run(dataDir);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.ok(!result.stdout.includes('Secret token'), `no token printed:\n${result.stdout}`);
+    assert.match(result.stderr, /^ScimDesk cannot start\.\n.*scimdesk\.db is not a valid ScimDesk database: it is empty \(0 bytes\)/);
+    assert.match(result.stderr, new RegExp(`--data-dir "${dataDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" --start-empty`));
+    assert.ok(!/\n\s+at /.test(result.stderr), `no stack trace:\n${result.stderr}`);
+    assert.equal(statSync(file).size, 0);
+  });
 
   it('starts with an empty directory on --start-empty, moving the invalid file and its -wal aside, deleting nothing', async () => {
     const dataDir = join(root, 'start-empty');
