@@ -69,6 +69,13 @@ describe('SCIM endpoint on hostile input', () => {
     });
   }
 
+  it('answers a request line over 16 KB (refused by the HTTP parser before any handler) with 431 and a SCIM body', async () => {
+    const filter = encodeURIComponent(`userName eq "${'x'.repeat(17_000)}"`);
+    const response = await t.scim(`/Users?filter=${filter}`);
+    const error = await readScimError(response, 431, undefined, 'a 17 KB request line');
+    assert.match(error.detail, /larger than 16 KB: send a long filter in the body of POST \/\.search instead/);
+  });
+
   it(`answers a filter of ${MAX_FILTER_TERMS} or-terms, nested and flat, from the store`, async () => {
     const flat = chain('userName eq "kept@contoso.com"', 'or', MAX_FILTER_TERMS);
     assert.equal((await readScim(await t.scim('/Users/.search', { method: 'POST', body: JSON.stringify({ filter: flat }) }), 200)).totalResults, 1);
