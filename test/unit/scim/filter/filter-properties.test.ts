@@ -6,7 +6,10 @@ import { formatFilter } from '../../../../main/scim/filter/format-filter';
 import { matchesResource } from '../../../../main/scim/filter/match-filter';
 import { MAX_FILTER_LENGTH, parseFilter } from '../../../../main/scim/filter/parse-filter';
 import { resolveFilter } from '../../../../main/scim/filter/resolve-filter';
+import { storeErrorToScim } from '../../../../main/http/scim-error-body';
+import { newTrace } from '../../../../main/scim/request-trace';
 import { isScimError } from '../../../../main/scim/scim-error';
+import { ScimService } from '../../../../main/scim/scim-service';
 import { buildResourceSchemas, type ResolvedAttr } from '../../../../main/scim/schema/resource-schema';
 import { StoreQueryError } from '../../../../main/store/store-errors';
 import { createSqliteStore, type SqliteStore } from '../../../../main/store/sqlite-store';
@@ -19,7 +22,7 @@ import { createSqliteStore, type SqliteStore } from '../../../../main/store/sqli
  * filter printed back to text (formatFilter, which the sync log uses) means the same as the original.
  * FC_SEED and FC_RUNS replay or widen a run.
  */
-const { User } = buildResourceSchemas([]);
+const { User, Group } = buildResourceSchemas([]);
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const SEED = Number(process.env['FC_SEED'] ?? 14);
 const RUNS = Number(process.env['FC_RUNS'] ?? 400);
@@ -225,6 +228,30 @@ describe('filter grammar properties (fast-check)', () => {
           await store.listResources('User', { filter: resolved, sortBy: undefined, descending: false, startIndex: 1, count: 10, withMembers: false, withGroups: false });
         } catch (error) {
           assert.ok(error instanceof StoreQueryError, `${JSON.stringify(text)}: the store failed with ${String(error)}`);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('answers any list parameters (startIndex, count, sortBy, sortOrder, attributes, in a query or a .search body) with a page or a SCIM 4xx', async () => {
+    const service = new ScimService({ store, schemas: () => ({ User, Group }) });
+    const number = fc.oneof(fc.constantFrom('1e19', '1e308', '-1e308', '9007199254740992', '0', '-1', '1.5', 'NaN', 'Infinity', ' 3 ', '0x10', ''), fc.integer().map(String));
+    const attribute = fc.oneof(fc.constantFrom('meta.resourceType', 'meta.location', 'meta.created', 'name', 'name.familyName', 'emails', 'addresses', 'groups', 'password', 'members', `${ENT}:manager`, `${ENT}:manager.value`, 'x509Certificates', 'nope', 'a.b.c', '', ','), fc.string({ maxLength: 10 }));
+    const params = fc.record(
+      { startIndex: number, count: number, sortBy: attribute, sortOrder: fc.constantFrom('ascending', 'DESCENDING', 'sideways', ''), attributes: attribute, excludedAttributes: attribute },
+      { requiredKeys: [] },
+    );
+    const asBody = (query: Record<string, string>) => Object.fromEntries(Object.entries(query).map(([key, value]) => [key, key === 'startIndex' || key === 'count' ? (Number.isNaN(Number(value)) ? value : Number(value)) : value]));
+    await fc.assert(
+      fc.asyncProperty(params, fc.constantFrom<'User' | 'Group'>('User', 'Group'), fc.boolean(), async (query, kind, post) => {
+        const request = { baseUrl: 'https://scim.example/scim/v2', query: post ? {} : query, body: asBody(query), trace: newTrace('list') };
+        try {
+          const answer = post ? await service.searchPost(kind, request) : await service.list(kind, request);
+          assert.equal(answer.status, 200);
+        } catch (error) {
+          const scim = storeErrorToScim(error) ?? error;
+          assert.ok(isScimError(scim) && scim.status === 400, `${JSON.stringify(query)}: ${String(error)}`);
         }
       }),
       { seed: SEED, numRuns: RUNS },
