@@ -52,6 +52,7 @@ describe('SCIM endpoint under a flood of wrong tokens', () => {
     const overview = await t.core.admin.handlers['overview.get']({}, { actor: 'test' });
     assert.equal(overview.quarantine.refusedCredentials.count, 300);
     assert.equal(overview.quarantine.level, 'met');
+    assert.notEqual(overview.setup.connected, 'entra', 'a refused token, even answered 429, is not Entra connecting');
     assert.ok(overview.last24h.errors >= 300);
     const listed = await t.core.admin.handlers['syncLog.query']({ operation: 'refused', limit: 10 }, { actor: 'test' });
     assert.deepEqual(
