@@ -59,7 +59,8 @@ console.log(`5xx (or no answer): ${serverErrors}; other failures: ${result.failu
 for (const failure of result.failures) {
   const body = failure.request.body === undefined ? '' : Buffer.isBuffer(failure.request.body) ? failure.request.body.toString('latin1') : failure.request.body;
   console.log(`\n#${failure.index} ${failure.reason}: ${failure.status}`);
-  console.log(`  ${failure.request.method} ${failure.request.path}`);
+  const path = failure.request.path;
+  console.log(`  ${failure.request.method} ${path.length > 500 ? `${path.slice(0, 500)}… (${path.length} chars)` : path}`);
   console.log(`  headers ${JSON.stringify(failure.request.headers)}`);
   if (body) console.log(`  body ${body.length > 2000 ? `${body.slice(0, 2000)}… (${body.length} chars)` : body}`);
   console.log(`  answer ${failure.answer}`);
