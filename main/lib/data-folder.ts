@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { dirname, join, relative, resolve, win32 } from 'node:path';
 
 /** What is wrong with a data folder, in words an administrator acts on. */
@@ -24,7 +24,7 @@ export class DataFolderError extends Error {
 export const FOLDER_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
-/** Deepest folder level tightened at start: the data folder, logs/, snapshots/ and their files. */
+/** Deepest level tightened at start: ScimDesk's own entries, and what is inside logs/ and snapshots/. */
 const TIGHTEN_DEPTH = 3;
 
 /** "the account <name>", as messages name who needs access. */
@@ -96,13 +96,29 @@ function ensureWritableFolder(folder: string): void {
   rmSync(probe, { force: true });
 }
 
+/** What ScimDesk keeps at the top of its data folder; `logs/` and `snapshots/` are wholly its own. */
+const OWN_ENTRY = /^(scimdesk\.db.*|secrets\.json(\.tmp)?|secret-store\.json|certificate\.pfx|logs|snapshots|\.scimdesk-write-test-\d+)$/;
+
 /**
  * Owner-only permissions on what is already there (a folder from before ScimDesk set them was
- * created 755 with files 644): folders 0700, files 0600. Symbolic links are left alone, neither
- * followed nor changed. Returns what it changed, relative to the data folder.
+ * created 755 with files 644): ScimDesk's own files 0600 and folders 0700, and the data folder
+ * itself 0700 when nothing else is in it. A folder shared with other files (`--data-dir` pointed
+ * at a home folder) keeps its own mode, and those files are never touched. Symbolic links are left
+ * alone, neither followed nor changed. Returns what it changed, relative to the data folder, and
+ * what it left open.
  */
-function tighten(root: string): string[] {
+function tighten(root: string): { changed: string[]; warnings: string[] } {
   const changed: string[] = [];
+  const warnings: string[] = [];
+  const restrict = (path: string, wanted: number, mode: number) => {
+    if ((mode & 0o077) === 0) return;
+    try {
+      chmodSync(path, wanted);
+      changed.push(relative(root, path) || '.');
+    } catch {
+      warnings.push(`Could not make ${path} owner-only (another account owns it): check who can read it.`);
+    }
+  };
   const visit = (path: string, depth: number) => {
     let stat;
     try {
@@ -111,22 +127,23 @@ function tighten(root: string): string[] {
       return;
     }
     if (stat.isSymbolicLink()) return;
-    const wanted = stat.isDirectory() ? FOLDER_MODE : stat.isFile() ? FILE_MODE : undefined;
-    if (wanted === undefined) return;
-    if ((stat.mode & 0o077) !== 0) {
-      try {
-        chmodSync(path, wanted);
-        changed.push(relative(root, path) || '.');
-      } catch {
-        // Not ours to change (another owner): the check below reports the folder itself.
-      }
-    }
-    if (stat.isDirectory() && depth < TIGHTEN_DEPTH) {
-      for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
-    }
+    if (stat.isFile()) restrict(path, FILE_MODE, stat.mode);
+    if (!stat.isDirectory()) return;
+    restrict(path, FOLDER_MODE, stat.mode);
+    if (depth < TIGHTEN_DEPTH) for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
   };
-  visit(root, 0);
-  return changed;
+  const names = readdirSync(root);
+  for (const name of names.filter((entry) => OWN_ENTRY.test(entry))) visit(join(root, name), 1);
+  const foreign = names.filter((entry) => !OWN_ENTRY.test(entry));
+  const rootMode = lstatSync(root).mode;
+  if (foreign.length === 0) restrict(root, FOLDER_MODE, rootMode);
+  else if ((rootMode & 0o077) !== 0) {
+    warnings.push(
+      `The data folder ${root} also holds files that are not ScimDesk's (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}), so its own permissions ` +
+        `(${(rootMode & 0o777).toString(8)}) were left as they are; ScimDesk's files in it are owner-only. A folder of ScimDesk's own is safer.`,
+    );
+  }
+  return { changed, warnings };
 }
 
 /** What preparing the data folder found and did, for the host to print or log. */
@@ -139,7 +156,7 @@ export interface PreparedDataFolder {
 
 /**
  * Makes the data folder ready before anything opens a file in it: created owner-only when missing
- * (0700, with `logs/`), every file in it 0600 and folder 0700 on POSIX, and a write proven, so an
+ * (0700, with `logs/`), ScimDesk's files in it 0600 and folders 0700 on POSIX, and a write proven, so an
  * unwritable or read-only folder stops start-up with a DataFolderError naming it instead of a stack
  * trace from the first library that tries. On Windows, POSIX modes mean nothing: the folder's access
  * comes from its ACL, inherited from the user profile for the default folder (%APPDATA%), which only
@@ -148,12 +165,13 @@ export interface PreparedDataFolder {
 export function prepareDataFolder(
   folder: string,
   platform: NodeJS.Platform = process.platform,
-  profile: string | undefined = process.env['USERPROFILE'],
+  profile: string | undefined = homedir(),
 ): PreparedDataFolder {
   ensureWritableFolder(folder);
   ensureWritableFolder(join(folder, 'logs'));
   if (platform === 'win32') return { tightened: [], warnings: windowsWarnings(folder, profile) };
-  return { tightened: tighten(folder), warnings: [] };
+  const { changed, warnings } = tighten(folder);
+  return { tightened: changed, warnings };
 }
 
 /** On Windows: a data folder outside the user profile has whatever access its parent folders grant. */

@@ -30,7 +30,7 @@ describe('prepareDataFolder', () => {
     }
     writeFileSync(join(root, 'elsewhere.txt'), 'not ours');
     chmodSync(join(root, 'elsewhere.txt'), 0o644);
-    symlinkSync(join(root, 'elsewhere.txt'), join(folder, 'link.txt'));
+    symlinkSync(join(root, 'elsewhere.txt'), join(folder, 'logs', 'link.txt'));
     const prepared = prepareDataFolder(folder, 'linux');
     assert.equal(mode(folder), 0o700);
     assert.equal(mode(join(folder, 'logs')), 0o700);
@@ -40,6 +40,22 @@ describe('prepareDataFolder', () => {
     assert.equal(mode(join(root, 'elsewhere.txt')), 0o644, 'a symbolic link is neither followed nor changed');
     assert.deepEqual([...prepared.tightened].sort(), ['.', 'logs', join('logs', 'scimdesk.1.log'), 'scimdesk.db', 'scimdesk.db-shm', 'scimdesk.db-wal', 'secret-store.json'].sort());
     assert.deepEqual(prepareDataFolder(folder, 'linux').tightened, [], 'nothing to change the second time');
+  });
+
+  it('leaves a folder shared with other files as it is, tightening only ScimDesk\'s own, and says so', { skip: !posix && 'POSIX modes' }, () => {
+    const folder = join(root, 'home');
+    mkdirSync(folder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+    writeFileSync(join(folder, 'run.sh'), '#!/bin/sh', { mode: 0o755 });
+    chmodSync(join(folder, 'run.sh'), 0o755);
+    writeFileSync(join(folder, 'scimdesk.db'), 'x', { mode: 0o644 });
+    chmodSync(join(folder, 'scimdesk.db'), 0o644);
+    const prepared = prepareDataFolder(folder, 'linux');
+    assert.equal(mode(folder), 0o755, 'the folder is not ScimDesk\'s alone');
+    assert.equal(mode(join(folder, 'run.sh')), 0o755, 'a file that is not ScimDesk\'s is never touched');
+    assert.equal(mode(join(folder, 'scimdesk.db')), 0o600);
+    assert.deepEqual(prepared.tightened, ['scimdesk.db']);
+    assert.match(prepared.warnings.join('\n'), /also holds files that are not ScimDesk's \(run\.sh\), so its own permissions \(755\) were left as they are/);
   });
 
   it('names the folder when a file stands where it should be, without a stack trace in the message', () => {
