@@ -283,7 +283,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const dataDirArgs = dataDirFlag(process.argv.slice(2));
   const problem = describeStartupProblem(error, command === 'serve' ? `npm run serve -- ${dataDirArgs}--start-empty` : undefined);
   if (problem) {
-    console.error(`ScimDesk cannot start.\n${problem}`);
+    console.error(`${command === 'serve' ? 'ScimDesk cannot start.' : 'ScimDesk cannot open its data folder.'}\n${problem}`);
     process.exit(1);
   }
   console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
