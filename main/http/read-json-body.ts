@@ -56,7 +56,7 @@ function scanJson(text: string, limit: number): { tooDeep: boolean; surrogateEsc
  * surrogate, which SQLite would store as bytes no UTF-8 reader accepts. Walks with an explicit stack
  * (the depth is already bounded, but nothing here needs the call stack).
  */
-export function findLoneSurrogate(value: unknown): string | undefined {
+function findLoneSurrogate(value: unknown): string | undefined {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();

@@ -21,8 +21,8 @@ export class DataFolderError extends Error {
 }
 
 /** Owner-only: the folder holds personal data, request bodies and the token hashes. */
-export const FOLDER_MODE = 0o700;
-export const FILE_MODE = 0o600;
+const FOLDER_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /** Deepest level tightened at start: ScimDesk's own entries, and what is inside logs/ and snapshots/. */
 const TIGHTEN_DEPTH = 3;

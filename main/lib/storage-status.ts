@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * the sync log up to its retention (200,000 rows, ~1 KB each: ~200 MB), and room for the directory
  * itself to grow. Below it the Overview warns; writes fail (503) only when the disk is actually full.
  */
-export const NEEDED_FREE_BYTES = 512 * 1024 * 1024;
+const NEEDED_FREE_BYTES = 512 * 1024 * 1024;
 
 export interface StorageStatus {
   readonly folder: string;
@@ -37,7 +37,7 @@ function folderSize(path: string): number {
 }
 
 /** The data folder's disk and what ScimDesk keeps on it, measured now (a statfs and a few stats). */
-export function measureStorage(folder: string, databaseFile: string, neededBytes: number = NEEDED_FREE_BYTES): StorageStatus {
+export function measureStorage(folder: string, databaseFile: string): StorageStatus {
   let freeBytes: number | null;
   try {
     const fs = statfsSync(folder);
@@ -48,8 +48,8 @@ export function measureStorage(folder: string, databaseFile: string, neededBytes
   return {
     folder,
     freeBytes,
-    neededBytes,
-    low: freeBytes !== null && freeBytes < neededBytes,
+    neededBytes: NEEDED_FREE_BYTES,
+    low: freeBytes !== null && freeBytes < NEEDED_FREE_BYTES,
     databaseBytes: size(databaseFile),
     walBytes: size(`${databaseFile}-wal`),
     logBytes: folderSize(join(folder, 'logs')),

@@ -25,7 +25,7 @@ const FLUSH_BATCH = 100;
  * doubles while they keep coming, up to 10 minutes: the first summed row shows within seconds, and a
  * flood that lasts an hour writes about a dozen rows.
  */
-export const REFUSAL_FIRST_WINDOW_MS = 5_000;
+const REFUSAL_FIRST_WINDOW_MS = 5_000;
 const REFUSAL_LONGEST_WINDOW_MS = 10 * 60_000;
 /** Addresses summed up separately at once; refusals from further addresses share one row. */
 const REFUSAL_ADDRESSES = 50;

@@ -13,7 +13,7 @@ import { WalCheckpointer } from './wal-checkpointer';
 /** The main connection's checkpoint backstop (4 KB pages): 16 MB of WAL. */
 const WAL_AUTOCHECKPOINT_PAGES = 4096;
 /** What the WAL file is cut back to when it starts over. */
-export const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Runs synchronous work as a settled promise, turning a throw into a rejection (SQLite's conditions as the store's errors). */
 function settle<T>(work: () => T): Promise<T> {
