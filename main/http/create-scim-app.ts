@@ -109,6 +109,7 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
   if (state.body !== undefined) detail['request'] = redact(state.body);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
+  if (state.trace.filterAsRead !== undefined) detail['filterAsRead'] = state.trace.filterAsRead;
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
   if (state.trace.ignored.length > 0) detail['ignoredAttributes'] = [...new Set(state.trace.ignored)];
   if (state.trace.pendingMembers.length > 0) detail['pendingMembers'] = state.trace.pendingMembers;

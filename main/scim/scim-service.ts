@@ -9,6 +9,7 @@ import {
 } from './discovery';
 import { ifNoneMatchHits, toEtag, versionsFromIfMatch } from './etag';
 import type { FilterNode } from './filter/filter-ast';
+import { formatFilter } from './filter/format-filter';
 import { parseFilter } from './filter/parse-filter';
 import { resolveFilter } from './filter/resolve-filter';
 import { applyPatch } from './patch/apply-patch';
@@ -294,6 +295,8 @@ export class ScimService {
     if (params.filter !== undefined && params.filter.trim() !== '') {
       filter = resolveFilter(parseFilter(params.filter), schema);
       traceFilterIdentifiers(filter, trace);
+      // A root search reads it once per resource type: the first reading stands for both.
+      trace.filterAsRead ??= formatFilter(filter);
     }
     let sortBy: ResolvedAttr | undefined;
     if (params.sortBy !== undefined && params.sortBy.trim() !== '') {

@@ -216,7 +216,7 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
   );
 }
 
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId', 'aggregated'];
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'filterAsRead', 'query', 'request', 'response', 'clientRequestId', 'aggregated'];
 
 /** "1,234 refused requests, the last at 10:05:12": a summed-up row of refusals from one address. */
 function repeatedText(entry: { readonly count?: number | undefined; readonly lastTime?: string | null | undefined }): string | undefined {
@@ -247,6 +247,11 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
           </Text>
         </Fact>
         <Fact label="Operation">{operationLabel(entry.operation)}</Fact>
+        {typeof detail['filterAsRead'] === 'string' && (
+          <Fact label="Filter as read">
+            <Text className={styles.mono}>{detail['filterAsRead']}</Text>
+          </Fact>
+        )}
         <Fact label="Status">
           <StatusBadge status={entry.status} /> <Text>{formatDuration(entry.durationMs)}</Text>
         </Fact>
