@@ -28,9 +28,9 @@ import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
 import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
-import { createOverviewHandlers } from './handlers/overview-handlers';
 import { createProvisioningHandlers } from './handlers/provisioning-handlers';
 import { createReachabilityHandlers } from './handlers/reachability-handlers';
+import { createOverviewHandlers, type OverviewDeps } from './handlers/overview-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
@@ -63,6 +63,8 @@ export interface AdminLayerOptions {
   readonly checkTimeoutMs?: number;
   /** Attribute mappings, rules and diagnostics (the SCIM endpoint enforces the same rules). */
   readonly mapping: MappingService;
+  /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
+  readonly storage: OverviewDeps['storage'];
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -113,7 +115,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage }),
     ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),

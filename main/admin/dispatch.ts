@@ -5,7 +5,7 @@ import { GraphConfigError } from '../graph/graph-config';
 import { GraphRequestError } from '../graph/graph-errors';
 import { CertificateError } from '../lib/certificate';
 import { isScimError } from '../scim/scim-error';
-import { StoreConflictError, StoreError, StoreNotFoundError } from '../store/store-errors';
+import { StoreConflictError, StoreError, StoreNotFoundError, StoreUnavailableError } from '../store/store-errors';
 import { AdminApiError } from './admin-error';
 
 /** Who made an admin call, for the audit trail. */
@@ -31,6 +31,8 @@ const ERROR_TABLE: ReadonlyArray<(error: unknown) => ErrorAnswer | undefined> = 
   (error) => (error instanceof StoreConflictError ? { code: 'conflict', message: error.message } : undefined),
   // The store's other refusals: a missing record is notFound; a stale version, a query or input it refuses, invalidInput.
   (error) => (error instanceof StoreNotFoundError ? { code: 'notFound', message: error.message } : undefined),
+  // A full, read-only or locked disk: the call may succeed later unchanged.
+  (error) => (error instanceof StoreUnavailableError ? { code: 'unavailable', message: error.message } : undefined),
   (error) => (error instanceof StoreError ? { code: 'invalidInput', message: error.message } : undefined),
   (error) =>
     error instanceof CertificateError || error instanceof GraphConfigError || error instanceof MissingSecretError || error instanceof CertificateMaterialError

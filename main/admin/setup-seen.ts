@@ -39,7 +39,8 @@ const SETUP_STEPS = ['connected', 'testConnection', 'schemaDiscovery', 'provisio
 /** Which setup steps one request shows, and from whom. */
 function setupFactsOf(entry: Pick<SyncLogEntry, 'operation' | 'status'>, from: SeenFrom): Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> {
   const facts: Partial<Record<(typeof SETUP_STEPS)[number], SeenFrom>> = {};
-  if (entry.status !== 401 && entry.status !== 403) facts.connected = from;
+  // A refused token is no connection, whether answered 401 or (sent too often) 429.
+  if (entry.operation !== 'refused' && entry.status !== 401 && entry.status !== 403) facts.connected = from;
   if (entry.operation === 'list' && entry.status === 200) facts.testConnection = from;
   if (entry.operation === 'discovery' && entry.status === 200) facts.schemaDiscovery = from;
   if (entry.operation === 'create' && entry.status === 201) facts.provisioned = from;

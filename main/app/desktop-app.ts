@@ -3,6 +3,7 @@ import { createCore, type Core } from '../core/create-core';
 import { describeListenError } from '../lib/listen';
 import { defaultDataDir } from '../service/default-data-dir';
 import { adminUiActor } from '../service/os-account';
+import { describeStartupProblem } from '../service/startup-problems';
 import { forwardAdminEvents, registerAdminIpc } from './admin-ipc';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, createRendererResponder } from './app-protocol';
 import { DesktopArgsError, parseDesktopArgs, type DesktopArgs } from './desktop-args';
@@ -178,7 +179,8 @@ export class DesktopShell {
 
   /** Says why the app could not start, and ends it. */
   failToStart(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
+    // A damaged database or an unusable data folder gets the same explanation `serve` prints: which file, why, what to do.
+    const message = describeStartupProblem(error, undefined) ?? (error instanceof Error ? error.message : String(error));
     this.options.log(`ScimDesk could not start: ${message}`);
     this.electron.dialog.showErrorBox('ScimDesk could not start', `${message}\n\nData folder: ${this.dataDir}`);
     this.stopped = true;

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
@@ -9,8 +8,10 @@ import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
 import { AdminEventBus } from '../lib/event-bus';
-import { createFileLogger } from '../lib/file-logger';
 import { PAUSE_RETRY_AFTER_SECONDS, ProvisioningPause } from '../lib/provisioning-pause';
+import { prepareDataFolder, type PreparedDataFolder } from '../lib/data-folder';
+import { createFileLogger, type LogFileHealth } from '../lib/file-logger';
+import { measureStorage } from '../lib/storage-status';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
 import { chooseSecretStore, type SecretStore } from '../lib/secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from '../lib/sync-log-writer';
@@ -23,8 +24,13 @@ import type { DirectoryStore, DirectoryStoreFactory } from '../store/directory-s
 import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
+import { setAsideDatabase } from '../store/open-database';
+import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
+export { accountName, DataFolderError } from '../lib/data-folder';
+export { databaseCompanions, type DatabaseCompanion } from '../store/open-database';
+export { StoreOpenError } from '../store/store-errors';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
 
 export interface CoreOptions {
@@ -43,6 +49,13 @@ export interface CoreOptions {
   readonly secrets?: SecretStore;
   /** Opens the directory store: SQLite in the data folder when not given; a server deployment passes its own. */
   readonly store?: DirectoryStoreFactory;
+  /**
+   * A database file that is not a valid ScimDesk database (empty, another format, damaged): `stop`
+   * (the default) throws StoreOpenError and changes nothing; `setAside` moves it and its -wal/-shm
+   * files to `scimdesk.db.invalid-<time>…` (never deleting them) and starts with an empty database.
+   * Only an explicit choice of the administrator (`serve --start-empty`) passes `setAside`.
+   */
+  readonly invalidDatabase?: 'stop' | 'setAside';
   /**
    * Run WAL checkpoints on a worker thread (default). Short-lived commands that open the data folder
    * beside a running service turn it off: the service's own checkpoints cover the file.
@@ -84,6 +97,12 @@ export interface Core {
   readonly secrets: SecretStore;
   readonly logger: Logger;
   readonly dataDir: string;
+  /** What start-up found in the data folder: permissions it tightened, access it cannot check. */
+  readonly dataFolder: PreparedDataFolder;
+  /** Files an invalid database was moved to on this start (`invalidDatabase: 'setAside'`); empty otherwise. */
+  readonly setAside: ReadonlyArray<string>;
+  /** The log files' state: failing (a full disk) or written; undefined without log files. */
+  logHealth(): LogFileHealth | undefined;
   readonly now: () => Date;
   /** The SCIM endpoint's listener: address, certificate, public URL. */
   readonly endpoint: ScimEndpoint;
@@ -135,14 +154,29 @@ function mappingSources(store: DirectoryStore): MappingSources {
  * tests all start it the same way; it reads no environment and imports no Electron.
  */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  mkdirSync(options.dataDir, { recursive: true });
+  // Before anything opens a file there: an unusable folder stops here with a DataFolderError naming it.
+  const dataFolder = prepareDataFolder(options.dataDir);
   const now = options.now ?? (() => new Date());
-  const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'));
-  const logger = files?.logger ?? pino({ enabled: false });
+  // The store first: a database that is not ScimDesk's (StoreOpenError) stops start-up before anything else is open.
+  const databaseFile = join(options.dataDir, DATABASE_FILE);
   const sqliteBinding = options.sqliteBinding;
-  const openStore: DirectoryStoreFactory =
+  const storeFactory: DirectoryStoreFactory =
     options.store ?? (sqliteBinding === undefined ? sqliteStoreFactory : (file, storeOptions) => createSqliteStore(file, { ...storeOptions, nativeBinding: sqliteBinding }));
-  const store = openStore(join(options.dataDir, DATABASE_FILE), { checkpointWorker: options.checkpointWorker ?? true });
+  const openStore = () => storeFactory(databaseFile, { checkpointWorker: options.checkpointWorker ?? true });
+  let setAside: string[] = [];
+  let store: DirectoryStore;
+  try {
+    store = openStore();
+  } catch (error) {
+    if (!(error instanceof StoreOpenError) || !error.invalid || options.invalidDatabase !== 'setAside') throw error;
+    setAside = setAsideDatabase(error.file, now());
+    store = openStore();
+  }
+  const files = options.fileLogs === false ? undefined : await createFileLogger(join(options.dataDir, 'logs'), now);
+  const logger = files?.logger ?? pino({ enabled: false });
+  if (setAside.length > 0) logger.warn({ setAside }, 'the database was not valid: moved aside, starting with an empty one');
+  if (dataFolder.tightened.length > 0) logger.info({ tightened: dataFolder.tightened }, 'data folder made owner-only');
+  for (const warning of dataFolder.warnings) logger.warn(warning);
   const secrets = options.secrets ?? (await chooseSecretStore(options.dataDir));
   const events = new AdminEventBus();
   let schemas = buildResourceSchemas(await store.listExtensions());
@@ -233,6 +267,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelBackoff ? { tunnelBackoff: options.tunnelBackoff } : {}),
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
+    storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
   });
   const adminLayer = admin;
 
@@ -253,6 +288,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     secrets,
     logger,
     dataDir: options.dataDir,
+    dataFolder,
+    setAside,
+    logHealth: () => files?.health(),
     now,
     endpoint: scimEndpoint,
     pause,

@@ -10,7 +10,8 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace } from '../scim/request-trace';
 import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
-import { readJsonBody } from './read-json-body';
+import { AuthThrottle } from './auth-throttle';
+import { MAX_JSON_DEPTH, readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
 export interface ScimAppOptions {
@@ -19,8 +20,10 @@ export interface ScimAppOptions {
   readonly tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
   /** ScimDesk's own key for the check from outside: it opens the Test Connection query for a check userName, nothing else. */
   readonly checkKey?: Pick<CheckKey, 'verify'>;
-  /** Where every request is recorded (batched, off the request path). */
-  readonly syncLog: Pick<SyncLogWriter, 'record'>;
+  /** Where every request is recorded (batched, off the request path; refused ones summed up per address). */
+  readonly syncLog: Pick<SyncLogWriter, 'record' | 'refused'>;
+  /** Failed authentication per client address: when it must wait (429). Defaults to DEFAULT_AUTH_THROTTLE on the app's clock. */
+  readonly authThrottle?: AuthThrottle;
   /** Largest accepted request body; larger ones get 413. */
   readonly bodyLimitBytes?: number;
   /** The public base URL (e.g. a tunnel's https URL) used in meta.location; the request's own origin otherwise. */
@@ -59,6 +62,8 @@ function isCheckProbe(method: string, path: string, prefix: string, query: Recor
   const userName = CHECK_FILTER.exec(filter.trim())?.[1];
   return userName !== undefined && CHECK_USERNAME.test(userName);
 }
+/** The part of a refused request's path kept in the sync log. */
+const REFUSED_PATH_LIMIT = 200;
 
 interface ScimState {
   requestId: string;
@@ -68,6 +73,8 @@ interface ScimState {
   tokenPresented: boolean;
   /** Let in by ScimDesk's check key (the check from outside), not the Secret Token. */
   checkProbe: boolean;
+  /** The token was missing or wrong: recorded as a refusal, summed up per address. */
+  refused: boolean;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
@@ -78,20 +85,25 @@ const REDACTED = '[redacted]';
 /** `password`, `urn:…:User:password`, `password.x`: any name that reaches the password attribute. */
 const isPasswordName = (name: string) => /(^|:)password($|\.)/i.test(name);
 
+/** Deeper than the body reader lets through: what the redaction meets below this is cut, not walked. */
+const REDACT_DEPTH = MAX_JSON_DEPTH + 1;
+
 /**
  * Replaces every password a client sends (as an attribute, a path-less PATCH
  * key, or the value of a PATCH op whose path is `password`) so no secret
- * reaches the sync log.
+ * reaches the sync log. Bounded: it runs after a write committed, where a
+ * stack overflow would turn that write's answer into an error.
  */
-function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
+function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth >= REDACT_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   const record = value as Record<string, unknown>;
   const pathKey = Object.keys(record).find((key) => key.toLowerCase() === 'path');
   const targetsPassword = pathKey !== undefined && typeof record[pathKey] === 'string' && isPasswordName(record[pathKey]);
   return Object.fromEntries(
     Object.entries(record).map(([key, inner]) =>
-      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner)],
+      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner, depth + 1)],
     ),
   );
 }
@@ -120,6 +132,7 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
   if (state.body !== undefined) detail['request'] = redact(state.body);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
+  if (state.trace.filterAsRead !== undefined) detail['filterAsRead'] = state.trace.filterAsRead;
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;
   if (state.trace.ignored.length > 0) detail['ignoredAttributes'] = [...new Set(state.trace.ignored)];
   if (state.trace.pendingMembers.length > 0) detail['pendingMembers'] = state.trace.pendingMembers;
@@ -155,6 +168,7 @@ function clientHeader(value: string | undefined): string | null {
 export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   const { service, tokens, syncLog } = options;
   const now = options.now ?? (() => new Date());
+  const throttle = options.authThrottle ?? new AuthThrottle(() => now().getTime());
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const app = new Koa<ScimState>();
   app.proxy = false;
@@ -169,6 +183,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
       status = error.status;
       scimType = error.scimType;
       detail = error.detail;
+      if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
     } else if (typeof (error as { status?: unknown }).status === 'number' && (error as { expose?: boolean }).expose) {
       // Koa/router HTTP errors keep their status.
       status = (error as { status: number }).status;
@@ -200,6 +215,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     state.requestId = requestId;
     state.trace = newTrace('unknown');
     state.checkProbe = false;
+    state.refused = false;
     ctx.set('X-Request-Id', requestId);
     try {
       // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
@@ -218,7 +234,16 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
             presented?.startsWith(CHECK_KEY_PREFIX) === true &&
             isCheckProbe(ctx.method, path, prefix, ctx.query as Record<string, unknown>) &&
             (await options.checkKey.verify(presented));
-          if (!probe) throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+          if (!probe) {
+            state.refused = true;
+            state.trace.operation = 'refused';
+            // Only after the token was found wrong: a valid token is never throttled, whatever its address did.
+            const wait = throttle.refuse(ctx.ip);
+            if (wait !== undefined) {
+              throw new ScimError(429, undefined, `Too many requests with a missing or wrong token from this address: try again in ${wait} seconds`, wait);
+            }
+            throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
+          }
           state.checkProbe = true;
         }
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
@@ -238,27 +263,44 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     } catch (error) {
       fail(ctx, error);
     } finally {
-      const trace = state.trace;
-      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      syncLog.record({
-        time: now().toISOString(),
-        requestId,
-        method: ctx.method,
-        path: ctx.path,
-        operation: trace.operation,
-        resourceType: trace.resourceType,
-        resourceId: trace.resourceId,
-        userName: trace.userName,
-        externalId: trace.externalId,
-        displayName: trace.displayName,
-        status: ctx.status,
-        durationMs: Math.round(durationMs * 1000) / 1000,
-        scimType: state.error?.scimType ?? null,
-        error: state.error?.detail ?? null,
-        client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
-        adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
-        detail: detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx)),
-      });
+      // The answer is decided (and a write committed): recording it must not be able to change it.
+      try {
+        const trace = state.trace;
+        const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+        const entry = {
+          time: now().toISOString(),
+          requestId,
+          method: ctx.method,
+          path: ctx.path,
+          operation: trace.operation,
+          resourceType: trace.resourceType,
+          resourceId: trace.resourceId,
+          userName: trace.userName,
+          externalId: trace.externalId,
+          displayName: trace.displayName,
+          status: ctx.status,
+          durationMs: Math.round(durationMs * 1000) / 1000,
+          scimType: state.error?.scimType ?? null,
+          error: state.error?.detail ?? null,
+          client: [ctx.ip, headerValue(ctx.headers['user-agent'])].filter(Boolean).join(' ') || null,
+          adscimVersion: clientHeader(headerValue(ctx.headers['adscimversion'])),
+        };
+        if (state.refused) {
+          // Neither query nor body of a refused request: a flood of wrong tokens with 15 KB filters once filled the disk.
+          syncLog.refused({ ...entry, path: entry.path.slice(0, REFUSED_PATH_LIMIT), detail: JSON.stringify({ response: responseSummary(ctx) }) }, ctx.ip);
+        } else {
+          let detail: string | null;
+          try {
+            detail = detailJson(state, ctx.query as Record<string, unknown>, headerValue(ctx.headers['client-request-id']), responseSummary(ctx));
+          } catch (error) {
+            options.logger?.error({ err: error, requestId }, 'could not describe a SCIM request for the sync log');
+            detail = JSON.stringify({ response: { status: ctx.status }, notes: ['The request could not be described for the sync log'] });
+          }
+          syncLog.record({ ...entry, detail });
+        }
+      } catch (error) {
+        options.logger?.error({ err: error, requestId }, 'could not record a SCIM request in the sync log');
+      }
     }
   });
 

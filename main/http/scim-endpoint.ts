@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpServer, STATUS_CODES, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import { inspectPfx, type CertificateSummary } from '../lib/certificate';
 import { closeServer, listenOn } from '../lib/listen';
 import type { SecretStore } from '../lib/secret-store';
 import type { SettingsStore } from '../store/directory-store';
+import { scimErrorBody } from './scim-error-body';
 
 /** Where the SCIM endpoint listens now. */
 export interface EndpointState {
@@ -53,6 +55,27 @@ export interface ScimEndpointOptions {
   readonly overrides: Partial<EndpointSettings>;
   /** Called when the address, protocol or public URL changes (the Overview shows them). */
   readonly onChange: () => void;
+}
+
+/**
+ * A request Node's HTTP parser refuses before any handler sees it (a request line or headers over
+ * 16 KB, a malformed request): answered with a SCIM error body too, where Node would send a bare
+ * status line. It never reached ScimDesk, so it has no request id and no sync-log entry.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'The request line and headers are larger than 16 KB: send a long filter in the body of POST /.search instead'
+      : status === 408
+        ? 'The request was not received in time'
+        : 'The request is not valid HTTP';
+  const body = JSON.stringify(scimErrorBody(status, undefined, detail));
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/scim+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /**
@@ -189,6 +212,7 @@ export class ScimEndpoint {
     const next = tls ? createHttpsServer(tls, this.options.handler) : createHttpServer(this.options.handler);
     // Entra keeps connections open between requests; outlive its idle time rather than reset them.
     next.keepAliveTimeout = 65_000;
+    next.on('clientError', answerUnparsable);
     await listenOn(next, settings.port, settings.host);
     const port = (next.address() as AddressInfo).port;
     const url = `${tls ? 'https' : 'http'}://${urlHost(settings.host)}:${port}/scim/v2`;

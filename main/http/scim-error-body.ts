@@ -5,6 +5,7 @@ import {
   StoreNotFoundError,
   StoreQueryError,
   StoreUniquenessError,
+  StoreUnavailableError,
   StoreVersionError,
   type StoreInputProblem,
 } from '../store/store-errors';
@@ -19,7 +20,7 @@ const INPUT_SCIM_TYPE: Readonly<Record<StoreInputProblem, ScimType>> = {
  * The one place store errors become SCIM errors (RFC 7644 §3.12), the store's words as `detail`:
  * a value another record holds is 409 `uniqueness`, a record that is not there 404, a version
  * If-Match does not name 412, a query the store cannot run 400 `invalidFilter`, input it refuses
- * 400 with its scimType. Anything else (a conflict no SCIM request can cause, a fault) is not the
+ * 400 with its scimType, a disk that is full, read-only or locked 503 with Retry-After. Anything else (a conflict no SCIM request can cause, a fault) is not the
  * client's fault and stays as it is (a 500).
  */
 export function storeErrorToScim(error: unknown): ScimError | undefined {
@@ -28,6 +29,7 @@ export function storeErrorToScim(error: unknown): ScimError | undefined {
   if (error instanceof StoreVersionError) return new ScimError(412, undefined, error.message);
   if (error instanceof StoreQueryError) return ScimError.badRequest('invalidFilter', error.message);
   if (error instanceof StoreInputError) return ScimError.badRequest(INPUT_SCIM_TYPE[error.problem], error.message);
+  if (error instanceof StoreUnavailableError) return ScimError.unavailable(error.message, error.retryAfterSeconds);
   return undefined;
 }
 

@@ -123,7 +123,8 @@ export class TokenService {
     const check = this.check(key, hashes, presented, now);
     if (check.ok && this.touchDue(check.tokenId, now)) {
       this.lastTouch.set(check.tokenId, now.getTime());
-      await this.store.touchToken(check.tokenId, now);
+      // Best effort: the last-used time is for the admin's eyes, and reads must keep working on a full or read-only disk.
+      await this.store.touchToken(check.tokenId, now).catch(() => undefined);
     }
     return check;
   }

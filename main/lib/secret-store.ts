@@ -49,7 +49,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   private write(secrets: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true });
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     const temp = `${this.file}.tmp`;
     writeFileSync(temp, JSON.stringify(secrets), { mode: 0o600 });
     chmodSync(temp, 0o600);
@@ -166,7 +166,7 @@ export async function chooseSecretStore(
       // No credential store here (a server without a desktop session, a locked keychain): the file it is.
     }
   }
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(marker, JSON.stringify({ backend: choice === keyring ? 'keyring' : 'file' } satisfies BackendChoice));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(marker, JSON.stringify({ backend: choice === keyring ? 'keyring' : 'file' } satisfies BackendChoice), { mode: 0o600 });
   return choice;
 }

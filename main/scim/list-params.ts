@@ -12,12 +12,20 @@ export interface ListParams {
   readonly excludedAttributes: string | undefined;
 }
 
-/** Parses a non-negative integer query parameter; RFC 7644 §3.4.2.4 clamps out-of-range values. */
-function integerParam(raw: unknown, name: string, fallback: number): number {
+/**
+ * Parses an integer query parameter; RFC 7644 §3.4.2.4 clamps values below the range (and `count`
+ * above it: `clampAbove`). A value past 2^53 − 1 is no integer JavaScript can hold exactly (`1e19` reads as one
+ * but cannot be counted to), so it is refused rather than passed on as an offset no store can skip.
+ */
+function integerParam(raw: unknown, name: string, fallback: number, clampAbove?: number): number {
   if (raw === undefined || raw === null || raw === '') return fallback;
   const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
   if (!Number.isFinite(value) || !Number.isInteger(value)) {
     throw ScimError.badRequest('invalidValue', `${name} must be an integer, got "${String(raw)}"`);
+  }
+  if (clampAbove !== undefined && value > clampAbove) return clampAbove;
+  if (value > Number.MAX_SAFE_INTEGER) {
+    throw ScimError.badRequest('invalidValue', `${name} must be an integer no larger than ${Number.MAX_SAFE_INTEGER}, got "${String(raw)}"`);
   }
   return value;
 }
@@ -46,7 +54,7 @@ export function listParams(source: Readonly<Record<string, unknown>>): ListParam
   return {
     filter: stringParam(get('filter'), 'filter'),
     startIndex: Math.max(1, integerParam(get('startIndex'), 'startIndex', 1)),
-    count: Math.min(MAX_RESULTS, Math.max(0, integerParam(get('count'), 'count', DEFAULT_COUNT))),
+    count: Math.max(0, integerParam(get('count'), 'count', DEFAULT_COUNT, MAX_RESULTS)),
     sortBy: stringParam(get('sortBy'), 'sortBy'),
     descending: sortOrder?.toLowerCase() === 'descending',
     attributes: stringParam(get('attributes'), 'attributes'),

@@ -23,6 +23,8 @@ export interface RequestTrace {
   ignored: string[];
   /** The operations after normalisation, for the sync log's request detail. */
   normalized: unknown;
+  /** A list or search filter as ScimDesk read it (canonical names, typed values), for the sync log's request detail. */
+  filterAsRead: string | undefined;
   /** Group members this request added before any user or group had their id (kept pending). */
   pendingMembers: string[];
   /** Groups whose pending members this request's resource turned out to be (it joined them). */
@@ -40,6 +42,7 @@ export function newTrace(operation: string): RequestTrace {
     notes: [],
     ignored: [],
     normalized: undefined,
+    filterAsRead: undefined,
     pendingMembers: [],
     joinedGroups: [],
   };

@@ -21,12 +21,15 @@ export type ScimType =
 export class ScimError extends Error {
   readonly status: number;
   readonly scimType: ScimType | undefined;
+  /** Seconds a client should wait before repeating the request (the Retry-After header), for 429 and 503. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, scimType: ScimType | undefined, detail: string) {
+  constructor(status: number, scimType: ScimType | undefined, detail: string, retryAfterSeconds?: number) {
     super(detail);
     this.name = 'ScimError';
     this.status = status;
     this.scimType = scimType;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   get detail(): string {
@@ -39,6 +42,11 @@ export class ScimError extends Error {
 
   static notFound(detail: string): ScimError {
     return new ScimError(404, undefined, detail);
+  }
+
+  /** 503: the service cannot do it now (a full disk, a lock); the same request may succeed later. */
+  static unavailable(detail: string, retryAfterSeconds: number): ScimError {
+    return new ScimError(503, undefined, detail, retryAfterSeconds);
   }
 }
 

@@ -9,6 +9,7 @@ import {
 } from './discovery';
 import { ifNoneMatchHits, toEtag, versionsFromIfMatch } from './etag';
 import type { FilterNode } from './filter/filter-ast';
+import { formatFilter } from './filter/format-filter';
 import { parseFilter } from './filter/parse-filter';
 import { resolveFilter } from './filter/resolve-filter';
 import { applyPatch } from './patch/apply-patch';
@@ -71,6 +72,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function managerReference(manager: Record<string, unknown>, baseUrl: string): Record<string, unknown> {
   const { value, $ref: _stored, ...rest } = manager;
   return { value, $ref: `${baseUrl}/Users/${encodeURIComponent(String(value))}`, ...rest };
+}
+
+/**
+ * Why an attribute cannot order a list (RFC 7644 §3.4.2.3), or undefined when it can: a complex
+ * attribute orders by a sub-attribute named in the path (`name.familyName`), a multi-valued one by
+ * its primary (else first) element's `value`; an attribute never returned orders nothing a client
+ * may see, and `meta.resourceType` and `meta.location` are not kept with each resource.
+ */
+function unsortable(attr: ResolvedAttr, kind: ResourceKind): string | undefined {
+  const def = attr.sub ?? attr.attribute;
+  if (def.returned === 'never') return 'it is never returned';
+  if (attr.key === 'meta.resourceType') return `every ${kind} has the same resourceType`;
+  if (attr.key === 'meta.location') return 'meta.location is derived from the address each client uses';
+  if (def.type !== 'complex') return undefined;
+  const hasValue = def.subAttributes?.some((sub) => sub.name === 'value') ?? false;
+  if (def.multiValued && hasValue) return undefined;
+  const example = def.subAttributes?.find((sub) => sub.type !== 'complex')?.name;
+  return `it is complex; name one of its sub-attributes${example ? ` (e.g. ${attr.key}.${example})` : ''}`;
 }
 
 /**
@@ -296,11 +315,15 @@ export class ScimService {
     if (params.filter !== undefined && params.filter.trim() !== '') {
       filter = resolveFilter(parseFilter(params.filter), schema);
       traceFilterIdentifiers(filter, trace);
+      // A root search reads it once per resource type: the first reading stands for both.
+      trace.filterAsRead ??= formatFilter(filter);
     }
     let sortBy: ResolvedAttr | undefined;
     if (params.sortBy !== undefined && params.sortBy.trim() !== '') {
       const [attr] = parseAttributeList(params.sortBy, schema);
       if (!attr) throw ScimError.badRequest('invalidValue', `sortBy names no attribute of ${schema.kind}: "${params.sortBy}"`);
+      const problem = unsortable(attr, schema.kind);
+      if (problem) throw ScimError.badRequest('invalidValue', `sortBy cannot use ${attr.key}: ${problem}`);
       sortBy = attr;
     }
     return { filter, sortBy };

@@ -10,6 +10,7 @@ import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
+import { describeStartupProblem } from './startup-problems';
 
 /** The commands of the headless host. */
 export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose';
@@ -45,12 +46,15 @@ function usage(host: CliHost): string {
   return `ScimDesk headless service
 
 Usage:
-  ${host.spell('serve', `[--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--admin-port N]`)}
+  ${host.spell('serve', `[--data-dir D] [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--admin-port N] [--start-empty]`)}
   ${host.spell('admin-link', '[--data-dir D]')}
   ${host.spell('token', 'rotate [--lifetime-days N] [--data-dir D]')}
   ${host.spell('token', 'revoke [--data-dir D]')}
   ${host.spell('token', 'status [--data-dir D]')}
   ${host.spell('diagnose', '[--data-dir D] [--json]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
+
+--start-empty: only when the database is not a valid ScimDesk database (empty, damaged, another
+program's): move it aside (never deleted) and start with an empty directory.
 
 The admin UI listens on 127.0.0.1 only, on --admin-port (default: the SCIM port + 1; 0 picks a free port).
 \`serve\` prints a one-time login link; \`admin-link\` prints a new one for the running service.
@@ -83,6 +87,7 @@ function parse(argv: string[]) {
       'public-url': { type: 'string' },
       'lifetime-days': { type: 'string' },
       'admin-port': { type: 'string' },
+      'start-empty': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -129,6 +134,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   const core = await createCore({
     dataDir: common.dataDir,
+    ...(values['start-empty'] ? { invalidDatabase: 'setAside' as const } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(publicUrl ? { publicUrl } : {}),
@@ -166,7 +172,11 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   await core.store.setSetting(ADMIN_PORT_SETTING, boundAdminPort);
   const loginCode = await issueLoginCode(core.store, core.now());
 
-  const lines = [`ScimDesk headless service`, `Data folder: ${common.dataDir}`, `SCIM endpoint: ${started.scimUrl}`];
+  const lines = [`ScimDesk headless service`, `Data folder: ${common.dataDir}`];
+  if (core.setAside.length > 0) lines.push(`The invalid database was moved aside (nothing deleted): ${core.setAside.join(', ')}. Starting with an empty directory.`);
+  if (core.dataFolder.tightened.length > 0) lines.push(`Made owner-only (others could read them): ${core.dataFolder.tightened.join(', ')}`);
+  for (const warning of core.dataFolder.warnings) lines.push(`Note: ${warning}`);
+  lines.push(`SCIM endpoint: ${started.scimUrl}`);
   if (started.firstToken) {
     lines.push(`Secret token (shown once): ${started.firstToken.token}`);
     lines.push('  Paste the endpoint as the Tenant URL and this token as the Secret Token in Entra; it will not be shown again.');
@@ -341,6 +351,14 @@ async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome>
   return 'done';
 }
 
+/** `--data-dir "D" ` as it was given, to repeat in a suggested command. */
+function dataDirFlag(argv: ReadonlyArray<string>): string {
+  const at = argv.findIndex((arg) => arg === '--data-dir' || arg.startsWith('--data-dir='));
+  if (at < 0) return '';
+  const value = argv[at]!.includes('=') ? argv[at]!.slice('--data-dir='.length) : argv[at + 1];
+  return value ? `--data-dir ${JSON.stringify(value)} ` : '';
+}
+
 /**
  * Runs one headless command (`serve`, `token <action>`, `admin-link`) with its flags, as the
  * admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
@@ -359,7 +377,10 @@ export async function runCli(argv: readonly string[], host: CliHost): Promise<Cl
       console.error(`Error: ${error.message}`);
       host.exit(1);
     } else {
-      console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
+      const [command] = argv.filter((arg) => !arg.startsWith('-'));
+      const problem = describeStartupProblem(error, command === 'serve' ? host.spell('serve', `${dataDirFlag(argv)}--start-empty`) : undefined);
+      if (problem) console.error(`${command === 'serve' ? 'ScimDesk cannot start.' : 'ScimDesk cannot open its data folder.'}\n${problem}`);
+      else console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
       host.exit(1);
     }
     // host.exit ends the process (the installed app's, once its output is written): nothing runs past it.

@@ -119,6 +119,13 @@ export interface SyncLogEntry {
   readonly adscimVersion: string | null;
   /** Sanitised request body, normalised operations and notes, as JSON text. */
   readonly detail: string | null;
+  /**
+   * How many requests this entry stands for: 1 for every request ScimDesk served; more for refused
+   * ones (a wrong token) from one address, aggregated so a flood cannot fill the disk. Absent is 1.
+   */
+  readonly count?: number;
+  /** The last of the aggregated requests (`time` is the first); absent or null for a single request. */
+  readonly lastTime?: string | null;
 }
 
 export interface StoredSyncLogEntry extends SyncLogEntry {
@@ -162,7 +169,7 @@ export interface QuarantineCounts {
   readonly failures: number;
   /** Failed updates of references (group members, manager): only the 60,000 total counts them. */
   readonly referenceFailures: number;
-  /** 401/403 answers to Entra: quarantine at once. */
+  /** Refused credentials (401/403, or 429 to a wrong token sent too often) answered to Entra: quarantine at once. */
   readonly refusedCredentials: number;
   readonly lastRefused: string | null;
   /** 404 to a query (or a path no SCIM route serves): quarantine at once. */

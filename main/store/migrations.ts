@@ -300,6 +300,14 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       INSERT INTO groups_search_text (seq, text) SELECT seq, display_name_key FROM groups;
     `);
   },
+  // Refused requests (a wrong token) are kept as aggregated rows: one row stands for `repeat_count`
+  // refusals from one address, the first at `time`, the last at `last_time`.
+  (db) => {
+    db.exec(`
+      ALTER TABLE sync_log ADD COLUMN repeat_count INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE sync_log ADD COLUMN last_time TEXT;
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

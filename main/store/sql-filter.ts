@@ -24,6 +24,8 @@ export interface ScalarSql {
   readonly fromJson: boolean;
   /** Never NULL (a NOT NULL column): sorting needs no nulls-last term, so an index can serve the ORDER BY. */
   readonly notNull?: boolean;
+  /** The same for every row (a literal): sorting by it orders nothing, and SQLite reads `'x' IS NULL` in an ORDER BY as a column number. */
+  readonly constant?: boolean;
 }
 
 /** How the elements of one multi-valued attribute are reached: rows of a table or of json_each. */
@@ -205,11 +207,8 @@ export function printElementFilter(filter: FilterNode<ResolvedAttr>, collection:
 function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, element: CollectionSql | undefined): SqlFragment {
   switch (node.kind) {
     case 'and':
-    case 'or': {
-      const left = print(node.left, map, element);
-      const right = print(node.right, map, element);
-      return { sql: `(${left.sql} ${node.kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] };
-    }
+    case 'or':
+      return printChain(node.kind, chainOf(node), map, element);
     case 'not': {
       const inner = print(node.filter, map, element);
       return { sql: `NOT COALESCE(${inner.sql}, 0)`, params: inner.params };
@@ -248,6 +247,35 @@ function print(node: FilterNode<ResolvedAttr>, map: ColumnMap | undefined, eleme
   }
 }
 
+/**
+ * The operands of a run of one connective, in order: `a or b or c` parses as `((a or b) or c)`, and
+ * parentheses can nest it the other way. Walked with a stack, whatever the tree's shape.
+ */
+function chainOf(node: FilterNode<ResolvedAttr> & { kind: 'and' | 'or' }): FilterNode<ResolvedAttr>[] {
+  const operands: FilterNode<ResolvedAttr>[] = [];
+  const stack: FilterNode<ResolvedAttr>[] = [node];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.kind === node.kind) stack.push(item.right, item.left);
+    else operands.push(item);
+  }
+  return operands;
+}
+
+/**
+ * A chain of one connective printed as a balanced tree of parenthesised pairs: SQLite limits the
+ * depth of an expression tree (1,000 by default), and a chain printed as it parses is as deep as
+ * it is long. Balanced, it is as deep as its length's logarithm. AND and OR are associative, so the
+ * grouping changes nothing of the meaning.
+ */
+function printChain(kind: 'and' | 'or', operands: ReadonlyArray<FilterNode<ResolvedAttr>>, map: ColumnMap | undefined, element: CollectionSql | undefined): SqlFragment {
+  if (operands.length === 1) return print(operands[0]!, map, element);
+  const middle = Math.ceil(operands.length / 2);
+  const left = printChain(kind, operands.slice(0, middle), map, element);
+  const right = printChain(kind, operands.slice(middle), map, element);
+  return { sql: `(${left.sql} ${kind.toUpperCase()} ${right.sql})`, params: [...left.params, ...right.params] };
+}
+
 function subsUsed(node: FilterNode<ResolvedAttr>): string[] {
   switch (node.kind) {
     case 'and':
@@ -270,8 +298,11 @@ export function valueSubAttribute(attr: ResolvedAttr): AttributeDef | undefined 
   return attr.attribute.subAttributes?.find((sub) => sub.name === 'value');
 }
 
-/** ORDER BY expression for `sortBy`; nulls sort last ascending and first descending (null is "largest"). */
-export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolean): SqlFragment {
+/**
+ * ORDER BY expression for `sortBy`; nulls sort last ascending and first descending (null is "largest").
+ * Undefined when the attribute has the same value in every row: the caller keeps its own order.
+ */
+export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolean): SqlFragment | undefined {
   let expr: SqlFragment;
   if (isMultiValued(attr)) {
     const sub = attr.sub ?? valueSubAttribute(attr);
@@ -284,6 +315,7 @@ export function printSort(attr: ResolvedAttr, map: ColumnMap, descending: boolea
     };
   } else {
     const scalar = map.scalar(attr);
+    if (scalar.constant) return undefined;
     if (scalar.notNull) return { sql: `${scalar.expr} ${descending ? 'DESC' : 'ASC'}`, params: scalar.exprParams };
     expr = { sql: scalar.expr, params: scalar.exprParams };
   }

@@ -130,3 +130,60 @@ export class StoreInputError extends StoreError {
     return new StoreInputError('notAGroup', 'Only groups have members');
   }
 }
+
+/** Why the store cannot write (or read) right now; each passes without anything of ScimDesk's doing. */
+export type StoreUnavailableReason = 'full' | 'readOnly' | 'busy' | 'io';
+
+const UNAVAILABLE_MESSAGE: Readonly<Record<StoreUnavailableReason, string>> = {
+  full: 'The disk that holds the ScimDesk database is full: nothing was written. Writes work again as soon as space is freed',
+  readOnly: 'The ScimDesk database cannot be written (the file or its folder is read-only): nothing was written',
+  busy: 'The ScimDesk database is busy with another program: nothing was written',
+  io: 'The disk that holds the ScimDesk database failed a read or write: nothing was written',
+};
+
+/** How long a client should wait before trying again: a busy lock clears in moments, a full disk needs a person. */
+const RETRY_AFTER_SECONDS: Readonly<Record<StoreUnavailableReason, number>> = { full: 60, readOnly: 60, busy: 5, io: 60 };
+
+/**
+ * An operation the store could not run because of the machine, not the request: the disk is full,
+ * the database or its folder is read-only, another process holds the lock, the disk failed. Nothing
+ * was written; the same request can succeed later unchanged. The SCIM layer answers 503 with
+ * Retry-After (Entra retries failed operations in later cycles).
+ */
+export class StoreUnavailableError extends StoreError {
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    readonly reason: StoreUnavailableReason,
+    cause?: unknown,
+  ) {
+    super(UNAVAILABLE_MESSAGE[reason], { cause });
+    this.name = 'StoreUnavailableError';
+    this.retryAfterSeconds = RETRY_AFTER_SECONDS[reason];
+  }
+}
+
+/** Why a database file cannot be opened as ScimDesk's: `readOnly` is the only one that is not the file's content. */
+export type StoreOpenProblem = 'notAFile' | 'empty' | 'notSqlite' | 'corrupt' | 'notScimDesk' | 'readOnly';
+
+/**
+ * The database file cannot be used: it is not a valid ScimDesk database (empty, another format,
+ * damaged, another program's), or this account may read it but not write it. Nothing was written
+ * to it; opening stops here, so a damaged file is never taken for a new installation (a new token,
+ * every user gone). The host says what to do with it.
+ */
+export class StoreOpenError extends StoreError {
+  constructor(
+    readonly file: string,
+    readonly problem: StoreOpenProblem,
+    readonly reason: string,
+  ) {
+    super(problem === 'readOnly' ? `${file} cannot be written: ${reason}` : `${file} is not a valid ScimDesk database: ${reason}`);
+    this.name = 'StoreOpenError';
+  }
+
+  /** The file's content is the problem (not access to it): setting it aside and starting empty is a way out. */
+  get invalid(): boolean {
+    return this.problem !== 'readOnly';
+  }
+}

@@ -20,6 +20,8 @@ interface SyncLogRow {
   client: string | null;
   adscim_version: string | null;
   detail: string | null;
+  repeat_count: number;
+  last_time: string | null;
 }
 
 const toEntry = (row: SyncLogRow): StoredSyncLogEntry => ({
@@ -41,13 +43,15 @@ const toEntry = (row: SyncLogRow): StoredSyncLogEntry => ({
   client: row.client,
   adscimVersion: row.adscim_version,
   detail: row.detail,
+  count: row.repeat_count,
+  lastTime: row.last_time,
 });
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const COLUMNS =
-  'time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, duration_ms, scim_type, error, client, adscim_version, detail';
-const ROW_PLACEHOLDERS = `(${Array(17).fill('?').join(', ')})`;
+  'time, request_id, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, duration_ms, scim_type, error, client, adscim_version, detail, repeat_count, last_time';
+const ROW_PLACEHOLDERS = `(${Array(19).fill('?').join(', ')})`;
 /** Rows per INSERT: one statement for many rows costs SQLite about half per row of one per row (measured). */
 const ROWS_PER_INSERT = 50;
 
@@ -64,14 +68,14 @@ export class SyncLogRepository {
       const stored: StoredSyncLogEntry[] = [];
       for (let start = 0; start < entries.length; start += ROWS_PER_INSERT) {
         const chunk = entries.slice(start, start + ROWS_PER_INSERT);
-        // Positional parameters: binding 17 named ones per row costs more on the hot path.
+        // Positional parameters: binding 19 named ones per row costs more on the hot path.
         const params: unknown[] = [];
         for (const e of chunk) {
-          params.push(e.time, e.requestId, e.method, e.path, e.operation, e.resourceType, e.resourceId, e.userName, e.externalId, e.displayName, e.status, e.durationMs, e.scimType, e.error, e.client, e.adscimVersion, e.detail);
+          params.push(e.time, e.requestId, e.method, e.path, e.operation, e.resourceType, e.resourceId, e.userName, e.externalId, e.displayName, e.status, e.durationMs, e.scimType, e.error, e.client, e.adscimVersion, e.detail, e.count ?? 1, e.lastTime ?? null);
         }
         const last = Number(this.insertOf(chunk.length).run(...params).lastInsertRowid);
         // One statement inside this write transaction numbers its rows consecutively (seq is the rowid).
-        chunk.forEach((e, i) => stored.push({ seq: last - chunk.length + 1 + i, ...e }));
+        chunk.forEach((e, i) => stored.push({ seq: last - chunk.length + 1 + i, ...e, count: e.count ?? 1, lastTime: e.lastTime ?? null }));
       }
       return stored;
     })();
@@ -120,9 +124,11 @@ export class SyncLogRepository {
   /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) are not counted. */
   summarize(since: string): SyncLogSummary {
     const row = this.db
-      .prepare(`SELECT count(*) AS total, coalesce(sum(status >= 400), 0) AS errors FROM sync_log WHERE time >= ? AND operation <> 'reachability'`)
+      .prepare(
+        `SELECT coalesce(sum(repeat_count), 0) AS total, coalesce(sum(CASE WHEN status >= 400 THEN repeat_count ELSE 0 END), 0) AS errors FROM sync_log WHERE time >= ? AND operation <> 'reachability'`,
+      )
       .get(since) as { total: number; errors: number };
-    const last = this.db.prepare(`SELECT time FROM sync_log WHERE operation <> 'reachability' ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
+    const last = this.db.prepare(`SELECT coalesce(last_time, time) AS time FROM sync_log WHERE operation <> 'reachability' ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
     return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
   }
 
@@ -138,10 +144,11 @@ export class SyncLogRepository {
         .prepare(
           `SELECT substr(time, 1, 16) AS minute, status, operation IN ('create', 'replace', 'patch', 'delete') AS write,
                   status = 404 AND method = 'GET' AND operation IN ('list', 'search', 'unknown') AS not_found,
-                  count(*) AS n, max(time) AS last
-           FROM sync_log WHERE ${window} GROUP BY 1, 2, 3, 4`,
+                  status IN (401, 403) OR operation = 'refused' AS refused,
+                  sum(repeat_count) AS n, max(coalesce(last_time, time)) AS last
+           FROM sync_log WHERE ${window} GROUP BY 1, 2, 3, 4, 5`,
         )
-        .all(since, afterSeq, throughSeq) as Array<{ minute: string; status: number; write: number; not_found: number; n: number; last: string }>;
+        .all(since, afterSeq, throughSeq) as Array<{ minute: string; status: number; write: number; not_found: number; refused: number; n: number; last: string }>;
       const references = this.db
         .prepare(
           `SELECT substr(time, 1, 16) AS minute, count(*) AS n FROM sync_log
@@ -167,7 +174,7 @@ export class SyncLogRepository {
       for (const group of groups) {
         const h = minuteOf(group.minute);
         h.entraRequests += group.n;
-        if (group.status === 401 || group.status === 403) {
+        if (group.refused) {
           h.refusedCredentials += group.n;
           h.lastRefused = latest(h.lastRefused, group.last);
         } else if (group.not_found) {

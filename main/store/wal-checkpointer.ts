@@ -6,8 +6,9 @@ import { Worker } from 'node:worker_threads';
  * A checkpoint copies the WAL into the database and fsyncs; done by the
  * request path (SQLite's default auto-checkpoint) it lands inside whichever
  * request's commit crosses the threshold and shows up as 20–30 ms p99 spikes.
- * PASSIVE checkpoints never block the writer. The main connection keeps a
- * high auto-checkpoint threshold as a backstop should this worker stop.
+ * PASSIVE checkpoints never block the writer. The main connection keeps an
+ * auto-checkpoint threshold (16 MB) as a backstop, which also lets the WAL
+ * start over under steady writes (see createSqliteStore).
  */
 export class WalCheckpointer {
   private readonly worker: Worker;

@@ -9,6 +9,18 @@ declare module 'pino-roll' {
     mkdir?: boolean;
     limit?: { count: number; removeOtherLogFiles?: boolean };
     dateFormat?: string;
+    /** Passed to sonic-boom: the mode new log files are created with. */
+    mode?: number;
+    /** Passed to sonic-boom: bytes buffered while the file cannot be written; more is dropped (a 'drop' event). */
+    maxLength?: number;
   }
-  export default function build(options: PinoRollOptions): Promise<DestinationStream & { end(): void; once(event: 'close', listener: () => void): void }>;
+  /** The sonic-boom stream pino-roll returns: an EventEmitter that emits 'error' (a failed write or open), 'write', 'drop' and 'close'. */
+  interface RollingStream extends DestinationStream {
+    end(): void;
+    once(event: 'close', listener: () => void): void;
+    on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): void;
+    on(event: 'write', listener: (bytes: number) => void): void;
+    on(event: 'drop', listener: (data: string) => void): void;
+  }
+  export default function build(options: PinoRollOptions): Promise<RollingStream>;
 }

@@ -96,6 +96,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   delete: 'Delete',
   search: 'Search',
   discovery: 'Schema discovery',
+  refused: 'Refused (token)',
   unknown: 'Other',
   reachability: 'Reachability',
 };

@@ -28,6 +28,7 @@ import type { Overview, SeenFrom } from '../../shared/admin/contract';
 import { CopyableValue } from '../components/copy-button';
 import { Fact, Facts } from '../components/facts';
 import { formatDate, formatDateTime, formatNumber, formatRelative, isLoopbackHost, isPrivateUrl, plural } from '../components/format';
+import { formatBytes } from '../../shared/bytes';
 import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
@@ -261,6 +262,40 @@ function Stat({ label, value, detail, tone }: { readonly label: string; readonly
   );
 }
 
+/**
+ * The data folder's disk when it is short of what ScimDesk needs, and log files that cannot be
+ * written: both said before they stop provisioning (a full disk makes every write answer 503).
+ */
+function StorageWarnings({ storage }: { readonly storage: Overview['storage'] }) {
+  const styles = useStyles();
+  const logs = storage.logFiles;
+  return (
+    <>
+      {storage.low && storage.freeBytes !== null && (
+        <MessageBar intent="warning" layout="multiline" data-testid="storage-low">
+          <MessageBarBody>
+            <MessageBarTitle>Low disk space: {formatBytes(storage.freeBytes)} free</MessageBarTitle>
+            The disk of the data folder <span className={styles.path}>{storage.folder}</span> has {formatBytes(storage.freeBytes)} free; ScimDesk asks for{' '}
+            {formatBytes(storage.neededBytes)}. There: the database {formatBytes(storage.databaseBytes)}, its write-ahead log {formatBytes(storage.walBytes)}, the log
+            files {formatBytes(storage.logBytes)}. When the disk is full, every write Entra sends is answered 503 (Entra retries it in a later cycle) until space
+            is freed: free space on that disk, or move the data folder.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {logs?.failing && (
+        <MessageBar intent="error" layout="multiline" data-testid="log-files-failing">
+          <MessageBarBody>
+            <MessageBarTitle>The log files cannot be written</MessageBarTitle>
+            {logs.lastError ? `${logs.lastError.code} since ${formatDateTime(logs.lastError.time)}: ${logs.lastError.message}. ` : ''}
+            ScimDesk keeps serving; log lines wait in memory{logs.dropped > 0 ? ` (${plural(logs.dropped, 'line')} dropped so far)` : ''} and are written once the
+            disk takes them again.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </>
+  );
+}
+
 function OverviewContent({ overview }: { readonly overview: Overview }) {
   const styles = useStyles();
   const { navigate, showSyncLog, pauseProvisioning, resumeProvisioning } = useAppStore(
@@ -289,6 +324,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
           </MessageBarActions>
         </MessageBar>
       )}
+      <StorageWarnings storage={overview.storage} />
       <QuarantineWatch
         quarantine={overview.quarantine}
         onShowFailures={() => showSyncLog({ range: 'day', outcome: 'error', client: 'entra' })}

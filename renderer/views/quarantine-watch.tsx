@@ -30,7 +30,7 @@ const percent = (rate: number) => `${formatNumber(Math.round(rate * 1000) / 10)}
 function title(q: QuarantineAssessment): string {
   const window = `in the last ${q.windowHours} hours`;
   if (q.met.refusedCredentials) {
-    return `Entra's token was refused (401/403) ${plural(q.refusedCredentials.count, 'time')} ${window}: Entra quarantines an application for this at once`;
+    return `Entra's token was refused (401/403, or 429 when sent too often) ${plural(q.refusedCredentials.count, 'time')} ${window}: Entra quarantines an application for this at once`;
   }
   if (q.met.notFoundQueries) {
     return `Entra's queries got 404 ${plural(q.notFoundQueries.count, 'time')} ${window}: Entra quarantines an application for this at once`;
@@ -63,7 +63,7 @@ function ruleRows(q: QuarantineAssessment): RuleRow[] {
           : `${formatNumber(Math.round((r.failureRateAbove - q.failureRate) * 1000) / 10)} points below`;
   return [
     {
-      rule: 'Refused credentials (401/403): quarantine at once',
+      rule: 'Refused credentials (401/403, 429 to a wrong token): quarantine at once',
       measured: `${formatNumber(q.refusedCredentials.count)}${since(q.refusedCredentials.last, q.refusedCredentials.open)}`,
       distance: q.refusedCredentials.open ? 'reached' : q.refusedCredentials.count > 0 ? 'fixed since' : 'none',
       met: q.met.refusedCredentials,

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { SyncLogDetail, SyncLogEntry } from '../../shared/admin/contract';
 import { DetailDrawer } from '../components/detail-drawer';
 import { Fact, Facts } from '../components/facts';
-import { formatDateTime, formatDuration, operationLabel } from '../components/format';
+import { formatDateTime, formatDuration, formatEventTime, operationLabel, plural } from '../components/format';
 import { JsonBlock } from '../components/json-view';
 import { ErrorBar, Loading } from '../components/load-states';
 import { StatusBadge } from '../components/status-badge';
@@ -24,7 +24,13 @@ export function who(entry: SyncLogEntry): string {
   return entry.userName ?? entry.displayName ?? entry.externalId ?? entry.resourceId ?? '—';
 }
 
-const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'query', 'request', 'response', 'clientRequestId'];
+const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'filterAsRead', 'query', 'request', 'response', 'clientRequestId', 'aggregated'];
+
+/** "1,234 requests summed up, the last at 10:05:12": a summed-up row of refusals from one address. */
+export function repeatedText(entry: { readonly count?: number | undefined; readonly lastTime?: string | null | undefined }): string | undefined {
+  if (entry.count === undefined || entry.count <= 1) return undefined;
+  return `${plural(entry.count, 'request')} summed up${entry.lastTime ? `, the last at ${formatEventTime(entry.lastTime)}` : ''}`;
+}
 
 function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
   const styles = useStyles();
@@ -38,12 +44,22 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
     <>
       <Facts>
         <Fact label="Time">{formatDateTime(entry.time)}</Fact>
+        {repeatedText(entry) && (
+          <Fact label="Requests">
+            {`${plural(entry.count ?? 1, 'refused request')} from this client, ${formatDateTime(entry.time)} to ${formatDateTime(entry.lastTime ?? entry.time)}: refusals from one address are summed up (over 5 seconds at first, up to 10 minutes while they go on), so a flood of wrong tokens cannot fill the disk`}
+          </Fact>
+        )}
         <Fact label="Request">
           <Text className={styles.mono}>
             {entry.method} {entry.path}
           </Text>
         </Fact>
         <Fact label="Operation">{operationLabel(entry.operation)}</Fact>
+        {typeof detail['filterAsRead'] === 'string' && (
+          <Fact label="Filter as read">
+            <Text className={styles.mono}>{detail['filterAsRead']}</Text>
+          </Fact>
+        )}
         <Fact label="Status">
           <StatusBadge status={entry.status} /> <Text>{formatDuration(entry.durationMs)}</Text>
         </Fact>

@@ -41,7 +41,7 @@ import {
   type SyncOutcome,
   type TimeRange,
 } from '../state/sync-log-slice';
-import { EntryDrawer, who } from './sync-log-entry';
+import { EntryDrawer, repeatedText, who } from './sync-log-entry';
 const useStyles = makeStyles({
   filters: {
     display: 'flex',
@@ -196,7 +196,7 @@ function LogTable() {
               key={entry.seq}
               {...restoreFocus}
               className={styles.row}
-              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, ${isFromEntra(entry) ? 'Entra' : 'other client'}, status ${entry.status}`}
+              aria-label={`${formatDateTime(entry.time)}, ${operationLabel(entry.operation)}, ${who(entry)}, ${isFromEntra(entry) ? 'Entra' : 'other client'}, status ${entry.status}${repeatedText(entry) ? `, ${repeatedText(entry)}` : ''}`}
               {...activatableRow(() => void selectSyncLogEntry(entry.seq))}
             >
               <TableCell className={styles.nowrap}>{formatEventTime(entry.time)}</TableCell>
@@ -227,6 +227,11 @@ function LogTable() {
                 <Text className={styles.mono} block>
                   {entry.method} {entry.path} · {formatDuration(entry.durationMs)}
                 </Text>
+                {repeatedText(entry) && (
+                  <Text size={200} weight="semibold" block>
+                    × {repeatedText(entry)}
+                  </Text>
+                )}
                 {entry.error && (
                   <Text size={200} className={styles.error} block>
                     {entry.error}

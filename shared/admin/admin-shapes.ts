@@ -64,6 +64,13 @@ export const SyncLogEntry = z.object({
   client: z.string().nullable(),
   /** The ADSCIMVersion header Entra's provisioning service sends; null from other clients (and before ScimDesk recorded it). */
   adscimVersion: z.string().nullable(),
+  /**
+   * How many requests the row stands for: refused requests (a missing or wrong token) from one
+   * address are summed up, the first of a minute as it came and the rest of it in one row. Absent is 1.
+   */
+  count: z.number().int().min(1).optional(),
+  /** The last of the requests a summed-up row stands for (`time` is the first); null for a single request. */
+  lastTime: isoTime.nullable().optional(),
 });
 export type SyncLogEntry = z.infer<typeof SyncLogEntry>;
 
@@ -77,7 +84,7 @@ export const SyncLogFilter = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
   /** `reachability`: the tunnel's events and the checks from outside (not requests). */
-  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'unknown', 'reachability']).optional(),
+  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'refused', 'unknown', 'reachability']).optional(),
   /** `error` is any 4xx or 5xx. */
   outcome: z.enum(['success', 'error', 'clientError', 'serverError']).optional(),
   /** Matches userName, externalId, displayName or resource id. */
@@ -338,6 +345,27 @@ export const Overview = z.object({
    * What the sync log shows of the vendor guides' setup steps, so the checklist ticks itself: for each
    * step, who it was seen from. Only `entra` (the ADSCIMVersion header) ticks a step.
    */
+  /**
+   * The data folder's disk: free space against what ScimDesk needs (`low` below it), what the
+   * database, its WAL and the log files take, and whether the log files are being written.
+   */
+  storage: z.object({
+    folder: z.string(),
+    freeBytes: z.number().nullable(),
+    neededBytes: z.number(),
+    low: z.boolean(),
+    databaseBytes: z.number(),
+    walBytes: z.number(),
+    logBytes: z.number(),
+    /** null when the service keeps no log files. `failing`: the last write failed (a full disk), and lines wait in memory. */
+    logFiles: z
+      .object({
+        failing: z.boolean(),
+        lastError: z.object({ code: z.string(), message: z.string(), time: isoTime }).nullable(),
+        dropped: z.number().int(),
+      })
+      .nullable(),
+  }),
   setup: z.object({
     tokenGenerated: z.boolean(),
     tokenUsed: z.boolean(),

@@ -93,7 +93,7 @@ describe('Sync log of SCIM requests', () => {
     );
     await readScimError(unauthorized, 401, undefined, 'unauthorized');
 
-    const probe = await record('probe', await t.scim(`/Users?filter=${encodeURIComponent('userName eq "lynne.robbins@contoso.com"')}`));
+    const probe = await record('probe', await t.scim(`/Users?filter=${encodeURIComponent('UserName EQ lynne.robbins@contoso.com and (Active eq "True" or TITLE pr)')}`));
     await readScim(probe, 200, 'probe');
 
     await t.core.syncLog.flush();
@@ -204,6 +204,8 @@ describe('Sync log of SCIM requests', () => {
     assert.equal(entry.status, 200);
     assert.equal(entry.userName, 'lynne.robbins@contoso.com');
     assert.equal(entry.resourceType, 'User');
+    // The filter as ScimDesk read it: canonical names, the bare value quoted, "True" a boolean.
+    assert.equal(detailOf(entry).filterAsRead, 'userName eq "lynne.robbins@contoso.com" and (active eq true or title pr)');
   });
 
   it('finds entries by identifier and by outcome', async () => {

@@ -121,7 +121,9 @@ describe('SCIM bearer token lifecycle over HTTP', () => {
   it('never writes a clear token to the sync log or the database', async () => {
     await t.core.syncLog.flush();
     const entries = await t.core.store.querySyncLog({ limit: 10_000 });
-    assert.ok(entries.length >= 15, `the requests above were logged (${entries.length})`);
+    // Refusals from one address are summed up: a row may stand for several requests.
+    const requests = entries.reduce((sum, entry) => sum + (entry.count ?? 1), 0);
+    assert.ok(requests >= 15, `the requests above were logged (${requests})`);
     assert.ok(entries.some((entry) => entry.status === 401));
     const logged = JSON.stringify(entries);
     for (const secret of secrets) {

@@ -154,6 +154,31 @@ export function describeQueryContract<S extends DirectoryStore>(ctx: ContractCon
       assert.deepEqual((await list('Group', undefined, { sortBy: sortBy('Group', 'displayName') })).labels, ['empty', 'retail', 'sales']);
     });
 
+    it('answers a tree of 3,000 or-terms (past any expression-depth limit), left- or right-leaning, and 3,000 nested nots', async () => {
+      const leaf = (label: string) => query('User', `userName eq "${label === 'diego' ? 'diego@fabrikam.com' : `nobody${label}@x`}"`).filter!;
+      const terms = Array.from({ length: 3000 }, (_, i) => leaf(i === 1500 ? 'diego' : String(i)));
+      const left = terms.reduce((tree, term) => ({ kind: 'or' as const, left: tree, right: term }));
+      const right = terms.reduceRight((tree, term) => ({ kind: 'or' as const, left: term, right: tree }));
+      for (const filter of [left, right]) {
+        const found = await ctx.store().listResources('User', { ...query('User'), filter });
+        assert.deepEqual(found.resources.map((r) => r.id), [ids['diego']]);
+      }
+      let nots: NonNullable<ListQuery['filter']> = leaf('diego');
+      for (let i = 0; i < 3000; i++) nots = { kind: 'not', filter: nots };
+      // An even number of nots: the same as none. A store may refuse so deep a tree, but only as a query it cannot run.
+      await ctx
+        .store()
+        .listResources('User', { ...query('User'), filter: nots })
+        .then(
+          (found) => assert.deepEqual(found.resources.map((r) => r.id), [ids['diego']]),
+          (error: unknown) => assert.ok(error instanceof StoreQueryError, `${String(error)}`),
+        );
+    });
+
+    it('keeps creation order when sorted by an attribute every resource shares (meta.resourceType)', async () => {
+      assert.deepEqual((await list('User', undefined, { sortBy: sortBy('User', 'meta.resourceType') })).labels, ['adele', 'alex', 'diego', 'arne']);
+    });
+
     it('pages with a 1-based startIndex; total counts every match', async () => {
       const sorted = { sortBy: sortBy('User', 'userName') };
       assert.deepEqual(await list('User', undefined, { ...sorted, startIndex: 2, count: 2 }), { total: 4, labels: ['alex', 'diego'] });

@@ -115,6 +115,26 @@ export function describeRecordsContract<S extends DirectoryStore>(ctx: ContractC
       const later = await ctx.store().measureQuarantine(minute(0), slice.throughSeq);
       assert.deepEqual(later, { throughSeq: slice.throughSeq, minutes: [] }, 'each entry is read once');
     });
+
+    it('keeps a summed-up row of refused requests with its count and last time, and counts each refusal in summaries and the quarantine rules', async () => {
+      const minute = (m: number, s = 0) => new Date(NOW.getTime() + m * 60_000 + s * 1000).toISOString();
+      const [one, many, throttled] = await ctx.store().appendSyncLog([
+        logged(minute(0), 401, { operation: 'refused' }),
+        { ...logged(minute(0, 1), 401, { operation: 'refused' }), count: 40, lastTime: minute(0, 50) },
+        { ...logged(minute(0, 55), 429, { operation: 'refused' }), count: 200, lastTime: minute(0, 59) },
+      ]);
+      assert.deepEqual([one!.count, one!.lastTime], [1, null]);
+      const stored = await ctx.store().getSyncLogEntry(many!.seq);
+      assert.deepEqual([stored?.count, stored?.lastTime], [40, minute(0, 50)]);
+      assert.equal((await ctx.store().getSyncLogEntry(throttled!.seq))?.count, 200);
+      assert.deepEqual(await ctx.store().summarizeSyncLog(minute(0)), { total: 241, errors: 241, lastTime: minute(0, 59) });
+      const minutes = (await ctx.store().measureQuarantine(minute(0), 0)).minutes;
+      const sum = (key: 'refusedCredentials' | 'entraRequests' | 'failures') => minutes.reduce((total, m) => total + m[key], 0);
+      assert.equal(sum('refusedCredentials'), 241, 'a 429 to a wrong token is a refused credential too');
+      assert.equal(minutes.map((m) => m.lastRefused).sort().at(-1), minute(0, 59));
+      assert.equal(sum('entraRequests'), 241);
+      assert.equal(sum('failures'), 0);
+    });
   });
 
   describe('tokens', () => {

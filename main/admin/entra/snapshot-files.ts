@@ -26,7 +26,7 @@ export class SnapshotFiles {
   }
 
   save(snapshot: EntraSnapshot, label: string): SnapshotSummary {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const id = `${snapshot.fetchedAt.replace(/[:.]/g, '-')}-${snapshot.source}`;
     const meta: SnapshotSummary = {
       id,

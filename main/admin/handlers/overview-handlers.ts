@@ -1,5 +1,6 @@
 import type { ProvisioningPause } from '../../lib/provisioning-pause';
 import type { OutsideCheckView } from '../../../shared/admin/reach-schemas';
+import type { Overview } from '../../../shared/admin/contract';
 import { currentToken, type TokenService } from '../../lib/scim-token';
 import { toBaseUrl } from '../../tunnel/outside-check';
 import type { TunnelState } from '../../tunnel/tunnel-runner';
@@ -19,6 +20,8 @@ export interface OverviewDeps {
   readonly setup: Pick<SetupTracker, 'current'>;
   readonly pause: Pick<ProvisioningPause, 'state'>;
   readonly now: () => Date;
+  /** The data folder's disk and the log files, measured when asked. */
+  readonly storage: () => Overview['storage'];
 }
 
 /** The Overview: where the endpoint listens, the token, what arrived, the quarantine watch and the setup checklist. */
@@ -61,6 +64,7 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         last24h: { requests: summary.total, errors: summary.errors, since },
         quarantine: assessQuarantine(quarantine),
         provisioning: toProvisioningState(deps.pause.state()),
+        storage: deps.storage(),
         publicUrl: publicBase ? { url: publicBase, verifiedAt: await control.publicUrlVerifiedAt(publicBase) } : null,
         reachability: { tunnel: tunnel.status === 'stopped' ? null : tunnel, check: endpoint ? await checkOf(toBaseUrl(endpoint.url)) : null },
         certificate: certificate

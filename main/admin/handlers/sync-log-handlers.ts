@@ -27,6 +27,9 @@ const CSV_COLUMNS: ReadonlyArray<keyof SyncLogEntry> = [
   'error',
   'client',
   'adscimVersion',
+  // A refused request's row may stand for many from one address: how many, and the last one's time.
+  'count',
+  'lastTime',
 ];
 
 /** Only the filters the admin set: the store reads an absent key as "any". */

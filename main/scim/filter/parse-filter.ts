@@ -1,4 +1,5 @@
 import { ScimError } from '../scim-error';
+import { describeLoneSurrogate, isWellFormed } from '../unicode';
 import type { AttrPath, CompareOp, Filter, FilterValue } from './filter-ast';
 
 /** Longest filter or path text accepted: bounds parsing work per request. */
@@ -6,6 +7,13 @@ export const MAX_FILTER_LENGTH = 10_000;
 
 /** Deepest nesting of `(`, `not (` and `[` accepted, so hostile input cannot exhaust the stack. */
 export const MAX_FILTER_DEPTH = 200;
+
+/**
+ * Most comparisons (`attr op value`, `attr pr`) one filter may combine. Entra's probes use one or
+ * two; a thousand `or` terms fit in the length limit, and each is work for every row the store
+ * scans (and, printed as one SQL expression, once reached SQLite's expression-depth limit).
+ */
+export const MAX_FILTER_TERMS = 200;
 
 const COMPARE_OPS: ReadonlySet<string> = new Set<CompareOp>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 
@@ -50,6 +58,7 @@ export class FilterParser {
   private readonly scimType: ParseErrorType;
   private pos = 0;
   private depth = 0;
+  private terms = 0;
 
   constructor(text: unknown, scimType: ParseErrorType) {
     this.scimType = scimType;
@@ -58,6 +67,9 @@ export class FilterParser {
     }
     if (text.length > MAX_FILTER_LENGTH) {
       throw new ScimError(400, scimType, `${this.label()}: longer than ${MAX_FILTER_LENGTH} characters (${text.length})`);
+    }
+    if (!isWellFormed(text)) {
+      throw new ScimError(400, 'invalidValue', `${this.label()}: not valid Unicode (${describeLoneSurrogate(text)}: half of a surrogate pair)`);
     }
     this.text = text;
   }
@@ -139,6 +151,14 @@ export class FilterParser {
     }
   }
 
+  /** One more comparison (a value path counts as one besides its inner ones). */
+  private count(): void {
+    this.terms += 1;
+    if (this.terms > MAX_FILTER_TERMS) {
+      throw new ScimError(400, this.scimType, `${this.label()}: more than ${MAX_FILTER_TERMS} comparisons at position ${this.pos}; split the query`);
+    }
+  }
+
   private skipWhitespace(): void {
     while (this.pos < this.text.length && WHITESPACE.test(this.text[this.pos] ?? '')) this.pos += 1;
   }
@@ -204,6 +224,7 @@ export class FilterParser {
 
   /** `attrPath "pr"`, `attrPath compareOp compValue`, or a value path `attrPath "[" valFilter "]"`. */
   private attrExpr(path: AttrPath, inValuePath: boolean): Filter {
+    this.count();
     if (this.peek() === '[') {
       if (inValuePath) this.fail("a comparison operator or 'pr' (value filters cannot be nested)");
       if (path.subAttr !== undefined) this.fail("a comparison operator or 'pr' (a value filter cannot follow a sub-attribute)");
@@ -274,6 +295,10 @@ export class FilterParser {
       if (c === '"') {
         decoded += this.text.slice(chunk, this.pos);
         this.pos += 1;
+        // `\ud800` escapes decode to a lone surrogate: no string SQLite can store and others read back.
+        if (!isWellFormed(decoded)) {
+          throw new ScimError(400, 'invalidValue', `${this.label()}: the string at position ${open} is not valid Unicode (${describeLoneSurrogate(decoded)}: half of a surrogate pair)`);
+        }
         return decoded;
       }
       if (c !== '\\') {

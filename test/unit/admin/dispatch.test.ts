@@ -6,6 +6,7 @@ import {
   StoreInputError,
   StoreNotFoundError,
   StoreQueryError,
+  StoreUnavailableError,
   StoreUniquenessError,
   StoreVersionError,
 } from '../../../main/store/store-errors';
@@ -18,6 +19,8 @@ describe("the admin dispatcher's error table, for the store's refusals", () => {
     { name: 'input the store refuses', error: StoreInputError.selfMembership('g-1'), code: 'invalidInput' },
     { name: 'a value another record holds', error: new StoreUniquenessError('userName', { kind: 'User', value: 'a', holderId: 'u-2', holderName: null }), code: 'conflict' },
     { name: 'data that changed under a fix', error: new StoreConflictError('No change was applied', ['x']), code: 'conflict' },
+    { name: 'a full disk', error: new StoreUnavailableError('full'), code: 'unavailable' },
+    { name: 'a database locked by another program', error: new StoreUnavailableError('busy'), code: 'unavailable' },
   ];
   for (const row of rows) {
     it(`answers ${row.name} with ${row.code} and the store's own words`, () => {

@@ -101,3 +101,61 @@ describe('SyncLogWriter', () => {
     await store.close();
   });
 });
+
+describe('SyncLogWriter.refused: refused requests summed up per address', () => {
+  const refused = (second: number, client = '10.0.0.5 curl/8', status = 401): SyncLogEntry => ({
+    ...entry(`2026-01-01T00:00:${String(second).padStart(2, '0')}.000Z`, status),
+    requestId: `refused-${second}-${client}`,
+    operation: 'refused',
+    resourceType: null,
+    error: 'The bearer token is not valid: it is wrong, or was revoked or regenerated',
+    client,
+  });
+
+  it('records the first refusal of an address as it comes and the rest as one row per window (5 s, then 10 s, 20 s…) with their count, first and last time', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const store = createSqliteStore(':memory:');
+    const writer = new SyncLogWriter(store, undefined);
+    const rows = async () => {
+      // The batch goes out 100 ms after its first entry (a mocked timer), then settles in a few microtasks.
+      t.mock.timers.tick(100);
+      await new Promise((resolve) => setImmediate(resolve));
+      return (await store.querySyncLog({ limit: 100 })).map((e) => [e.count, e.time, e.lastTime ?? null]);
+    };
+    for (let second = 0; second < 5; second++) writer.refused(refused(second), '10.0.0.5');
+    assert.deepEqual(await rows(), [[1, '2026-01-01T00:00:00.000Z', null]], 'the first is in the log at once, the next four wait');
+    t.mock.timers.tick(5_000);
+    assert.deepEqual((await rows())[0], [4, '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:04.000Z'], 'the first window: one row for four');
+    for (let second = 10; second < 40; second++) writer.refused(refused(second), '10.0.0.5');
+    t.mock.timers.tick(5_000);
+    assert.equal((await rows()).length, 2, 'the second window is 10 s long');
+    t.mock.timers.tick(5_000);
+    assert.deepEqual((await rows())[0], [30, '2026-01-01T00:00:10.000Z', '2026-01-01T00:00:39.000Z']);
+    t.mock.timers.tick(20_000);
+    assert.equal((await rows()).length, 3, 'a quiet window writes nothing, and ends the sum');
+    writer.refused(refused(50), '10.0.0.5');
+    assert.deepEqual((await rows())[0], [1, '2026-01-01T00:00:50.000Z', null], 'after a quiet window, the next is recorded as it comes');
+    assert.equal((await store.summarizeSyncLog('2026-01-01T00:00:00.000Z')).errors, 36, 'the Overview counts every refusal');
+    const [summed] = await store.querySyncLog({ limit: 1, beforeSeq: 4 });
+    assert.deepEqual(JSON.parse(summed!.detail!), { response: { status: 401 }, aggregated: { count: 30, first: '2026-01-01T00:00:10.000Z', last: '2026-01-01T00:00:39.000Z' } });
+    await store.close();
+  });
+
+  it('keeps addresses and statuses apart, and sums a flood from many addresses into a bounded number of rows', async () => {
+    const store = createSqliteStore(':memory:');
+    const writer = new SyncLogWriter(store, undefined);
+    writer.refused(refused(0), '10.0.0.5');
+    writer.refused(refused(1, '10.0.0.6 curl/8'), '10.0.0.6');
+    writer.refused(refused(2, '10.0.0.5 curl/8', 429), '10.0.0.5');
+    writer.refused(refused(3), '10.0.0.5');
+    // 5,000 requests, each from an address of its own.
+    for (let i = 0; i < 5000; i++) writer.refused(refused(10, `10.1.${i >> 8}.${i & 255} x`), `10.1.${i >> 8}.${i & 255}`);
+    await writer.flush();
+    const rows = await store.querySyncLog({ limit: 10_000 });
+    assert.ok(rows.length <= 2 * 50 + 1, `${rows.length} rows for 5,004 refusals`);
+    assert.equal(rows.reduce((sum, row) => sum + (row.count ?? 1), 0), 5004, 'every refusal counted once');
+    const others = rows.find((row) => row.client?.startsWith('other addresses'));
+    assert.match(others?.client ?? '', /^other addresses: \d+$/);
+    await store.close();
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttrPath, CompareOp, Filter, FilterValue } from '../../../../main/scim/filter/filter-ast';
-import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, parseFilter } from '../../../../main/scim/filter/parse-filter';
+import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, MAX_FILTER_TERMS, parseFilter } from '../../../../main/scim/filter/parse-filter';
 import { isScimError } from '../../../../main/scim/scim-error';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -255,9 +255,14 @@ describe('parseFilter', () => {
   it(`rejects filters longer than ${MAX_FILTER_LENGTH} characters`, () => {
     const long = `userName eq "${'x'.repeat(MAX_FILTER_LENGTH)}"`;
     assertInvalidFilter(long);
-    const chain = Array.from({ length: 800 }, (_, i) => `a${i} pr`).join(' and ');
-    assert.ok(chain.length <= MAX_FILTER_LENGTH, `chain is ${chain.length} characters`);
-    assert.equal(parseFilter(chain).kind, 'and');
+  });
+
+  it(`rejects more than ${MAX_FILTER_TERMS} comparisons, however short`, () => {
+    const chain = (n: number) => Array.from({ length: n }, (_, i) => `a${i} pr`).join(' and ');
+    assert.equal(parseFilter(chain(MAX_FILTER_TERMS)).kind, 'and');
+    assert.ok(chain(800).length <= MAX_FILTER_LENGTH, 'within the length limit');
+    assert.match(errorOf(chain(800)), new RegExp(`more than ${MAX_FILTER_TERMS} comparisons`));
+    assert.match(errorOf(`emails[${chain(MAX_FILTER_TERMS)}]`), /more than/, 'a value path counts too');
   });
 
   it('rejects a non-string input with invalidFilter', () => {
