@@ -122,29 +122,14 @@ export const DATABASE_FILE = 'scimdesk.db';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 
-const PAGE = 1000;
-
-/** The mapping's reads, a page at a time so a large directory never blocks the event loop for long: records in insertion order, the sync log newest first. */
+/** The mapping's reads: the store's, narrowed. */
 function mappingSources(store: DirectoryStore): MappingSources {
   return {
-    async eachResource(kind, visit) {
-      for (let afterSeq = 0; ; ) {
-        const page = await store.scanDocuments(kind, afterSeq, PAGE);
-        for (const resource of page) visit(resource.id, resource.doc);
-        if (page.length < PAGE) return;
-        afterSeq = page[page.length - 1]!.seq;
-      }
-    },
-    async eachLogRow(limit, visit) {
-      let beforeSeq: number | undefined;
-      for (let read = 0; read < limit; ) {
-        const page = await store.querySyncLog({ limit: Math.min(PAGE, limit - read), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
-        for (const row of page) visit(row);
-        read += page.length;
-        if (page.length === 0 || read >= limit) return;
-        beforeSeq = page[page.length - 1]!.seq;
-      }
-    },
+    scanDocuments: (kind, afterSeq, limit) => store.scanDocuments(kind, afterSeq, limit),
+    documentsAt: (kind, seqs) => store.documentsAt(kind, seqs),
+    mappingGeneration: (of) => store.mappingGeneration(of),
+    scanSyncLog: (afterSeq, limit, detailOf) => store.scanSyncLog(afterSeq, limit, detailOf),
+    countSyncLog: (fromSeq, throughSeq) => store.countSyncLog(fromSeq, throughSeq),
   };
 }
 

@@ -2,7 +2,7 @@ import type { AffectedRecord, Cycle, Diagnostic, MappingRow, PresetId } from '..
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
 import { objectMapping, type EntraMapping } from './entra-schema';
-import { mask, type LogRow, type Observations } from './observe';
+import { mask, type LogRow, type ObservedFacts } from './observe';
 import { findPreset } from './presets';
 
 /**
@@ -39,7 +39,7 @@ export interface DiagnoseInput {
   readonly preset: PresetId | null;
   readonly rows: ReadonlyArray<MappingRow>;
   readonly entra: EntraMapping | null;
-  readonly observations: Observations;
+  readonly observations: ObservedFacts;
   readonly cycles: ReadonlyArray<Cycle>;
 }
 

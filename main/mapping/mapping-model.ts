@@ -4,7 +4,7 @@ import type { ResourceSchema } from '../scim/schema/resource-schema';
 import { targetAttributes } from './attribute-paths';
 import { objectMapping, type EntraMapping } from './entra-schema';
 import { describeExpression } from './expression';
-import type { Observations } from './observe';
+import type { ObservedFacts } from './observe';
 import { findPreset, RECOMMENDED_SOURCES, type PresetRow } from './presets';
 
 /** Where ScimDesk keeps each attribute: an indexed column, a table of its own, or the record's document. */
@@ -32,7 +32,7 @@ export interface MappingModelInput {
   readonly preset: PresetId | null;
   readonly rules: ReadonlyArray<AttributeRule>;
   readonly entra: EntraMapping | null;
-  readonly observations: Observations | undefined;
+  readonly observations: ObservedFacts | undefined;
 }
 
 const sameAttribute = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

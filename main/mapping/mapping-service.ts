@@ -7,17 +7,12 @@ import { groupCycles } from './cycles';
 import { diagnose } from './diagnostics';
 import { readEntraSchema, type EntraMapping } from './entra-schema';
 import { buildMappingRows } from './mapping-model';
-import { Observations, type LogRow } from './observe';
+import { ObservationCache, type ObservationSources } from './observation-cache';
 import { findPreset, PRESETS, type PresetExtension } from './presets';
 import { setupSheet } from './setup-sheet';
 
-/** What the mapping reads of the stored records and the sync log: one pass over each. */
-export interface MappingSources {
-  /** Every stored user or group, once each, in any order. */
-  eachResource(kind: ResourceKind, visit: (id: string, doc: ResourceDoc) => void): Promise<void>;
-  /** The newest `limit` sync-log rows, in any order. */
-  eachLogRow(limit: number, visit: (row: LogRow) => void): Promise<void>;
-}
+/** What the mapping reads of the stored records and the sync log (kept between reads by ObservationCache). */
+export type MappingSources = ObservationSources;
 
 /** Where the mapping keeps its choices (the settings table). */
 export interface MappingSettings {
@@ -52,8 +47,11 @@ interface SavedEntraSchema {
  */
 export class MappingService {
   private compiled = new AttributeRules([]);
+  private readonly cache: ObservationCache;
 
-  constructor(private readonly options: MappingServiceOptions) {}
+  constructor(private readonly options: MappingServiceOptions) {
+    this.cache = new ObservationCache(options.sources);
+  }
 
   /** Loads the saved rules; call once before the endpoint takes requests. */
   async load(): Promise<void> {
@@ -120,10 +118,9 @@ export class MappingService {
     const started = performance.now();
     const schemas = this.options.schemas();
     const [preset, rules, entra] = await Promise.all([this.preset(), this.savedRules(), this.entra()]);
-    const observations = new Observations();
-    await this.options.sources.eachResource('User', (id, doc) => observations.addResource('User', id, doc));
-    await this.options.sources.eachResource('Group', (id, doc) => observations.addResource('Group', id, doc));
-    await this.options.sources.eachLogRow(LOG_ROWS_READ, (row) => observations.addLogRow(row));
+    const phases = { records: 0, log: 0 };
+    const observations = await this.cache.observe(LOG_ROWS_READ, phases);
+    const observed = performance.now();
     const mapping = entra?.mapping ?? null;
     const rows = buildMappingRows({ schemas, preset, rules, entra: mapping, observations });
     const cycles = groupCycles(observations.logRows, observations.deactivations);
@@ -145,7 +142,13 @@ export class MappingService {
       rules,
       diagnostics,
       cycles,
-      read: { users: observations.counts.User, groups: observations.counts.Group, logRows: observations.logRows.length, ms: Math.round(performance.now() - started) },
+      read: {
+        users: observations.counts.User,
+        groups: observations.counts.Group,
+        logRows: observations.logRows.length,
+        ms: Math.round(performance.now() - started),
+        phases: { ...phases, model: Math.round(performance.now() - observed) },
+      },
     };
   }
 

@@ -116,6 +116,9 @@ function writtenPath(path: string): string {
   return path.replace(/:manager\.value$/i, ':manager');
 }
 
+/** What the model and the diagnostics read of the observations. */
+export type ObservedFacts = Omit<Observations, 'addResource' | 'addLogRow' | 'addLogFacts'>;
+
 export class Observations {
   readonly counts: Record<ResourceKind, number> = { User: 0, Group: 0 };
   /** Per resource type, per path. */
@@ -159,73 +162,50 @@ export class Observations {
   }
 
   addLogRow(row: LogRow): void {
+    this.addLogFacts(row, logFacts(row));
+  }
+
+  /** A log row whose detail was read once into facts (logFacts): the same as addLogRow, without parsing again. */
+  addLogFacts(row: LogRow, facts: LogFacts): void {
     this.logRows.push(row);
     const kind = row.resourceType;
-    if (row.operation === 'list' || row.operation === 'search') this.noteMatching(row);
-    if (!WRITE_OPERATIONS.has(row.operation) || row.detail === null || row.detail === '') return;
-    let detail: Record<string, unknown>;
-    try {
-      detail = JSON.parse(row.detail) as Record<string, unknown>;
-    } catch {
-      return;
+    if (facts.matchedOn !== undefined) this.noteMatching(row, facts.matchedOn);
+    for (const name of facts.ignored) {
+      const entry = this.ignored.get(name) ?? { count: 0, resourceType: kind, rows: [] };
+      entry.count++;
+      if (entry.rows.length < 5) entry.rows.push(row);
+      this.ignored.set(name, entry);
     }
-    const ignored = detail['ignoredAttributes'];
-    if (Array.isArray(ignored)) {
-      for (const name of ignored) {
-        if (typeof name !== 'string') continue;
-        const entry = this.ignored.get(name) ?? { count: 0, resourceType: kind, rows: [] };
-        entry.count++;
-        if (entry.rows.length < 5) entry.rows.push(row);
-        this.ignored.set(name, entry);
-      }
-    }
-    if (row.status >= 300 || kind === null) return;
+    if (facts.deactivates) this.deactivations.add(row.seq);
+    if (kind === null) return;
     const seen = this.attributes[kind];
-    const touch = (path: string, value: string) => {
+    for (const [path, value] of facts.touched) {
       const entry = seen.get(path);
       if (entry) {
         if (entry.lastSeen === null || entry.lastSeen < row.time) entry.lastSeen = row.time;
       } else seen.set(path, { records: 0, lastSeen: row.time, sample: mask(value) });
-    };
-    const request = detail['request'];
-    if (row.operation !== 'patch' && isRecord(request)) {
-      presentPaths(request, touch);
-      if (kind === 'User' && (request['active'] === false || request['active'] === 'False' || request['active'] === 'false')) this.deactivations.add(row.seq);
-      return;
     }
-    const operations = detail['normalized'];
-    if (!Array.isArray(operations)) return;
-    for (const operation of operations) {
-      if (!isRecord(operation) || typeof operation['path'] !== 'string') continue;
-      const path = writtenPath(operation['path']);
-      const value = operation['value'];
-      if (operation['op'] === 'remove') continue;
-      const text = scalar(Array.isArray(value) ? value[0] : value) ?? JSON.stringify(value);
-      touch(path, text);
-      if (kind === 'User' && path === 'active' && (value === false || value === 'False')) this.deactivations.add(row.seq);
-      if (row.resourceId !== null && path !== 'members') {
-        const key = `${row.resourceId}|${path}|${JSON.stringify(value)}`;
-        const write = this.writes.get(key);
-        if (write) {
-          this.writes.set(key, { ...write, count: write.count + 1, seqs: write.seqs.length < 5 ? [...write.seqs, row.seq] : write.seqs });
-        } else {
-          this.writes.set(key, {
-            count: 1,
-            seqs: [row.seq],
-            resourceType: kind,
-            resourceId: row.resourceId,
-            path,
-            value: text,
-            name: row.userName ?? row.displayName ?? row.resourceId,
-          });
-        }
+    if (row.resourceId === null) return;
+    for (const written of facts.written) {
+      const key = `${row.resourceId}|${written.path}|${written.json}`;
+      const write = this.writes.get(key);
+      if (write) {
+        this.writes.set(key, { ...write, count: write.count + 1, seqs: write.seqs.length < 5 ? [...write.seqs, row.seq] : write.seqs });
+      } else {
+        this.writes.set(key, {
+          count: 1,
+          seqs: [row.seq],
+          resourceType: kind,
+          resourceId: row.resourceId,
+          path: written.path,
+          value: written.text,
+          name: row.userName ?? row.displayName ?? row.resourceId,
+        });
       }
     }
   }
 
-  private noteMatching(row: LogRow): void {
-    const filter = matchFilter(row);
-    if (filter === undefined) return;
+  private noteMatching(row: LogRow, filter: string): void {
     const entry = this.matchedOn.get(filter);
     if (entry) entry.count++;
     else this.matchedOn.set(filter, { count: 1, resourceType: row.resourceType ?? kindOfPath(row.path), row });
@@ -235,6 +215,63 @@ export class Observations {
     const seen = this.attributes[kind].get(path);
     return { records: seen?.records ?? 0, lastSeen: seen?.lastSeen ?? null, sample: seen?.sample ?? null };
   }
+}
+
+/**
+ * What one sync-log row tells the observations, read from its detail once: the diagnostics keep these
+ * per row (a row never changes), so the next read parses only the rows logged since.
+ */
+export interface LogFacts {
+  /** The attribute of Entra's `x eq "…"` lookup, for a list or search. */
+  readonly matchedOn: string | undefined;
+  /** Attribute names the write carried that no schema defines. */
+  readonly ignored: ReadonlyArray<string>;
+  /** A successful write of `active: false` to a user. */
+  readonly deactivates: boolean;
+  /** Paths a successful write carried, each with one value (in the order written). */
+  readonly touched: ReadonlyArray<readonly [path: string, value: string]>;
+  /** A successful PATCH's operations but removes and members: path, value as JSON, value as text. */
+  readonly written: ReadonlyArray<{ readonly path: string; readonly json: string; readonly text: string }>;
+}
+
+const NO_FACTS: LogFacts = { matchedOn: undefined, ignored: [], deactivates: false, touched: [], written: [] };
+
+export function logFacts(row: LogRow): LogFacts {
+  const matchedOn = row.operation === 'list' || row.operation === 'search' ? matchFilter(row) : undefined;
+  const none = matchedOn === undefined ? NO_FACTS : { ...NO_FACTS, matchedOn };
+  if (!WRITE_OPERATIONS.has(row.operation) || row.detail === null || row.detail === '') return none;
+  let detail: Record<string, unknown>;
+  try {
+    detail = JSON.parse(row.detail) as Record<string, unknown>;
+  } catch {
+    return none;
+  }
+  const kind = row.resourceType;
+  const ignoredList = detail['ignoredAttributes'];
+  const ignored = Array.isArray(ignoredList) ? ignoredList.filter((name): name is string => typeof name === 'string') : [];
+  if (row.status >= 300 || kind === null) return { ...none, ignored };
+  const touched: Array<readonly [string, string]> = [];
+  const written: Array<{ path: string; json: string; text: string }> = [];
+  let deactivates = false;
+  const request = detail['request'];
+  if (row.operation !== 'patch' && isRecord(request)) {
+    presentPaths(request, (path, value) => touched.push([path, value]));
+    deactivates = kind === 'User' && (request['active'] === false || request['active'] === 'False' || request['active'] === 'false');
+    return { matchedOn, ignored, deactivates, touched, written };
+  }
+  const operations = detail['normalized'];
+  if (!Array.isArray(operations)) return { ...none, ignored };
+  for (const operation of operations) {
+    if (!isRecord(operation) || typeof operation['path'] !== 'string') continue;
+    const path = writtenPath(operation['path']);
+    const value = operation['value'];
+    if (operation['op'] === 'remove') continue;
+    const text = scalar(Array.isArray(value) ? value[0] : value) ?? JSON.stringify(value);
+    touched.push([path, text]);
+    if (kind === 'User' && path === 'active' && (value === false || value === 'False')) deactivates = true;
+    if (row.resourceId !== null && path !== 'members') written.push({ path, json: JSON.stringify(value), text });
+  }
+  return { matchedOn, ignored, deactivates, touched, written };
 }
 
 function kindOfPath(path: string): ResourceKind | null {

@@ -53,6 +53,34 @@ export interface DirectoryStore
 export interface DocumentScanStore {
   /** Up to `limit` records after the position `afterSeq` (0 to start), in a stable order; the last one's seq continues. */
   scanDocuments(kind: ResourceKind, afterSeq: number, limit: number): Promise<ReadonlyArray<{ readonly seq: number; readonly id: string; readonly doc: ResourceDoc }>>;
+  /** The records at these positions (those still stored), in position order. */
+  documentsAt(kind: ResourceKind, seqs: ReadonlyArray<number>): Promise<ReadonlyArray<{ readonly seq: number; readonly id: string; readonly doc: ResourceDoc }>>;
+  /** A number that changes with every write of a record of this kind, or every deletion of a sync-log entry (by any process). */
+  mappingGeneration(of: ResourceKind | 'SyncLog'): Promise<number>;
+  /**
+   * The newest `limit` sync-log entries after `afterSeq`, newest first, with the columns the
+   * diagnostics read; the detail only of the operations in `detailOf` (the others' is null).
+   */
+  scanSyncLog(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): Promise<ReadonlyArray<SyncLogScanRow>>;
+  /** How many sync-log entries are numbered `fromSeq` to `throughSeq`. */
+  countSyncLog(fromSeq: number, throughSeq: number): Promise<number>;
+}
+
+/** A sync-log entry as the mapping diagnostics read it. */
+export interface SyncLogScanRow {
+  readonly seq: number;
+  readonly time: string;
+  readonly method: string;
+  readonly path: string;
+  readonly operation: string;
+  readonly resourceType: ResourceKind | null;
+  readonly resourceId: string | null;
+  readonly userName: string | null;
+  readonly externalId: string | null;
+  readonly displayName: string | null;
+  readonly status: number;
+  readonly error: string | null;
+  readonly detail: string | null;
 }
 
 /** How the composition root asks for a store; options a store does not use it ignores. */

@@ -310,6 +310,16 @@ export class ResourceRepository {
       .map((row) => ({ seq: row.seq, id: row.id, doc: JSON.parse(row.doc) as ResourceDoc }));
   }
 
+  documentsAt(kind: ResourceKind, seqs: ReadonlyArray<number>): Array<{ seq: number; id: string; doc: ResourceDoc }> {
+    return this.sql
+      .many<{ seq: number; id: string; doc: string }>(`SELECT seq, id, doc FROM ${TABLE[kind]} WHERE seq IN (SELECT value FROM json_each(?)) ORDER BY seq`, JSON.stringify(seqs))
+      .map((row) => ({ seq: row.seq, id: row.id, doc: JSON.parse(row.doc) as ResourceDoc }));
+  }
+
+  mappingGeneration(of: ResourceKind | 'SyncLog'): number {
+    return this.sql.one<{ n: number }>(`SELECT n FROM mapping_generation WHERE kind = ?`, of)?.n ?? 0;
+  }
+
   count(kind: ResourceKind): number {
     return this.sql.one<{ n: number }>(`SELECT count(*) AS n FROM ${TABLE[kind]}`)!.n;
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { QuarantineMinute, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogSummary } from './directory-store';
+import type { QuarantineMinute, QuarantineSlice, StoredSyncLogEntry, SyncLogEntry, SyncLogQuery, SyncLogScanRow, SyncLogSummary } from './directory-store';
 
 interface SyncLogRow {
   seq: number;
@@ -119,6 +119,37 @@ export class SyncLogRepository {
     }
     const sql = `SELECT * FROM sync_log ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
     return (this.db.prepare(sql).all(...params, query.limit) as SyncLogRow[]).map(toEntry);
+  }
+
+  /** Newest first; raw rows and no detail but where asked for: the diagnostics read 50,000 of them. */
+  scan(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): SyncLogScanRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT seq, time, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, error,
+                CASE WHEN operation IN (SELECT value FROM json_each(?)) THEN detail END
+         FROM sync_log WHERE seq > ? ORDER BY seq DESC LIMIT ?`,
+      )
+      .raw()
+      .all(JSON.stringify(detailOf), afterSeq, limit) as Array<[number, string, string, string, string, 'User' | 'Group' | null, string | null, string | null, string | null, string | null, number, string | null, string | null]>;
+    return rows.map(([seq, time, method, path, operation, resourceType, resourceId, userName, externalId, displayName, status, error, detail]) => ({
+      seq,
+      time,
+      method,
+      path,
+      operation,
+      resourceType,
+      resourceId,
+      userName,
+      externalId,
+      displayName,
+      status,
+      error,
+      detail,
+    }));
+  }
+
+  countBetween(fromSeq: number, throughSeq: number): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM sync_log WHERE seq BETWEEN ? AND ?`).get(fromSeq, throughSeq) as { n: number }).n;
   }
 
   /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) are not counted. */

@@ -139,8 +139,14 @@ export const MappingView = z.object({
   rules: z.array(AttributeRule),
   diagnostics: z.array(Diagnostic),
   cycles: z.array(Cycle),
-  /** How many records and log rows the diagnostics read, and how long they took. */
-  read: z.object({ users: z.number().int(), groups: z.number().int(), logRows: z.number().int(), ms: z.number() }),
+  /** How many records and log rows the diagnostics read, and how long they took: in all, and per phase (records, log, model). */
+  read: z.object({
+    users: z.number().int(),
+    groups: z.number().int(),
+    logRows: z.number().int(),
+    ms: z.number(),
+    phases: z.object({ records: z.number(), log: z.number(), model: z.number() }),
+  }),
 });
 export type MappingView = z.infer<typeof MappingView>;
 

@@ -1,21 +1,24 @@
 /**
  * Mapping diagnostics benchmark: `npm run bench:mapping -- [--users 100000] [--log-rows 50000] [--runs 5]`.
  *
- * Seeds a data folder with N Entra-like users (a few with an externalId from mailNickname, a few
- * sharing one), 1,000 groups and M sync-log rows shaped as the SCIM endpoint records them (creates
- * with their body, Entra-default PATCHes with normalised operations, probes with their filter, some
- * with an attribute nothing stores), then times `mapping.view` — the Mappings screen and `npm run
- * diagnose` — which reads every record and the newest 50,000 log rows once. Target (issue 13): < 2 s.
+ * Seeds a data folder with N Entra-like users and M sync-log rows (test/support/mapping-data.ts),
+ * then times `mapping.view` — the Mappings screen and `npm run diagnose` — three ways: before (the
+ * first version's pass, kept in test/support/mapping-reference.ts: every document and log row read
+ * and parsed on each view), after on a cold core (nothing read yet: the CLI, the screen's first view)
+ * and after on a warm one (the next views, with a new log row each time). Each with its phases:
+ * records, sync log, model (rows, cycles, diagnostics). Target (issue 13): < 2 s.
+ * `--marks FILE` writes each measurement's window for test/bench/profile-summary.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCore, DATABASE_FILE } from '../../main/core/create-core';
+import { createCore } from '../../main/core/create-core';
 import type { SyncLogEntry } from '../../main/store/directory-store';
-import { createSqliteStore } from '../../main/store/sqlite-store';
-import { URN } from '../../shared/scim/urns';
+import type { MappingView } from '../../shared/admin/mapping-schemas';
+import { seedMappingData } from '../support/mapping-data';
+import { referenceView } from '../support/mapping-reference';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -28,121 +31,102 @@ function option(name: string, fallback: number): number {
 const users = option('users', 100_000);
 const logRows = option('log-rows', 50_000);
 const runs = option('runs', 5);
+/** One more of Entra's lookups, logged after the seeded rows. */
+const syncLogEntry = (i: number): SyncLogEntry => ({
+  time: new Date(Date.UTC(2026, 0, 2) + i * 1000).toISOString(),
+  requestId: randomUUID(),
+  method: 'GET',
+  path: '/scim/v2/Users',
+  operation: 'list',
+  resourceType: 'User',
+  resourceId: null,
+  userName: null,
+  externalId: null,
+  displayName: null,
+  status: 200,
+  durationMs: 2,
+  scimType: null,
+  error: null,
+  client: 'Azure AD',
+  adscimVersion: '2024',
+  detail: JSON.stringify({ response: { status: 200 }, query: { filter: `userName eq "late${i}@contoso.com"` } }),
+});
 const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-mapping-bench-'));
 
 try {
   const seedStart = performance.now();
-  const store = createSqliteStore(join(dataDir, DATABASE_FILE), { checkpointWorker: false });
-  const now = new Date('2026-01-01T00:00:00Z');
-  const ids: string[] = [];
-  const seed = store.db.transaction((from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const userName = `user${i}@contoso.com`;
-      const created = store.resources.create(
-        'User',
-        {
-          doc: {
-            schemas: [URN.user, URN.enterpriseUser],
-            userName,
-            externalId: i % 1000 === 0 ? `user${i}` : randomUUID(),
-            displayName: `User ${i}`,
-            active: true,
-            title: 'Engineer',
-            name: { givenName: 'User', familyName: String(i) },
-            emails: [{ value: userName, type: 'work', primary: true }],
-            [URN.enterpriseUser]: { department: 'Sales', employeeNumber: String(i) },
-          },
-        },
-        now,
-      );
-      ids.push(created.id);
-    }
-  });
-  for (let from = 0; from < users; from += 5_000) seed(from, Math.min(users, from + 5_000));
-  store.db.transaction(() => {
-    for (let i = 0; i < 1_000; i++) store.resources.create('Group', { doc: { schemas: [URN.group], displayName: `Team ${i}`, externalId: randomUUID() } }, now);
-  })();
-  const entries: SyncLogEntry[] = [];
-  for (let i = 0; i < logRows; i++) {
-    const time = new Date(now.getTime() + Math.floor(i / 2_000) * 40 * 60_000 + (i % 2_000) * 100).toISOString();
-    const id = ids[i % ids.length]!;
-    const kind = i % 3;
-    const base = { time, requestId: randomUUID(), resourceType: 'User' as const, userName: `user${i % users}@contoso.com`, externalId: null, displayName: null, durationMs: 2, scimType: null, error: null, client: 'Azure AD', adscimVersion: '2024' };
-    if (kind === 0) {
-      entries.push({
-        ...base,
-        method: 'GET',
-        path: '/scim/v2/Users',
-        operation: 'list',
-        resourceId: null,
-        status: 200,
-        detail: JSON.stringify({ response: { status: 200 }, query: { filter: `userName eq "user${i}@contoso.com"` } }),
-      });
-    } else if (kind === 1) {
-      entries.push({
-        ...base,
-        method: 'PATCH',
-        path: `/scim/v2/Users/${id}`,
-        operation: 'patch',
-        resourceId: id,
-        status: 200,
-        detail: JSON.stringify({
-          response: { status: 200, etag: 'W/"2"' },
-          request: { schemas: [URN.patchOp], Operations: [{ op: 'Replace', path: 'title', value: 'Engineer' }, { op: 'Add', path: `${URN.enterpriseUser}:manager`, value: ids[0] }] },
-          normalized: [
-            { op: 'replace', path: 'title', value: 'Engineer' },
-            { op: 'add', path: `${URN.enterpriseUser}:manager`, value: { value: ids[0] } },
-          ],
-        }),
-      });
-    } else {
-      entries.push({
-        ...base,
-        method: 'POST',
-        path: '/scim/v2/Users',
-        operation: 'create',
-        resourceId: id,
-        status: i % 30 === 2 ? 409 : 201,
-        detail: JSON.stringify({
-          response: { status: 201 },
-          request: { schemas: [URN.user], userName: `user${i}@contoso.com`, externalId: randomUUID(), active: true, displayName: `User ${i}`, emails: [{ value: `user${i}@contoso.com`, type: 'work', primary: true }], nickName: 'x' },
-          ignoredAttributes: ['nickName'],
-        }),
-      });
-    }
-  }
-  for (let from = 0; from < entries.length; from += 5_000) await store.appendSyncLog(entries.slice(from, from + 5_000));
-  await store.close();
+  await seedMappingData(dataDir, users, logRows);
   const seedMs = performance.now() - seedStart;
 
-  const core = await createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false, checkpointWorker: false });
-  const handlers = core.admin.handlers;
-  const context = { actor: 'bench' };
+  const open = () => createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false, checkpointWorker: false });
   console.log(`ScimDesk mapping diagnostics benchmark — ${users.toLocaleString('en')} users, 1,000 groups, ${logRows.toLocaleString('en')} sync-log rows`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
-  console.log(`seeded in ${(seedMs / 1000).toFixed(1)} s (not timed); mapping.view, ${runs} runs after a warm-up\n`);
-  const first = await handlers['mapping.view']({}, context);
-  const times: number[] = [];
+  console.log(`seeded in ${(seedMs / 1000).toFixed(1)} s (not timed); ${runs} runs of each\n`);
+
+  interface Run {
+    readonly ms: number;
+    readonly cpuMs: number;
+    readonly phases: MappingView['read']['phases'];
+  }
   // CPU time too: on a shared machine the wall clock also counts the other processes' turns.
-  const cpu: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  const timed = async (read: () => Promise<{ read: MappingView['read'] }>): Promise<Run> => {
     const start = performance.now();
     const startCpu = process.cpuUsage();
-    await handlers['mapping.view']({}, context);
-    times.push(performance.now() - start);
+    const view = await read();
     const used = process.cpuUsage(startCpu);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  times.sort((a, b) => a - b);
-  cpu.sort((a, b) => a - b);
+    return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, phases: view.read.phases };
+  };
+  const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+  const marks: Array<{ phase: string; startUs: number; endUs: number }> = [];
+  const measure = async (phase: string, one: () => Promise<Run>): Promise<Run[]> => {
+    const startUs = nowUs();
+    const results: Run[] = [];
+    for (let i = 0; i < runs; i++) results.push(await one());
+    marks.push({ phase, startUs, endUs: nowUs() });
+    return results;
+  };
+
+  const core = await open();
+  const handlers = core.admin.handlers;
+  const context = { actor: 'bench' };
+  // Before: the first version's one pass (test/support/mapping-reference.ts), every document and log row read on each view.
+  const before = await measure('before', () => timed(() => referenceView(core.store, core.schemas())));
+  // After, cold: a core that has read nothing yet (`npm run diagnose`, the screen's first view).
+  const cold = await measure('after, cold', async () => {
+    const fresh = await open();
+    try {
+      return await timed(() => fresh.admin.handlers['mapping.view']({}, context));
+    } finally {
+      await fresh.stop();
+    }
+  });
+  const first = await handlers['mapping.view']({}, context);
+  // After, warm: the screen's next views, with new sync-log rows in between as while Entra provisions.
+  let extra = 0;
+  const warm = await measure('after, warm', async () => {
+    await core.store.appendSyncLog([syncLogEntry(extra++)]);
+    return timed(() => handlers['mapping.view']({}, context));
+  });
+  const marksAt = process.argv.indexOf('--marks');
+  if (marksAt >= 0) writeFileSync(process.argv[marksAt + 1]!, JSON.stringify(marks));
+
   console.log(`read: ${first.read.users} users, ${first.read.groups} groups, ${first.read.logRows} log rows; ${first.cycles.length} cycles`);
   console.log(`diagnostics: ${first.diagnostics.map((d) => `${d.code} (${d.count})`).join(', ')}`);
   console.log(`load average during the runs: ${loadavg().map((l) => l.toFixed(1)).join(', ')}`);
-  console.log(`\n| mapping.view | median ms | slowest ms | median CPU ms | target |`);
-  console.log(`|---|---:|---:|---:|---:|`);
-  console.log(
-    `| ${users.toLocaleString('en')} users, ${logRows.toLocaleString('en')} log rows | ${times[Math.floor(times.length / 2)]!.toFixed(0)} | ${times[times.length - 1]!.toFixed(0)} | ${cpu[Math.floor(cpu.length / 2)]!.toFixed(0)} | < 2,000 |`,
-  );
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const ms = (value: number) => Math.round(value).toLocaleString('en');
+  console.log(`\n| ${users.toLocaleString('en')} users, ${logRows.toLocaleString('en')} log rows | median ms | slowest ms | median CPU ms | records ms | log ms | model ms | target |`);
+  console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
+  for (const [label, results] of [
+    ['before (every view reads everything)', before],
+    ['after, cold (first view, `npm run diagnose`)', cold],
+    ['after, warm (next views, new log rows)', warm],
+  ] as const) {
+    const times = results.map((r) => r.ms);
+    console.log(
+      `| ${label} | ${ms(median(times))} | ${ms(Math.max(...times))} | ${ms(median(results.map((r) => r.cpuMs)))} | ${ms(median(results.map((r) => r.phases.records)))} | ${ms(median(results.map((r) => r.phases.log)))} | ${ms(median(results.map((r) => r.phases.model)))} | < 2,000 |`,
+    );
+  }
   await core.stop();
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
