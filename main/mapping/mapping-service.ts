@@ -123,7 +123,7 @@ export class MappingService {
     const observed = performance.now();
     const mapping = entra?.mapping ?? null;
     const rows = buildMappingRows({ schemas, preset, rules, entra: mapping, observations });
-    const cycles = groupCycles(observations.logRows, observations.deactivations);
+    const cycles = groupCycles(observations.logRows, observations.deactivations, observations.startProbes);
     const diagnostics = diagnose({ schemas, preset, rows, entra: mapping, observations, cycles });
     for (const row of rows) {
       row.diagnostics = diagnostics

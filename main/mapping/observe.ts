@@ -117,7 +117,7 @@ function writtenPath(path: string): string {
 }
 
 /** What the model and the diagnostics read of the observations. */
-export type ObservedFacts = Omit<Observations, 'addResource' | 'addLogRow' | 'addLogFacts'>;
+export type ObservedFacts = Omit<Observations, 'addResource' | 'addLogRow' | 'addLogFacts' | 'startProbes'>;
 
 export class Observations {
   readonly counts: Record<ResourceKind, number> = { User: 0, Group: 0 };
@@ -137,6 +137,8 @@ export class Observations {
   readonly logRows: LogRow[] = [];
   /** Per log row seq: how many users it deactivated (0 or 1), for the cycles. */
   readonly deactivations = new Set<number>();
+  /** Log row seq → the random GUID of Entra's start-of-cycle lookup it is, for the cycles. */
+  readonly startProbes = new Map<number, string>();
 
   addResource(kind: ResourceKind, id: string, doc: ResourceDoc): void {
     this.counts[kind]++;
@@ -170,6 +172,7 @@ export class Observations {
     this.logRows.push(row);
     const kind = row.resourceType;
     if (facts.matchedOn !== undefined) this.noteMatching(row, facts.matchedOn);
+    if (facts.startProbe !== undefined) this.startProbes.set(row.seq, facts.startProbe);
     for (const name of facts.ignored) {
       const entry = this.ignored.get(name) ?? { count: 0, resourceType: kind, rows: [] };
       entry.count++;
@@ -224,6 +227,8 @@ export class Observations {
 export interface LogFacts {
   /** The attribute of Entra's `x eq "…"` lookup, for a list or search. */
   readonly matchedOn: string | undefined;
+  /** The random GUID of Entra's start-of-cycle lookup (startProbeValue), lower case. */
+  readonly startProbe: string | undefined;
   /** Attribute names the write carried that no schema defines. */
   readonly ignored: ReadonlyArray<string>;
   /** A successful write of `active: false` to a user. */
@@ -234,11 +239,13 @@ export interface LogFacts {
   readonly written: ReadonlyArray<{ readonly path: string; readonly json: string; readonly text: string }>;
 }
 
-const NO_FACTS: LogFacts = { matchedOn: undefined, ignored: [], deactivates: false, touched: [], written: [] };
+const NO_FACTS: LogFacts = { matchedOn: undefined, startProbe: undefined, ignored: [], deactivates: false, touched: [], written: [] };
 
 export function logFacts(row: LogRow): LogFacts {
-  const matchedOn = row.operation === 'list' || row.operation === 'search' ? matchFilter(row) : undefined;
-  const none = matchedOn === undefined ? NO_FACTS : { ...NO_FACTS, matchedOn };
+  const lookup = row.operation === 'list' || row.operation === 'search';
+  const matchedOn = lookup ? matchFilter(row) : undefined;
+  const startProbe = lookup ? startProbeValue(row) : undefined;
+  const none = matchedOn === undefined && startProbe === undefined ? NO_FACTS : { ...NO_FACTS, matchedOn, startProbe };
   if (!WRITE_OPERATIONS.has(row.operation) || row.detail === null || row.detail === '') return none;
   let detail: Record<string, unknown>;
   try {
@@ -257,7 +264,7 @@ export function logFacts(row: LogRow): LogFacts {
   if (row.operation !== 'patch' && isRecord(request)) {
     presentPaths(request, (path, value) => touched.push([path, value]));
     deactivates = kind === 'User' && (request['active'] === false || request['active'] === 'False' || request['active'] === 'false');
-    return { matchedOn, ignored, deactivates, touched, written };
+    return { matchedOn, startProbe, ignored, deactivates, touched, written };
   }
   const operations = detail['normalized'];
   if (!Array.isArray(operations)) return { ...none, ignored };
@@ -271,7 +278,7 @@ export function logFacts(row: LogRow): LogFacts {
     if (kind === 'User' && path === 'active' && (value === false || value === 'False')) deactivates = true;
     if (row.resourceId !== null && path !== 'members') written.push({ path, json: JSON.stringify(value), text });
   }
-  return { matchedOn, ignored, deactivates, touched, written };
+  return { matchedOn, startProbe, ignored, deactivates, touched, written };
 }
 
 function kindOfPath(path: string): ResourceKind | null {
@@ -283,16 +290,36 @@ function kindOfPath(path: string): ResourceKind | null {
 /** `"filter":"…"` in a sync-log detail, found without parsing the whole detail (a probe's detail is read 50,000 times). */
 const FILTER_IN_DETAIL = /"filter":("(?:[^"\\]|\\.)*")/;
 
-/** The attribute of an `x eq "…"` lookup (Entra's matching query), from the request's query or body. */
-function matchFilter(row: LogRow): string | undefined {
+function filterOf(row: LogRow): string | undefined {
   const found = row.detail ? FILTER_IN_DETAIL.exec(row.detail)?.[1] : undefined;
   if (found === undefined) return undefined;
-  let filter: string;
   try {
-    filter = JSON.parse(found) as string;
+    return JSON.parse(found) as string;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Entra opens each provisioning cycle, and Test Connection, by fetching "a random user and group to
+ * ensure that the endpoint and the credentials are valid" (Microsoft's SCIM endpoint guide): a lookup
+ * of a userName (a group's displayName) that is a freshly drawn GUID, `userName eq "<GUID>"`. A lookup
+ * by externalId or id is Entra matching on objectId, not the probe. The GUID, lower case, or undefined.
+ */
+export function startProbeValue(row: LogRow): string | undefined {
+  const filter = filterOf(row);
+  if (filter === undefined) return undefined;
+  const match = /^\s*(userName|displayName)\s+eq\s+"?([0-9a-f-]{36})"?\s*$/i.exec(filter);
+  if (!match || !isGuid(match[2]!)) return undefined;
+  const kind = row.resourceType ?? kindOfPath(row.path);
+  if ((kind === 'User') !== (match[1]!.toLowerCase() === 'username')) return undefined;
+  return match[2]!.toLowerCase();
+}
+
+/** The attribute of an `x eq "…"` lookup (Entra's matching query), from the request's query or body. */
+function matchFilter(row: LogRow): string | undefined {
+  const filter = filterOf(row);
+  if (filter === undefined) return undefined;
   // An attribute path, with a value filter inside brackets (`emails[type eq "work"].value`), then `eq`.
   const match = /^\s*((?:urn:[^\s[]+:)?[A-Za-z][\w$-]*(?:\[[^\]]*\])?(?:\.[A-Za-z][\w$-]*)?)\s+eq\s+/i.exec(filter);
   return match?.[1];

@@ -8,6 +8,7 @@ import { groupCycles } from '../../main/mapping/cycles';
 import { diagnose } from '../../main/mapping/diagnostics';
 import { readEntraSchema } from '../../main/mapping/entra-schema';
 import { buildMappingRows } from '../../main/mapping/mapping-model';
+import { startProbeValue } from '../../main/mapping/observe';
 import { LOG_ROWS_READ } from '../../main/mapping/mapping-service';
 import type { ResourceDoc } from '../../main/scim/resource/resource-doc';
 import type { ResourceKind } from '../../main/scim/schema/attribute-def';
@@ -53,7 +54,13 @@ export async function referenceView(store: DirectoryStore, schemas: Record<Resou
   }
   const logRead = performance.now();
   const rows = buildMappingRows({ schemas, preset, rules, entra, observations });
-  const cycles = groupCycles(observations.logRows, observations.deactivations);
+  // The first version grouped at silences alone; the start-of-cycle probes are read from the same rows.
+  const startProbes = new Map<number, string>();
+  for (const row of observations.logRows) {
+    const probe = row.operation === 'list' || row.operation === 'search' ? startProbeValue(row) : undefined;
+    if (probe !== undefined) startProbes.set(row.seq, probe);
+  }
+  const cycles = groupCycles(observations.logRows, observations.deactivations, startProbes);
   const diagnostics = diagnose({ schemas, preset, rows, entra, observations, cycles });
   for (const row of rows) {
     row.diagnostics = diagnostics

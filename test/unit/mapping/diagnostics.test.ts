@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { groupCycles } from '../../../main/mapping/cycles';
@@ -39,7 +40,7 @@ function run(observations: Observations, preset: PresetId | null = null, entraJs
   const entra = entraJson === undefined ? null : readEntraSchema(entraJson);
   // Choosing a preset saves its rules; the model reads the saved ones.
   const rows = buildMappingRows({ schemas, preset, rules: findPreset(preset)?.rules ?? [], entra, observations });
-  const cycles = groupCycles(observations.logRows, observations.deactivations);
+  const cycles = groupCycles(observations.logRows, observations.deactivations, observations.startProbes);
   return { cycles, diagnostics: diagnose({ schemas, preset, rows, entra, observations, cycles }) };
 }
 const codes = (result: ReturnType<typeof run>) => result.diagnostics.map((d) => d.code);
@@ -109,6 +110,40 @@ describe('diagnostics, one by one', () => {
     for (let i = 0; i < 4; i++) o.addLogRow(row({ method: 'POST', operation: 'create', path: '/scim/v2/Users', status: 500, error: 'database is locked' }));
     const d = run(o).diagnostics.find((x) => x.code === 'QUARANTINE_RISK')!;
     assert.match(d.message, /36 % of this cycle's requests failed.*POST \/scim\/v2\/Users → 500 \(database is locked\)/);
+  });
+
+  describe("cycles anchored on Entra's start-of-cycle probe (a random GUID userName, then a random group)", () => {
+    const probe = (minute: number, guid = randomUUID()) => row({ minute, detailJson: { query: { filter: `userName eq "${guid}"` } } });
+    const groupProbe = (minute: number) =>
+      row({ minute, path: '/scim/v2/Groups', resourceType: 'Group', detailJson: { query: { excludedAttributes: 'members', filter: `displayName eq "${randomUUID()}"` } } });
+    const write = (minute: number, operation = 'patch') => row({ minute, method: operation === 'create' ? 'POST' : 'PATCH', operation, resourceId: 'u', status: operation === 'create' ? 201 : 200 });
+    const shape = (o: Observations) => run(o).cycles.map((c) => c.requests);
+
+    it('two cycles with no silence between them: the probe starts the second', () => {
+      const o = new Observations();
+      // Rows seconds apart: the first cycle runs right up to the second's probe.
+      for (const r of [row({ minute: 0, path: '/scim/v2/Schemas', operation: 'schemas' }), probe(0), groupProbe(0), write(1, 'create'), write(2), write(3), probe(4), groupProbe(4), write(5), write(6)]) o.addLogRow(r);
+      assert.deepEqual(shape(o), [6, 4]);
+    });
+
+    it('one long cycle with a silence inside stays one cycle; the next probe starts the next', () => {
+      const o = new Observations();
+      for (const r of [probe(0), write(1, 'create'), write(2), write(20), write(21), write(40), probe(75), write(76)]) o.addLogRow(r);
+      assert.deepEqual(shape(o), [6, 2]);
+    });
+
+    it('a GUID userName Entra then creates was a matching lookup (userName from objectId), not the probe', () => {
+      const o = new Observations();
+      const guid = randomUUID();
+      for (const r of [probe(0), write(1), probe(2, guid), row({ minute: 2, method: 'POST', operation: 'create', userName: guid, status: 201 }), write(3)]) o.addLogRow(r);
+      assert.deepEqual(shape(o), [5]);
+    });
+
+    it('lookups by externalId (an objectId GUID) never start a cycle; without probes, silences still do', () => {
+      const o = new Observations();
+      for (const r of [write(0), row({ minute: 1, detailJson: { query: { filter: `externalId eq "${randomUUID()}"` } } }), write(2), write(15)]) o.addLogRow(r);
+      assert.deepEqual(shape(o), [3, 1]);
+    });
   });
 
   it('a 404 to a lookup by id is not a failure (Entra then creates), and cycles split at 10 minutes of silence', () => {
