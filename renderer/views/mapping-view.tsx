@@ -381,7 +381,8 @@ export function MappingView() {
           <Section title="Provisioning cycles">
             <CycleTimeline cycles={view.cycles} />
           </Section>
-          <SetupSheetPanel />
+          {/* A sheet built for another preset would be wrong: a new preset starts a new sheet. */}
+          <SetupSheetPanel key={view.preset ?? 'none'} />
           <EntraSchemaPanel view={view} />
         </>
       )}

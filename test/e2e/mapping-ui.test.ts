@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { issueLoginCode } from '../../main/http/admin-access';
 import { adminLoginUrl } from '../../main/http/create-admin-app';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
-import { clearScreenshots, ensureRendererBuilt, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
 
 const SKIP = skipWithoutChromium('the Mappings screen');
 const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -129,6 +130,160 @@ describe('Mappings screen in Chromium', { timeout: 180_000 }, () => {
       assert.deepEqual(session!.consoleErrors, []);
     } catch (error) {
       await page?.screenshot({ path: join(SHOTS, 'failed-mapping.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    }
+  });
+
+  /** The Mappings screen afresh (a reload reads the view again). */
+  const openMappings = async () => {
+    await page.reload();
+    await page.getByRole('navigation').getByRole('link', { name: 'Mappings', exact: true }).click();
+    await page.getByRole('main', { name: 'Mappings' }).waitFor();
+  };
+  const choosePreset = async (name: string) => {
+    await page.getByRole('combobox', { name: 'Preset' }).click();
+    await page.getByRole('option', { name, exact: true }).click();
+    await expectText(page.getByRole('combobox', { name: 'Preset' }), name);
+  };
+  const sheetText = async () => (await page.locator('pre[aria-label="Entra setup sheet"]').textContent()) ?? '';
+  /** The rows of one section ("## Users") of the sheet's Markdown table: [source, target, precedence]. */
+  const sheetRows = (markdown: string, section: 'Users' | 'Groups') => {
+    const lines = markdown.split('\n');
+    const start = lines.indexOf(`## ${section}`);
+    if (start < 0) return undefined;
+    const rows: string[][] = [];
+    for (const line of lines.slice(start + 4)) {
+      if (!line.startsWith('|')) break;
+      rows.push(line.slice(2, -2).split(' | ').map((cell) => cell.trim()));
+    }
+    return rows;
+  };
+  const download = async (button: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+    return { name: file.suggestedFilename(), text: readFileSync((await file.path())!, 'utf8') };
+  };
+
+  it('builds the Entra setup sheet for a preset, with its rows, copies it and exports it as Markdown and CSV', { skip: SKIP, timeout: 90_000 }, async () => {
+    try {
+      await session!.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${a!.adminPort}` });
+      await openMappings();
+      await choosePreset('Users and groups, externalId from objectId');
+      const panel = page.getByRole('region', { name: 'Entra setup sheet' });
+      await panel.getByRole('button', { name: 'Build the sheet' }).click();
+      await expectText(page.locator('pre[aria-label="Entra setup sheet"]'), /Entra setup sheet: Users and groups, externalId from objectId/);
+      const workflowgen = await sheetText();
+      assert.match(workflowgen, new RegExp(`- Tenant URL: ${a!.t.baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+      // externalId ← objectId, matching precedence 1, for users and for groups.
+      assert.deepEqual(sheetRows(workflowgen, 'Users')?.find((row) => row[1] === 'externalId'), ['objectId', 'externalId', '1']);
+      assert.deepEqual(sheetRows(workflowgen, 'Groups')?.find((row) => row[1] === 'externalId'), ['objectId', 'externalId', '1']);
+      assert.deepEqual(sheetRows(workflowgen, 'Groups')?.map((row) => row[1]), ['externalId', 'displayName', 'members']);
+      await panel.getByRole('button', { name: 'Copy Entra setup sheet' }).click();
+      await expectText(page.getByText('Entra setup sheet copied'), /copied/);
+      // Typed without the DOM library (these files are type-checked for Node).
+      const clipboard = await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
+      assert.equal(clipboard, workflowgen);
+      const markdown = await download('Markdown');
+      assert.equal(markdown.name, 'entra-setup-sheet.md');
+      assert.equal(markdown.text, workflowgen);
+      await panel.screenshot({ path: join(SHOTS, '303-mapping-setup-sheet.png') });
+
+      // Another preset starts another sheet: users only, active from the Switch on IsSoftDeleted.
+      await choosePreset('Users only, active from soft delete, mandatory email');
+      await panel.getByRole('button', { name: 'Build the sheet' }).click();
+      await expectText(page.locator('pre[aria-label="Entra setup sheet"]'), /Entra setup sheet: Users only/);
+      const bizagi = await sheetText();
+      assert.deepEqual(sheetRows(bizagi, 'Users')?.find((row) => row[1] === 'active'), ['Switch([IsSoftDeleted], , "False", "True", "True", "False")', 'active', '']);
+      assert.equal(sheetRows(bizagi, 'Groups'), undefined, 'a users-only preset has no group table');
+      assert.match(bizagi, /Provision Microsoft Entra ID Groups: Enabled = No/);
+      const csv = await download('CSV');
+      assert.equal(csv.name, 'entra-setup-sheet.csv');
+      const lines = csv.text.split('\r\n');
+      assert.equal(lines[0], 'Object,Entra source attribute or expression,Target attribute (customappsso),Matching precedence,Stored here');
+      assert.ok(lines.includes('User,"Switch([IsSoftDeleted], , ""False"", ""True"", ""True"", ""False"")",active,,yes'), csv.text);
+      assert.ok(lines.includes('User,userPrincipalName,userName,1,yes'), csv.text);
+      assert.ok(!lines.some((line) => line.startsWith('Group,')), csv.text);
+      assert.deepEqual(session!.consoleErrors, []);
+    } catch (error) {
+      await page?.screenshot({ path: join(SHOTS, 'failed-mapping-sheet.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    }
+  });
+
+  it('keeps every node of the diagram apart when long attribute names and expressions wrap', { skip: SKIP, timeout: 90_000 }, async () => {
+    try {
+      const long = 'urn:ietf:params:scim:schemas:extension:contoso:2.0:User:aVeryLongCustomAttributeNameThatNothingHereStoresAtAll';
+      await a!.core.admin.handlers['mapping.importEntraSchema'](
+        {
+          json: JSON.stringify({
+            synchronizationRules: [
+              {
+                objectMappings: [
+                  {
+                    sourceObjectName: 'User',
+                    targetObjectName: 'User',
+                    attributeMappings: [
+                      { source: { expression: '[objectId]' }, targetAttributeName: 'externalId', matchingPriority: 1 },
+                      {
+                        source: { expression: 'Join(" ", [givenName], [surname], [department], [jobTitle], [companyName], [officeLocation], [employeeId], [extensionAttribute1], [extensionAttribute2])' },
+                        targetAttributeName: 'displayName',
+                      },
+                      {
+                        source: { expression: 'Switch([extensionAttribute10], "DefaultValueWhenNothingElseMatches", "FirstVeryLongInputValue", "FirstVeryLongOutputValue", "SecondVeryLongInputValue", "SecondVeryLongOutputValue")' },
+                        targetAttributeName: 'title',
+                      },
+                      { source: { expression: 'Coalesce([extensionAttribute11], [extensionAttribute12], [extensionAttribute13], [extensionAttribute14], "NoValue")' }, targetAttributeName: `${URN_ENTERPRISE}:employeeNumber` },
+                      { source: { expression: '[department]' }, targetAttributeName: `${URN_ENTERPRISE}:department` },
+                      { source: { expression: '[manager]' }, targetAttributeName: `${URN_ENTERPRISE}:manager` },
+                      { source: { expression: 'Append([extensionAttribute3], "@contoso-with-a-long-domain-name.example.com")' }, targetAttributeName: long },
+                      { source: { expression: '[mail]' }, targetAttributeName: 'emails[type eq "work"].value' },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }),
+        },
+        { actor: 'e2e' },
+      );
+      await openMappings();
+      const diagram = page.getByTestId('mapping-diagram');
+      await diagram.getByText(/FirstVeryLongInputValue/).waitFor();
+      await diagram.scrollIntoViewIfNeeded();
+      // The rows are stacked again once the nodes are measured; wait until that has settled.
+      const boxes = () =>
+        page.locator('[data-testid="mapping-diagram"] .react-flow__node').evaluateAll((nodes) =>
+          nodes.map((node) => {
+            const element = node as unknown as { textContent: string | null; getBoundingClientRect(): { left: number; top: number; right: number; bottom: number } };
+            const box = element.getBoundingClientRect();
+            return { label: element.textContent ?? '', left: box.left, top: box.top, right: box.right, bottom: box.bottom };
+          }),
+        );
+      const clashes = async () => {
+        const all = await boxes();
+        const found: string[] = [];
+        // Touching counts: two boxes must be at least a pixel apart on one axis.
+        for (let i = 0; i < all.length; i++) {
+          for (let j = i + 1; j < all.length; j++) {
+            const p = all[i]!;
+            const q = all[j]!;
+            const apart = p.right + 1 <= q.left || q.right + 1 <= p.left || p.bottom + 1 <= q.top || q.bottom + 1 <= p.top;
+            if (!apart) found.push(`"${p.label}" and "${q.label}"`);
+          }
+        }
+        return { count: all.length, found, tallest: Math.max(...all.map((b) => b.bottom - b.top)), lowest: Math.min(...all.map((b) => b.bottom - b.top)) };
+      };
+      const result = await eventually(async () => {
+        const found = await clashes();
+        assert.deepEqual(found.found, []);
+        return found;
+      });
+      assert.ok(result.count >= 16, `${result.count} nodes`);
+      assert.ok(result.tallest > result.lowest * 2, 'the long expressions wrap onto several lines (the test would prove nothing otherwise)');
+      await settleAnimations(page);
+      await diagram.screenshot({ path: join(SHOTS, '304-mapping-diagram-long.png') });
+      assert.deepEqual(session!.consoleErrors, []);
+    } catch (error) {
+      await page?.screenshot({ path: join(SHOTS, 'failed-mapping-long.png'), fullPage: true }).catch(() => undefined);
       throw error;
     }
   });
