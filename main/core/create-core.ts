@@ -130,6 +130,9 @@ function mappingSources(store: DirectoryStore): MappingSources {
     mappingGeneration: (of) => store.mappingGeneration(of),
     scanSyncLog: (afterSeq, limit, detailOf) => store.scanSyncLog(afterSeq, limit, detailOf),
     countSyncLog: (fromSeq, throughSeq) => store.countSyncLog(fromSeq, throughSeq),
+    loadSummary: (kind) => store.loadMappingSummary(kind),
+    saveSummary: (kind, generation, summary) => store.saveMappingSummary(kind, generation, summary),
+    usersNamed: (userNames) => store.usersNamed(userNames),
   };
 }
 

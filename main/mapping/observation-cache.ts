@@ -6,8 +6,10 @@ import { logFacts, mask, Observations, presentPaths, type LogFacts, type LogRow,
 /**
  * What the diagnostics read of the records and the sync log, kept between reads. Reading 100,000
  * documents is most of a cold read (JSON.parse and the walk over each); the records are read again
- * only when the store says a write happened since (a counter its triggers move), and the sync log
- * only from the newest entry already read (an entry never changes; the oldest are pruned).
+ * only when the store says a write happened since (a counter its triggers move), and their summary is
+ * saved with that counter, so another process (`npm run diagnose`) reads the summary instead while
+ * nothing changed. The sync log is read from the newest entry already read (an entry never changes;
+ * the oldest are pruned).
  *
  * The observations built from it are those Observations.addResource/addLogRow build from the same
  * records and rows in the same order (test/unit/mapping/observation-cache.test.ts compares them).
@@ -25,6 +27,11 @@ export interface ObservationSources {
   scanSyncLog(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): Promise<ReadonlyArray<LogRow>>;
   /** How many log rows are numbered `fromSeq` to `throughSeq`. */
   countSyncLog(fromSeq: number, throughSeq: number): Promise<number>;
+  /** The summary last saved for a kind (opaque text), with the generation it was read at. */
+  loadSummary(kind: ResourceKind): Promise<{ readonly generation: number; readonly summary: string } | undefined>;
+  saveSummary(kind: ResourceKind, generation: number, summary: string): Promise<void>;
+  /** The users holding these userNames (ignoring case), in position order. */
+  usersNamed(userNames: ReadonlyArray<string>): Promise<ReadonlyArray<{ readonly id: string; readonly userName: string }>>;
 }
 
 const PAGE = 2_000;
@@ -41,12 +48,12 @@ interface RecordEntry {
   readonly id: string;
   readonly name: string;
   readonly externalId: string | null;
-  readonly userName: string | null;
   readonly shape: Shape;
 }
 
-/** What addResource would have built over every record of a kind, but the userNames (looked up when asked). */
+/** What addResource would have built over every record of a kind, but the userNames (looked up when asked). Saved as JSON. */
 interface KindSummary {
+  readonly version: typeof SUMMARY_VERSION;
   readonly count: number;
   /** In the order addResource would have met them. */
   readonly attributes: ReadonlyArray<{ readonly path: string; readonly records: number; readonly sample: string | null }>;
@@ -55,13 +62,12 @@ interface KindSummary {
   readonly duplicates: ReadonlyArray<readonly [string, RecordRef[]]>;
 }
 
+/** Changes when KindSummary does: a summary saved by another version is read again from the records. */
+const SUMMARY_VERSION = 1;
+
 interface KindCache {
   readonly generation: number;
-  /** In position order. */
-  readonly entries: ReadonlyArray<RecordEntry>;
   readonly summary: KindSummary;
-  /** Case-folded userName → the last record holding it, built when a refused userName is first looked up. */
-  userNames?: Map<string, { readonly id: string; readonly userName: string }>;
 }
 
 interface LogEntry {
@@ -90,11 +96,10 @@ export class ObservationCache {
     this.fill(observations, 'User', users);
     this.fill(observations, 'Group', groups);
     // The userNames a 409 names: the only ones the case check looks up.
-    for (const { row } of log) {
-      if (row.resourceType !== 'User' || row.status !== 409 || row.userName === null) continue;
-      const key = row.userName.toLowerCase();
-      const held = userNamesOf(users).get(key);
-      if (held) observations.userNames.set(key, held);
+    const refused = new Set<string>();
+    for (const { row } of log) if (row.resourceType === 'User' && row.status === 409 && row.userName !== null) refused.add(row.userName);
+    if (refused.size > 0) {
+      for (const held of await this.sources.usersNamed([...refused])) observations.userNames.set(held.userName.toLowerCase(), held);
     }
     const filled = performance.now();
     for (const { row, facts } of log) observations.addLogFacts(row, facts);
@@ -107,6 +112,15 @@ export class ObservationCache {
     const generation = await this.sources.mappingGeneration(kind);
     const cached = this.kinds.get(kind);
     if (cached && cached.generation === generation) return cached;
+    const saved = await this.sources.loadSummary(kind);
+    if (saved && saved.generation === generation) {
+      const summary = parseSummary(saved.summary);
+      if (summary) {
+        const fresh = { generation, summary };
+        this.kinds.set(kind, fresh);
+        return fresh;
+      }
+    }
     const entries: RecordEntry[] = [];
     for (let afterSeq = 0; ; ) {
       const page = await this.sources.scanDocuments(kind, afterSeq, PAGE);
@@ -115,8 +129,10 @@ export class ObservationCache {
       afterSeq = page[page.length - 1]!.seq;
     }
     // A write during the scan may or may not be in it: the generation read before it makes the next read scan again.
-    const fresh: KindCache = { generation, entries, summary: await this.summarize(kind, entries) };
+    const fresh: KindCache = { generation, summary: await this.summarize(kind, entries) };
     this.kinds.set(kind, fresh);
+    // Only a shortcut for the next process: a disk that refuses the write changes nothing here.
+    await this.sources.saveSummary(kind, generation, JSON.stringify(fresh.summary)).catch(() => undefined);
     return fresh;
   }
 
@@ -133,13 +149,11 @@ export class ObservationCache {
       this.shapes.set(key, shape);
     }
     const externalId = doc['externalId'];
-    const userName = doc['userName'];
     return {
       seq,
       id,
-      name: String(kind === 'User' ? (userName ?? id) : (doc['displayName'] ?? id)),
+      name: String(kind === 'User' ? (doc['userName'] ?? id) : (doc['displayName'] ?? id)),
       externalId: typeof externalId === 'string' ? externalId : null,
-      userName: kind === 'User' && typeof userName === 'string' ? userName : null,
       shape,
     };
   }
@@ -186,6 +200,7 @@ export class ObservationCache {
       }
     }
     return {
+      version: SUMMARY_VERSION,
       count: entries.length,
       attributes: [...records].map(([path, count]) => ({ path, records: count, sample: samples.get(path) ?? null })),
       nonGuid,
@@ -216,10 +231,11 @@ export class ObservationCache {
   }
 }
 
-function userNamesOf(cache: KindCache): Map<string, { readonly id: string; readonly userName: string }> {
-  if (!cache.userNames) {
-    cache.userNames = new Map();
-    for (const entry of cache.entries) if (entry.userName !== null) cache.userNames.set(entry.userName.toLowerCase(), { id: entry.id, userName: entry.userName });
+function parseSummary(text: string): KindSummary | undefined {
+  try {
+    const summary = JSON.parse(text) as KindSummary;
+    return summary.version === SUMMARY_VERSION ? summary : undefined;
+  } catch {
+    return undefined;
   }
-  return cache.userNames;
 }

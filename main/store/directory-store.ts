@@ -64,6 +64,11 @@ export interface DocumentScanStore {
   scanSyncLog(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): Promise<ReadonlyArray<SyncLogScanRow>>;
   /** How many sync-log entries are numbered `fromSeq` to `throughSeq`. */
   countSyncLog(fromSeq: number, throughSeq: number): Promise<number>;
+  /** The mapping's summary of the records of a kind, as last saved, with the generation it was read at. */
+  loadMappingSummary(kind: ResourceKind): Promise<{ readonly generation: number; readonly summary: string } | undefined>;
+  saveMappingSummary(kind: ResourceKind, generation: number, summary: string): Promise<void>;
+  /** The users holding these userNames (compared as the unique index compares them), in position order. */
+  usersNamed(userNames: ReadonlyArray<string>): Promise<ReadonlyArray<{ readonly id: string; readonly userName: string }>>;
 }
 
 /** A sync-log entry as the mapping diagnostics read it. */

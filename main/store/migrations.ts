@@ -310,8 +310,9 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   },
   // The mapping diagnostics keep what they read of 100,000 records and 50,000 log entries between reads:
   // counters moved by triggers in the transaction of every write (any process, any code path) tell them
-  // whether a record changed, or a log entry was deleted (pruned), since. Its own table; the triggers
-  // add one row update per write.
+  // whether a record changed, or a log entry was deleted (pruned), since; the summary of the records is
+  // kept with the counter it was read at, so the next process (`npm run diagnose`) reads it instead of
+  // every record while nothing changed. Its own tables; the triggers add one row update per write.
   (db) => {
     const bump = (table: string, kind: string, event: string) =>
       `CREATE TRIGGER mapping_generation_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN
@@ -319,6 +320,7 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
        END;`;
     db.exec(`
       CREATE TABLE mapping_generation (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE mapping_summary (kind TEXT PRIMARY KEY, generation INTEGER NOT NULL, summary TEXT NOT NULL) WITHOUT ROWID;
       INSERT INTO mapping_generation (kind, n) VALUES ('User', 0), ('Group', 0), ('SyncLog', 0);
       ${['INSERT', 'UPDATE', 'DELETE'].map((event) => bump('users', 'User', event) + bump('groups', 'Group', event)).join('\n')}
       ${bump('sync_log', 'SyncLog', 'DELETE')}

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCore, type Core } from '../../../main/core/create-core';
+import { LOG_ROWS_READ } from '../../../main/mapping/mapping-service';
+import { ObservationCache, type ObservationSources } from '../../../main/mapping/observation-cache';
 import type { ResourceDoc } from '../../../main/scim/resource/resource-doc';
 import type { SyncLogEntry } from '../../../main/store/directory-store';
 import type { MappingView } from '../../../shared/admin/mapping-schemas';
@@ -138,6 +140,34 @@ describe('the observation cache agrees with the reference (every document and lo
     await core.store.deleteResource('User', ids[2]!, {}, { mode: 'hard' }, now);
     await core.store.appendSyncLog([log({ resourceId: ids[3]!, detail: JSON.stringify({ normalized: [{ op: 'replace', path: 'title', value: 'New' }] }) })]);
     await agree('after writes');
+  });
+
+  it("another process reads the records' saved summary instead of every record while nothing changed, and every record after a write", async () => {
+    let scans = 0;
+    const store = core.store;
+    const sources: ObservationSources = {
+      scanDocuments: (kind, afterSeq, limit) => {
+        scans++;
+        return store.scanDocuments(kind, afterSeq, limit);
+      },
+      documentsAt: (kind, seqs) => store.documentsAt(kind, seqs),
+      mappingGeneration: (of) => store.mappingGeneration(of),
+      scanSyncLog: (afterSeq, limit, detailOf) => store.scanSyncLog(afterSeq, limit, detailOf),
+      countSyncLog: (fromSeq, throughSeq) => store.countSyncLog(fromSeq, throughSeq),
+      loadSummary: (kind) => store.loadMappingSummary(kind),
+      saveSummary: (kind, generation, summary) => store.saveMappingSummary(kind, generation, summary),
+      usersNamed: (userNames) => store.usersNamed(userNames),
+    };
+    const first = await new ObservationCache(sources).observe(LOG_ROWS_READ);
+    scans = 0;
+    const second = await new ObservationCache(sources).observe(LOG_ROWS_READ);
+    assert.equal(scans, 0, 'the saved summaries were read, not the records');
+    assert.deepEqual(second, first);
+    await store.createResource('Group', { doc: { schemas: [URN.group], displayName: 'Late group' } }, new Date('2026-02-03T08:00:00Z'));
+    const third = await new ObservationCache(sources).observe(LOG_ROWS_READ);
+    assert.ok(scans > 0, 'a write since: the groups are read again');
+    assert.equal(third.counts.Group, first.counts.Group + 1);
+    await agree('after the summaries were saved');
   });
 
   it('after the oldest log rows are pruned', async () => {
