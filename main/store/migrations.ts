@@ -314,8 +314,9 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
   // kept with the counter it was read at, so the next process (`npm run diagnose`) reads it instead of
   // every record while nothing changed. Its own tables; the triggers add one row update per write.
   (db) => {
+    // A record's document is all the diagnostics read of it: a membership change (member_count, version) moves nothing.
     const bump = (table: string, kind: string, event: string) =>
-      `CREATE TRIGGER mapping_generation_${table}_${event.toLowerCase()} AFTER ${event} ON ${table} BEGIN
+      `CREATE TRIGGER mapping_generation_${table}_${event.toLowerCase()} AFTER ${event === 'UPDATE' ? 'UPDATE OF doc' : event} ON ${table} BEGIN
          UPDATE mapping_generation SET n = n + 1 WHERE kind = '${kind}';
        END;`;
     db.exec(`
