@@ -8,7 +8,8 @@
  */
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL = /[A-Za-z0-9._%+\-!#$&'*/=?^`{|}~]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+/** An address's local part as people write them (quotes and braces left out: they delimit it in text). */
+const EMAIL = /[A-Za-z0-9._%+\-*]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 const MASK = '***';
 /** Quoted words that are SCIM's own (PATCH ops, filter operators, grammar), not a person's value: error messages and notes keep them. */
 const PROTOCOL_WORDS = new Set(['add', 'remove', 'replace', 'eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'and', 'or', 'not', 'true', 'false', 'null', '(', ')', '[', ']', 'op', 'path', 'value', 'operations']);
@@ -211,7 +212,8 @@ export class Redactor {
       const lower = key.toLowerCase();
       if (SECRET_KEY.test(lower) && !SECRET_FACT_KEY.test(lower)) return this.removed();
       if (value === '[redacted]' || ISO_TIME.test(value)) return value;
-      if (safePathValue || SAFE_KEYS.has(lower)) return SAFE_KEYS.has(lower) && (lower === 'location' || lower === '$ref') ? this.text(value) : value;
+      // Safe keys keep their values, but an email address is never kept whole, whatever key it sits under.
+      if (safePathValue || SAFE_KEYS.has(lower)) return lower === 'location' || lower === '$ref' || /@|%40/i.test(value) ? this.text(value) : value;
       if (TEXT_KEYS.has(lower)) return this.text(value);
       return this.mask(value);
     }
