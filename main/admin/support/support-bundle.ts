@@ -215,7 +215,15 @@ export async function buildSupportBundle(sources: SupportSources, cycles: number
         counts: summary['counts'],
         changedSincePrevious: summary['changedSincePrevious'],
       }
-    : { report: null, note: compare === null ? 'No comparison has been run.' : 'The last report could not be read (see manifest.json).' };
+    : {
+        report: null,
+        note:
+          compare !== null
+            ? 'The last report could not be read (see manifest.json).'
+            : sources.host === 'service'
+              ? 'No comparison has been run since the service started.'
+              : "Comparisons are kept in the running service's memory: a bundle from the admin UI (Settings › Support bundle) includes the last one.",
+      };
   const storageFile = overview
     ? {
         storage: overview['storage'],
