@@ -6,7 +6,8 @@
  * --url it starts `serve` in a child process on a scratch data folder (test/kill/kill-harness.ts);
  * with --url it loads a running service (its memory only with --pid, its database only with
  * --data-dir; writes go into that service's directory: never point it at production). Ends with a
- * verdict on memory and exits 1 when RSS grew faster than --max-slope over the last 2/3 of the run.
+ * verdict on memory and exits 1 when anonymous RSS (heap and native memory; RSS also counts the
+ * mapped database file) grew faster than --max-slope over the last 2/3 of the run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,10 @@ const errors = report.errors.size === 0 ? 'none' : [...report.errors].sort(([a],
 console.log(`\nTotal: ${report.requests} requests, ${report.perSecond.toFixed(1)} req/s, p50 ${report.p50Ms.toFixed(1)} ms, p99 ${report.p99Ms.toFixed(1)} ms, errors ${errors}`);
 const first = report.samples[0];
 const last = report.samples.at(-1);
-if (first && last) console.log(`RSS: ${first.rssMb.toFixed(1)} MB at the start, ${Math.max(...report.samples.map((s) => s.rssMb)).toFixed(1)} MB at most, ${last.rssMb.toFixed(1)} MB at the end (${report.samples.length} samples)`);
+if (first && last) {
+  console.log(`RSS: ${first.rssMb.toFixed(1)} MB at the start, ${Math.max(...report.samples.map((s) => s.rssMb)).toFixed(1)} MB at most, ${last.rssMb.toFixed(1)} MB at the end (${report.samples.length} samples)`);
+  console.log(`Anonymous RSS: ${first.anonMb.toFixed(1)} MB at the start, ${Math.max(...report.samples.map((s) => s.anonMb)).toFixed(1)} MB at most, ${last.anonMb.toFixed(1)} MB at the end`);
+}
 if (dataDir !== undefined) {
   const size = databaseSizeMb(dataDir);
   console.log(`Database: ${size.dbMb.toFixed(1)} MB + WAL ${size.walMb.toFixed(1)} MB`);
