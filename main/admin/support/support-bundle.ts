@@ -7,7 +7,7 @@ import { strToU8, zipSync } from 'fflate';
 import type { MappingView } from '../../../shared/admin/mapping-schemas';
 import type { SupportBundleFile } from '../../../shared/admin/support-schemas';
 import type { StoredSyncLogEntry, SyncLogStore, TokenRecord } from '../../store/directory-store';
-import { isGuid, maskValue, Redactor } from './redact';
+import { isGuid, maskValue, Redactor } from './redactor';
 
 /**
  * The support bundle (issue 14): one redacted zip an administrator can send to support. It gathers

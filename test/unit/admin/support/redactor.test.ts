@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { maskEmail, maskValue, Redactor, REMOVED } from '../../../main/admin/support/redact';
+import { maskEmail, maskValue, Redactor, REMOVED } from '../../../../main/admin/support/redactor';
 
-/** The support bundle's redactor (main/admin/support/redact.ts) on inputs built to slip through. */
+/** The support bundle's redactor (main/admin/support/redactor.ts) on inputs built to slip through. */
 
 const GUID = '9f3b2c1d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
 const text = (value: unknown) => JSON.stringify(value);
