@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,9 @@ describe('support bundle', () => {
   let offsetMs = 0;
   let tunnelToken = '';
   const outDir = mkdtempSync(join(tmpdir(), 'scimdesk-bundle-out-'));
+  // Its own data folder, so the last test can build a bundle from it after the service stopped.
+  const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-bundle-data-'));
+  let stopped = false;
   const secrets: string[] = [];
 
   const scim = async (path: string, init: RequestInit & { expect: number }) => {
@@ -98,7 +101,7 @@ describe('support bundle', () => {
 
   before(async () => {
     // Without cloudflared on PATH the tunnel fails to start, as on a machine without it; its token is saved all the same.
-    a = await startTestAdmin({ core: { now: () => new Date(Date.now() + offsetMs), tunnels: { cloudflare: (settings) => createCloudflareTunnel(settings, { env: { PATH: '/nonexistent' } }) } } });
+    a = await startTestAdmin({ core: { dataDir, now: () => new Date(Date.now() + offsetMs), tunnels: { cloudflare: (settings) => createCloudflareTunnel(settings, { env: { PATH: '/nonexistent' } }) } } });
     let group = '';
     for (const [batch, people] of PEOPLE.entries()) {
       if (batch > 0) offsetMs += 11 * 60_000;
@@ -151,8 +154,9 @@ describe('support bundle', () => {
   });
 
   after(async () => {
-    await a.stop();
+    if (!stopped) await a.stop();
     rmSync(outDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** What every bundle must hold and must not hold, however it was built. */
@@ -163,7 +167,6 @@ describe('support bundle', () => {
 
     const text = (name: string) => Buffer.from(files[name]!).toString('utf8');
     const manifest = JSON.parse(text('manifest.json')) as Json;
-    if (process.env['BUNDLE_DEBUG']) for (const [n, d] of Object.entries(files)) writeFileSync(`/tmp/bundle-debug-${n}`, d);
     const log = text('sync-log.ndjson').trim().split('\n').map((line) => JSON.parse(line) as Json);
     assert.equal(manifest['syncLog']['entries'], log.length);
     assert.equal(manifest['syncLog']['cyclesFound'], expected.cycles);
@@ -248,5 +251,16 @@ describe('support bundle', () => {
     const empty = await runCli(['--data-dir', outDir]);
     assert.equal(empty.code, 1, empty.output);
     assert.match(empty.output, /No ScimDesk data/);
+  });
+
+  it('through `npm run support-bundle` once the service has stopped', { timeout: 120_000 }, async () => {
+    await a.stop();
+    stopped = true;
+    const out = join(outDir, 'offline.zip');
+    const { code, output } = await runCli(['--data-dir', dataDir, '--out', out]);
+    assert.equal(code, 0, output);
+    const files = unzipSync(readFileSync(out));
+    check(files, { cycles: 3, people: ALL });
+    assert.match(Buffer.from(files['compare-summary.json']!).toString('utf8'), /kept in the running service's memory/);
   });
 });
