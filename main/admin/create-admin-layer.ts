@@ -34,6 +34,7 @@ import { createOverviewHandlers, type OverviewDeps } from './handlers/overview-h
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
+import { createSupportHandlers } from './handlers/support-handlers';
 import { ReachabilityService } from './reachability';
 import type { SetupTracker } from './setup-seen';
 
@@ -149,6 +150,8 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
         return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
       },
     }),
+    // The support bundle reads the other areas' views (after they are built: `handlers` is read at call time).
+    ...createSupportHandlers({ views: () => handlers, store, tokens, mapping: options.mapping, schemas: options.schemas, endpoint: options.endpoint, events, now }),
   };
   return {
     handlers,

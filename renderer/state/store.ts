@@ -13,6 +13,7 @@ import { createReachSlice, type ReachSlice } from './reach-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice';
 import { syncLogFilterFromHash } from './sync-log-link';
+import { createSupportSlice, type SupportSlice } from './support-slice';
 import { createSyncLogSlice, type SyncLogSlice } from './sync-log-slice';
 import { createUsersSlice, type UsersSlice } from './users-slice';
 
@@ -30,7 +31,8 @@ type AppState = SessionSlice &
   FixSlice &
   EntraSlice &
   ReachSlice &
-  MappingSlice;
+  MappingSlice &
+  SupportSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -47,6 +49,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createEntraSlice(...args),
   ...createReachSlice(...args),
   ...createMappingSlice(...args),
+  ...createSupportSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once

@@ -15,6 +15,7 @@ import { CertificatePanel } from './settings-certificate-panel';
 import { EndpointPanel } from './settings-endpoint-panel';
 import { ExtensionsPanel } from './settings-extensions-panel';
 import { ReachabilityPanel } from './settings-reachability-panel';
+import { SupportBundlePanel } from './settings-support-panel';
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(440px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -100,6 +101,7 @@ export function SettingsView() {
           <RetentionPanel settings={data} />
           <StoragePanel settings={data} />
           <ExtensionsPanel />
+          <SupportBundlePanel />
         </div>
       )}
     </Page>

@@ -24,6 +24,7 @@ import {
   TunnelStateView,
 } from './reach-schemas';
 import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
+import { SupportBundleInput, SupportBundleOutput } from './support-schemas';
 import {
   AuditEntry,
   DirectorySettings,
@@ -57,6 +58,7 @@ import {
  */
 
 export * from './admin-shapes';
+export * from './support-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -349,6 +351,14 @@ export const adminMethods = {
     "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
   ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
+
+  // ---- Support bundle (issue 14)
+
+  'support.bundle': method(
+    SupportBundleInput,
+    SupportBundleOutput,
+    'A redacted zip for support: versions, settings, schemas, token fingerprints, diagnostics, comparison counts, storage and the last cycles of the sync log with personal data masked; progress arrives as job.progress events.',
+  ),
 } as const;
 
 export type AdminMethods = typeof adminMethods;

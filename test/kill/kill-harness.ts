@@ -59,14 +59,15 @@ export interface KillReport {
   readonly problems: ReadonlyArray<string>;
 }
 
-interface Running {
+/** A `serve` child process (also used by test/soak/soak.ts). */
+export interface Running {
   readonly child: ChildProcessWithoutNullStreams;
   readonly baseUrl: string;
   readonly token: string | undefined;
   readonly output: () => string;
 }
 
-function startServe(dataDir: string): Promise<Running> {
+export function startServe(dataDir: string): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -89,7 +90,7 @@ function startServe(dataDir: string): Promise<Running> {
   });
 }
 
-function kill(child: ChildProcessWithoutNullStreams): Promise<void> {
+export function kill(child: ChildProcessWithoutNullStreams): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
+import { unzipSync } from 'fflate';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
 import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { eventually } from '../support/eventually';
@@ -312,6 +313,13 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   ],
   'mapping.clearEntraSchema': [extra()],
   'mapping.setupSheet': [extra()],
+  'support.bundle': [
+    { why: 'zero cycles', input: { cycles: 0 }, field: 'cycles' },
+    { why: 'too many cycles', input: { cycles: 21 }, field: 'cycles' },
+    { why: 'fractional cycles', input: { cycles: 1.5 }, field: 'cycles' },
+    { why: 'jobId of the wrong type', input: { jobId: 5 }, field: 'jobId' },
+    extra(),
+  ],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -829,6 +837,14 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('mapping.clearEntraSchema', {})).entra.source, 'none');
     assert.deepEqual((await ok('mapping.saveRules', { rules: [] })).rules, []);
     await ok('mapping.choosePreset', { preset: null });
+  });
+
+  it('support.bundle returns a zip of the redacted files (the full proof: support-bundle.test.ts)', async () => {
+    const bundle = await ok('support.bundle', { cycles: 1 });
+    const files = unzipSync(Buffer.from(bundle.zipBase64, 'base64'));
+    assert.deepEqual(Object.keys(files).sort(), bundle.files.map((f) => f.name).sort());
+    assert.ok(bundle.entries > 0);
+    assert.ok(!Object.values(files).some((data) => Buffer.from(data).includes('adele.vance@contoso.com')));
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { userInfo } from 'node:os';
 import { after, before, describe, it } from 'node:test';
+import { unzipSync } from 'fflate';
 import { forwardAdminEvents, registerAdminIpc } from '../../main/app/admin-ipc';
 import { APP_URL } from '../../main/app/app-protocol';
 import type { IpcInvokeEvent, IpcMainPort } from '../../main/app/electron-api';
@@ -90,6 +91,19 @@ describe('the admin contract over IPC', () => {
     const audit = await bridge.call('audit.list', {});
     assert.ok(audit.ok);
     assert.equal(audit.value.items[0]?.actor, `admin-ui:${userInfo().username}`);
+  });
+
+  it('carries the support bundle (a zip in base64) and its progress events, as over HTTP', async () => {
+    const phases: string[] = [];
+    const stop = bridge.subscribe('job.progress', (event) => {
+      if (event.jobId === 'ipc-bundle') phases.push(event.phase);
+    });
+    const bundle = await bridge.call('support.bundle', { cycles: 1, jobId: 'ipc-bundle' });
+    stop();
+    assert.ok(bundle.ok, JSON.stringify(bundle));
+    const files = unzipSync(Buffer.from(bundle.value.zipBase64, 'base64'));
+    assert.ok('manifest.json' in files && 'sync-log.ndjson' in files);
+    assert.equal(phases.at(-1), 'done');
   });
 
   it("validates every input with the contract's schemas: bad input is an invalidInput result naming the field", async () => {
