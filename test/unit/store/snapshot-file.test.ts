@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSnapshotReader } from '../../../main/store/snapshot-file';
+import { createSqliteStore } from '../../../main/store/sqlite-store';
+
+const dir = mkdtempSync(join(tmpdir(), 'scimdesk-snapshot-file-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const user = (n: number) => ({ doc: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `user${n}@contoso.com`, active: n % 3 !== 0, displayName: `User ${n} ${'x'.repeat(400)}` } });
+
+describe('the online backup of a live SQLite store', () => {
+  it('is a consistent, owner-only, self-contained database even while writes go on between its steps', async () => {
+    const store = createSqliteStore(join(dir, 'live.db'));
+    try {
+      for (let n = 0; n < 3000; n++) await store.createResource('User', user(n), new Date());
+      const file = join(dir, 'snap.db');
+      let writing = true;
+      let written = 0;
+      // Writes on the same connection between the backup's steps (the event loop runs between them).
+      const writer = (async () => {
+        while (writing) {
+          await store.createResource('User', user(10_000 + written++), new Date());
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      })();
+      let steps = 0;
+      await store.backupTo(file, () => steps++);
+      writing = false;
+      await writer;
+      assert.ok(steps > 1, `the backup ran in ${steps} steps`);
+      assert.ok(written > 0, 'writes happened during the backup');
+      const copy = new Database(file, { readonly: true });
+      try {
+        assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
+        assert.equal(copy.pragma('journal_mode', { simple: true }), 'delete');
+        const users = copy.prepare('SELECT count(*) FROM users').pluck().get() as number;
+        const emailsOk = copy.prepare('SELECT count(*) FROM users_search_text').pluck().get() as number;
+        assert.ok(users >= 3000 && users <= 3000 + written, `${users} users`);
+        assert.equal(emailsOk, users, 'the search table matches the users of the same moment');
+      } finally {
+        copy.close();
+      }
+      if (process.platform !== 'win32') assert.equal(statSync(file).mode & 0o777, 0o600);
+      assert.deepEqual(readdirSync(dir).filter((name) => name.includes('partial')), [], 'no partial file left');
+      const reader = openSnapshotReader(file);
+      try {
+        const counts = reader.counts();
+        assert.equal(counts.users, reader.users(0, 100_000).length);
+        assert.equal(counts.activeUsers, reader.users(0, 100_000).filter((u) => u.active !== false).length);
+        assert.equal(reader.users(0, 10)[0]!.userName, 'user0@contoso.com');
+      } finally {
+        reader.close();
+      }
+      assert.equal(existsSync(`${file}-wal`), false);
+    } finally {
+      await store.close();
+    }
+  });
+});
