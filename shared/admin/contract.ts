@@ -25,6 +25,19 @@ import {
 } from './reach-schemas';
 import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
 import {
+  DeletedRecordView,
+  RestoreDeletedInput,
+  RestoredRecordView,
+  SnapshotCompareView,
+  SnapshotExportInput,
+  SnapshotExportView,
+  SnapshotId,
+  SnapshotListView,
+  SnapshotRestoreView,
+  SnapshotView,
+  TakeSnapshotInput,
+} from './recovery-schemas';
+import {
   AuditEntry,
   DirectorySettings,
   EndpointSettings,
@@ -57,6 +70,7 @@ import {
  */
 
 export * from './admin-shapes';
+export * from './recovery-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -349,6 +363,24 @@ export const adminMethods = {
     "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
   ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
+
+  // ---- Recycle bin and snapshots (issue 14)
+
+  'recovery.bin': method(empty, z.object({ items: z.array(DeletedRecordView) }), 'Users and groups kept after a DELETE (retain policy), newest deletion first, with when they are purged.'),
+  'recovery.restoreDeleted': method(
+    RestoreDeletedInput,
+    RestoredRecordView,
+    'Brings a deleted user or group back under its id, with its memberships in groups that still exist; refused when a live record holds its name or Object ID.',
+  ),
+  'snapshots.list': method(empty, SnapshotListView, 'Database snapshots, newest first, with their counts; the retention.'),
+  'snapshots.take': method(TakeSnapshotInput, SnapshotView, 'Takes a snapshot now (SQLite online backup).'),
+  'snapshots.compare': method(z.object({ id: SnapshotId }).strict(), SnapshotCompareView, "A snapshot's users, active users, groups and memberships beside now."),
+  'snapshots.restore': method(
+    z.object({ id: SnapshotId }).strict(),
+    SnapshotRestoreView,
+    'Restores users, groups and memberships from a snapshot: provisioning paused meanwhile, a snapshot of the current state taken first.',
+  ),
+  'snapshots.export': method(SnapshotExportInput, SnapshotExportView, 'Users, groups and memberships of a snapshot (or of now) as CSV files (Excel-safe) or one JSON file.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;

@@ -312,6 +312,30 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   ],
   'mapping.clearEntraSchema': [extra()],
   'mapping.setupSheet': [extra()],
+  'recovery.bin': [extra()],
+  'recovery.restoreDeleted': [
+    { why: 'missing seq', input: {}, field: 'seq' },
+    { why: 'seq of the wrong type', input: { seq: '1' }, field: 'seq' },
+    { why: 'seq below 1', input: { seq: 0 }, field: 'seq' },
+    extra({ seq: 1 }),
+  ],
+  'snapshots.list': [extra()],
+  'snapshots.take': [{ why: 'reason too long', input: { reason: 'r'.repeat(81) }, field: 'reason' }, extra()],
+  'snapshots.compare': [
+    { why: 'missing id', input: {}, field: 'id' },
+    { why: 'an id that leaves the folder', input: { id: '../scimdesk' }, field: 'id' },
+    extra({ id: '2026-01-01T00-00-00-000Z-daily' }),
+  ],
+  'snapshots.restore': [
+    { why: 'missing id', input: {}, field: 'id' },
+    { why: 'a path for an id', input: { id: '/etc/passwd' }, field: 'id' },
+    extra({ id: '2026-01-01T00-00-00-000Z-daily' }),
+  ],
+  'snapshots.export': [
+    { why: 'unknown format', input: { source: 'now', format: 'xlsx' }, field: 'format' },
+    { why: 'a source that is no snapshot id', input: { source: '../../x', format: 'csv' }, field: 'source' },
+    extra({ source: 'now', format: 'json' }),
+  ],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
