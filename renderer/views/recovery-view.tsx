@@ -7,7 +7,7 @@ import { call, subscribe, toAdminCallError, type AdminCallError } from '../api/c
 import { ConfirmButton } from '../components/confirm-dialog';
 import { DataTable, type DataColumn } from '../components/data-table';
 import { downloadText } from '../components/download-file';
-import { formatDateTime, formatDateTimeShort, formatNumber } from '../components/format';
+import { formatDateTime, formatDateTimeShort, formatNumber, plural } from '../components/format';
 import { EmptyState, ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Page, RefreshButton, Section } from '../components/page';
@@ -33,7 +33,7 @@ const COUNT_ROWS: ReadonlyArray<readonly [keyof DirectoryCountsView, string]> = 
 ];
 
 function countsText(counts: DirectoryCountsView): string {
-  return `${formatNumber(counts.users)} users (${formatNumber(counts.activeUsers)} active), ${formatNumber(counts.groups)} groups, ${formatNumber(counts.memberships)} memberships`;
+  return `${plural(counts.users, 'user')} (${formatNumber(counts.activeUsers)} active), ${plural(counts.groups, 'group')}, ${plural(counts.memberships, 'membership')}`;
 }
 
 const TRIGGER_LABEL: Record<SnapshotView['trigger'], string> = { daily: 'Daily', event: 'Before an action', manual: 'By hand' };
@@ -87,7 +87,7 @@ function RecycleBin({ onChanged }: { readonly onChanged: () => void }) {
             void restore
               .run(async () => {
                 const restored = await call('recovery.restoreDeleted', { seq: row.seq });
-                notify(`${restored.name ?? restored.id} restored${restored.kind === 'User' ? ` (${restored.groups} groups)` : ` (${restored.members} members)`}`);
+                notify(`${restored.name ?? restored.id} restored${restored.kind === 'User' ? ` (${plural(restored.groups, 'group')})` : ` (${plural(restored.members, 'member')})`}`);
               })
               .then((done) => {
                 if (!done) return;
@@ -185,6 +185,7 @@ function Snapshots({ version, onChanged }: { readonly version: number; readonly 
             danger
             onConfirm={async () => {
               const result = await call('snapshots.restore', { id: row.id });
+              setCompared(null);
               await load();
               onChanged();
               return `Restored the snapshot of ${formatDateTimeShort(result.restored.time)}: ${countsText(result.counts)}`;
@@ -257,7 +258,7 @@ function Snapshots({ version, onChanged }: { readonly version: number; readonly 
       {error && <ErrorBar error={error} onRetry={() => void load()} />}
       {action.error && <ErrorBar error={action.error} title="That did not work" />}
       {compared && (
-        <MessageBar intent="info" aria-label="Comparison with now">
+        <MessageBar intent="info" data-testid="snapshot-compare">
           <MessageBarBody className={styles.compare}>
             <MessageBarTitle>Snapshot of {formatDateTime(compared.snapshot.time)} compared with now</MessageBarTitle>
             {COUNT_ROWS.map(([key, label]) => {
