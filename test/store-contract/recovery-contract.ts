@@ -128,9 +128,11 @@ export function describeRecoveryContract<S extends DirectoryStore>(ctx: Contract
       assert.deepEqual(users.resources.map((r) => r.id), [b.id], 'the search index follows the restored records');
       assert.equal(await store.getResource('User', old.id, NO_EXTRAS), undefined);
       assert.equal(await store.getSetting('after.backup'), 'kept');
-      // Writes carry on after a restore.
-      await store.createResource('User', user('d@contoso.com'), at(5));
+      // Writes carry on after a restore, and the search index follows them again.
+      await store.createResource('User', user('dora@contoso.com'), at(5));
       assert.equal((await store.directoryCounts()).users, 3);
+      const found = await store.listResources('User', { filter: undefined, search: 'dora@', startIndex: 1, count: 10, sortBy: undefined, descending: false, withMembers: false, withGroups: false });
+      assert.equal(found.total, 1);
     });
 
     it('leaves everything as it was when the snapshot file is not a ScimDesk database', async () => {

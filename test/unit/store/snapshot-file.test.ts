@@ -56,6 +56,15 @@ describe('the online backup of a live SQLite store', () => {
         reader.close();
       }
       assert.equal(existsSync(`${file}-wal`), false);
+
+      // Restored into the live store: the search index is rebuilt whole and passes FTS5's own check.
+      await store.createResource('User', user(99_999), new Date());
+      const counts = await store.replaceDirectoryFrom(file);
+      assert.equal((await store.directoryCounts()).users, counts.users);
+      store.db.exec(`INSERT INTO users_search (users_search, rank) VALUES ('integrity-check', 1)`);
+      assert.equal(store.db.pragma('integrity_check', { simple: true }), 'ok');
+      const hits = store.db.prepare(`SELECT count(*) FROM users_search WHERE users_search MATCH '"user2999@"'`).pluck().get();
+      assert.equal(hits, 1);
     } finally {
       await store.close();
     }
