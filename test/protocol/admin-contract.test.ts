@@ -855,6 +855,26 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     await ok('mapping.choosePreset', { preset: null });
   });
 
+  it('recycle bin and snapshots: takes, lists, compares, exports and restores a snapshot; restores a kept deletion', async () => {
+    const directory = await ok('directory.get', {});
+    await ok('directory.update', { ...directory, onDelete: { mode: 'retain', days: 7 } });
+    const kept = await createUser({ schemas: [URN_USER], userName: 'kept.for.the.bin@contoso.com', active: true });
+    const deleted = await a.scim(`/Users/${kept['id'] as string}`, { method: 'DELETE' });
+    assert.equal(deleted.status, 204);
+    const bin = await ok('recovery.bin', {});
+    const record = bin.items.find((item) => item.id === kept['id'])!;
+    assert.equal(record.name, 'kept.for.the.bin@contoso.com');
+    assert.equal((await ok('recovery.restoreDeleted', { seq: record.seq })).id, kept['id']);
+    await ok('directory.update', directory);
+
+    const taken = await ok('snapshots.take', { reason: 'contract' });
+    assert.equal((await ok('snapshots.list', {})).items[0]?.id, taken.id);
+    assert.deepEqual((await ok('snapshots.compare', { id: taken.id })).now, taken.counts);
+    assert.equal((await ok('snapshots.export', { source: taken.id, format: 'csv' })).files.length, 3);
+    const restored = await ok('snapshots.restore', { id: taken.id });
+    assert.deepEqual(restored.counts, taken.counts);
+  });
+
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {
     assert.deepEqual([...covered].sort(), METHOD_NAMES.filter((method) => !NEEDS_TENANT(method)).sort());
   });
