@@ -156,8 +156,12 @@ export class SnapshotService {
     try {
       if (!wasPaused) await this.options.pause.pause(by, this.options.now());
       report('before', 'Provisioning paused; taking a snapshot of the current state first', 0, null);
-      const before = await this.backup(`before restore of ${restored.time}`, 'event', (done, total) =>
-        report('before', `Snapshot of the current state: ${done} of ${total} pages`, done, total),
+      // The snapshot being restored is kept even when this new one pushes it past the retention.
+      const before = await this.backup(
+        `before restore of ${restored.time}`,
+        'event',
+        (done, total) => report('before', `Snapshot of the current state: ${done} of ${total} pages`, done, total),
+        restored.id,
       );
       report('restore', `Restoring ${restored.counts.users} users and ${restored.counts.groups} groups`, 0, null);
       const counts = await this.options.store.replaceDirectoryFrom(join(this.options.folder, `${restored.id}.db`));
@@ -221,9 +225,9 @@ export class SnapshotService {
     }
   }
 
-  /** Removes snapshots beyond the retention: the oldest daily ones, and the oldest of the others. */
-  prune(): string[] {
-    const all = this.list();
+  /** Removes snapshots beyond the retention: the oldest daily ones, and the oldest of the others (never `keep`). */
+  prune(keep?: string): string[] {
+    const all = this.list().filter((info) => info.id !== keep);
     const daily = all.filter((info) => info.trigger === 'daily').slice(this.retention.daily);
     const other = all.filter((info) => info.trigger !== 'daily').slice(this.retention.other);
     const removed = [...daily, ...other].map((info) => info.id);
@@ -234,7 +238,7 @@ export class SnapshotService {
     return removed;
   }
 
-  private async backup(reason: string, trigger: SnapshotTrigger, onPages?: (done: number, total: number) => void): Promise<SnapshotInfo> {
+  private async backup(reason: string, trigger: SnapshotTrigger, onPages?: (done: number, total: number) => void, keep?: string): Promise<SnapshotInfo> {
     const folder = this.options.folder;
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const time = this.options.now();
@@ -251,7 +255,7 @@ export class SnapshotService {
       reader.close();
     }
     writeFileSync(join(folder, `${id}${META}`), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
-    this.prune();
+    this.prune(keep);
     return info;
   }
 }
