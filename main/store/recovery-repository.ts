@@ -4,7 +4,7 @@ import type { StoredResource } from '../scim/directory';
 import type { MemberRef } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { DeletedRecord, DirectoryCounts } from './directory-store';
-import { SCHEMA_VERSION } from './migrations';
+import { DatabaseTooNewError, SCHEMA_VERSION } from './migrations';
 import { openDatabase } from './open-database';
 import { TABLE } from './resource-reader';
 import type { ResourceRepository } from './resource-repository';
@@ -128,7 +128,13 @@ export class RecoveryRepository {
     copyFileSync(file, staged);
     try {
       // Checks it (quick_check, ScimDesk's tables) and migrates it, exactly as start-up does.
-      openDatabase(staged, { checkpointWorker: false }).close();
+      try {
+        openDatabase(staged, { checkpointWorker: false }).close();
+      } catch (error) {
+        if (!(error instanceof DatabaseTooNewError)) throw error;
+        const message = `The snapshot was made by a newer ScimDesk: ${error.message}`;
+        throw new StoreConflictError(message, [message]);
+      }
       this.db.prepare(`ATTACH DATABASE ? AS snapshot`).run(staged);
       try {
         const version = this.db.prepare(`PRAGMA snapshot.user_version`).pluck().get() as number;

@@ -11,6 +11,9 @@ import { StoreOpenError } from './store-errors';
  * holds the service still for long.
  */
 const BACKUP_PAGES_PER_STEP = 256;
+/** Restarts (another connection wrote) after which the backup copies the rest in one step. */
+const MAX_RESTARTS = 3;
+const ALL_PAGES = 0x7fffffff;
 
 /**
  * Copies the live database into `file` with SQLite's online backup API (never a file copy: a copy
@@ -23,10 +26,18 @@ const BACKUP_PAGES_PER_STEP = 256;
 export async function backupDatabase(db: Database.Database, file: string, onProgress?: (done: number, total: number) => void, nativeBinding?: string): Promise<void> {
   const partial = `${file}.partial`;
   try {
+    let remainingBefore = Number.POSITIVE_INFINITY;
+    let restarts = 0;
     await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
         onProgress?.(totalPages - remainingPages, totalPages);
-        return BACKUP_PAGES_PER_STEP;
+        // A write through another connection (a command beside the running service, or the service
+        // beside a command) starts SQLite's backup over: under steady writes a step-by-step backup
+        // might never end. After three restarts the rest is copied in one step.
+        // (SQLite reports a restart as a step that made no headway.)
+        if (remainingPages >= remainingBefore) restarts++;
+        remainingBefore = remainingPages;
+        return restarts >= MAX_RESTARTS ? ALL_PAGES : BACKUP_PAGES_PER_STEP;
       },
     });
     if (process.platform !== 'win32') chmodSync(partial, 0o600);

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSnapshotReader } from '../../../main/store/snapshot-file';
 import { createSqliteStore } from '../../../main/store/sqlite-store';
+import { StoreConflictError } from '../../../main/store/store-errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'scimdesk-snapshot-file-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +66,46 @@ describe('the online backup of a live SQLite store', () => {
       assert.equal(store.db.pragma('integrity_check', { simple: true }), 'ok');
       const hits = store.db.prepare(`SELECT count(*) FROM users_search WHERE users_search MATCH '"user2999@"'`).pluck().get();
       assert.equal(hits, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ends even when another connection writes between every step (the backup would start over for ever)', { timeout: 60_000 }, async () => {
+    const file = join(dir, 'shared.db');
+    const store = createSqliteStore(file, { checkpointWorker: false });
+    const other = new Database(file);
+    other.pragma('busy_timeout = 5000');
+    try {
+      for (let n = 0; n < 1500; n++) await store.createResource('User', user(n), new Date());
+      let writes = 0;
+      const snapshot = join(dir, 'shared-snap.db');
+      await store.backupTo(snapshot, () => {
+        other.prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES ('other.writer', ?)`).run(String(++writes));
+      });
+      assert.ok(writes >= 3, `${writes} writes from the other connection`);
+      const copy = new Database(snapshot, { readonly: true });
+      assert.equal(copy.pragma('integrity_check', { simple: true }), 'ok');
+      assert.equal(copy.prepare('SELECT count(*) FROM users').pluck().get(), 1500);
+      copy.close();
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('refuses, changing nothing, a snapshot a newer ScimDesk made', async () => {
+    const store = createSqliteStore(':memory:');
+    try {
+      await store.createResource('User', user(1), new Date());
+      const file = join(dir, 'newer.db');
+      await store.backupTo(file);
+      const newer = new Database(file);
+      newer.pragma('user_version = 999');
+      newer.close();
+      await store.createResource('User', user(2), new Date());
+      await assert.rejects(store.replaceDirectoryFrom(file), (error: unknown) => error instanceof StoreConflictError && /made by a newer ScimDesk/.test(error.message));
+      assert.equal((await store.directoryCounts()).users, 2);
     } finally {
       await store.close();
     }
