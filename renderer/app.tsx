@@ -17,6 +17,7 @@ import {
 } from '@fluentui/react-components';
 import {
   ArrowSyncCheckmarkRegular,
+  BinRecycleRegular,
   BuildingRegular,
   DocumentBulletListRegular,
   FlowchartRegular,
@@ -35,6 +36,7 @@ import { DirectoryView } from './views/directory-view';
 import { GroupsView } from './views/groups-view';
 import { MappingView } from './views/mapping-view';
 import { OverviewView } from './views/overview-view';
+import { RecoveryView } from './views/recovery-view';
 import { SessionGate } from './views/session-gate';
 import { SettingsView } from './views/settings-view';
 import { SyncLogView } from './views/sync-log-view';
@@ -59,6 +61,7 @@ const NAV: ReadonlyArray<{ view: ViewName; label: string; icon: ReactElement }> 
   { view: 'sync-log', label: 'Sync log', icon: <DocumentBulletListRegular fontSize={20} /> },
   { view: 'mappings', label: 'Mappings', icon: <FlowchartRegular fontSize={20} /> },
   { view: 'compare', label: 'Compare & Fix', icon: <ArrowSyncCheckmarkRegular fontSize={20} /> },
+  { view: 'recovery', label: 'Recycle bin & snapshots', icon: <BinRecycleRegular fontSize={20} /> },
   { view: 'settings', label: 'Settings', icon: <SettingsRegular fontSize={20} /> },
 ];
 
@@ -70,6 +73,7 @@ const SCREENS: Record<ViewName, () => ReactElement> = {
   'sync-log': SyncLogView,
   mappings: MappingView,
   compare: CompareView,
+  recovery: RecoveryView,
   settings: SettingsView,
 };
 

@@ -30,6 +30,8 @@ import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
 import { createProvisioningHandlers } from './handlers/provisioning-handlers';
 import { createReachabilityHandlers } from './handlers/reachability-handlers';
+import { createRecoveryHandlers, withSnapshotsBefore } from './handlers/recovery-handlers';
+import type { SnapshotService } from './recovery/snapshot-service';
 import { createOverviewHandlers, type OverviewDeps } from './handlers/overview-handlers';
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
@@ -66,6 +68,8 @@ export interface AdminLayerOptions {
   readonly mapping: MappingService;
   /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
   readonly storage: OverviewDeps['storage'];
+  /** Database snapshots: taken before risky actions, listed, restored, exported. */
+  readonly snapshots: SnapshotService;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -115,7 +119,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   });
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
-  const handlers: AdminHandlers = {
+  const handlers: AdminHandlers = withSnapshotsBefore({
     ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage }),
     ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
@@ -150,9 +154,10 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
         return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
       },
     }),
+    ...createRecoveryHandlers({ store, snapshots: options.snapshots, events, audit, now }),
     // The support bundle reads the other areas' views (after they are built: `handlers` is read at call time).
     ...createSupportHandlers({ views: () => handlers, store, tokens, mapping: options.mapping, schemas: options.schemas, endpoint: options.endpoint, events, now }),
-  };
+  }, (reason) => options.snapshots.take(reason));
   return {
     handlers,
     dispatch: (method, input, context, onInternalError) => dispatchAdminCall(handlers, method, input, context, onInternalError),

@@ -25,6 +25,8 @@ import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
+import { DEFAULT_SNAPSHOT_RETENTION, SNAPSHOT_FOLDER, SnapshotService, type SnapshotRetention } from '../admin/recovery/snapshot-service';
+import { openSnapshotReader } from '../store/snapshot-file';
 import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
@@ -32,6 +34,7 @@ export { accountName, DataFolderError } from '../lib/data-folder';
 export { databaseCompanions, type DatabaseCompanion } from '../store/open-database';
 export { StoreOpenError } from '../store/store-errors';
 export type { SeenFrom, SetupSeen } from '../admin/setup-seen';
+export { listSnapshots, SNAPSHOT_FOLDER, type SnapshotInfo } from '../admin/recovery/snapshot-service';
 
 export interface CoreOptions {
   /** Folder for the database, the certificate and the log files; created if missing. */
@@ -78,6 +81,8 @@ export interface CoreOptions {
   readonly tunnelBackoff?: Backoff;
   readonly tunnelSelfRecoveryMs?: number;
   readonly checkTimeoutMs?: number;
+  /** How many database snapshots are kept (14 daily and 20 others by default). */
+  readonly snapshotRetention?: SnapshotRetention;
 }
 
 export interface StartedCore {
@@ -110,6 +115,8 @@ export interface Core {
   readonly admin: AdminLayer;
   /** Provisioning paused by an administrator (SCIM answers 503 meanwhile); the tray follows and changes it. */
   readonly pause: ProvisioningPause;
+  /** Database snapshots: `take(reason)` before an action that is hard to undo; daily ones from the maintenance. */
+  readonly snapshots: SnapshotService;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Current User and Group schemas, with the admin's extensions. */
@@ -193,6 +200,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const pause = await ProvisioningPause.load(store);
   const checkKey = new CheckKey(store, secrets);
 
+  const snapshots = new SnapshotService({
+    folder: join(options.dataDir, SNAPSHOT_FOLDER),
+    store,
+    openSnapshot: (file) => openSnapshotReader(file, sqliteBinding),
+    pause,
+    now,
+    retention: options.snapshotRetention ?? DEFAULT_SNAPSHOT_RETENTION,
+    onProgress: (progress) => events.emit('job.progress', { ...progress, resultId: null, cancelled: false }),
+  });
+
   let endpoint: ScimEndpoint | undefined;
   let admin: AdminLayer | undefined;
   const app = createScimApp({
@@ -256,6 +273,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
+    snapshots,
   });
   const adminLayer = admin;
 
@@ -265,6 +283,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     const pruned = await syncLog.prune(retention, now());
     const purged = await store.purgeDeletedResources(now());
     if (pruned + purged > 0) logger.info({ pruned, purged }, 'retention applied');
+    // A failed snapshot (a full disk) is logged, and never stops the start or the other retention.
+    const daily = await snapshots.takeDailyIfDue().catch((err: unknown) => logger.error({ err }, 'the daily snapshot failed'));
+    if (daily) logger.info({ snapshot: daily.id }, 'daily snapshot taken');
   };
 
   return {
@@ -282,6 +303,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     endpoint: scimEndpoint,
     pause,
+    snapshots,
     admin: adminLayer,
     setupSeen: () => setup.current(),
     schemas: () => schemas,

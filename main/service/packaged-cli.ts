@@ -6,6 +6,7 @@ const COMMAND_SWITCHES: Readonly<Record<string, CliCommand>> = {
   '--admin-link': 'admin-link',
   '--token': 'token',
   '--diagnose': 'diagnose',
+  '--snapshot': 'snapshot',
 };
 
 /**

@@ -10,10 +10,11 @@ import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
+import { runSnapshotCli } from './snapshot-cli';
 import { describeStartupProblem } from './startup-problems';
 
 /** The commands of the headless host. */
-export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose';
+export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot';
 
 /**
  * Where the headless commands run: `npm run serve` in a checkout, `ScimDesk.exe --serve` in the
@@ -51,7 +52,8 @@ Usage:
   ${host.spell('token', 'rotate [--lifetime-days N] [--data-dir D]')}
   ${host.spell('token', 'revoke [--data-dir D]')}
   ${host.spell('token', 'status [--data-dir D]')}
-  ${host.spell('diagnose', '[--data-dir D] [--json]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
+  ${host.spell('diagnose', '[--data-dir D] [--json]')}
+  ${host.spell('snapshot', 'list|take|restore ID|export ID|now --format csv|json --out DIR [--data-dir D]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
 
 --start-empty: only when the database is not a valid ScimDesk database (empty, damaged, another
 program's): move it aside (never deleted) and start with an empty directory.
@@ -328,7 +330,20 @@ async function diagnose(values: ReturnType<typeof parse>['values'], common: Comm
   }
 }
 
+/** Whether the service of this data folder runs: its admin UI answers on the port it recorded. */
+async function serviceRunning(core: Core): Promise<boolean> {
+  const port = await core.store.getSetting<number | null>(ADMIN_PORT_SETTING);
+  return typeof port === 'number' && (await adminAnswers(port));
+}
+
 async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
+  // Its own flags and sub-commands (snapshot-cli.ts), and its own exit codes.
+  if (argv[0] === 'snapshot') {
+    const code = await runSnapshotCli(argv.slice(1), (args) => host.spell('snapshot', args), serviceRunning);
+    if (code === 0) return 'done';
+    host.exit(code);
+    return new Promise<never>(() => undefined);
+  }
   const { values, positionals } = parse([...argv]);
   const [command, action] = positionals;
   if (values.help || command === undefined || command === 'help') {
@@ -378,7 +393,9 @@ export async function runCli(argv: readonly string[], host: CliHost): Promise<Cl
       host.exit(1);
     } else {
       const [command] = argv.filter((arg) => !arg.startsWith('-'));
-      const problem = describeStartupProblem(error, command === 'serve' ? host.spell('serve', `${dataDirFlag(argv)}--start-empty`) : undefined);
+      const problem = describeStartupProblem(error, command === 'serve' ? host.spell('serve', `${dataDirFlag(argv)}--start-empty`) : undefined, (id) =>
+        host.spell('snapshot', `restore ${id} ${dataDirFlag(argv)}`.trimEnd()),
+      );
       if (problem) console.error(`${command === 'serve' ? 'ScimDesk cannot start.' : 'ScimDesk cannot open its data folder.'}\n${problem}`);
       else console.error('ScimDesk failed:', error instanceof Error ? error.message : error);
       host.exit(1);

@@ -1,6 +1,9 @@
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { formatBytes } from '../../shared/bytes';
-import { accountName, databaseCompanions, DataFolderError, StoreOpenError, type DatabaseCompanion } from '../core/create-core';
+import { accountName, databaseCompanions, DataFolderError, listSnapshots, SNAPSHOT_FOLDER, StoreOpenError, type DatabaseCompanion } from '../core/create-core';
+
+/** Snapshots listed in the message: the newest few are what an administrator restores from. */
+const LISTED_SNAPSHOTS = 5;
 
 function companionLine(file: string, companion: DatabaseCompanion): string {
   const base = basename(file);
@@ -18,9 +21,10 @@ function companionLine(file: string, companion: DatabaseCompanion): string {
 /**
  * What the administrator reads when start-up stops on the data folder: which file or folder, why,
  * what exists to restore from, and what to do. Undefined for any other error. `startEmpty` is how
- * this host asks to start with an empty database (a flag for the CLI), or undefined where it cannot.
+ * this host asks to start with an empty database (a flag for the CLI), or undefined where it cannot;
+ * `restoreSnapshot` how it spells the restore of a snapshot by id.
  */
-export function describeStartupProblem(error: unknown, startEmpty: string | undefined): string | undefined {
+export function describeStartupProblem(error: unknown, startEmpty: string | undefined, restoreSnapshot?: (id: string) => string): string | undefined {
   if (error instanceof DataFolderError) return error.message;
   if (!(error instanceof StoreOpenError)) return undefined;
   if (!error.invalid) {
@@ -28,8 +32,21 @@ export function describeStartupProblem(error: unknown, startEmpty: string | unde
   }
   const companions = databaseCompanions(error.file);
   const lines = [`${error.message}.`, 'Its content was not touched: ScimDesk did not start, so no new token was made and nothing was replaced.'];
-  // Snapshots (online backups ScimDesk makes itself) come with a later release: say so rather than offer one.
-  lines.push('No ScimDesk snapshot exists to restore from: this version does not make snapshots yet.');
+  const folder = join(dirname(error.file), SNAPSHOT_FOLDER);
+  const snapshots = listSnapshots(folder);
+  if (snapshots.length > 0) {
+    lines.push(`Snapshots ScimDesk made (in ${folder}, newest first):`);
+    for (const info of snapshots.slice(0, LISTED_SNAPSHOTS)) {
+      lines.push(`  ${info.id}  ${info.reason}: ${info.counts.users} users, ${info.counts.groups} groups, ${info.counts.memberships} memberships, ${formatBytes(info.bytes)}`);
+    }
+    if (snapshots.length > LISTED_SNAPSHOTS) lines.push(`  and ${snapshots.length - LISTED_SNAPSHOTS} older`);
+    const command = restoreSnapshot ? restoreSnapshot(snapshots[0]!.id) : `the snapshot command: snapshot restore ${snapshots[0]!.id}`;
+    lines.push(
+      `To restore the newest: ${command}. It moves ${basename(error.file)} aside (never deleted) and makes the snapshot the database; then start ScimDesk again.`,
+    );
+  } else {
+    lines.push(`No ScimDesk snapshot exists to restore from (none in ${folder}).`);
+  }
   if (companions.length > 0) lines.push('Files next to it:', ...companions.map((companion) => companionLine(error.file, companion)));
   else lines.push('No other copy of it is in the data folder.');
   lines.push(`To recover: stop anything that uses the folder, restore ${basename(error.file)} from your own backup, and start ScimDesk again.`);

@@ -45,7 +45,8 @@ export interface DirectoryStore
     AuditStore,
     AdminSessionStore,
     FixStore,
-    DocumentScanStore {
+    DocumentScanStore,
+    RecoveryStore {
   close(): Promise<void>;
 }
 
@@ -330,4 +331,83 @@ export interface FixStore {
   listFixBatches(limit: number): Promise<ReadonlyArray<FixBatchRecord>>;
   /** Every user and group, reduced to what a comparison with Entra needs. */
   localSnapshot(now: Date): Promise<LocalSnapshot>;
+}
+
+/** Users, active users, groups, memberships and records in the recycle bin: what a snapshot is compared by. */
+export interface DirectoryCounts {
+  readonly users: number;
+  readonly activeUsers: number;
+  readonly groups: number;
+  readonly memberships: number;
+  readonly deleted: number;
+}
+
+/** A user or group kept after a DELETE (retain policy): in the recycle bin, invisible to SCIM. */
+export interface DeletedRecord {
+  readonly seq: number;
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly name: string | null;
+  readonly externalId: string | null;
+  readonly deletedAt: string;
+  /** When maintenance removes it for good. */
+  readonly purgeAfter: string;
+}
+
+/** A snapshot's records a page at a time (keyset paging), for the exports. */
+export interface SnapshotExportRows {
+  users(afterSeq: number, limit: number): ReadonlyArray<{
+    readonly seq: number;
+    readonly id: string;
+    readonly userName: string;
+    readonly externalId: string | null;
+    readonly active: boolean | null;
+    readonly doc: Record<string, unknown>;
+    readonly created: string;
+    readonly lastModified: string;
+  }>;
+  groups(afterSeq: number, limit: number): ReadonlyArray<{
+    readonly seq: number;
+    readonly id: string;
+    readonly externalId: string | null;
+    readonly doc: Record<string, unknown>;
+    readonly memberCount: number;
+    readonly created: string;
+    readonly lastModified: string;
+  }>;
+  memberships(
+    after: { readonly groupId: string; readonly memberId: string } | undefined,
+    limit: number,
+  ): ReadonlyArray<{ readonly groupId: string; readonly groupName: string | null; readonly memberId: string; readonly memberType: 'User' | 'Group'; readonly memberName: string | null }>;
+}
+
+/** A snapshot file opened read-only (main/store/snapshot-file.ts opens SQLite's). */
+export interface SnapshotReader extends SnapshotExportRows {
+  counts(): DirectoryCounts;
+  schemaVersion(): number;
+  close(): void;
+}
+
+/** The recycle bin, online backups and the restore of a snapshot. */
+export interface RecoveryStore {
+  /** Kept deleted records, newest deletion first. */
+  listDeletedResources(): Promise<ReadonlyArray<DeletedRecord>>;
+  /**
+   * Brings a kept record back (its id, its direct memberships in groups that still exist) and takes
+   * it out of the bin. A StoreConflictError when a live record holds its id, name or externalId, or
+   * when it is no longer in the bin.
+   */
+  restoreDeletedResource(seq: number, now: Date): Promise<StoredResource>;
+  directoryCounts(): Promise<DirectoryCounts>;
+  /**
+   * Writes a consistent copy of the whole store to `file` while it keeps serving (SQLite: the
+   * online backup API), reporting pages done of the total.
+   */
+  backupTo(file: string, onProgress?: (done: number, total: number) => void): Promise<void>;
+  /**
+   * Replaces users, groups, memberships, pending members and the recycle bin with those of a
+   * snapshot file made by backupTo, all at once; everything else (tokens, settings, logs, audit)
+   * stays. Returns the counts after.
+   */
+  replaceDirectoryFrom(file: string): Promise<DirectoryCounts>;
 }

@@ -60,9 +60,9 @@ export class ResourceRepository {
     this.queries = new ResourceQueries(this.sql, this.reader, this.membership);
   }
 
-  create(kind: ResourceKind, input: ResourceInput, now: Date): StoredResource {
+  /** `id` is given only when the recycle bin brings a record back under the id Entra knows it by. */
+  create(kind: ResourceKind, input: ResourceInput, now: Date, id: string = randomUUID()): StoredResource {
     return this.write(() => {
-      const id = randomUUID();
       const time = now.toISOString();
       const externalId = stringOrNull(input.doc['externalId']);
       if (kind === 'User') {
@@ -340,6 +340,20 @@ export class ResourceRepository {
 
   purgeDeleted(now: Date): number {
     return this.sql.run(`DELETE FROM deleted_resources WHERE purge_after <= ?`, now.toISOString()).changes;
+  }
+
+  /** Records came in below the repository (a snapshot restored): nested groups may exist now. */
+  recheckNestedGroups(): void {
+    if (this.sql.one<{ found: number }>(`SELECT EXISTS (SELECT 1 FROM group_members WHERE member_type = 'Group') AS found`)!.found === 1) {
+      this.membership.hasNestedGroups = true;
+    }
+  }
+
+  /** Adds members to a group inside the caller's transaction (the recycle bin's restore); members not found wait as pending. */
+  addMembers(groupId: string, members: ReadonlyArray<{ readonly value: string; readonly type?: 'User' | 'Group' }>, time: string): number {
+    const added = this.membership.add(groupId, members, time).added;
+    if (added > 0) this.sql.run(`UPDATE groups SET last_modified = ?, version = version + 1 WHERE id = ?`, time, groupId);
+    return added;
   }
 
   /** Query plan of the statement a member add runs, for tests that prove it touches only the new rows. */

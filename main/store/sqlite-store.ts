@@ -4,7 +4,9 @@ import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
 import { FixRepository } from './fix-repository';
 import { openDatabase, toStoreError, type OpenOptions } from './open-database';
+import { RecoveryRepository } from './recovery-repository';
 import { ResourceRepository } from './resource-repository';
+import { backupDatabase } from './snapshot-file';
 import { SettingsRepository } from './settings-repository';
 import { SyncLogRepository } from './sync-log-repository';
 import { TokenRepository } from './token-repository';
@@ -53,6 +55,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const audit = new AuditRepository(db);
   const sessions = new AdminSessionRepository(db);
   const fixes = new FixRepository(db, audit, resources);
+  const recovery = new RecoveryRepository(db, resources);
   return {
     db,
     resources,
@@ -109,6 +112,17 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     getFixBatch: (id) => settle(() => fixes.get(id)),
     listFixBatches: (limit) => settle(() => fixes.list(limit)),
     localSnapshot: (now) => settle(() => fixes.localSnapshot(now)),
+    listDeletedResources: () => settle(() => recovery.listDeleted()),
+    restoreDeletedResource: (seq, now) => settle(() => recovery.restoreDeleted(seq, now)),
+    directoryCounts: () => settle(() => recovery.counts()),
+    backupTo: async (target, onProgress) => {
+      try {
+        await backupDatabase(db, target, onProgress, options.nativeBinding);
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    replaceDirectoryFrom: (source) => settle(() => recovery.replaceDirectoryFrom(source)),
     close: async () => {
       await checkpointer?.stop();
       db.close();

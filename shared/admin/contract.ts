@@ -26,6 +26,19 @@ import {
 import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
 import { SupportBundleInput, SupportBundleOutput } from './support-schemas';
 import {
+  DeletedRecordView,
+  RestoreDeletedInput,
+  RestoredRecordView,
+  SnapshotCompareView,
+  SnapshotExportInput,
+  SnapshotExportView,
+  SnapshotId,
+  SnapshotListView,
+  SnapshotRestoreView,
+  SnapshotView,
+  TakeSnapshotInput,
+} from './recovery-schemas';
+import {
   AuditEntry,
   DirectorySettings,
   EndpointSettings,
@@ -59,6 +72,7 @@ import {
 
 export * from './admin-shapes';
 export * from './support-schemas';
+export * from './recovery-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -359,6 +373,24 @@ export const adminMethods = {
     SupportBundleOutput,
     'A redacted zip for support: versions, settings, schemas, token fingerprints, diagnostics, comparison counts, storage and the last cycles of the sync log with personal data masked; progress arrives as job.progress events.',
   ),
+
+  // ---- Recycle bin and snapshots (issue 14)
+
+  'recovery.bin': method(empty, z.object({ items: z.array(DeletedRecordView) }), 'Users and groups kept after a DELETE (retain policy), newest deletion first, with when they are purged.'),
+  'recovery.restoreDeleted': method(
+    RestoreDeletedInput,
+    RestoredRecordView,
+    'Brings a deleted user or group back under its id, with its memberships in groups that still exist; refused when a live record holds its name or Object ID.',
+  ),
+  'snapshots.list': method(empty, SnapshotListView, 'Database snapshots, newest first, with their counts; the retention.'),
+  'snapshots.take': method(TakeSnapshotInput, SnapshotView, 'Takes a snapshot now (SQLite online backup).'),
+  'snapshots.compare': method(z.object({ id: SnapshotId }).strict(), SnapshotCompareView, "A snapshot's users, active users, groups and memberships beside now."),
+  'snapshots.restore': method(
+    z.object({ id: SnapshotId }).strict(),
+    SnapshotRestoreView,
+    'Restores users, groups and memberships from a snapshot: provisioning paused meanwhile, a snapshot of the current state taken first.',
+  ),
+  'snapshots.export': method(SnapshotExportInput, SnapshotExportView, 'Users, groups and memberships of a snapshot (or of now) as CSV files (Excel-safe) or one JSON file.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;

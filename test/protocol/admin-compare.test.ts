@@ -244,10 +244,18 @@ describe('Compare & Fix over the admin API against a fake Entra tenant', () => {
   });
 
   it('applies the plan in one transaction, visible over SCIM, audited, and undoes it as a whole', async () => {
+    const snapshotsBefore = (await ok('snapshots.list', {})).items.length;
     const batch = await ok('fix.apply', { planId });
     batchId = batch.id;
     const target = demo.tenant.users[24]!;
     assert.equal(await externalIdOf(local[target.userPrincipalName]!), target.id);
+    // A snapshot of the directory as it was before the batch: the way back from a bad fix.
+    const snapshots = (await ok('snapshots.list', {})).items;
+    assert.equal(snapshots.length, snapshotsBefore + 1);
+    assert.equal(snapshots[0]!.reason, 'before fix batch');
+    const exported = await ok('snapshots.export', { source: snapshots[0]!.id, format: 'json' });
+    const kept = (JSON.parse(exported.files[0]!.content) as { users: Array<{ id: string; externalId?: string }> }).users;
+    assert.equal(kept.find((user) => user.id === local[target.userPrincipalName])?.externalId, undefined, 'the snapshot holds the record before the fix');
     const audit = await ok('audit.list', { limit: 50 });
     assert.ok(audit.items.filter((entry) => entry.action === 'fix.link').length >= 6);
     assert.equal((await ok('fix.batches', {})).items[0]?.id, batchId);

@@ -320,6 +320,30 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'jobId of the wrong type', input: { jobId: 5 }, field: 'jobId' },
     extra(),
   ],
+  'recovery.bin': [extra()],
+  'recovery.restoreDeleted': [
+    { why: 'missing seq', input: {}, field: 'seq' },
+    { why: 'seq of the wrong type', input: { seq: '1' }, field: 'seq' },
+    { why: 'seq below 1', input: { seq: 0 }, field: 'seq' },
+    extra({ seq: 1 }),
+  ],
+  'snapshots.list': [extra()],
+  'snapshots.take': [{ why: 'reason too long', input: { reason: 'r'.repeat(81) }, field: 'reason' }, extra()],
+  'snapshots.compare': [
+    { why: 'missing id', input: {}, field: 'id' },
+    { why: 'an id that leaves the folder', input: { id: '../scimdesk' }, field: 'id' },
+    extra({ id: '2026-01-01T00-00-00-000Z-daily' }),
+  ],
+  'snapshots.restore': [
+    { why: 'missing id', input: {}, field: 'id' },
+    { why: 'a path for an id', input: { id: '/etc/passwd' }, field: 'id' },
+    extra({ id: '2026-01-01T00-00-00-000Z-daily' }),
+  ],
+  'snapshots.export': [
+    { why: 'unknown format', input: { source: 'now', format: 'xlsx' }, field: 'format' },
+    { why: 'a source that is no snapshot id', input: { source: '../../x', format: 'csv' }, field: 'source' },
+    extra({ source: 'now', format: 'json' }),
+  ],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -845,6 +869,26 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.deepEqual(Object.keys(files).sort(), bundle.files.map((f) => f.name).sort());
     assert.ok(bundle.entries > 0);
     assert.ok(!Object.values(files).some((data) => Buffer.from(data).includes('adele.vance@contoso.com')));
+  });
+
+  it('recycle bin and snapshots: takes, lists, compares, exports and restores a snapshot; restores a kept deletion', async () => {
+    const directory = await ok('directory.get', {});
+    await ok('directory.update', { ...directory, onDelete: { mode: 'retain', days: 7 } });
+    const kept = await createUser({ schemas: [URN_USER], userName: 'kept.for.the.bin@contoso.com', active: true });
+    const deleted = await a.scim(`/Users/${kept['id'] as string}`, { method: 'DELETE' });
+    assert.equal(deleted.status, 204);
+    const bin = await ok('recovery.bin', {});
+    const record = bin.items.find((item) => item.id === kept['id'])!;
+    assert.equal(record.name, 'kept.for.the.bin@contoso.com');
+    assert.equal((await ok('recovery.restoreDeleted', { seq: record.seq })).id, kept['id']);
+    await ok('directory.update', directory);
+
+    const taken = await ok('snapshots.take', { reason: 'contract' });
+    assert.equal((await ok('snapshots.list', {})).items[0]?.id, taken.id);
+    assert.deepEqual((await ok('snapshots.compare', { id: taken.id })).now, taken.counts);
+    assert.equal((await ok('snapshots.export', { source: taken.id, format: 'csv' })).files.length, 3);
+    const restored = await ok('snapshots.restore', { id: taken.id });
+    assert.deepEqual(restored.counts, taken.counts);
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

@@ -5,6 +5,7 @@ import type { ContractContext, StoreContractHooks } from './contract-context';
 import { describeMembershipContract } from './membership-contract';
 import { describeQueryContract } from './query-contract';
 import { describeRecordsContract } from './records-contract';
+import { describeRecoveryContract } from './recovery-contract';
 import { describeResourceContract } from './resources-contract';
 
 export { FAILING_REQUEST_ID, type FailurePoint, type StoreContractHooks } from './contract-context';
@@ -41,5 +42,6 @@ export function runDirectoryStoreContract<S extends DirectoryStore>(name: string
     describeMembershipContract(ctx);
     describeAtomicityContract(ctx);
     describeRecordsContract(ctx);
+    describeRecoveryContract(ctx);
   });
 }

@@ -8,6 +8,7 @@ describe('packagedCliArgs', () => {
     assert.deepEqual(packagedCliArgs(['--serve', '--port', '9000', '--data-dir', 'C:\\ProgramData\\ScimDesk']), ['serve', '--port', '9000', '--data-dir', 'C:\\ProgramData\\ScimDesk']);
     assert.deepEqual(packagedCliArgs(['--token', 'rotate', '--lifetime-days', '90']), ['token', 'rotate', '--lifetime-days', '90']);
     assert.deepEqual(packagedCliArgs(['--admin-link', '--data-dir', 'D']), ['admin-link', '--data-dir', 'D']);
+    assert.deepEqual(packagedCliArgs(['--snapshot', 'restore', '2026-03-01T02-00-00-000Z-daily', '--data-dir', 'D']), ['snapshot', 'restore', '2026-03-01T02-00-00-000Z-daily', '--data-dir', 'D']);
   });
 
   it('finds the switch anywhere among the flags', () => {

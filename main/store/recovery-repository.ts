@@ -1,0 +1,170 @@
+import { copyFileSync, rmSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { StoredResource } from '../scim/directory';
+import type { MemberRef } from '../scim/resource/resource-doc';
+import type { ResourceKind } from '../scim/schema/attribute-def';
+import type { DeletedRecord, DirectoryCounts } from './directory-store';
+import { DatabaseTooNewError, SCHEMA_VERSION } from './migrations';
+import { openDatabase } from './open-database';
+import { TABLE } from './resource-reader';
+import type { ResourceRepository } from './resource-repository';
+import { StatementCache } from './statement-cache';
+import { StoreConflictError } from './store-errors';
+
+/**
+ * The directory's own tables, in the order a restore fills them (a table after the ones it refers
+ * to). What a snapshot restore brings back; tokens, settings, the sync log, the audit trail, fix
+ * batches and admin sessions stay as they are now (see replaceDirectoryFrom).
+ */
+const DIRECTORY_TABLES = ['users', 'user_emails', 'groups', 'group_members', 'pending_members', 'deleted_resources', 'users_search_text', 'groups_search_text'] as const;
+
+/** The admin search's full-text indexes (migration 9), rebuilt from their content tables after a restore. */
+const SEARCH_INDEXES = ['users_search', 'groups_search'] as const;
+
+interface DeletedRow {
+  seq: number;
+  kind: ResourceKind;
+  id: string;
+  name: string | null;
+  external_id: string | null;
+  resource: string;
+  deleted_at: string;
+  purge_after: string;
+}
+
+/** The counts a snapshot is compared by, read from any ScimDesk database's tables. */
+export function countDirectory(sql: Pick<StatementCache, 'one'>): DirectoryCounts {
+  const n = (query: string) => sql.one<{ n: number }>(query)!.n;
+  return {
+    users: n(`SELECT count(*) AS n FROM users`),
+    // Entra's soft delete marks a user active=false; a user without the attribute counts as active.
+    activeUsers: n(`SELECT count(*) AS n FROM users WHERE active IS NOT 0`),
+    groups: n(`SELECT count(*) AS n FROM groups`),
+    memberships: n(`SELECT count(*) AS n FROM group_members`),
+    deleted: n(`SELECT count(*) AS n FROM deleted_resources`),
+  };
+}
+
+/**
+ * The recycle bin (records kept after a DELETE under the retain policy) and the restore of a whole
+ * snapshot, in SQLite. Each operation is one transaction.
+ */
+export class RecoveryRepository {
+  private readonly sql: StatementCache;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly resources: ResourceRepository,
+  ) {
+    this.sql = new StatementCache(db);
+  }
+
+  listDeleted(): DeletedRecord[] {
+    return this.sql
+      .many<Omit<DeletedRow, 'resource'>>(`SELECT seq, kind, id, name, external_id, deleted_at, purge_after FROM deleted_resources ORDER BY deleted_at DESC, seq DESC`)
+      .map((row) => ({ seq: row.seq, kind: row.kind, id: row.id, name: row.name, externalId: row.external_id, deletedAt: row.deleted_at, purgeAfter: row.purge_after }));
+  }
+
+  /**
+   * Brings a kept record back under its own id, with its direct memberships in groups that still
+   * exist (a group: its members that still exist), and takes it out of the bin. Refused, with
+   * nothing written, when a live record holds its id, its userName (a group: its displayName) or
+   * its externalId: Entra may have created a new record for the same person meanwhile.
+   */
+  restoreDeleted(seq: number, now: Date): StoredResource {
+    return this.db
+      .transaction(() => {
+        const row = this.sql.one<DeletedRow>(`SELECT * FROM deleted_resources WHERE seq = ?`, seq);
+        if (!row) {
+          const message = `Record ${seq} is no longer in the recycle bin (restored or purged meanwhile)`;
+          throw new StoreConflictError(message, [message]);
+        }
+        const kept = JSON.parse(row.resource) as StoredResource;
+        const what = `${row.kind === 'User' ? 'user' : 'group'} "${row.name ?? row.id}"`;
+        const table = TABLE[row.kind];
+        const refuse = (reason: string): never => {
+          const message = `Cannot restore ${what}: ${reason}. Delete or rename that record first, or leave this one in the recycle bin.`;
+          throw new StoreConflictError(message, [message]);
+        };
+        if (this.sql.one(`SELECT 1 AS found FROM ${table} WHERE id = ?`, row.id)) refuse(`a live ${row.kind === 'User' ? 'user' : 'group'} has its id ${row.id}`);
+        const name = row.kind === 'User' ? 'user_name_key' : 'display_name_key';
+        const nameHolder = row.name === null ? undefined : this.sql.one<{ id: string }>(`SELECT id FROM ${table} WHERE ${name} = ?`, row.name.toLowerCase());
+        if (nameHolder) refuse(`the live ${row.kind === 'User' ? 'user' : 'group'} ${nameHolder.id} has the ${row.kind === 'User' ? 'userName' : 'displayName'} "${row.name}" (Entra re-created it after the delete)`);
+        const [idHolder] = row.external_id === null ? [] : this.resources.externalIdHolders(row.kind, row.external_id, row.id);
+        if (idHolder) refuse(`the live record ${idHolder.name ?? idHolder.id} (${idHolder.id}) has its externalId ${row.external_id}`);
+        const time = now.toISOString();
+        const exists = (ref: MemberRef) =>
+          this.sql.one(`SELECT 1 AS found FROM users WHERE id = ? UNION ALL SELECT 1 FROM groups WHERE id = ? LIMIT 1`, ref.value, ref.value) !== undefined;
+        const members = row.kind === 'Group' ? (kept.members ?? []).filter(exists).map((ref) => ({ value: ref.value, ...(ref.type ? { type: ref.type } : {}) })) : undefined;
+        this.resources.create(row.kind, { doc: kept.doc, ...(members ? { members } : {}) }, now, row.id);
+        // Its original creation time: the record is the same one Entra created, not a new one.
+        this.sql.run(`UPDATE ${table} SET created = ? WHERE id = ?`, kept.created, row.id);
+        if (row.kind === 'User') {
+          for (const group of kept.groups ?? []) {
+            if (group.type !== 'direct' || !this.sql.one(`SELECT 1 AS found FROM groups WHERE id = ?`, group.value)) continue;
+            this.resources.addMembers(group.value, [{ value: row.id, type: 'User' }], time);
+          }
+        }
+        this.sql.run(`DELETE FROM deleted_resources WHERE seq = ?`, seq);
+        return this.resources.get(row.kind, row.id, { withMembers: row.kind === 'Group', withGroups: row.kind === 'User' })!;
+      })
+      .immediate();
+  }
+
+  counts(): DirectoryCounts {
+    return countDirectory(this.sql);
+  }
+
+  /**
+   * Replaces the directory's tables (users, their email index, groups, memberships, pending members,
+   * the recycle bin, the admin search's tables) with a snapshot's, in one transaction on this connection: readers never see
+   * half of it, the WAL checkpointer (PASSIVE, another connection) carries on, and a failure leaves
+   * everything as it was. The snapshot is first copied beside itself and brought to this schema
+   * version (an older ScimDesk's snapshot is migrated as a database is on start), so the snapshot
+   * file itself is never changed.
+   */
+  replaceDirectoryFrom(file: string): DirectoryCounts {
+    const staged = `${file}.restoring`;
+    copyFileSync(file, staged);
+    try {
+      // Checks it (quick_check, ScimDesk's tables) and migrates it, exactly as start-up does.
+      try {
+        openDatabase(staged, { checkpointWorker: false }).close();
+      } catch (error) {
+        if (!(error instanceof DatabaseTooNewError)) throw error;
+        const message = `The snapshot was made by a newer ScimDesk: ${error.message}`;
+        throw new StoreConflictError(message, [message]);
+      }
+      this.db.prepare(`ATTACH DATABASE ? AS snapshot`).run(staged);
+      try {
+        const version = this.db.prepare(`PRAGMA snapshot.user_version`).pluck().get() as number;
+        if (version !== SCHEMA_VERSION) throw new Error(`The snapshot's schema is ${version}, this store's ${SCHEMA_VERSION}`);
+        this.db
+          .transaction(() => {
+            // The search index's triggers would tokenise every row deleted and inserted, one at a time:
+            // dropped for the copy (DDL is part of the transaction), the search tables copied with the
+            // rest, the indexes rebuilt in one pass, and the triggers put back from their own SQL.
+            // Measured with 40,000 users: 2.9 s instead of 6.7 s. Other triggers keep firing.
+            const searchTriggers = this.db
+              .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND (name GLOB 'users_search*' OR name GLOB 'groups_search*')`)
+              .all() as Array<{ name: string; sql: string }>;
+            for (const trigger of searchTriggers) this.db.exec(`DROP TRIGGER main."${trigger.name}"`);
+            for (const table of [...DIRECTORY_TABLES].reverse()) this.db.exec(`DELETE FROM main.${table}`);
+            for (const table of DIRECTORY_TABLES) {
+              const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).pluck().all(table) as string[]).map((name) => `"${name}"`).join(', ');
+              this.db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM snapshot.${table}`);
+            }
+            for (const index of SEARCH_INDEXES) this.db.exec(`INSERT INTO main.${index} (${index}) VALUES ('rebuild')`);
+            for (const trigger of searchTriggers) this.db.exec(trigger.sql);
+          })
+          .immediate();
+      } finally {
+        this.db.exec(`DETACH DATABASE snapshot`);
+      }
+    } finally {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(staged + suffix, { force: true });
+    }
+    this.resources.recheckNestedGroups();
+    return this.counts();
+  }
+}
