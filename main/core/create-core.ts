@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
 import { toSyncLogEntry } from '../admin/admin-views';
+import { DeprovisionBreaker } from '../admin/breaker';
 import { createAdminLayer, type AdminLayer } from '../admin/create-admin-layer';
 import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
@@ -78,6 +79,11 @@ export interface CoreOptions {
   readonly tunnelBackoff?: Backoff;
   readonly tunnelSelfRecoveryMs?: number;
   readonly checkTimeoutMs?: number;
+  /**
+   * The snapshot the mass-deprovisioning breaker takes before an approval applies held operations (tests
+   * pass a failing one); the core's snapshots when not given.
+   */
+  readonly takeSnapshot?: (reason: string) => Promise<void>;
 }
 
 export interface StartedCore {
@@ -110,6 +116,8 @@ export interface Core {
   readonly admin: AdminLayer;
   /** Provisioning paused by an administrator (SCIM answers 503 meanwhile); the tray follows and changes it. */
   readonly pause: ProvisioningPause;
+  /** The mass-deprovisioning breaker: holds deactivations and deletes past its limit (the desktop app notifies when it trips). */
+  readonly breaker: DeprovisionBreaker;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Current User and Group schemas, with the admin's extensions. */
@@ -199,7 +207,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
   });
   await mapping.load();
-  const service = new ScimService({ store, schemas: () => schemas, now, checkDoc: (kind, doc) => mapping.rules().check(kind, doc) });
+  const checkDoc = (kind: ResourceKind, doc: Parameters<ReturnType<MappingService['rules']>['check']>[1]) => mapping.rules().check(kind, doc);
+  const breaker = await DeprovisionBreaker.load({
+    store,
+    schemas: () => schemas,
+    checkDoc,
+    takeSnapshot:
+      options.takeSnapshot ??
+      // integrator: wire to core snapshots
+      (async () => logger.warn('snapshot service not wired yet')),
+    events,
+    now,
+    logger,
+  });
+  const service = new ScimService({ store, schemas: () => schemas, now, checkDoc, deprovisionGate: breaker });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
@@ -240,6 +261,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const setup = await SetupTracker.load(store, (err: unknown) => logger.error({ err }, 'could not save the setup state'));
   syncLog.subscribe((entries) => setup.observe(entries));
+  // Entra's requests mark its cycles for the breaker's "within one cycle" window.
+  syncLog.subscribe((entries) => breaker.observeActivity(entries.filter((entry) => entry.adscimVersion !== null).map((entry) => entry.time)));
   syncLog.subscribe((entries) => {
     events.emit('syncLog.appended', { items: entries.map(toSyncLogEntry) });
     // Reads count too: Test Connection and schema discovery are GETs that tick the setup checklist.
@@ -268,6 +291,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
+    breaker,
   });
   const adminLayer = admin;
 
@@ -294,6 +318,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
     endpoint: scimEndpoint,
     pause,
+    breaker,
     admin: adminLayer,
     setupSeen: () => setup.current(),
     schemas: () => schemas,

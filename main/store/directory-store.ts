@@ -1,4 +1,5 @@
 import type { LocalSnapshot } from '../reconcile/snapshot';
+import type { BreakerStore } from './breaker-store';
 import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/directory';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
@@ -45,7 +46,8 @@ export interface DirectoryStore
     AuditStore,
     AdminSessionStore,
     FixStore,
-    DocumentScanStore {
+    DocumentScanStore,
+    BreakerStore {
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import type { DirectoryStore, DirectoryStoreFactory } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
 import { FixRepository } from './fix-repository';
+import { HeldOperationRepository } from './held-operation-repository';
 import { openDatabase, toStoreError, type OpenOptions } from './open-database';
 import { ResourceRepository } from './resource-repository';
 import { SettingsRepository } from './settings-repository';
@@ -53,6 +54,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const audit = new AuditRepository(db);
   const sessions = new AdminSessionRepository(db);
   const fixes = new FixRepository(db, audit, resources);
+  const held = new HeldOperationRepository(db, resources);
   return {
     db,
     resources,
@@ -102,6 +104,13 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     getFixBatch: (id) => settle(() => fixes.get(id)),
     listFixBatches: (limit) => settle(() => fixes.list(limit)),
     localSnapshot: (now) => settle(() => fixes.localSnapshot(now)),
+    recordBreakerEvent: (time, resourceType, resourceId) => settle(() => held.recordEvent(time, resourceType, resourceId)),
+    countBreakerEvents: (since) => settle(() => held.countEvents(since)),
+    holdOperation: (input, now) => settle(() => held.hold(input, now)),
+    listHeldOperations: () => settle(() => held.list()),
+    countHeldOperations: () => settle(() => held.count()),
+    discardHeldOperations: (ids) => settle(() => held.discard(ids)),
+    applyHeldOperations: (ids, plan, now) => settle(() => held.apply(ids, plan, now)),
     close: async () => {
       await checkpointer?.stop();
       db.close();

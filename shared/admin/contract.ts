@@ -47,6 +47,7 @@ import {
   nonEmpty,
   pageInput,
 } from './admin-shapes';
+import { ApproveResult, BreakerSettings, BreakerView, HeldOperationView, HeldSelection, RejectResult } from './breaker-schemas';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -57,6 +58,7 @@ import {
  */
 
 export * from './admin-shapes';
+export * from './breaker-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -349,6 +351,18 @@ export const adminMethods = {
     "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
   ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
+
+  // ---- Mass-deprovisioning breaker (issue 14)
+
+  'breaker.get': method(empty, BreakerView, 'The breaker: its settings, whether it tripped, how many operations it holds, and the window now.'),
+  'breaker.saveSettings': method(BreakerSettings, BreakerView, 'Saves the limit on deactivations and deletes within a window (count, percentage, or both), or turns the breaker off.'),
+  'breaker.held': method(empty, z.object({ items: z.array(HeldOperationView) }), 'The deactivations and deletes held by the breaker, oldest first.'),
+  'breaker.approve': method(
+    HeldSelection,
+    ApproveResult,
+    'Takes a snapshot, then applies the chosen held operations (all when ids is null) in one transaction; ones whose record changed since are skipped.',
+  ),
+  'breaker.reject': method(HeldSelection, RejectResult, 'Discards the chosen held operations (all when ids is null); Entra re-sends them if it still means them.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -397,6 +411,8 @@ export const adminEvents = {
   'overview.changed': z.object({}),
   /** The tunnel's state changed, or a check from outside finished. */
   'reach.changed': z.object({ tunnel: TunnelStateView }),
+  /** The breaker tripped, held an operation, or held operations were approved or rejected. */
+  'breaker.changed': z.object({ held: z.number().int(), tripped: z.boolean() }),
 } as const;
 
 export type AdminEvents = typeof adminEvents;

@@ -312,6 +312,27 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   ],
   'mapping.clearEntraSchema': [extra()],
   'mapping.setupSheet': [extra()],
+  'breaker.get': [extra()],
+  'breaker.saveSettings': [
+    { why: 'missing enabled', input: { maxCount: 20, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'enabled' },
+    { why: 'count of zero', input: { enabled: true, maxCount: 0, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'maxCount' },
+    { why: 'neither count nor percentage', input: { enabled: true, maxCount: null, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'maxCount' },
+    { why: 'percentage over 100', input: { enabled: true, maxCount: null, maxPercent: 101, window: { mode: 'minutes', minutes: 60 } }, field: 'maxPercent' },
+    { why: 'unknown window mode', input: { enabled: true, maxCount: 20, maxPercent: null, window: { mode: 'days', minutes: 60 } }, field: 'window.mode' },
+    extra({ enabled: true, maxCount: 20, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }),
+  ],
+  'breaker.held': [extra()],
+  'breaker.approve': [
+    { why: 'missing ids', input: {}, field: 'ids' },
+    { why: 'empty ids', input: { ids: [] }, field: 'ids' },
+    { why: 'id of the wrong type', input: { ids: ['1'] }, field: 'ids.0' },
+    extra({ ids: null }),
+  ],
+  'breaker.reject': [
+    { why: 'missing ids', input: {}, field: 'ids' },
+    { why: 'negative id', input: { ids: [-1] }, field: 'ids.0' },
+    extra({ ids: null }),
+  ],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
