@@ -44,7 +44,7 @@ export function deactivates(before: ResourceDoc, after: ResourceDoc): boolean {
 }
 
 /** Whether a PATCH, as the sync log describes it, may touch `active` (so it is worth weighing at all). */
-export function mayTouchActive(changes: ReadonlyArray<{ readonly path?: string; readonly value?: unknown }>): boolean {
+export function mayTouchActive(changes: ReadonlyArray<{ readonly op?: string; readonly path?: string; readonly value?: unknown }>): boolean {
   return changes.some((change) =>
     change.path === undefined
       ? typeof change.value === 'object' && change.value !== null && Object.keys(change.value).some((key) => key.toLowerCase() === 'active')

@@ -7,7 +7,7 @@ import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { eventually } from '../support/eventually';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
-import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
+import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 
 /**
  * The admin contract over its HTTP transport (issue 3, "Contract tests"):
@@ -850,6 +850,24 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('mapping.clearEntraSchema', {})).entra.source, 'none');
     assert.deepEqual((await ok('mapping.saveRules', { rules: [] })).rules, []);
     await ok('mapping.choosePreset', { preset: null });
+  });
+
+  it('breaker: settings, a held operation, approved; another rejected', async () => {
+    const view = await ok('breaker.get', {});
+    assert.equal(view.settings.enabled, true);
+    await ok('breaker.saveSettings', { enabled: true, maxCount: 1, maxPercent: null, window: { mode: 'minutes', minutes: 60 } });
+    const users: string[] = [];
+    for (const name of ['breaker.one', 'breaker.two', 'breaker.three']) users.push((await createUser({ schemas: [URN_USER], userName: `${name}@contoso.com` })).id as string);
+    const deactivate = (id: string) => a.scim(`/Users/${id}`, { method: 'PATCH', body: JSON.stringify({ schemas: [URN_PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }) });
+    assert.equal((await deactivate(users[0]!)).status, 200);
+    assert.equal((await deactivate(users[1]!)).status, 503);
+    assert.equal((await deactivate(users[2]!)).status, 503);
+    const held = await ok('breaker.held', {});
+    assert.equal(held.items.length, 2);
+    assert.equal((await ok('breaker.approve', { ids: [held.items[0]!.id] })).applied, 1);
+    assert.equal((await ok('breaker.reject', { ids: null })).rejected, 1);
+    await refused('breaker.reject', { ids: null }, 'notFound');
+    await ok('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } });
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {
