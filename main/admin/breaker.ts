@@ -8,6 +8,7 @@ import {
   type BreakerView,
   type HeldOperationView,
 } from '../../shared/admin/breaker-schemas';
+import { plural } from '../../shared/plural';
 import type { AdminEventBus } from '../lib/event-bus';
 import { PAUSE_RETRY_AFTER_SECONDS } from '../lib/provisioning-pause';
 import { planHeldWrite, requestFingerprint, type DeprovisionAttempt, type DeprovisionGate, type DeprovisionVerdict } from '../scim/deprovision';
@@ -175,7 +176,7 @@ export class DeprovisionBreaker implements DeprovisionGate {
       const records = this.pick(await this.deps.store.listHeldOperations(), ids);
       if (records.length === 0) throw new AdminApiError('notFound', 'None of the chosen operations is held (any more): reload the held list.');
       try {
-        await this.deps.takeSnapshot(`before approving ${records.length} held deactivation(s) and delete(s)`);
+        await this.deps.takeSnapshot(`before approving ${plural(records.length, 'held deactivation or delete', 'held deactivations and deletes')}`);
       } catch (error) {
         throw new AdminApiError('unavailable', `The snapshot before approving could not be taken, so nothing was applied: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -263,7 +264,7 @@ export class DeprovisionBreaker implements DeprovisionGate {
     const limit = breakerLimit(this.settings, records)!;
     const window = this.settings.window.mode === 'minutes' ? `within ${this.settings.window.minutes} minutes` : "within Entra's current cycle";
     const by = limit.by === 'percent' ? ` (${this.settings.maxPercent} % of ${records} users and groups)` : '';
-    return `${applied} deactivations and deletes ${window} reached the limit of ${limit.limit}${by}`;
+    return `${plural(applied, 'deactivation or delete', 'deactivations and deletes')} ${window} reached the limit of ${limit.limit}${by}`;
   }
 
   private windowStart(now: Date): string {

@@ -313,8 +313,8 @@ export function DirectoryView() {
         ) : (
           directory.status !== 'error' && <Loading label="Loading the directory…" />
         )}
-        <BreakerPanel />
       </div>
+      <BreakerPanel />
     </Page>
   );
 }

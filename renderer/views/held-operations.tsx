@@ -109,7 +109,6 @@ function HeldList({ items }: { readonly items: ReadonlyArray<HeldOperationView> 
   const table = useTableStyles();
   const { approveHeld, rejectHeld } = useAppStore(useShallow((s) => ({ approveHeld: s.approveHeld, rejectHeld: s.rejectHeld })));
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
-  const { error, run } = useAction();
   const chosen = items.filter((held) => selected.has(held.id)).map((held) => held.id);
   const toggle = (id: number, on: boolean) =>
     setSelected((current) => {
@@ -118,23 +117,17 @@ function HeldList({ items }: { readonly items: ReadonlyArray<HeldOperationView> 
       else next.delete(id);
       return next;
     });
+  // A failure stays in the dialog (nothing was changed), where the admin can read it and try again.
   const approve = async (ids: ReadonlyArray<number> | null) => {
-    let message: string | undefined;
-    await run(async () => {
-      const result = await approveHeld(ids);
-      setSelected(new Set());
-      message = `Applied ${plural(result.applied, 'held operation')} after a snapshot${result.skipped.length > 0 ? `; ${plural(result.skipped.length, 'skipped because its record changed', 'skipped because their records changed')} since Entra sent it` : ''}`;
-    });
-    return message;
+    const result = await approveHeld(ids);
+    setSelected(new Set());
+    const skipped = result.skipped.length;
+    return `Applied ${plural(result.applied, 'held operation')} after a snapshot${skipped > 0 ? `; ${plural(skipped, 'was', 'were')} skipped: the record changed since Entra sent it` : ''}`;
   };
   const reject = async (ids: ReadonlyArray<number> | null) => {
-    let message: string | undefined;
-    await run(async () => {
-      const result = await rejectHeld(ids);
-      setSelected(new Set());
-      message = `Rejected ${plural(result.rejected, 'held operation')}: nothing was changed`;
-    });
-    return message;
+    const result = await rejectHeld(ids);
+    setSelected(new Set());
+    return `Rejected ${plural(result.rejected, 'held operation')}: nothing was changed`;
   };
   const all = items.length > 0 && chosen.length === items.length;
   return (
@@ -180,7 +173,6 @@ function HeldList({ items }: { readonly items: ReadonlyArray<HeldOperationView> 
           ))}
         </TableBody>
       </Table>
-      {error && <ErrorBar error={error} title="Nothing was changed" />}
       <div className={styles.buttons}>
         <ConfirmButton
           appearance="primary"

@@ -115,7 +115,7 @@ describe('mass-deprovisioning breaker on the SCIM endpoint', () => {
       // Approve the selected one: a snapshot first, then applied.
       const approved = await call<{ applied: number; skipped: unknown[]; breaker: BreakerView }>(t, 'breaker.approve', { ids: [items[0]!.id] });
       assert.equal(approved.applied, 1);
-      assert.deepEqual(snapshots, ['before approving 1 held deactivation(s) and delete(s)']);
+      assert.deepEqual(snapshots, ['before approving 1 held deactivation or delete']);
       assert.equal(await activeOf(t, ids[3]!), false);
       assert.equal(approved.breaker.held, 3);
       assert.notEqual(approved.breaker.tripped, null, 'still tripped while operations are held');
@@ -135,7 +135,7 @@ describe('mass-deprovisioning breaker on the SCIM endpoint', () => {
       const approval = audit.find((entry) => entry.action === 'approveHeldOperations');
       const rejection = audit.find((entry) => entry.action === 'rejectHeldOperations');
       assert.equal(approval?.actor, 'admin-ui:alice');
-      assert.match(approval?.summary ?? '', /Approved 1 held .* after a snapshot: 1 applied, 0 skipped/);
+      assert.match(approval?.summary ?? '', /Approved 1 held deactivation or delete after a snapshot: 1 applied, 0 skipped/);
       assert.equal(rejection?.actor, 'admin-ui:alice');
       assert.deepEqual((rejection?.before as Array<{ name: string }>).map((held) => held.name), ['user4@contoso.com', 'user5@contoso.com', 'Retail']);
     } finally {

@@ -1,3 +1,4 @@
+import { plural } from '../../../shared/plural';
 import type { DeprovisionBreaker } from '../breaker';
 import type { Audit, Handlers } from './handler-types';
 
@@ -32,14 +33,14 @@ export function createBreakerHandlers(deps: BreakerHandlerDeps): Handlers<'break
       const { outcomes, records } = await breaker.approve(input.ids);
       const skipped = outcomes.flatMap((outcome) => (outcome.applied ? [] : [{ id: outcome.id, reason: outcome.reason }]));
       const applied = outcomes.length - skipped.length;
-      await audit(context, 'approveHeldOperations', `Approved ${records.length} held deactivation(s) and delete(s) after a snapshot: ${applied} applied, ${skipped.length} skipped (changed or gone since)`, {
+      await audit(context, 'approveHeldOperations', `Approved ${plural(records.length, 'held deactivation or delete', 'held deactivations and deletes')} after a snapshot: ${applied} applied, ${skipped.length} skipped (changed or gone since)`, {
         after: records.map((held) => ({ ...subject(held), applied: !skipped.some((skip) => skip.id === held.id) })),
       });
       return { applied, skipped, breaker: await breaker.view() };
     },
     async 'breaker.reject'(input, context) {
       const rejected = await breaker.reject(input.ids);
-      await audit(context, 'rejectHeldOperations', `Rejected ${rejected.length} held deactivation(s) and delete(s): nothing was changed`, { before: rejected.map(subject) });
+      await audit(context, 'rejectHeldOperations', `Rejected ${plural(rejected.length, 'held deactivation or delete', 'held deactivations and deletes')}: nothing was changed`, { before: rejected.map(subject) });
       return { rejected: rejected.length, breaker: await breaker.view() };
     },
   };
