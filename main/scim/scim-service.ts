@@ -131,9 +131,14 @@ export class ScimService {
     throw ScimError.unavailable(verdict.detail, verdict.retryAfterSeconds);
   }
 
-  /** The record as it is before a write the breaker may weigh (no members or groups: not needed). */
-  private current(kind: ResourceKind, id: string) {
-    return this.store.getResource(kind, id, { withMembers: false, withGroups: false });
+  /**
+   * The record as it is before a write the breaker may weigh (no members or groups: not needed); undefined
+   * when it is gone or the request's If-Match names another version: the store then refuses it (404, 412),
+   * and a request that fails anyway is not held.
+   */
+  private async current(kind: ResourceKind, id: string, versions: ReadonlyArray<number> | undefined) {
+    const current = await this.store.getResource(kind, id, { withMembers: false, withGroups: false });
+    return current && (!versions || versions.includes(current.version)) ? current : undefined;
   }
 
   private enforceRules(kind: ResourceKind, doc: ResourceDoc): void {
@@ -181,7 +186,7 @@ export class ScimService {
     this.enforceRules(kind, input.doc);
     const versions = versionsFromIfMatch(request.ifMatch);
     if (this.gate && kind === 'User' && input.doc['active'] === false) {
-      const current = await this.current(kind, id);
+      const current = await this.current(kind, id, versions);
       if (current && deactivates(current.doc, input.doc)) {
         const changes = [{ op: 'replace', path: 'active', value: false }, { op: 'replace', value: 'the whole user (PUT)' }];
         await this.admitDeprovision(
@@ -213,7 +218,7 @@ export class ScimService {
     const noBody = kind === 'Group' && !askedForBody;
     const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
     if (this.gate && kind === 'User' && mayTouchActive(described)) {
-      const current = await this.current(kind, id);
+      const current = await this.current(kind, id, versions);
       if (current && deactivates(current.doc, applyPatch(current.doc, normalized.operations, schema).doc)) {
         await this.admitDeprovision(
           { resourceType: kind, resourceId: id, action: 'deactivate', method: 'PATCH', body: request.body, ifMatch: versions ?? null, current, changes: described },
@@ -244,7 +249,7 @@ export class ScimService {
     request.trace.resourceId = id;
     const versions = versionsFromIfMatch(request.ifMatch);
     if (this.gate) {
-      const current = await this.current(kind, id);
+      const current = await this.current(kind, id, versions);
       if (current) {
         traceDoc(kind, id, current.doc, request.trace);
         await this.admitDeprovision(

@@ -150,6 +150,9 @@ describe('mass-deprovisioning breaker on the SCIM endpoint', () => {
       const ids = await createUsers(t, 3);
       await readScim(await deactivate(t, ids[0]!), 200, 'first');
       await readScimError(await deactivate(t, ids[1]!), 503, undefined, 'held PATCH');
+      // With an If-Match naming another version the request fails anyway (412): nothing to hold.
+      const stale = await t.scim(`/Users/${ids[2]}`, { method: 'PATCH', headers: { ...ENTRA, 'if-match': 'W/"99"' }, body: DEACTIVATE });
+      assert.equal(stale.status, 412, await stale.text());
       // A PUT that deactivates and renames: held whole.
       const put = { schemas: [URN_USER], userName: 'taken@contoso.com', active: false };
       await readScimError(await t.scim(`/Users/${ids[2]}`, { method: 'PUT', headers: ENTRA, body: JSON.stringify(put) }), 503, undefined, 'held PUT');
