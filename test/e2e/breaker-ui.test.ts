@@ -152,6 +152,13 @@ describe('mass-deprovisioning breaker in the admin UI', { timeout: 180_000 }, ()
     await expectText(page.getByText('No operations are held.'), 'No operations are held.');
     await screenshot('held-list-empty');
 
+    // The limit is the admin's: a count of 3 and no percentage, saved from the same section.
+    await page.getByLabel('At most (count)').fill('3');
+    await page.getByLabel('or at most (% of users and groups)').fill('');
+    await page.getByRole('button', { name: 'Save breaker settings' }).click();
+    await expectText(page.getByText(/^Now: .* applied in the window, limit/), /limit 3 \(by count\)/);
+    await screenshot('settings-saved');
+
     for (const id of ids.slice(5, 7)) {
       const user = (await (await scim(`/Users/${id}`)).json()) as { active: boolean };
       assert.equal(user.active, false, 'approved: deactivated');
