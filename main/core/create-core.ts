@@ -16,6 +16,7 @@ import { measureStorage } from '../lib/storage-status';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
 import { chooseSecretStore, type SecretStore } from '../lib/secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from '../lib/sync-log-writer';
+import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
@@ -207,7 +208,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
   });
   await mapping.load();
-  const checkDoc = (kind: ResourceKind, doc: Parameters<ReturnType<MappingService['rules']>['check']>[1]) => mapping.rules().check(kind, doc);
+  const checkDoc = (kind: ResourceKind, doc: ResourceDoc) => mapping.rules().check(kind, doc);
   const breaker = await DeprovisionBreaker.load({
     store,
     schemas: () => schemas,
