@@ -22,6 +22,8 @@ import { FetchJobs } from './entra/fetch-jobs';
 import { GraphConnectionService } from './entra/graph-connection';
 import { SnapshotFiles } from './entra/snapshot-files';
 import { TokenRotation } from './entra/token-rotation';
+import type { DeprovisionBreaker } from './breaker';
+import { createBreakerHandlers } from './handlers/breaker-handlers';
 import { createCompareHandlers } from './handlers/compare-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
@@ -70,6 +72,8 @@ export interface AdminLayerOptions {
   readonly storage: OverviewDeps['storage'];
   /** Database snapshots: taken before risky actions, listed, restored, exported. */
   readonly snapshots: SnapshotService;
+  /** The mass-deprovisioning breaker: its settings and held list. */
+  readonly breaker: DeprovisionBreaker;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -138,6 +142,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
+    ...createBreakerHandlers({ breaker: options.breaker, audit }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

@@ -37,6 +37,8 @@ export interface DesktopOptions {
 
 /** The Sync log filtered to Entra's failed requests of the last day: where an error notification leads. */
 export const SYNC_LOG_ERRORS_HASH = '#/sync-log?outcome=error&client=entra&range=day';
+/** The Directory screen, where the breaker's held list is. */
+const BREAKER_HASH = '#/directory';
 /** The app id electron-builder installs the app under; Windows shows notifications of that id only. */
 const APP_ID = 'io.scimdesk.app';
 const TRAY_ICON_SIZE = 32;
@@ -108,6 +110,8 @@ export class DesktopShell {
   private saveTimer: NodeJS.Timeout | undefined;
   /** Read from the OS once, then kept: the tray asks on every sync-log batch, and Windows keeps it in the registry. */
   private loginItemOn: boolean | null | undefined;
+  /** Whether the mass-deprovisioning breaker holds deactivations and deletes (it notifies once each time it trips). */
+  private breakerTripped = false;
 
   constructor(
     private readonly electron: ElectronMain,
@@ -117,7 +121,8 @@ export class DesktopShell {
   ) {
     this.state = new DesktopStateFile(dataDir);
     this.now = options.now ?? (() => new Date());
-    this.watch = new ProvisioningErrorWatch({ isPaused: () => this.core?.pause.state() !== undefined });
+    // A held deprovisioning is answered 503 on purpose too: the breaker's own notification says so.
+    this.watch = new ProvisioningErrorWatch({ isPaused: () => this.core?.pause.state() !== undefined || this.breakerTripped });
   }
 
   /** Starts the core, then the IPC transport, the tray and (unless started hidden) the window. */
@@ -162,6 +167,7 @@ export class DesktopShell {
       core.events.subscribe('syncLog.appended', ({ items }) => this.observe(items)),
       core.events.subscribe('overview.changed', () => this.refreshTray()),
       core.pause.subscribe(() => this.refreshTray()),
+      core.breaker.subscribe((state) => this.breakerChanged(state.tripped)),
     );
     await this.seedErrorWatch(core);
 
@@ -174,7 +180,21 @@ export class DesktopShell {
     if (paused) {
       this.notify('Provisioning is still paused', `Paused since ${paused.since} by ${paused.by}: Entra's requests get 503 until you resume.`, () => this.showWindow());
     }
+    const breaker = await core.breaker.view();
+    if (breaker.tripped) this.breakerChanged(breaker.tripped, breaker.held);
     if (!this.args.hidden) this.showWindow();
+  }
+
+  /** The breaker tripped (or is found tripped at start): one notification, which opens the held list. */
+  private breakerChanged(tripped: { readonly reason: string } | null, held?: number): void {
+    const was = this.breakerTripped;
+    this.breakerTripped = tripped !== null;
+    if (!tripped || was) return;
+    this.notify(
+      'Mass deprovisioning held',
+      `${tripped.reason}. ${held !== undefined ? `${held === 1 ? '1 deactivation or delete is' : `${held} deactivations and deletes are`}` : 'Further deactivations and deletes are'} held until you approve or reject them (Directory & token).`,
+      () => this.showWindow(BREAKER_HASH),
+    );
   }
 
   /** Says why the app could not start, and ends it. */

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
 import { toSyncLogEntry } from '../admin/admin-views';
+import { DeprovisionBreaker } from '../admin/breaker';
 import { createAdminLayer, type AdminLayer } from '../admin/create-admin-layer';
 import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
@@ -15,6 +16,7 @@ import { measureStorage } from '../lib/storage-status';
 import { TokenService, type IssuedToken } from '../lib/scim-token';
 import { chooseSecretStore, type SecretStore } from '../lib/secret-store';
 import { DEFAULT_SYNC_LOG_RETENTION, SyncLogWriter, type SyncLogRetention } from '../lib/sync-log-writer';
+import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { buildResourceSchemas, type ResourceSchema } from '../scim/schema/resource-schema';
 import { ScimService } from '../scim/scim-service';
@@ -83,6 +85,11 @@ export interface CoreOptions {
   readonly checkTimeoutMs?: number;
   /** How many database snapshots are kept (14 daily and 20 others by default). */
   readonly snapshotRetention?: SnapshotRetention;
+  /**
+   * The snapshot the mass-deprovisioning breaker takes before an approval applies held operations (tests
+   * pass a failing one); the core's snapshots when not given.
+   */
+  readonly takeSnapshot?: (reason: string) => Promise<void>;
 }
 
 export interface StartedCore {
@@ -117,6 +124,8 @@ export interface Core {
   readonly pause: ProvisioningPause;
   /** Database snapshots: `take(reason)` before an action that is hard to undo; daily ones from the maintenance. */
   readonly snapshots: SnapshotService;
+  /** The mass-deprovisioning breaker: holds deactivations and deletes past its limit (the desktop app notifies when it trips). */
+  readonly breaker: DeprovisionBreaker;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Current User and Group schemas, with the admin's extensions. */
@@ -194,7 +203,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now,
   });
   await mapping.load();
-  const service = new ScimService({ store, schemas: () => schemas, now, checkDoc: (kind, doc) => mapping.rules().check(kind, doc) });
+  const checkDoc = (kind: ResourceKind, doc: ResourceDoc) => mapping.rules().check(kind, doc);
+  const breaker = await DeprovisionBreaker.load({
+    store,
+    schemas: () => schemas,
+    checkDoc,
+    takeSnapshot:
+      options.takeSnapshot ??
+      // `snapshots` is built below; an approval only runs once the core is up.
+      (async (reason: string) => {
+        await snapshots.take(reason);
+      }),
+    events,
+    now,
+    logger,
+  });
+  const service = new ScimService({ store, schemas: () => schemas, now, checkDoc, deprovisionGate: breaker });
   const tokens = new TokenService(store, now);
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
@@ -245,6 +269,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const setup = await SetupTracker.load(store, (err: unknown) => logger.error({ err }, 'could not save the setup state'));
   syncLog.subscribe((entries) => setup.observe(entries));
+  // Entra's requests mark its cycles for the breaker's "within one cycle" window.
+  syncLog.subscribe((entries) => breaker.observeActivity(entries.filter((entry) => entry.adscimVersion !== null).map((entry) => entry.time)));
   syncLog.subscribe((entries) => {
     events.emit('syncLog.appended', { items: entries.map(toSyncLogEntry) });
     // Reads count too: Test Connection and schema discovery are GETs that tick the setup checklist.
@@ -274,6 +300,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
     snapshots,
+    breaker,
   });
   const adminLayer = admin;
 
@@ -304,6 +331,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     endpoint: scimEndpoint,
     pause,
     snapshots,
+    breaker,
     admin: adminLayer,
     setupSeen: () => setup.current(),
     schemas: () => schemas,

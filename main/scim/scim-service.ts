@@ -1,4 +1,5 @@
 import { URN } from '../../shared/scim/urns';
+import { deactivates, mayTouchActive, type DeprovisionAttempt, type DeprovisionGate } from './deprovision';
 import type { ScimDirectory, StoredResource } from './directory';
 import {
   allSchemas,
@@ -51,6 +52,11 @@ export interface ScimServiceOptions {
    * shows in Entra's provisioning logs. The rules live outside the protocol; the root hands them in.
    */
   readonly checkDoc?: (kind: ResourceKind, doc: ResourceDoc) => { readonly attribute: string; readonly detail: string } | undefined;
+  /**
+   * The mass-deprovisioning breaker (issue 14): asked before a user's deactivation or a DELETE, it may hold
+   * the whole request (nothing written; 503 with Retry-After) for an administrator to approve or reject.
+   */
+  readonly deprovisionGate?: DeprovisionGate;
 }
 
 const ENDPOINT: Record<ResourceKind, string> = { User: 'Users', Group: 'Groups' };
@@ -102,12 +108,37 @@ export class ScimService {
   private readonly schemas: () => Record<ResourceKind, ResourceSchema>;
   private readonly now: () => Date;
   private readonly checkDoc: ScimServiceOptions['checkDoc'];
+  private readonly gate: DeprovisionGate | undefined;
 
   constructor(options: ScimServiceOptions) {
     this.store = options.store;
     this.schemas = options.schemas;
     this.now = options.now ?? (() => new Date());
     this.checkDoc = options.checkDoc;
+    this.gate = options.deprovisionGate;
+  }
+
+  /**
+   * Asks the breaker about a deprovisioning write; a held one ends the request here with 503 (the breaker's
+   * detail and Retry-After), and the sync log's detail notes say it was held. The whole request is held,
+   * never a part of it: a PATCH that deactivates and changes other attributes waits as one.
+   */
+  private async admitDeprovision(attempt: DeprovisionAttempt, trace: RequestTrace): Promise<void> {
+    if (!this.gate) return;
+    const verdict = await this.gate.admit(attempt, this.now());
+    if (!verdict.held) return;
+    trace.notes.push(verdict.note);
+    throw ScimError.unavailable(verdict.detail, verdict.retryAfterSeconds);
+  }
+
+  /**
+   * The record as it is before a write the breaker may weigh (no members or groups: not needed); undefined
+   * when it is gone or the request's If-Match names another version: the store then refuses it (404, 412),
+   * and a request that fails anyway is not held.
+   */
+  private async current(kind: ResourceKind, id: string, versions: ReadonlyArray<number> | undefined) {
+    const current = await this.store.getResource(kind, id, { withMembers: false, withGroups: false });
+    return current && (!versions || versions.includes(current.version)) ? current : undefined;
   }
 
   private enforceRules(kind: ResourceKind, doc: ResourceDoc): void {
@@ -154,6 +185,16 @@ export class ScimService {
     request.trace.ignored.push(...input.ignored);
     this.enforceRules(kind, input.doc);
     const versions = versionsFromIfMatch(request.ifMatch);
+    if (this.gate && kind === 'User' && input.doc['active'] === false) {
+      const current = await this.current(kind, id, versions);
+      if (current && deactivates(current.doc, input.doc)) {
+        const changes = [{ op: 'replace', path: 'active', value: false }, { op: 'replace', value: 'the whole user (PUT)' }];
+        await this.admitDeprovision(
+          { resourceType: kind, resourceId: id, action: 'deactivate', method: 'PUT', body: request.body, ifMatch: versions ?? null, current, changes },
+          request.trace,
+        );
+      }
+    }
     const stored = await this.store.replaceResource(
       kind,
       id,
@@ -169,12 +210,22 @@ export class ScimService {
     const schema = this.target(kind, id, request);
     const normalized = normalizePatchRequest(request.body, schema);
     request.trace.notes.push(...normalized.notes);
-    request.trace.normalized = describeOperations(normalized.operations);
+    const described = describeOperations(normalized.operations);
+    request.trace.normalized = described;
     const versions = versionsFromIfMatch(request.ifMatch);
     const askedForBody = request.query['attributes'] !== undefined || request.query['excludedAttributes'] !== undefined;
     // Entra never re-reads membership and prefers 204 for group PATCH; that also spares reading every member.
     const noBody = kind === 'Group' && !askedForBody;
     const projection = this.projection(schema, request.query['attributes'], request.query['excludedAttributes']);
+    if (this.gate && kind === 'User' && mayTouchActive(described)) {
+      const current = await this.current(kind, id, versions);
+      if (current && deactivates(current.doc, applyPatch(current.doc, normalized.operations, schema).doc)) {
+        await this.admitDeprovision(
+          { resourceType: kind, resourceId: id, action: 'deactivate', method: 'PATCH', body: request.body, ifMatch: versions ?? null, current, changes: described },
+          request.trace,
+        );
+      }
+    }
     const { resource } = await this.store.patchResource(
       kind,
       id,
@@ -197,6 +248,16 @@ export class ScimService {
     request.trace.resourceType = kind;
     request.trace.resourceId = id;
     const versions = versionsFromIfMatch(request.ifMatch);
+    if (this.gate) {
+      const current = await this.current(kind, id, versions);
+      if (current) {
+        traceDoc(kind, id, current.doc, request.trace);
+        await this.admitDeprovision(
+          { resourceType: kind, resourceId: id, action: 'delete', method: 'DELETE', body: undefined, ifMatch: versions ?? null, current, changes: [{ op: 'delete' }] },
+          request.trace,
+        );
+      }
+    }
     const directory = await this.store.getDirectory();
     await this.store.deleteResource(kind, id, versions ? { versions } : {}, directory?.onDelete ?? { mode: 'hard' }, this.now());
     return { status: 204 };

@@ -1,4 +1,5 @@
 import type { LocalSnapshot } from '../reconcile/snapshot';
+import type { BreakerStore } from './breaker-store';
 import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/directory';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
@@ -46,7 +47,8 @@ export interface DirectoryStore
     AdminSessionStore,
     FixStore,
     DocumentScanStore,
-    RecoveryStore {
+    RecoveryStore,
+    BreakerStore {
   close(): Promise<void>;
 }
 

@@ -327,6 +327,42 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ${bump('sync_log', 'SyncLog', 'DELETE')}
     `);
   },
+  // The mass-deprovisioning breaker (issue 14): the deactivations and deletes it let through (its sliding
+  // window counts them), and the operations it holds for an administrator, each kept whole (the request as
+  // Entra sent it) so an approval applies exactly that. One held operation per record: Entra's retries of it
+  // are counted on its row, not stored again.
+  (db) => {
+    db.exec(`
+      CREATE TABLE breaker_events (
+        seq           INTEGER PRIMARY KEY,
+        time          TEXT NOT NULL,
+        resource_type TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+        resource_id   TEXT NOT NULL
+      );
+      CREATE INDEX breaker_events_time ON breaker_events (time);
+
+      CREATE TABLE held_operations (
+        id             INTEGER PRIMARY KEY,
+        resource_type  TEXT NOT NULL CHECK (resource_type IN ('User', 'Group')),
+        resource_id    TEXT NOT NULL,
+        action         TEXT NOT NULL CHECK (action IN ('deactivate', 'delete')),
+        method         TEXT NOT NULL CHECK (method IN ('PATCH', 'PUT', 'DELETE')),
+        body           TEXT,
+        if_match       TEXT,
+        fingerprint    TEXT NOT NULL,
+        base_version   INTEGER NOT NULL,
+        user_name      TEXT,
+        display_name   TEXT,
+        external_id    TEXT,
+        changes        TEXT NOT NULL,
+        reason         TEXT NOT NULL,
+        first_received TEXT NOT NULL,
+        last_received  TEXT NOT NULL,
+        retries        INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (resource_type, resource_id)
+      );
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -3,6 +3,7 @@ import type { DirectoryStore, DirectoryStoreFactory } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
 import { FixRepository } from './fix-repository';
+import { HeldOperationRepository } from './held-operation-repository';
 import { openDatabase, toStoreError, type OpenOptions } from './open-database';
 import { RecoveryRepository } from './recovery-repository';
 import { ResourceRepository } from './resource-repository';
@@ -56,6 +57,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const sessions = new AdminSessionRepository(db);
   const fixes = new FixRepository(db, audit, resources);
   const recovery = new RecoveryRepository(db, resources);
+  const held = new HeldOperationRepository(db, resources);
   return {
     db,
     resources,
@@ -123,6 +125,13 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
       }
     },
     replaceDirectoryFrom: (source) => settle(() => recovery.replaceDirectoryFrom(source)),
+    recordBreakerEvent: (time, resourceType, resourceId) => settle(() => held.recordEvent(time, resourceType, resourceId)),
+    countBreakerEvents: (since) => settle(() => held.countEvents(since)),
+    holdOperation: (input, now) => settle(() => held.hold(input, now)),
+    listHeldOperations: () => settle(() => held.list()),
+    countHeldOperations: () => settle(() => held.count()),
+    discardHeldOperations: (ids) => settle(() => held.discard(ids)),
+    applyHeldOperations: (ids, plan, now) => settle(() => held.apply(ids, plan, now)),
     close: async () => {
       await checkpointer?.stop();
       db.close();

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
+import { createBreakerSlice, type BreakerSlice } from './breaker-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
 import { createEntraSlice, type EntraSlice } from './entra-slice';
@@ -32,7 +33,8 @@ type AppState = SessionSlice &
   EntraSlice &
   ReachSlice &
   MappingSlice &
-  SupportSlice;
+  SupportSlice &
+  BreakerSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -50,6 +52,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createReachSlice(...args),
   ...createMappingSlice(...args),
   ...createSupportSlice(...args),
+  ...createBreakerSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once
@@ -75,6 +78,12 @@ function refreshOverviewSoon(): void {
 subscribe('syncLog.appended', ({ items }) => useAppStore.getState().receiveSyncLogEntries(items));
 subscribe('overview.changed', () => refreshOverviewSoon());
 subscribe('job.progress', (progress) => useAppStore.getState().receiveJobProgress(progress));
+subscribe('breaker.changed', () => {
+  // The breaker tripped, held one more, or held operations were settled: what is shown reads again.
+  const state = useAppStore.getState();
+  if (state.breaker.status !== 'idle') void state.loadBreaker();
+  if (state.heldOperations.status !== 'idle') void state.loadHeldOperations();
+});
 subscribe('reach.changed', () => {
   // The tunnel came online, dropped or failed, or a check finished: the panel reads its view again, the Overview soon.
   const state = useAppStore.getState();

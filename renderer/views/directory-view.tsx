@@ -26,6 +26,7 @@ import { formatDateTimeShort } from '../components/format';
 import { ErrorBar, Loading } from '../components/load-states';
 import { useNotify } from '../components/notify';
 import { Page, Section } from '../components/page';
+import { BreakerPanel } from './held-operations';
 import { useTableStyles } from '../components/table-styles';
 import { TokenSummary } from '../components/token-summary';
 import { useAction } from '../components/use-action';
@@ -302,7 +303,7 @@ export function DirectoryView() {
   return (
     <Page
       title="Directory & token"
-      description="What ScimDesk does with deprovisioned records and duplicate Object IDs, and the Secret Token Entra uses to connect."
+      description="What ScimDesk does with deprovisioned records and duplicate Object IDs, the limit on mass deprovisioning, and the Secret Token Entra uses to connect."
     >
       <div className={styles.columns}>
         <TokenPanel />
@@ -313,6 +314,7 @@ export function DirectoryView() {
           directory.status !== 'error' && <Loading label="Loading the directory…" />
         )}
       </div>
+      <BreakerPanel />
     </Page>
   );
 }

@@ -34,6 +34,7 @@ import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
+import { BreakerBanner } from './held-operations';
 import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
 
@@ -313,6 +314,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
   return (
     <>
       <PausedBanner overview={overview} onResume={resumeProvisioning} />
+      <BreakerBanner overview={overview} />
       {!overview.token && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>

@@ -61,6 +61,7 @@ import {
   nonEmpty,
   pageInput,
 } from './admin-shapes';
+import { ApproveResult, BreakerSettings, BreakerView, HeldOperationView, HeldSelection, RejectResult } from './breaker-schemas';
 
 /**
  * The admin API contract: every method and event the UI uses, defined once.
@@ -73,6 +74,7 @@ import {
 export * from './admin-shapes';
 export * from './support-schemas';
 export * from './recovery-schemas';
+export * from './breaker-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -391,6 +393,17 @@ export const adminMethods = {
     'Restores users, groups and memberships from a snapshot: provisioning paused meanwhile, a snapshot of the current state taken first.',
   ),
   'snapshots.export': method(SnapshotExportInput, SnapshotExportView, 'Users, groups and memberships of a snapshot (or of now) as CSV files (Excel-safe) or one JSON file.'),
+  // ---- Mass-deprovisioning breaker (issue 14)
+
+  'breaker.get': method(empty, BreakerView, 'The breaker: its settings, whether it tripped, how many operations it holds, and the window now.'),
+  'breaker.saveSettings': method(BreakerSettings, BreakerView, 'Saves the limit on deactivations and deletes within a window (count, percentage, or both), or turns the breaker off.'),
+  'breaker.held': method(empty, z.object({ items: z.array(HeldOperationView) }), 'The deactivations and deletes held by the breaker, oldest first.'),
+  'breaker.approve': method(
+    HeldSelection,
+    ApproveResult,
+    'Takes a snapshot, then applies the chosen held operations (all when ids is null) in one transaction; ones whose record changed since are skipped.',
+  ),
+  'breaker.reject': method(HeldSelection, RejectResult, 'Discards the chosen held operations (all when ids is null); Entra re-sends them if it still means them.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -439,6 +452,8 @@ export const adminEvents = {
   'overview.changed': z.object({}),
   /** The tunnel's state changed, or a check from outside finished. */
   'reach.changed': z.object({ tunnel: TunnelStateView }),
+  /** The breaker tripped, held an operation, or held operations were approved or rejected. */
+  'breaker.changed': z.object({ held: z.number().int(), tripped: z.boolean() }),
 } as const;
 
 export type AdminEvents = typeof adminEvents;

@@ -8,7 +8,7 @@ import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { eventually } from '../support/eventually';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
-import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
+import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 
 /**
  * The admin contract over its HTTP transport (issue 3, "Contract tests"):
@@ -343,6 +343,27 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'unknown format', input: { source: 'now', format: 'xlsx' }, field: 'format' },
     { why: 'a source that is no snapshot id', input: { source: '../../x', format: 'csv' }, field: 'source' },
     extra({ source: 'now', format: 'json' }),
+  ],
+  'breaker.get': [extra()],
+  'breaker.saveSettings': [
+    { why: 'missing enabled', input: { maxCount: 20, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'enabled' },
+    { why: 'count of zero', input: { enabled: true, maxCount: 0, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'maxCount' },
+    { why: 'neither count nor percentage', input: { enabled: true, maxCount: null, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }, field: 'maxCount' },
+    { why: 'percentage over 100', input: { enabled: true, maxCount: null, maxPercent: 101, window: { mode: 'minutes', minutes: 60 } }, field: 'maxPercent' },
+    { why: 'unknown window mode', input: { enabled: true, maxCount: 20, maxPercent: null, window: { mode: 'days', minutes: 60 } }, field: 'window.mode' },
+    extra({ enabled: true, maxCount: 20, maxPercent: null, window: { mode: 'minutes', minutes: 60 } }),
+  ],
+  'breaker.held': [extra()],
+  'breaker.approve': [
+    { why: 'missing ids', input: {}, field: 'ids' },
+    { why: 'empty ids', input: { ids: [] }, field: 'ids' },
+    { why: 'id of the wrong type', input: { ids: ['1'] }, field: 'ids.0' },
+    extra({ ids: null }),
+  ],
+  'breaker.reject': [
+    { why: 'missing ids', input: {}, field: 'ids' },
+    { why: 'negative id', input: { ids: [-1] }, field: 'ids.0' },
+    extra({ ids: null }),
   ],
 };
 
@@ -889,6 +910,24 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('snapshots.export', { source: taken.id, format: 'csv' })).files.length, 3);
     const restored = await ok('snapshots.restore', { id: taken.id });
     assert.deepEqual(restored.counts, taken.counts);
+  });
+
+  it('breaker: settings, a held operation, approved; another rejected', async () => {
+    const view = await ok('breaker.get', {});
+    assert.equal(view.settings.enabled, true);
+    await ok('breaker.saveSettings', { enabled: true, maxCount: 1, maxPercent: null, window: { mode: 'minutes', minutes: 60 } });
+    const users: string[] = [];
+    for (const name of ['breaker.one', 'breaker.two', 'breaker.three']) users.push((await createUser({ schemas: [URN_USER], userName: `${name}@contoso.com` })).id as string);
+    const deactivate = (id: string) => a.scim(`/Users/${id}`, { method: 'PATCH', body: JSON.stringify({ schemas: [URN_PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }) });
+    assert.equal((await deactivate(users[0]!)).status, 200);
+    assert.equal((await deactivate(users[1]!)).status, 503);
+    assert.equal((await deactivate(users[2]!)).status, 503);
+    const held = await ok('breaker.held', {});
+    assert.equal(held.items.length, 2);
+    assert.equal((await ok('breaker.approve', { ids: [held.items[0]!.id] })).applied, 1);
+    assert.equal((await ok('breaker.reject', { ids: null })).rejected, 1);
+    await refused('breaker.reject', { ids: null }, 'notFound');
+    await ok('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } });
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

@@ -195,6 +195,25 @@ describe('the desktop host', () => {
       assert.equal(window.loaded.at(-1), APP_URL + SYNC_LOG_ERRORS_HASH);
     });
 
+    it('notifies once when the mass-deprovisioning breaker trips; a click opens the held list', async () => {
+      assert.ok((await call('breaker.saveSettings', { enabled: true, maxCount: 1, maxPercent: null, window: { mode: 'minutes', minutes: 60 } })).ok);
+      const ids: string[] = [];
+      for (const name of ['held.one', 'held.two', 'held.three']) {
+        const created = await scim('/Users', { method: 'POST', headers: ENTRA, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${name}@contoso.com` }) });
+        ids.push(((await created.json()) as { id: string }).id);
+      }
+      const deactivate = (id: string) =>
+        scim(`/Users/${id}`, { method: 'PATCH', headers: ENTRA, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] }) });
+      assert.deepEqual([(await deactivate(ids[0]!)).status, (await deactivate(ids[1]!)).status, (await deactivate(ids[2]!)).status], [200, 503, 503]);
+      const held = s.fake.notifications.filter((n) => n.options.title === 'Mass deprovisioning held');
+      assert.equal(held.length, 1, 'once per trip');
+      assert.match(held[0]!.options.body, /1 deactivation or delete within 60 minutes reached the limit of 1\. Further deactivations and deletes are held/);
+      held[0]!.emit('click');
+      assert.equal(window.loaded.at(-1), APP_URL + '#/directory');
+      assert.ok((await call('breaker.reject', { ids: null })).ok);
+      assert.ok((await call('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } })).ok);
+    });
+
     it("sends the core's events to the window's page", () => {
       const events = window.webContents.sent.filter(([channel]) => channel === ADMIN_EVENT_CHANNEL).map(([, name]) => name);
       assert.ok(events.includes('syncLog.appended'));
