@@ -34,6 +34,7 @@ import { createOverviewHandlers, type OverviewDeps } from './handlers/overview-h
 import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
+import { createAuthHandlers, type AuthDeps } from './handlers/auth-handlers';
 import { ReachabilityService } from './reachability';
 import type { SetupTracker } from './setup-seen';
 
@@ -65,6 +66,8 @@ export interface AdminLayerOptions {
   readonly mapping: MappingService;
   /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
   readonly storage: OverviewDeps['storage'];
+  /** OAuth clients and the token endpoint's decisions (issue 16). */
+  readonly oauth: Pick<AuthDeps, 'clients' | 'tokens'>;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -112,6 +115,12 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { selfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
   });
+  const tenantUrl = async () => {
+    const state = options.endpoint.state();
+    if (state) return state.url;
+    const settings = await options.endpoint.settings();
+    return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
+  };
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
@@ -133,6 +142,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
+    ...createAuthHandlers({ ...options.oauth, settings: store, tenantUrl, graphConnection: () => connection.connection(), events, audit, now }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

@@ -283,6 +283,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelBackoff ? { tunnelBackoff: options.tunnelBackoff } : {}),
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
+    oauth: { clients: oauthClients, tokens: oauthTokens },
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
   });
   const adminLayer = admin;

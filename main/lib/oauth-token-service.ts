@@ -188,14 +188,15 @@ export class OAuthTokenService {
     const settings = await this.federationSettings();
     const refuse = (check: Extract<TokenOutcome, { ok: false }>['check'], description: string, presented: PresentedAssertion | null = null): TokenOutcome => {
       this.lastAttempt = { at: this.deps.now().toISOString(), ok: false, check, reason: description, presented };
-      return { ok: false, status, error, description, check, method: 'federation', clientId: request.clientId ?? null, presented };
+      // The failed check first, so Entra's provisioning log and the sync log say which claim at a glance.
+      return { ok: false, status, error, description: `${check}: ${description}`, check, method: 'federation', clientId: request.clientId ?? null, presented };
     };
     if (!settings || !settings.enabled) return refuse('notConfigured', 'Workload identity federation is not set up in ScimDesk');
     if (!request.assertion) return refuse('request', 'No assertion: send client_assertion (or assertion with the jwt-bearer grant)');
     // RFC 7523 §3: client_id, when sent, must be the client the assertion is for.
     if (request.clientId !== undefined && request.clientId !== settings.clientId) return refuse('client', 'Unknown client_id for workload identity federation');
     const result = await this.deps.federation.verify(settings, request.assertion);
-    if (!result.ok) return refuse(result.check, `${result.check}: ${result.reason}`, result.presented);
+    if (!result.ok) return refuse(result.check, result.reason, result.presented);
     this.lastAttempt = { at: this.deps.now().toISOString(), ok: true, check: null, reason: null, presented: result.presented };
     return this.issue(settings.clientId, 'federation', result.presented);
   }

@@ -24,6 +24,7 @@ import {
   TunnelStateView,
 } from './reach-schemas';
 import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
+import { AuthSettingsInput, AuthStatus, ConfigureFederationInput, CreateClientInput, FederationView, IssuedClientView, OAuthClientView, RotateClientInput } from './auth-schemas';
 import {
   AuditEntry,
   DirectorySettings,
@@ -57,6 +58,7 @@ import {
  */
 
 export * from './admin-shapes';
+export * from './auth-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -349,6 +351,16 @@ export const adminMethods = {
     "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
   ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
+
+  // ---- Authentication: OAuth 2.0 client credentials and workload identity federation (issue 16)
+
+  'auth.status': method(empty, AuthStatus, "The three ways Entra can sign in, the recommended one, the OAuth clients, the federation trust, its last attempt, and Entra's form fields for each."),
+  'auth.createClient': method(CreateClientInput, IssuedClientView, 'Creates an OAuth client; its secret is shown once, stored only as a hash.'),
+  'auth.rotateClient': method(RotateClientInput, IssuedClientView, "A new secret for a client, shown once; the earlier one keeps working for 7 days (or until its own end)."),
+  'auth.revokeClient': method(z.object({ clientId: z.string().min(1).max(100) }).strict(), OAuthClientView, 'Revokes a client: its secrets and live access tokens stop working at once.'),
+  'auth.configureFederation': method(ConfigureFederationInput, FederationView, "Trusts Entra's provisioning service for workload identity federation: tenant, cloud, subject and audience."),
+  'auth.disableFederation': method(empty, z.object({ disabled: z.boolean() }), 'Stops trusting federation assertions; access tokens issued through it stop working.'),
+  'auth.updateSettings': method(AuthSettingsInput, AuthStatus, 'How long access tokens from the token endpoint live.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
