@@ -275,7 +275,7 @@ async function token(action: string | undefined, values: ReturnType<typeof parse
   if (action !== 'rotate' && !existsSync(join(common.dataDir, DATABASE_FILE))) {
     throw new UsageError(`No ScimDesk data in ${common.dataDir}. Start the service once, or pass --data-dir.`);
   }
-  // Through the admin handlers, as the Directory & token screen does (and audited as this OS account).
+  // Through the admin handlers, as the Authentication screen does (and audited as this OS account).
   const core = await openDataFolder(common.dataDir);
   const context = { actor: cliActor() };
   try {

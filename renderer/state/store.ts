@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
+import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
 import { createEntraSlice, type EntraSlice } from './entra-slice';
@@ -30,7 +31,8 @@ type AppState = SessionSlice &
   FixSlice &
   EntraSlice &
   ReachSlice &
-  MappingSlice;
+  MappingSlice &
+  AuthSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -47,6 +49,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createEntraSlice(...args),
   ...createReachSlice(...args),
   ...createMappingSlice(...args),
+  ...createAuthSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once

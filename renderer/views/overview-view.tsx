@@ -34,6 +34,7 @@ import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
+import { EntraCredentials } from './auth-methods';
 import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
 
@@ -131,7 +132,9 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
       body: (
         <>
           In the application: <span className={path}>Provisioning → Get started</span>, Provisioning Mode <span className={path}>Automatic</span>. Under Admin
-          Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>.
+          Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>; a new
+          app offers an <span className={path}>Authentication Method</span> instead: workload identity federation (recommended) or OAuth 2.0 client credentials,
+          with the fields listed under Connect Entra and on the Authentication screen.
         </>
       ),
       state: seenState(s.connected, 'manual'),
@@ -320,7 +323,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
             There is no active token, so ScimDesk answers every SCIM request with 401. Generate one, then paste it into Entra with the Tenant URL.
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={goToToken}>Go to Directory & token</Button>
+            <Button onClick={goToToken}>Go to Authentication</Button>
           </MessageBarActions>
         </MessageBar>
       )}
@@ -357,6 +360,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
               </Button>
             </div>
           )}
+          <EntraCredentials onManage={goToToken} />
         </Section>
 
         <Section title="Endpoint" icon={<GlobeRegular />}>

@@ -118,3 +118,8 @@ export const ConfigureFederationInput = z
 export const AuthSettingsInput = z
   .object({ accessTokenSeconds: z.number().int().min(60, 'At least 60 seconds').max(21_600, 'At most 6 hours (Microsoft suggests 1 to 6)') })
   .strict();
+
+/** Where Entra's "OAuth token endpoint" / "Token URL" points: beside the SCIM path, on the Tenant URL's origin. */
+export function tokenEndpointOf(tenantUrl: string): string {
+  return `${tenantUrl.replace(/\/+$/, '').replace(/\/scim(\/v2)?$/i, '')}/oauth2/token`;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthStatus, EntraField, FederationView, OAuthClientView } from '../../../shared/admin/auth-schemas';
+import { tokenEndpointOf, type AuthStatus, type EntraField, type FederationView, type OAuthClientView } from '../../../shared/admin/auth-schemas';
 import { isGuid } from '../../../shared/guid';
 import { CLOUD_ENDPOINTS, type GraphConnection } from '../../graph/graph-config';
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from '../../lib/access-tokens';
@@ -26,10 +26,6 @@ export interface AuthDeps {
 
 type AuthMethods = 'auth.status' | 'auth.createClient' | 'auth.rotateClient' | 'auth.revokeClient' | 'auth.configureFederation' | 'auth.disableFederation' | 'auth.updateSettings';
 
-/** Where Entra's "OAuth token endpoint" / "Token URL" points: beside the SCIM path, on the same origin. */
-export function tokenEndpointOf(tenantUrl: string): string {
-  return `${tenantUrl.replace(/\/+$/, '').replace(/\/scim(\/v2)?$/i, '')}/oauth2/token`;
-}
 
 /** The sign-in host of a cloud, as the Graph connection maps it; a custom one must be a plain https origin. */
 function authorityOf(cloud: FederationSettings['cloud'], custom: string | undefined): string {
