@@ -65,12 +65,16 @@ export function EntraFields({ fields, testId }: { readonly fields: ReadonlyArray
   const styles = useStyles();
   return (
     <Facts inline label="Entra's Admin Credentials form">
-      {fields.map((field) => (
-        <Fact key={field.label} label={field.label} {...(testId ? { testId: `${testId}-${field.label.toLowerCase().replace(/[^a-z]+/g, '-')}` } : {})}>
-          <Text className={field.secret ? styles.muted : styles.mono}>{field.value}</Text>
-          {!field.secret && /^(https?:|[0-9a-f-]{36}$|scim$)/.test(field.value) && <CopyButton text={field.value} what={field.label} />}
-        </Fact>
-      ))}
+      {fields.map((field) => {
+        // Values to paste (URLs, ids, the scope) in monospace with a Copy button; instructions as text.
+        const pasted = !field.secret && /^(https?:|[0-9a-f-]{36}$|scim$)/.test(field.value);
+        return (
+          <Fact key={field.label} label={field.label} {...(testId ? { testId: `${testId}-${field.label.toLowerCase().replace(/[^a-z]+/g, '-')}` } : {})}>
+            <Text className={pasted ? styles.mono : styles.muted}>{field.value}</Text>
+            {pasted && <CopyButton text={field.value} what={field.label} />}
+          </Fact>
+        );
+      })}
     </Facts>
   );
 }
