@@ -305,6 +305,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
     useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog, pauseProvisioning: s.pauseProvisioning, resumeProvisioning: s.resumeProvisioning })),
   );
   const goToToken = () => navigate('directory');
+  // Issue 16: federation or an OAuth client lets Entra in without a Secret Token.
+  const oauthReady = useAppStore((s) => s.auth.data !== null && (s.auth.data.federation?.enabled === true || s.auth.data.clients.some((c) => c.revoked === null && c.expires !== null)));
   const steps = setupSteps(overview, goToToken, styles.path);
   const confirmed = steps.filter((step) => step.state === 'done').length;
   const { endpoint, last24h, counts } = overview;
@@ -316,7 +318,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
   return (
     <>
       <PausedBanner overview={overview} onResume={resumeProvisioning} />
-      {!overview.token && (
+      {!overview.token && !oauthReady && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Start here: Entra needs a Secret Token</MessageBarTitle>

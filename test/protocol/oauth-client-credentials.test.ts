@@ -190,3 +190,30 @@ describe('OAuth 2.0 client credentials over HTTP (RFC 6749 §4.4)', () => {
     await accessToken(await requestToken(t, client, 'post'), 'a valid client from the same address');
   });
 });
+
+describe('OAuth access tokens across a restart', () => {
+  it('keeps an access token working in a service restarted on the same data folder, and refuses a tampered one', async () => {
+    const first = await startTestCore();
+    const dataDir = first.dataDir;
+    let second: TestCore | undefined;
+    try {
+      const issued = await first.core.oauth.clients.create('Entra', 30);
+      const token = await accessToken(await requestToken(first, { id: issued.client.clientId, secret: issued.secret }, 'post'), 'token');
+      await first.core.stop();
+      const { createCore } = await import('../../main/core/create-core');
+      const core = await createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false });
+      const started = await core.start();
+      second = { ...first, core, baseUrl: started.scimUrl, stop: () => core.stop() };
+      assert.equal((await listUsers(second, token)).status, 200, 'the signing key is kept: the token survives a restart');
+      // Another client id in the payload, the signature left as it was.
+      const [body, signature] = token.slice('scimdesk_at_'.length).split('.') as [string, string];
+      const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const forged = `scimdesk_at_${Buffer.from(JSON.stringify({ ...payload, e: (payload['e'] as number) + 86_400 })).toString('base64url')}.${signature}`;
+      assert.equal((await listUsers(second, forged)).status, 401, 'a token whose payload was changed is refused');
+    } finally {
+      await second?.stop();
+      const { rmSync } = await import('node:fs');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
