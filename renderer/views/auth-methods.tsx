@@ -416,6 +416,11 @@ export function EntraCredentials({ onManage }: { readonly onManage: () => void }
       <Text weight="semibold" block>
         {federation ? 'Workload identity federation (recommended)' : client ? 'OAuth 2.0 client credentials' : 'Recommended for a new app: workload identity federation'}
       </Text>
+      {status.clients.some((c) => c.revoked === null && c.expiresSoon) && (
+        <MessageBar intent="warning">
+          <MessageBarBody>An OAuth client secret ends within 30 days: rotate it on the Authentication screen and paste the new one into Entra.</MessageBarBody>
+        </MessageBar>
+      )}
       {federation ? (
         <EntraFields fields={status.entraForm.federation} testId="overview-field" />
       ) : client ? (
