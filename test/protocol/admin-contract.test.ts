@@ -860,6 +860,9 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal(rotated.client.secrets.filter((secret) => secret.active).length, 2, 'both secrets work during the overlap');
     const federation = await ok('auth.configureFederation', { tenantId: GUID_A, cloud: 'global', subject: GUID_B, audience: 'api://x/.default' });
     assert.equal(federation.issuer, `https://login.microsoftonline.com/${GUID_A}/v2.0`);
+    const shortLived = await ok('auth.createClient', { lifetimeDays: 10 });
+    assert.equal(shortLived.client.expiresSoon, true, 'a secret ending within 30 days is flagged');
+    assert.equal(created.client.expiresSoon, false);
     const status = await ok('auth.status', {});
     assert.equal(status.recommended, 'federation');
     assert.ok(status.clients.some((client) => client.clientId === created.client.clientId));
