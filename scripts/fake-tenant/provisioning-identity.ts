@@ -76,6 +76,7 @@ export class ProvisioningIdentity {
 
   /** A new signing key; `retireOld` drops the earlier ones from the JWKS (as after a completed rotation). Returns the new kid. */
   async rotateKeys(options: { readonly retireOld?: boolean } = {}): Promise<string> {
+    await this.ready();
     const key = await newKey();
     this.published = options.retireOld ? [key] : [...this.published, key];
     return key.kid;
