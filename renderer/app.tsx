@@ -55,7 +55,7 @@ const useStyles = makeStyles({
 
 const NAV: ReadonlyArray<{ view: ViewName; label: string; icon: ReactElement }> = [
   { view: 'overview', label: 'Overview', icon: <HomeRegular fontSize={20} /> },
-  { view: 'directory', label: 'Directory & token', icon: <BuildingRegular fontSize={20} /> },
+  { view: 'directory', label: 'Authentication', icon: <BuildingRegular fontSize={20} /> },
   { view: 'users', label: 'Users', icon: <PeopleRegular fontSize={20} /> },
   { view: 'groups', label: 'Groups', icon: <PeopleTeamRegular fontSize={20} /> },
   { view: 'sync-log', label: 'Sync log', icon: <DocumentBulletListRegular fontSize={20} /> },

@@ -39,6 +39,7 @@ import { createResourceHandlers } from './handlers/resource-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createSyncLogHandlers } from './handlers/sync-log-handlers';
 import { createSupportHandlers } from './handlers/support-handlers';
+import { createAuthHandlers, type AuthDeps } from './handlers/auth-handlers';
 import { ReachabilityService } from './reachability';
 import type { SetupTracker } from './setup-seen';
 
@@ -74,6 +75,8 @@ export interface AdminLayerOptions {
   readonly snapshots: SnapshotService;
   /** The mass-deprovisioning breaker: its settings and held list. */
   readonly breaker: DeprovisionBreaker;
+  /** OAuth clients and the token endpoint's decisions (issue 16). */
+  readonly oauth: Pick<AuthDeps, 'clients' | 'tokens'>;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -121,6 +124,12 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { selfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
   });
+  const tenantUrl = async () => {
+    const state = options.endpoint.state();
+    if (state) return state.url;
+    const settings = await options.endpoint.settings();
+    return settings.publicUrl ? `${settings.publicUrl.replace(/\/+$/, '')}/scim/v2` : `http://${settings.host}:${settings.port}/scim/v2`;
+  };
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = withSnapshotsBefore({
@@ -143,6 +152,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
     ...createBreakerHandlers({ breaker: options.breaker, audit }),
+    ...createAuthHandlers({ ...options.oauth, settings: store, tenantUrl, graphConnection: () => connection.connection(), events, audit, now }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

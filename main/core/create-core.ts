@@ -6,6 +6,12 @@ import { DeprovisionBreaker } from '../admin/breaker';
 import { createAdminLayer, type AdminLayer } from '../admin/create-admin-layer';
 import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
+import { AuthThrottle } from '../http/auth-throttle';
+import { createOAuthTokenApp, withTokenEndpoint } from '../http/oauth-token-route';
+import { AccessTokens } from '../lib/access-tokens';
+import { FederationVerifier } from '../lib/federation';
+import { OAuthClients } from '../lib/oauth-clients';
+import { OAuthTokenService } from '../lib/oauth-token-service';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
 import { AdminEventBus } from '../lib/event-bus';
@@ -104,6 +110,8 @@ export interface Core {
   readonly store: DirectoryStore;
   readonly service: ScimService;
   readonly tokens: TokenService;
+  /** The OAuth token endpoint's clients and decisions (client credentials, workload identity federation). */
+  readonly oauth: { readonly clients: OAuthClients; readonly tokens: OAuthTokenService };
   readonly syncLog: SyncLogWriter;
   readonly events: AdminEventBus;
   readonly secrets: SecretStore;
@@ -233,12 +241,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     retention: options.snapshotRetention ?? DEFAULT_SNAPSHOT_RETENTION,
     onProgress: (progress) => events.emit('job.progress', { ...progress, resultId: null, cancelled: false }),
   });
+  // Issue 16: OAuth clients, signed access tokens, Entra's federation assertions; one throttle for SCIM and the token endpoint.
+  const oauthClients = new OAuthClients(store, now);
+  const accessTokens = new AccessTokens(secrets, now);
+  const oauthTokens = new OAuthTokenService({ clients: oauthClients, accessTokens, federation: new FederationVerifier({ now }), settings: store, now });
+  const authThrottle = new AuthThrottle(() => now().getTime());
 
   let endpoint: ScimEndpoint | undefined;
   let admin: AdminLayer | undefined;
   const app = createScimApp({
     service,
     tokens,
+    accessTokens: oauthTokens,
+    authThrottle,
     checkKey,
     syncLog,
     logger,
@@ -253,7 +268,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
   };
   endpoint = new ScimEndpoint({
-    handler: app.callback(),
+    handler: withTokenEndpoint(createOAuthTokenApp({ tokens: oauthTokens, syncLog, throttle: authThrottle, now, logger }).callback(), app.callback()),
     settings: store,
     secrets,
     certificateFile: join(options.dataDir, CERTIFICATE_FILE),
@@ -298,6 +313,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelBackoff ? { tunnelBackoff: options.tunnelBackoff } : {}),
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
+    oauth: { clients: oauthClients, tokens: oauthTokens },
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
     snapshots,
     breaker,
@@ -319,6 +335,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     service,
     tokens,
+    oauth: { clients: oauthClients, tokens: oauthTokens },
     syncLog,
     events,
     secrets,
@@ -342,6 +359,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           now(),
         );
       }
+      await accessTokens.ready();
       const firstToken = options.issueFirstToken !== false && (await store.listTokens()).length === 0 ? await tokens.rotate(0) : undefined;
       await runMaintenance();
       const started = await scimEndpoint.start();

@@ -6,6 +6,8 @@ import { SCIM_CONTENT_TYPE } from '../../shared/scim/urns';
 import { CHECK_KEY_PREFIX, CHECK_USERNAME, type CheckKey } from '../lib/check-key';
 import type { SyncLogWriter } from '../lib/sync-log-writer';
 import type { TokenService } from '../lib/scim-token';
+import { ACCESS_TOKEN_PREFIX } from '../lib/access-tokens';
+import type { OAuthTokenService } from '../lib/oauth-token-service';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace } from '../scim/request-trace';
@@ -20,6 +22,8 @@ export interface ScimAppOptions {
   readonly tokens: Pick<TokenService, 'verify' | 'verifyCached'>;
   /** ScimDesk's own key for the check from outside: it opens the Test Connection query for a check userName, nothing else. */
   readonly checkKey?: Pick<CheckKey, 'verify'>;
+  /** The OAuth access tokens of the token endpoint (client credentials, workload identity federation): signed, checked from memory. */
+  readonly accessTokens?: Pick<OAuthTokenService, 'checkCached' | 'check'>;
   /** Where every request is recorded (batched, off the request path; refused ones summed up per address). */
   readonly syncLog: Pick<SyncLogWriter, 'record' | 'refused'>;
   /** Failed authentication per client address: when it must wait (429). Defaults to DEFAULT_AUTH_THROTTLE on the app's clock. */
@@ -47,6 +51,8 @@ const UNAUTHORIZED = {
   missing: 'No bearer token: send the Secret Token as "Authorization: Bearer <token>"',
   invalid: 'The bearer token is not valid: it is wrong, or was revoked or regenerated',
   expired: 'The bearer token has expired: generate a new one and update Entra',
+  accessExpired: 'The access token has expired: ask the token endpoint for a new one',
+  accessRevoked: 'The access token was issued to an OAuth client that is revoked or no longer configured',
 } as const;
 const DETAIL_LIMIT = 32 * 1024;
 const PAUSED =
@@ -75,6 +81,8 @@ interface ScimState {
   checkProbe: boolean;
   /** The token was missing or wrong: recorded as a refusal, summed up per address. */
   refused: boolean;
+  /** Which credential let the request in, or which check refused it (the sync log's `auth`); never the credential. */
+  auth: Record<string, unknown> | undefined;
   error: { scimType: string | null; detail: string } | undefined;
 }
 
@@ -129,6 +137,7 @@ function responseSummary(ctx: Koa.ParameterizedContext<ScimState>): Record<strin
 
 function detailJson(state: ScimState, query: Record<string, unknown>, clientRequestId: string | undefined, response: Record<string, unknown>): string | null {
   const detail: Record<string, unknown> = { response };
+  if (state.auth) detail['auth'] = state.auth;
   if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
   if (state.body !== undefined) detail['request'] = redact(state.body);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
@@ -216,6 +225,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
     state.trace = newTrace('unknown');
     state.checkProbe = false;
     state.refused = false;
+    state.auth = undefined;
     ctx.set('X-Request-Id', requestId);
     try {
       // Tenant URLs pasted with a trailing slash make Entra call `/scim//Users`.
@@ -227,7 +237,20 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         const header = headerValue(ctx.headers.authorization) ?? '';
         state.tokenPresented = header !== '';
         const presented = BEARER.exec(header)?.[1];
-        const check = tokens.verifyCached(presented) ?? (await tokens.verify(presented));
+        // Issue 16: an OAuth access token (client credentials or federation) or the Secret Token; the sync log says which.
+        const access = options.accessTokens && presented?.startsWith(ACCESS_TOKEN_PREFIX) ? (options.accessTokens.checkCached(presented) ?? (await options.accessTokens.check(presented))) : undefined;
+        const check = access
+          ? access.ok
+            ? ({ ok: true, tokenId: 0 } as const)
+            : ({ ok: false, reason: access.reason === 'expired' ? 'accessExpired' : access.reason === 'revoked' ? 'accessRevoked' : 'invalid' } as const)
+          : (tokens.verifyCached(presented) ?? (await tokens.verify(presented)));
+        state.auth = access
+          ? access.ok
+            ? { method: access.claims.method, clientId: access.claims.clientId }
+            : { method: 'accessToken', failedCheck: access.reason }
+          : check.ok
+            ? { method: 'secretToken', tokenId: check.tokenId }
+            : { method: 'secretToken', failedCheck: check.reason };
         if (!check.ok) {
           const probe =
             options.checkKey !== undefined &&
@@ -245,6 +268,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
             throw new ScimError(401, undefined, UNAUTHORIZED[check.reason]);
           }
           state.checkProbe = true;
+          state.auth = { method: 'checkKey' };
         }
         if (ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH') state.body = await readJsonBody(ctx.req, bodyLimit);
       }
@@ -287,7 +311,7 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
         };
         if (state.refused) {
           // Neither query nor body of a refused request: a flood of wrong tokens with 15 KB filters once filled the disk.
-          syncLog.refused({ ...entry, path: entry.path.slice(0, REFUSED_PATH_LIMIT), detail: JSON.stringify({ response: responseSummary(ctx) }) }, ctx.ip);
+          syncLog.refused({ ...entry, path: entry.path.slice(0, REFUSED_PATH_LIMIT), detail: JSON.stringify({ response: responseSummary(ctx), ...(state.auth ? { auth: state.auth } : {}) }) }, ctx.ip);
         } else {
           let detail: string | null;
           try {

@@ -1,3 +1,4 @@
+import { tokenEndpointOf } from '../../shared/admin/auth-schemas';
 import type { PresetId, SetupSheet } from '../../shared/admin/mapping-schemas';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
@@ -23,7 +24,10 @@ export function setupSheet(preset: PresetId | null, tenantUrl: string, schemas: 
     `# Entra setup sheet${chosen ? `: ${chosen.name}` : ''}`,
     '',
     `- Tenant URL: ${tenantUrl}`,
-    '- Secret Token: the token ScimDesk generated (Directory & token).',
+    // Graph's synchronization secrets document only BaseAddress and SecretToken: the OAuth methods' fields are pasted by hand.
+    `- Authentication Method (Admin Credentials), recommended: Workload identity federation. Token URL: ${tokenEndpointOf(tenantUrl)}; Client ID: the one on ScimDesk's Authentication screen (after you copied Entra's Issuer, Subject and Audience there).`,
+    `- Or OAuth 2.0 client credentials: OAuth token endpoint: ${tokenEndpointOf(tenantUrl)}; Client ID and Client Secret: from ScimDesk's Authentication screen (the secret is shown once); How credentials are sent: either (header or body); Scope: scim.`,
+    '- Or, for an existing app only, Bearer token: Secret Token: the token ScimDesk generated (Authentication).',
     '- Matching precedence: externalId ← objectId first (an objectId never changes and is unique); userName ← userPrincipalName second. Never match on mail alone.',
     chosen?.usersOnly ? '- Provision Microsoft Entra ID Groups: Enabled = No (this target takes users only).' : '- Provision Microsoft Entra ID Groups: Enabled = Yes.',
     '- Delete every other mapping in Entra: ScimDesk drops attributes it does not store, and Entra then re-sends them.',

@@ -12,6 +12,7 @@ import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
 import { runSnapshotCli } from './snapshot-cli';
 import { describeStartupProblem } from './startup-problems';
+import { runTokenClient } from './token-client-cli';
 
 /** The commands of the headless host. */
 export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot';
@@ -52,6 +53,7 @@ Usage:
   ${host.spell('token', 'rotate [--lifetime-days N] [--data-dir D]')}
   ${host.spell('token', 'revoke [--data-dir D]')}
   ${host.spell('token', 'status [--data-dir D]')}
+  ${host.spell('token', 'client create|list|rotate ID|revoke ID [--lifetime-days N] [--data-dir D]')}
   ${host.spell('diagnose', '[--data-dir D] [--json]')}
   ${host.spell('snapshot', 'list|take|restore ID|export ID|now --format csv|json --out DIR [--data-dir D]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
 
@@ -260,12 +262,22 @@ async function adminLink(common: CommonArgs): Promise<void> {
   }
 }
 
-async function token(action: string | undefined, values: ReturnType<typeof parse>['values'], common: CommonArgs): Promise<void> {
-  if (!['rotate', 'revoke', 'status'].includes(action ?? '')) throw new UsageError('token needs one of: rotate, revoke, status');
+async function token(action: string | undefined, values: ReturnType<typeof parse>['values'], common: CommonArgs, rest: ReadonlyArray<string> = []): Promise<void> {
+  if (!['rotate', 'revoke', 'status', 'client'].includes(action ?? '')) throw new UsageError('token needs one of: rotate, revoke, status, client');
+  // OAuth 2.0 clients for Entra's client credentials (issue 16).
+  if (action === 'client') {
+    const core = await openDataFolder(common.dataDir);
+    try {
+      const lifetimeDays = values['lifetime-days'] === undefined ? undefined : integer(values['lifetime-days'], 'lifetime-days', 730, 1, 3650);
+      return await runTokenClient(core, { action: rest[0], clientId: rest[1], lifetimeDays }, (message) => new UsageError(message));
+    } finally {
+      await core.stop();
+    }
+  }
   if (action !== 'rotate' && !existsSync(join(common.dataDir, DATABASE_FILE))) {
     throw new UsageError(`No ScimDesk data in ${common.dataDir}. Start the service once, or pass --data-dir.`);
   }
-  // Through the admin handlers, as the Directory & token screen does (and audited as this OS account).
+  // Through the admin handlers, as the Authentication screen does (and audited as this OS account).
   const core = await openDataFolder(common.dataDir);
   const context = { actor: cliActor() };
   try {
@@ -355,7 +367,7 @@ async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome>
     await serve(values, common);
     return 'serving';
   }
-  if (command === 'token') await token(action, values, common);
+  if (command === 'token') await token(action, values, common, positionals.slice(2));
   else if (command === 'admin-link') await adminLink(common);
   else if (command === 'diagnose') {
     if (await diagnose(values, common)) {

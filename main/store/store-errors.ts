@@ -63,7 +63,7 @@ function uniquenessMessage(attribute: StoreUniquenessError['attribute'], clash: 
     case 'externalId':
       return (
         `externalId "${clash.value}" is already held by ${clash.kind === 'User' ? 'user' : 'group'} ${clash.holderName ?? clash.holderId} (${clash.holderId}): ` +
-        'two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)'
+        'two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Authentication)'
       );
   }
 }

@@ -356,7 +356,7 @@ function judgeAnswer(answer: ProbeAnswer, credential: CheckCredential): CheckSte
     const scimDesk = /realm="ScimDesk"/i.test(answer.realm);
     return [
       credential === 'token'
-        ? step('auth', 'fail', 'The endpoint refused this token (401)', 'Paste the current Secret Token into Entra (Provisioning → Admin Credentials → Secret Token). A lost token cannot be shown again: generate a new one under Directory & token.')
+        ? step('auth', 'fail', 'The endpoint refused this token (401)', 'Paste the current Secret Token into Entra (Provisioning → Admin Credentials → Secret Token). A lost token cannot be shown again: generate a new one under Authentication.')
         : step(
             'auth',
             'fail',

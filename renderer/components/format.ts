@@ -99,6 +99,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   refused: 'Refused (token)',
   unknown: 'Other',
   reachability: 'Reachability',
+  'oauth-token': 'Token request (OAuth)',
 };
 
 export function operationLabel(operation: string): string {

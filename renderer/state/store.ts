@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
 import { createBreakerSlice, type BreakerSlice } from './breaker-slice';
+import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
 import { createEntraSlice, type EntraSlice } from './entra-slice';
@@ -34,7 +35,8 @@ type AppState = SessionSlice &
   ReachSlice &
   MappingSlice &
   SupportSlice &
-  BreakerSlice;
+  BreakerSlice &
+  AuthSlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -53,6 +55,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createMappingSlice(...args),
   ...createSupportSlice(...args),
   ...createBreakerSlice(...args),
+  ...createAuthSlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once

@@ -32,6 +32,7 @@ import { TokenSummary } from '../components/token-summary';
 import { useAction } from '../components/use-action';
 import { useAppStore } from '../state/store';
 import { GenerateTokenDialog } from './token-dialogs';
+import { AuthMethods } from './auth-methods';
 
 const useStyles = makeStyles({
   columns: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(420px, 1fr))', gap: tokens.spacingHorizontalL, alignItems: 'start' },
@@ -288,7 +289,7 @@ function TokenPanel() {
   );
 }
 
-/** The directory's settings and its Secret Token. */
+/** Authentication (the three ways Entra signs in) and the directory's settings. */
 export function DirectoryView() {
   const { directory, loadDirectory, loadTokenStatus } = useAppStore(
     useShallow((s) => ({ directory: s.directory, loadDirectory: s.loadDirectory, loadTokenStatus: s.loadTokenStatus })),
@@ -302,11 +303,11 @@ export function DirectoryView() {
 
   return (
     <Page
-      title="Directory & token"
-      description="What ScimDesk does with deprovisioned records and duplicate Object IDs, the limit on mass deprovisioning, and the Secret Token Entra uses to connect."
+      title="Authentication"
+      description="How Entra's provisioning service signs in to ScimDesk (three methods, the recommended one first), what the directory does with deprovisioned records and duplicate Object IDs, and the limit on mass deprovisioning."
     >
+      <AuthMethods secretToken={<TokenPanel />} />
       <div className={styles.columns}>
-        <TokenPanel />
         {directory.error && <ErrorBar error={directory.error} title="Could not load the directory" onRetry={() => void loadDirectory()} />}
         {directory.data ? (
           <DirectoryPanel key={JSON.stringify(directory.data)} settings={directory.data} />

@@ -35,6 +35,7 @@ import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { BreakerBanner } from './held-operations';
+import { EntraCredentials } from './auth-methods';
 import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
 
@@ -132,7 +133,9 @@ function setupSteps(overview: Overview, goToToken: () => void, path: string): Se
       body: (
         <>
           In the application: <span className={path}>Provisioning → Get started</span>, Provisioning Mode <span className={path}>Automatic</span>. Under Admin
-          Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>.
+          Credentials paste the Tenant URL above as <span className={path}>Tenant URL</span> and the token as <span className={path}>Secret Token</span>; a new
+          app offers an <span className={path}>Authentication Method</span> instead: workload identity federation (recommended) or OAuth 2.0 client credentials,
+          with the fields listed under Connect Entra and on the Authentication screen.
         </>
       ),
       state: seenState(s.connected, 'manual'),
@@ -303,6 +306,8 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
     useShallow((s) => ({ navigate: s.navigate, showSyncLog: s.showSyncLog, pauseProvisioning: s.pauseProvisioning, resumeProvisioning: s.resumeProvisioning })),
   );
   const goToToken = () => navigate('directory');
+  // Issue 16: federation or an OAuth client lets Entra in without a Secret Token.
+  const oauthReady = useAppStore((s) => s.auth.data !== null && (s.auth.data.federation?.enabled === true || s.auth.data.clients.some((c) => c.revoked === null && c.expires !== null)));
   const steps = setupSteps(overview, goToToken, styles.path);
   const confirmed = steps.filter((step) => step.state === 'done').length;
   const { endpoint, last24h, counts } = overview;
@@ -315,14 +320,14 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
     <>
       <PausedBanner overview={overview} onResume={resumeProvisioning} />
       <BreakerBanner overview={overview} />
-      {!overview.token && (
+      {!overview.token && !oauthReady && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Start here: Entra needs a Secret Token</MessageBarTitle>
             There is no active token, so ScimDesk answers every SCIM request with 401. Generate one, then paste it into Entra with the Tenant URL.
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={goToToken}>Go to Directory & token</Button>
+            <Button onClick={goToToken}>Go to Authentication</Button>
           </MessageBarActions>
         </MessageBar>
       )}
@@ -359,6 +364,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
               </Button>
             </div>
           )}
+          <EntraCredentials onManage={goToToken} />
         </Section>
 
         <Section title="Endpoint" icon={<GlobeRegular />}>

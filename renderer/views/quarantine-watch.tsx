@@ -148,7 +148,7 @@ export function QuarantineWatch({
       </MessageBarBody>
       <MessageBarActions>
         <Button onClick={onShowFailures}>Show Entra's failed requests</Button>
-        {q.met.refusedCredentials && <Button onClick={onGoToToken}>Go to Directory & token</Button>}
+        {q.met.refusedCredentials && <Button onClick={onGoToToken}>Go to Authentication</Button>}
       </MessageBarActions>
     </MessageBar>
   );

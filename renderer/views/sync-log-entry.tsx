@@ -26,6 +26,24 @@ export function who(entry: SyncLogEntry): string {
 
 const KNOWN_DETAIL_KEYS = ['notes', 'ignoredAttributes', 'pendingMembers', 'joinedGroups', 'normalized', 'filterAsRead', 'query', 'request', 'response', 'clientRequestId', 'aggregated'];
 
+const AUTH_METHODS: Record<string, string> = {
+  secretToken: 'Secret Token',
+  clientCredentials: 'OAuth 2.0 client credentials',
+  federation: 'Workload identity federation',
+  accessToken: 'An OAuth access token',
+  checkKey: "ScimDesk's check key (the check from outside)",
+};
+
+/** The sync log's `auth` (issue 16): which credential let the request in, or which check refused it; never the credential. */
+function authText(auth: unknown): string | undefined {
+  if (auth === null || typeof auth !== 'object') return undefined;
+  const a = auth as Record<string, unknown>;
+  const method = typeof a['method'] === 'string' ? (AUTH_METHODS[a['method']] ?? a['method']) : 'No method';
+  const client = typeof a['clientId'] === 'string' ? `, client ${a['clientId']}` : '';
+  const failed = typeof a['failedCheck'] === 'string' ? ` — refused: check ${a['failedCheck']} failed` : '';
+  return `${method}${client}${failed}`;
+}
+
 /** "1,234 requests summed up, the last at 10:05:12": a summed-up row of refusals from one address. */
 export function repeatedText(entry: { readonly count?: number | undefined; readonly lastTime?: string | null | undefined }): string | undefined {
   if (entry.count === undefined || entry.count <= 1) return undefined;
@@ -86,6 +104,11 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
             <Text>A client that is not Entra: the request carried no ADSCIMVersion header (or came before ScimDesk recorded it)</Text>
           )}
         </Fact>
+        {authText(detail['auth']) && (
+          <Fact label="Signed in with" testId="sync-log-auth">
+            {authText(detail['auth'])}
+          </Fact>
+        )}
         {entry.client && <Fact label="Client address">{entry.client}</Fact>}
         <Fact label="Request id">
           <Text className={styles.mono}>{entry.requestId}</Text>

@@ -38,6 +38,7 @@ import {
   SnapshotView,
   TakeSnapshotInput,
 } from './recovery-schemas';
+import { AuthSettingsInput, AuthStatus, ConfigureFederationInput, CreateClientInput, FederationView, IssuedClientView, OAuthClientView, RotateClientInput } from './auth-schemas';
 import {
   AuditEntry,
   DirectorySettings,
@@ -75,6 +76,7 @@ export * from './admin-shapes';
 export * from './support-schemas';
 export * from './recovery-schemas';
 export * from './breaker-schemas';
+export * from './auth-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -404,6 +406,16 @@ export const adminMethods = {
     'Takes a snapshot, then applies the chosen held operations (all when ids is null) in one transaction; ones whose record changed since are skipped.',
   ),
   'breaker.reject': method(HeldSelection, RejectResult, 'Discards the chosen held operations (all when ids is null); Entra re-sends them if it still means them.'),
+
+  // ---- Authentication: OAuth 2.0 client credentials and workload identity federation (issue 16)
+
+  'auth.status': method(empty, AuthStatus, "The three ways Entra can sign in, the recommended one, the OAuth clients, the federation trust, its last attempt, and Entra's form fields for each."),
+  'auth.createClient': method(CreateClientInput, IssuedClientView, 'Creates an OAuth client; its secret is shown once, stored only as a hash.'),
+  'auth.rotateClient': method(RotateClientInput, IssuedClientView, "A new secret for a client, shown once; the earlier one keeps working for 7 days (or until its own end)."),
+  'auth.revokeClient': method(z.object({ clientId: z.string().min(1).max(100) }).strict(), OAuthClientView, 'Revokes a client: its secrets and live access tokens stop working at once.'),
+  'auth.configureFederation': method(ConfigureFederationInput, FederationView, "Trusts Entra's provisioning service for workload identity federation: tenant, cloud, subject and audience."),
+  'auth.disableFederation': method(empty, z.object({ disabled: z.boolean() }), 'Stops trusting federation assertions; access tokens issued through it stop working.'),
+  'auth.updateSettings': method(AuthSettingsInput, AuthStatus, 'How long access tokens from the token endpoint live.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;

@@ -655,7 +655,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
     'regenerates the token in a show-once dialog: the new token works on the SCIM endpoint, the old one gets 401, and only the hint stays on the page',
     { skip: SKIP, timeout: STEP_MS },
     step('token', async () => {
-      await go('Directory & token');
+      await go('Authentication');
       const old = token;
       await expectText(page.getByTestId('token-hint'), `scimdesk_••••••••${old.slice(-4)}`);
       await page.getByRole('textbox', { name: 'Directory name' }).waitFor();
@@ -694,7 +694,7 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
   );
 
   it(
-    'shows on Directory & token that the new token has been used, without a reload',
+    'shows on Authentication that the new token has been used, without a reload',
     {
       skip: SKIP,
       timeout: STEP_MS,
@@ -977,16 +977,16 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
       assert.equal(await page.getByRole('button', { name: 'Clear filters' }).count(), 0, 'nothing left to clear');
 
       await go('Overview');
-      await page.getByTestId('quarantine-watch').getByRole('button', { name: 'Go to Directory & token' }).click();
-      await expectScreen('Directory & token');
+      await page.getByTestId('quarantine-watch').getByRole('button', { name: 'Go to Authentication' }).click();
+      await expectScreen('Authentication');
     }),
   );
 
   it(
-    'refuses a second user with one Object ID by default, accepts it once the admin says so on Directory & token, and refuses it again when set back',
+    'refuses a second user with one Object ID by default, accepts it once the admin says so on Authentication, and refuses it again when set back',
     { skip: SKIP, timeout: STEP_MS },
     step('duplicate-object-ids', async () => {
-      await go('Directory & token');
+      await go('Authentication');
       const refuse = page.getByRole('radio', { name: 'Refuse it (409 uniqueness) — recommended' });
       const accept = page.getByRole('radio', { name: 'Accept it, and leave the duplicates to Compare & Fix' });
       assert.equal(await refuse.isChecked(), true, 'a new directory refuses duplicates');

@@ -157,8 +157,8 @@ describe('the admin UI over the desktop IPC transport', { skip: SKIP }, () => {
       await expectText(page.getByTestId('tenant-url'), scimUrl);
       await screenshot('overview-first-start');
 
-      await page.getByRole('button', { name: 'Go to Directory & token' }).click();
-      await page.getByRole('heading', { level: 1, name: 'Directory & token' }).waitFor();
+      await page.getByRole('button', { name: 'Go to Authentication' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Authentication' }).waitFor();
       await page.getByRole('button', { name: 'Generate token', exact: true }).click();
       await page.getByRole('alertdialog', { name: 'Generate a Secret Token' }).getByRole('button', { name: 'Generate', exact: true }).click();
       const shown = page.getByRole('alertdialog', { name: 'Copy your new Secret Token' });

@@ -365,6 +365,26 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'negative id', input: { ids: [-1] }, field: 'ids.0' },
     extra({ ids: null }),
   ],
+  'auth.status': [extra()],
+  'auth.createClient': [
+    { why: 'lifetime of 0 days', input: { lifetimeDays: 0 }, field: 'lifetimeDays' },
+    { why: 'lifetime over ten years', input: { lifetimeDays: 3651 }, field: 'lifetimeDays' },
+    { why: 'name of the wrong type', input: { name: 5 }, field: 'name' },
+    extra({}),
+  ],
+  'auth.rotateClient': [{ why: 'missing clientId', input: {}, field: 'clientId' }, { why: 'fractional lifetime', input: { clientId: 'x', lifetimeDays: 1.5 }, field: 'lifetimeDays' }, extra({ clientId: 'x' })],
+  'auth.revokeClient': [{ why: 'missing clientId', input: {}, field: 'clientId' }, extra({ clientId: 'x' })],
+  'auth.configureFederation': [
+    { why: 'missing subject', input: { tenantId: GUID_A, cloud: 'global', audience: 'api://x' }, field: 'subject' },
+    { why: 'unknown cloud', input: { tenantId: GUID_A, cloud: 'mars', subject: 's', audience: 'a' }, field: 'cloud' },
+    extra({ tenantId: GUID_A, cloud: 'global', subject: 's', audience: 'a' }),
+  ],
+  'auth.disableFederation': [extra()],
+  'auth.updateSettings': [
+    { why: 'access tokens over 6 hours', input: { accessTokenSeconds: 21_601 }, field: 'accessTokenSeconds' },
+    { why: 'access tokens under a minute', input: { accessTokenSeconds: 59 }, field: 'accessTokenSeconds' },
+    extra({ accessTokenSeconds: 3600 }),
+  ],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -928,6 +948,28 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('breaker.reject', { ids: null })).rejected, 1);
     await refused('breaker.reject', { ids: null }, 'notFound');
     await ok('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } });
+  });
+
+  it('auth: clients created, rotated and revoked; federation configured and turned off; access-token lifetime (over HTTP: oauth-*.test.ts)', async () => {
+    const created = await ok('auth.createClient', { name: 'Entra', lifetimeDays: 365 });
+    assert.match(created.secret, /^scimdesk_cs_/);
+    assert.match(created.tokenEndpoint, /\/oauth2\/token$/);
+    const rotated = await ok('auth.rotateClient', { clientId: created.client.clientId });
+    assert.notEqual(rotated.secret, created.secret);
+    assert.equal(rotated.client.secrets.filter((secret) => secret.active).length, 2, 'both secrets work during the overlap');
+    const federation = await ok('auth.configureFederation', { tenantId: GUID_A, cloud: 'global', subject: GUID_B, audience: 'api://x/.default' });
+    assert.equal(federation.issuer, `https://login.microsoftonline.com/${GUID_A}/v2.0`);
+    const shortLived = await ok('auth.createClient', { lifetimeDays: 10 });
+    assert.equal(shortLived.client.expiresSoon, true, 'a secret ending within 30 days is flagged');
+    assert.equal(created.client.expiresSoon, false);
+    const status = await ok('auth.status', {});
+    assert.equal(status.recommended, 'federation');
+    assert.ok(status.clients.some((client) => client.clientId === created.client.clientId));
+    assert.ok(!JSON.stringify(status).includes(created.secret), 'the secret is shown once only');
+    const revoked = await ok('auth.revokeClient', { clientId: created.client.clientId });
+    assert.ok(revoked.revoked);
+    assert.deepEqual(await ok('auth.disableFederation', {}), { disabled: true });
+    assert.equal((await ok('auth.updateSettings', { accessTokenSeconds: 1800 })).accessTokenSeconds, 1800);
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

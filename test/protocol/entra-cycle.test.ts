@@ -1,6 +1,8 @@
+import '../support/trust-tenant-ca';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { startFakeTenant, type FakeTenant } from '../../scripts/fake-tenant/fake-tenant';
 import { startTestCore, type TestCore } from '../support/start-test-core';
 import {
   assertListResponse,
@@ -25,30 +27,69 @@ import {
  * page (default dialect vs. aadOptscim062020). The steps share state and run in
  * order: a failure early on explains failures after it.
  */
-describe('Entra provisioning cycle over HTTP', () => {
+type AuthMethod = 'secretToken' | 'clientCredentials' | 'federation';
+
+/** Entra's token request before a cycle (issue 16): client credentials with the secret in the header, or the federation assertion. */
+async function signIn(t: TestCore, method: AuthMethod, tenant: FakeTenant | undefined): Promise<string> {
+  if (method === 'secretToken') return t.token;
+  const context = { actor: 'test' };
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  let form: URLSearchParams;
+  if (method === 'clientCredentials') {
+    const issued = await t.core.admin.handlers['auth.createClient']({ lifetimeDays: 365 }, context);
+    headers['authorization'] = `Basic ${Buffer.from(`${issued.client.clientId}:${issued.secret}`).toString('base64')}`;
+    form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'scim' });
+  } else {
+    const federation = await t.core.admin.handlers['auth.configureFederation'](
+      { tenantId: tenant!.tenantId, cloud: 'custom', authorityHost: tenant!.authorityHost, subject: tenant!.provisioning.subject, audience: tenant!.provisioning.audience },
+      context,
+    );
+    form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: federation.clientId,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: await tenant!.provisioning.assertion(),
+      scope: 'scim',
+    });
+  }
+  const response = await fetch(new URL('/oauth2/token', t.baseUrl), { method: 'POST', headers, body: form.toString() });
+  const body = (await response.json()) as Json;
+  assert.equal(response.status, 200, JSON.stringify(body));
+  return body.access_token as string;
+}
+
+for (const method of ['secretToken', 'clientCredentials', 'federation'] as const) describe(`Entra provisioning cycle over HTTP, signed in with ${method}`, () => {
   let t: TestCore;
+  let tenant: FakeTenant | undefined;
+  let bearer = '';
   const ids: Record<string, string> = {};
   /** The latest ETag each resource answered with, by name. */
   const etags: Record<string, string> = {};
 
   before(async () => {
     t = await startTestCore();
+    if (method === 'federation') tenant = await startFakeTenant();
+    bearer = await signIn(t, method, tenant);
   });
 
   after(async () => {
     await t.stop();
+    await tenant?.close();
   });
+
+  /** A SCIM request with the credential this cycle signed in with. */
+  const scim = (path: string, init: RequestInit = {}) => t.scim(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${bearer}` } });
 
   const send = (step: string) => {
     const fixture = readRequestFixture(`entra-cycle/${step}.json`, { ...ids, randomGuid: randomUUID() });
-    return t.scim(fixture.path, {
+    return scim(fixture.path, {
       method: fixture.method,
       ...(fixture.body !== undefined ? { body: JSON.stringify(fixture.body) } : {}),
     });
   };
 
-  const getUser = async (name: string): Promise<Json> => readScim(await t.scim(`/Users/${ids[name]}`), 200, `GET user ${name}`);
-  const getGroup = async (): Promise<Json> => readScim(await t.scim(`/Groups/${ids['groupId']}`), 200, 'GET group');
+  const getUser = async (name: string): Promise<Json> => readScim(await scim(`/Users/${ids[name]}`), 200, `GET user ${name}`);
+  const getGroup = async (): Promise<Json> => readScim(await scim(`/Groups/${ids['groupId']}`), 200, 'GET group');
 
   /** Asserts membership from both sides: the group's members and each user's `groups`. */
   const assertMembership = async (expected: ReadonlyArray<'meganId' | 'adeleId' | 'alexId'>, groupName: string) => {
@@ -133,7 +174,7 @@ describe('Entra provisioning cycle over HTTP', () => {
       assert.equal(absent in body, false, `${absent} is not returned`);
     }
 
-    const again = await readScim(await t.scim(`/Users/${body.id}`), 200);
+    const again = await readScim(await scim(`/Users/${body.id}`), 200);
     assert.equal(again.id, body.id, 'the id is stable');
     assert.equal(again.meta.version, body.meta.version);
     assert.equal(again.meta.created, body.meta.created);
@@ -340,7 +381,7 @@ describe('Entra provisioning cycle over HTTP', () => {
   it('deletes a user with 204; it is then 404 and gone from its group', async () => {
     const groupBefore = await getGroup();
     await readEmpty(await send('25-delete-user'), 204);
-    await readScimError(await t.scim(`/Users/${ids['adeleId']}`), 404, undefined, 'GET deleted user');
+    await readScimError(await scim(`/Users/${ids['adeleId']}`), 404, undefined, 'GET deleted user');
 
     const probe = await readScim(await send('23-probe-disabled-user'), 200);
     assert.deepEqual(assertListResponse(probe, 0), []);
@@ -353,12 +394,19 @@ describe('Entra provisioning cycle over HTTP', () => {
 
   it('deletes the group with 204; it is then 404 and no user lists it', async () => {
     await readEmpty(await send('26-delete-group'), 204);
-    await readScimError(await t.scim(`/Groups/${ids['groupId']}`), 404, undefined, 'GET deleted group');
+    await readScimError(await scim(`/Groups/${ids['groupId']}`), 404, undefined, 'GET deleted group');
     for (const name of ['meganId', 'alexId'] as const) {
       const user = await getUser(name);
       assert.deepEqual(user.groups ?? [], [], `${name} no longer lists the group`);
     }
-    const probe = await readScim(await t.scim('/Groups?excludedAttributes=members&filter=displayName+eq+%22Retail+Management%22'), 200);
+    const probe = await readScim(await scim('/Groups?excludedAttributes=members&filter=displayName+eq+%22Retail+Management%22'), 200);
     assert.deepEqual(assertListResponse(probe, 0), []);
+  });
+
+  it(`records every request of the cycle as authenticated by ${method}`, async () => {
+    await t.core.syncLog.flush();
+    const rows = (await t.core.store.querySyncLog({ limit: 500 })).filter((row) => row.operation !== 'oauth-token');
+    assert.ok(rows.length > 30, `${rows.length} requests`);
+    for (const row of rows) assert.equal(JSON.parse(row.detail ?? '{}').auth?.method, method, `${row.method} ${row.path}`);
   });
 });

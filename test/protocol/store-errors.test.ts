@@ -108,7 +108,7 @@ describe('SCIM answers to what the store refuses', () => {
       status: 409,
       scimType: 'uniqueness',
       detail: () =>
-        `externalId "EXT-HELD" is already held by user held@contoso.com (${user.id}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)`,
+        `externalId "EXT-HELD" is already held by user held@contoso.com (${user.id}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Authentication)`,
     },
     {
       name: 'an externalId another group holds',
@@ -116,7 +116,7 @@ describe('SCIM answers to what the store refuses', () => {
       status: 409,
       scimType: 'uniqueness',
       detail: () =>
-        `externalId "ext-group" is already held by group Held Group (${group.id}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)`,
+        `externalId "ext-group" is already held by group Held Group (${group.id}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Authentication)`,
     },
   ];
 

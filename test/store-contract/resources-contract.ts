@@ -252,7 +252,7 @@ export function describeResourceContract<S extends DirectoryStore>(ctx: Contract
       error: StoreUniquenessError,
       fields: async (store) => ({ attribute: 'externalId', holderId: await idOf(store, 'seed@contoso.com') }),
       message: async (store) =>
-        `externalId "EXT-SEED" is already held by user seed@contoso.com (${await idOf(store, 'seed@contoso.com')}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)`,
+        `externalId "EXT-SEED" is already held by user seed@contoso.com (${await idOf(store, 'seed@contoso.com')}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Authentication)`,
     },
     {
       name: 'a group externalId another group holds, given by PATCH',
@@ -263,7 +263,7 @@ export function describeResourceContract<S extends DirectoryStore>(ctx: Contract
       error: StoreUniquenessError,
       fields: async (store) => ({ attribute: 'externalId', holderId: await groupIdOf(store, 'Seed Group') }),
       message: async (store) =>
-        `externalId "ext-group" is already held by group Seed Group (${await groupIdOf(store, 'Seed Group')}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Directory & token)`,
+        `externalId "ext-group" is already held by group Seed Group (${await groupIdOf(store, 'Seed Group')}): two records with one Entra Object ID make Entra match the wrong one, and this directory refuses duplicates (Authentication)`,
     },
   ];
 

@@ -14,7 +14,7 @@ export interface DirectoryDeps {
   readonly now: () => Date;
 }
 
-/** Directory & token: the directory's name and policies, and the Secret Token (shown once, then masked). */
+/** Authentication: the directory's name and policies, and the Secret Token (shown once, then masked). */
 export function createDirectoryHandlers(deps: DirectoryDeps): Handlers<'directory.get' | 'directory.update' | 'token.status' | 'token.generate' | 'token.revoke'> {
   const { store, tokens, events, audit, now } = deps;
   return {
