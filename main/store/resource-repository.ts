@@ -14,7 +14,7 @@ import type { PatchResult } from '../scim/patch/patch-operation';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
-import type { AuditRecord, StoredAuditRecord } from './directory-store';
+import type { AuditRecord, MembershipRow, StoredAuditRecord } from './directory-store';
 import { Membership } from './membership';
 import { foldCase } from './open-database';
 import { ResourceQueries } from './resource-queries';
@@ -308,6 +308,10 @@ export class ResourceRepository {
     return this.sql
       .many<{ seq: number; id: string; doc: string }>(`SELECT seq, id, doc FROM ${TABLE[kind]} WHERE seq > ? ORDER BY seq LIMIT ?`, afterSeq, limit)
       .map((row) => ({ seq: row.seq, id: row.id, doc: JSON.parse(row.doc) as ResourceDoc }));
+  }
+
+  scanMemberships(after: { readonly groupId: string; readonly memberId: string } | undefined, limit: number): MembershipRow[] {
+    return this.membership.scan(after, limit);
   }
 
   count(kind: ResourceKind): number {

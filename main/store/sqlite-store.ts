@@ -65,6 +65,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     listMembers: (groupId, startIndex, count) => settle(() => resources.listMembers(groupId, startIndex, count)),
     countResources: (kind) => settle(() => resources.count(kind)),
     scanDocuments: (kind, afterSeq, limit) => settle(() => resources.scanDocuments(kind, afterSeq, limit)),
+    scanMemberships: (after, limit) => settle(() => resources.scanMemberships(after, limit)),
     countInactiveUsers: () => settle(() => resources.countInactiveUsers()),
     purgeDeletedResources: (now) => settle(() => resources.purgeDeleted(now)),
     replaceToken: (hash, hint, expires, now) => settle(() => tokens.replace(hash, hint, expires, now)),
