@@ -13,6 +13,7 @@ import type { DirectoryStore } from '../store/directory-store';
 import type { TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
 import type { MappingService } from '../mapping/mapping-service';
+import type { ExportService } from '../exports/export-service';
 import { AdminApiError } from './admin-error';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
@@ -25,6 +26,7 @@ import { TokenRotation } from './entra/token-rotation';
 import { createCompareHandlers } from './handlers/compare-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
+import { createExportHandlers } from './handlers/export-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
 import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
@@ -65,6 +67,8 @@ export interface AdminLayerOptions {
   readonly mapping: MappingService;
   /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
   readonly storage: OverviewDeps['storage'];
+  /** Scheduled exports (the root starts and stops their clock). */
+  readonly exports: ExportService;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -115,7 +119,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = {
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage, exports: options.exports }),
     ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),
@@ -133,6 +137,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
+    ...createExportHandlers({ exports: options.exports, audit }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

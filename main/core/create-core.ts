@@ -25,6 +25,7 @@ import { createSqliteStore, sqliteStoreFactory } from '../store/sqlite-store';
 import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
+import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
@@ -78,6 +79,8 @@ export interface CoreOptions {
   readonly tunnelBackoff?: Backoff;
   readonly tunnelSelfRecoveryMs?: number;
   readonly checkTimeoutMs?: number;
+  /** How often the scheduled exports look at their clocks (tests shorten it). */
+  readonly exportTickMs?: number;
 }
 
 export interface StartedCore {
@@ -246,6 +249,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events.emit('overview.changed', {});
   });
 
+  const exports = new ExportService({
+    source: store,
+    settings: store,
+    schemas: () => schemas,
+    syncLog,
+    events,
+    logger,
+    now,
+    dataDir: options.dataDir,
+    ...(options.exportTickMs !== undefined ? { tickMs: options.exportTickMs } : {}),
+  });
+  await exports.load();
+
   admin = createAdminLayer({
     store,
     tokens,
@@ -268,6 +284,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
+    exports,
   });
   const adminLayer = admin;
 
@@ -314,10 +331,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         options.maintenanceIntervalMs ?? 3_600_000,
       );
       maintenance.unref();
+      exports.start();
       return { scimUrl: started.url, port: started.port, firstToken };
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      await exports.stop();
       await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();

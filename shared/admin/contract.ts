@@ -24,6 +24,7 @@ import {
   TunnelStateView,
 } from './reach-schemas';
 import { AttributeRule, MappingView, PresetId, SetupSheet } from './mapping-schemas';
+import { ExportList, ExportRun, ExportScheduleInput, ExportScheduleView } from './export-schemas';
 import {
   AuditEntry,
   DirectorySettings,
@@ -57,6 +58,7 @@ import {
  */
 
 export * from './admin-shapes';
+export * from './export-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -349,6 +351,18 @@ export const adminMethods = {
     "Reads the provisioning job's synchronization schema through Graph (the first job when none is named) and keeps it as Entra's side of the mapping.",
   ),
   'mapping.setupSheet': method(empty, SetupSheet, 'The mapping table to enter in Entra for the chosen preset, the Tenant URL and the matching advice, as Markdown and CSV.'),
+
+  // ---- Scheduled exports: users, groups and memberships as files for systems that import them (issue 15)
+
+  'exports.list': method(empty, ExportList, 'Export schedules with their last run and next time, and the columns a CSV may hold.'),
+  'exports.save': method(
+    ExportScheduleInput,
+    ExportScheduleView,
+    'Adds or replaces an export schedule; the folder is created when missing and must be writable (checked now).',
+  ),
+  'exports.remove': method(byId, z.object({ removed: z.boolean() }), 'Removes an export schedule (the files it wrote stay).'),
+  'exports.runNow': method(byId, ExportRun, 'Runs an export now and answers when it is done; progress arrives as exports.changed events.'),
+  'exports.runs': method(byId, z.object({ items: z.array(ExportRun) }), "A schedule's last runs, newest first."),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -397,6 +411,8 @@ export const adminEvents = {
   'overview.changed': z.object({}),
   /** The tunnel's state changed, or a check from outside finished. */
   'reach.changed': z.object({ tunnel: TunnelStateView }),
+  /** An export schedule changed, started, progressed or finished a run. */
+  'exports.changed': z.object({ schedule: ExportScheduleView }),
 } as const;
 
 export type AdminEvents = typeof adminEvents;

@@ -62,6 +62,19 @@ const validExtension = {
   attributes: [{ name: 'costCenter', type: 'string' }],
 };
 
+const validExport = {
+  name: 'Nightly',
+  kinds: ['users'],
+  format: 'csv',
+  columns: { users: [], groups: [], memberships: [] },
+  folder: '/tmp/scimdesk-exports',
+  timing: { kind: 'daily', at: '02:30' },
+  afterCycle: false,
+  keep: 5,
+  latestCopy: true,
+  enabled: true,
+};
+
 const listBad: ReadonlyArray<BadInput> = [
   { why: 'out-of-range startIndex', input: { startIndex: 0 }, field: 'startIndex' },
   { why: 'count over 500', input: { count: 501 }, field: 'count' },
@@ -312,6 +325,22 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   ],
   'mapping.clearEntraSchema': [extra()],
   'mapping.setupSheet': [extra()],
+  'exports.list': [extra()],
+  'exports.save': [
+    { why: 'missing name', input: { ...validExport, name: undefined }, field: 'name' },
+    { why: 'no kind to export', input: { ...validExport, kinds: [] }, field: 'kinds' },
+    { why: 'unknown kind', input: { ...validExport, kinds: ['devices'] }, field: 'kinds.0' },
+    { why: 'unknown format', input: { ...validExport, format: 'xlsx' }, field: 'format' },
+    { why: 'interval of zero minutes', input: { ...validExport, timing: { kind: 'interval', minutes: 0 } }, field: 'timing.minutes' },
+    { why: 'daily time not HH:MM', input: { ...validExport, timing: { kind: 'daily', at: '25:00' } }, field: 'timing.at' },
+    { why: 'no timing and not after cycles', input: { ...validExport, timing: { kind: 'none' }, afterCycle: false }, field: 'timing' },
+    { why: 'keep of zero', input: { ...validExport, keep: 0 }, field: 'keep' },
+    { why: 'missing folder', input: { ...validExport, folder: '' }, field: 'folder' },
+    extra(validExport),
+  ],
+  'exports.remove': byIdBad,
+  'exports.runNow': byIdBad,
+  'exports.runs': byIdBad,
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */

@@ -38,7 +38,7 @@ export function describeMembershipContract<S extends DirectoryStore>(ctx: Contra
       let after: { groupId: string; memberId: string } | undefined;
       for (;;) {
         const page = await ctx.store().scanMemberships(after, 2);
-        seen.push(...page);
+        seen.push(...page.map((row) => ({ ...row })));
         if (page.length < 2) break;
         after = { groupId: page[page.length - 1]!.groupId, memberId: page[page.length - 1]!.memberId };
       }
