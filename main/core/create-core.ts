@@ -26,6 +26,7 @@ import { defaultTunnelProviders, type TunnelProviders } from '../tunnel/provider
 import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
 import { ExportService } from '../exports/export-service';
+import { EXPORT_OPERATION } from '../../shared/admin/export-schemas';
 import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
@@ -142,7 +143,8 @@ function mappingSources(store: DirectoryStore): MappingSources {
       let beforeSeq: number | undefined;
       for (let read = 0; read < limit; ) {
         const page = await store.querySyncLog({ limit: Math.min(PAGE, limit - read), ...(beforeSeq !== undefined ? { beforeSeq } : {}) });
-        for (const row of page) visit(row);
+        // An export run is ScimDesk's own work, not a request: it must not join or stretch Entra's cycles.
+        for (const row of page) if (row.operation !== EXPORT_OPERATION) visit(row);
         read += page.length;
         if (page.length === 0 || read >= limit) return;
         beforeSeq = page[page.length - 1]!.seq;

@@ -99,6 +99,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   refused: 'Refused (token)',
   unknown: 'Other',
   reachability: 'Reachability',
+  export: 'Scheduled export',
 };
 
 export function operationLabel(operation: string): string {

@@ -13,6 +13,7 @@ import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { CertificatePanel } from './settings-certificate-panel';
 import { EndpointPanel } from './settings-endpoint-panel';
+import { ExportSchedules } from './export-schedules';
 import { ExtensionsPanel } from './settings-extensions-panel';
 import { ReachabilityPanel } from './settings-reachability-panel';
 const useStyles = makeStyles({
@@ -102,6 +103,8 @@ export function SettingsView() {
           <ExtensionsPanel />
         </div>
       )}
+      {/* Moves to the Delivery screen when that screen lands. */}
+      {data && <ExportSchedules />}
     </Page>
   );
 }
