@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -187,7 +187,8 @@ describe('scheduled exports', () => {
     assert.ok(existsSync(join(folder, 'users-latest.csv')) && existsSync(join(folder, 'groups-latest.csv')), 'the -latest copies');
     // Four runs 5 minutes apart with no request between: ScimDesk's own work, not an Entra cycle.
     const mapping = await ok<{ cycles: Array<{ requests: number; end: string }> }>('mapping.view', {});
-    assert.equal(mapping.cycles.filter((c) => Date.parse(c.end) >= Date.parse((await runs())[3]!.startedAt)).length, 0, 'the export runs are in no cycle');
+    const firstRun = Date.parse((await runs())[3]!.startedAt);
+    assert.equal(mapping.cycles.filter((c) => Date.parse(c.end) >= firstRun).length, 0, 'the export runs are in no cycle');
   });
 
   it('records a failing folder (run, Overview, sync log, event) and tries it again after RETRY_MS', async () => {
@@ -237,6 +238,56 @@ describe('scheduled exports', () => {
     } finally {
       unsubscribe();
     }
+  });
+
+  it('never shows a reader polling the folder a partial file under a final name', async () => {
+    const seeded = 4000;
+    const before = await t.core.store.countResources('User');
+    for (let i = 0; i < seeded; i++) {
+      await t.core.store.createResource('User', { doc: { userName: `bulk${i}@contoso.com`, displayName: `Bulk ${i} ${'x'.repeat(600)}`, active: true } }, new Date(clock));
+      // The store answers at once: let the servers' timers run (an idle keep-alive socket closes now, not under the next call).
+      if (i % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const total = before + seeded;
+    const folder = join(scratch, 'out');
+    const saved = await ok<ExportScheduleView>('exports.save', schedule({ kinds: ['users'], folder }));
+    const seen = new Map<string, number>();
+    const versions = new Set<string>();
+    let reading = true;
+    // Reads every file under a final name, as an importer would, while the export writes.
+    const reader = (async () => {
+      while (reading) {
+        for (const file of existsSync(folder) ? readdirSync(folder) : []) {
+          if (file.includes('.tmp-')) continue;
+          let text: string;
+          try {
+            // Each version of a file once (by size and time), as an importer picks up a new file.
+            const stat = statSync(join(folder, file));
+            const version = `${file}|${stat.size}|${stat.mtimeMs}|${stat.ino}`;
+            if (versions.has(version)) continue;
+            versions.add(version);
+            text = readFileSync(join(folder, file), 'utf8');
+          } catch {
+            continue;
+          }
+          const records = parseCsv(text);
+          seen.set(file, (seen.get(file) ?? 0) + 1);
+          if (records.length !== total + 1 || !text.endsWith('\r\n')) throw new Error(`${file} read with ${records.length - 1} of ${total} rows`);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    try {
+      const run = await ok<ExportRun>('exports.runNow', { id: saved.id });
+      assert.equal(run.status, 'ok', run.error ?? '');
+      assert.equal(run.rows, total);
+      assert.ok(statSync(join(folder, run.files[0]!.name)).size > 2 * 1024 * 1024, 'larger than one write, so a half file could be seen');
+    } finally {
+      reading = false;
+    }
+    await reader;
+    assert.ok(seen.size > 0, 'the reader read the finished files');
   });
 
   it('on a full disk fails in plain words and leaves no partial or temporary file', { skip: smallFilesystemUnavailable() }, async () => {
