@@ -189,7 +189,8 @@ function ColumnChooser({ kind, chosen, available, onChange }: { readonly kind: E
   };
   const left = available.filter((path) => !chosen.includes(path));
   return (
-    <Field label={`${KIND_LABELS[kind]} columns, in order`}>
+    <div className={styles.columns}>
+      <Text>{`${KIND_LABELS[kind]} columns, in order`}</Text>
       <div className={styles.columns} role="list" aria-label={`${KIND_LABELS[kind]} columns`}>
         {chosen.map((path, index) => (
           <div key={path} className={styles.column} role="listitem">
@@ -216,7 +217,7 @@ function ColumnChooser({ kind, chosen, available, onChange }: { readonly kind: E
           </Select>
         )}
       </div>
-    </Field>
+    </div>
   );
 }
 
@@ -247,18 +248,20 @@ function ScheduleForm({ initial, choices, onSaved, onCancel }: { readonly initia
       <Field label="Folder (the whole path; created when missing)" required {...fieldValidation(messages['folder'])}>
         <Input value={draft.folder} onChange={(_, d) => set({ folder: d.value })} placeholder="D:\Exports\ScimDesk" />
       </Field>
-      <Field label="What to export (one file each)" {...fieldValidation(messages['kinds'])}>
-        <div className={styles.inline}>
+      <div className={styles.columns}>
+        <Text id="export-kinds-label">What to export (one file each)</Text>
+        <div className={styles.inline} role="group" aria-labelledby="export-kinds-label">
           {KINDS.map((kind) => (
             <Checkbox
               key={kind}
               label={KIND_LABELS[kind]}
               checked={draft.kinds.includes(kind)}
-              onChange={(_, d) => set({ kinds: d.checked ? [...draft.kinds, kind] : draft.kinds.filter((k) => k !== kind) })}
+              onChange={(_, d) => setDraft((current) => ({ ...current, kinds: d.checked === true ? [...current.kinds.filter((k) => k !== kind), kind] : current.kinds.filter((k) => k !== kind) }))}
             />
           ))}
         </div>
-      </Field>
+        {messages['kinds'] && <Text className={styles.error}>{messages['kinds']}</Text>}
+      </div>
       <div className={styles.row}>
         <SelectField
           label="On the clock"
