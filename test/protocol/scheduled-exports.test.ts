@@ -200,6 +200,8 @@ describe('scheduled exports', () => {
       // The share is gone and a file now stands where the folder was.
       rmSync(folder, { recursive: true });
       writeFileSync(folder, 'not a folder');
+      await t.core.syncLog.flush();
+      const requestsBefore = (await ok<Overview>('overview.get', {})).last24h.requests;
       const failed = await ok<ExportRun>('exports.runNow', { id: saved.id });
       assert.equal(failed.status, 'failed');
       assert.match(failed.error ?? '', /is a file, not a folder/);
@@ -216,7 +218,6 @@ describe('scheduled exports', () => {
       assert.equal(entry.status, 500);
       assert.equal(entry.error, failed.error);
       assert.equal(entry.adscimVersion, null);
-      const requestsBefore = overview.last24h.requests;
       assert.equal((await ok<Overview>('overview.get', {})).last24h.requests, requestsBefore, 'an export is not a SCIM request');
       const logged = await ok<{ items: SyncLogEntry[] }>('syncLog.query', { operation: 'export' });
       assert.equal(logged.items[0]?.operation, 'export');
