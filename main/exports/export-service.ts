@@ -391,7 +391,8 @@ export class ExportService {
   }
 
   private view(schedule: ExportSchedule, running?: ExportRun): ExportScheduleView {
-    const state = this.stateOf(schedule.id);
+    // Read only: a schedule removed while it ran must not get its state back.
+    const state = this.state.get(schedule.id) ?? { runs: [], cycleSeq: 0, lastStartedAt: null, lastTimerAt: null, timingFrom: schedule.created };
     const progress = this.running.get(schedule.id)?.progress;
     const last = running ?? this.lastRun(schedule.id);
     let next = this.nextTimerRun(schedule, state);
