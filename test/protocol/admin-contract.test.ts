@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
 import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
@@ -858,6 +860,24 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('mapping.clearEntraSchema', {})).entra.source, 'none');
     assert.deepEqual((await ok('mapping.saveRules', { rules: [] })).rules, []);
     await ok('mapping.choosePreset', { preset: null });
+  });
+
+  it('scheduled exports: save, list, run now, last runs, remove (the files and the clock are in scheduled-exports.test.ts)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scimdesk-contract-exports-'));
+    try {
+      const saved = await ok('exports.save', { ...validExport, folder });
+      assert.deepEqual(saved.columns.groups, ['id', 'externalId', 'displayName'], 'empty columns: the defaults');
+      const list = await ok('exports.list', {});
+      assert.ok(list.items.some((item) => item.id === saved.id) && list.columns.available.users.includes('userName'), 'listed, with the columns on offer');
+      const run = await ok('exports.runNow', { id: saved.id });
+      assert.equal(run.status, 'ok', run.error ?? '');
+      assert.deepEqual((await ok('exports.runs', { id: saved.id })).items.map((item) => item.id), [run.id]);
+      assert.deepEqual(await ok('exports.remove', { id: saved.id }), { removed: true });
+      const missing = await a.call('exports.runNow', { id: saved.id });
+      assert.equal(missing.body.ok ? 'ok' : missing.body.error.code, 'notFound');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {
