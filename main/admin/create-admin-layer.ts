@@ -13,6 +13,7 @@ import type { DirectoryStore } from '../store/directory-store';
 import type { TunnelProviders } from '../tunnel/providers';
 import type { Backoff } from '../tunnel/tunnel-runner';
 import type { MappingService } from '../mapping/mapping-service';
+import type { ExportService } from '../exports/export-service';
 import { AdminApiError } from './admin-error';
 import { dispatchAdminCall, type AdminCallContext, type AdminHandlers } from './dispatch';
 import type { AdminResult } from '../../shared/admin/contract';
@@ -27,6 +28,7 @@ import { createBreakerHandlers } from './handlers/breaker-handlers';
 import { createCompareHandlers } from './handlers/compare-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
+import { createExportHandlers } from './handlers/export-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
 import { createMappingHandlers } from './handlers/mapping-handlers';
 import { createAudit, type EndpointControl } from './handlers/handler-types';
@@ -77,6 +79,8 @@ export interface AdminLayerOptions {
   readonly breaker: DeprovisionBreaker;
   /** OAuth clients and the token endpoint's decisions (issue 16). */
   readonly oauth: Pick<AuthDeps, 'clients' | 'tokens'>;
+  /** Scheduled exports (the root starts and stops their clock). */
+  readonly exports: ExportService;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -133,7 +137,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
   const rotation = new TokenRotation({ connection, tokens, endpoint: () => options.endpoint.state(), audit: store, events, now });
 
   const handlers: AdminHandlers = withSnapshotsBefore({
-    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage }),
+    ...createOverviewHandlers({ store, tokens, endpoint: options.endpoint, reach, setup: options.setup, pause: options.pause, now, storage: options.storage, exports: options.exports }),
     ...createProvisioningHandlers({ pause: options.pause, events, audit, now }),
     ...createDirectoryHandlers({ store, tokens, events, audit, now }),
     ...createResourceHandlers({ store, scim: options.scim, schemas: options.schemas, endpoint: () => options.endpoint.state(), now }),
@@ -153,6 +157,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createReachabilityHandlers({ reach, audit }),
     ...createBreakerHandlers({ breaker: options.breaker, audit }),
     ...createAuthHandlers({ ...options.oauth, settings: store, tenantUrl, graphConnection: () => connection.connection(), events, audit, now }),
+    ...createExportHandlers({ exports: options.exports, audit }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

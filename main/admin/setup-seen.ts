@@ -1,5 +1,6 @@
 import type { SeenFrom as ContractSeenFrom } from '../../shared/admin/contract';
 import type { DirectoryStore, SyncLogEntry, SyncLogQuery } from '../store/directory-store';
+import { EXPORT_OPERATION } from '../../shared/admin/export-schemas';
 
 
 /** What the checklist reads and keeps. */
@@ -108,7 +109,7 @@ export class SetupTracker {
     let changed = false;
     for (const entry of entries) {
       // The tunnel's events and the checks from outside are not a client's requests.
-      if (entry.operation === REACHABILITY) continue;
+      if (entry.operation === REACHABILITY || entry.operation === EXPORT_OPERATION) continue;
       const facts = setupFactsOf(entry, entry.adscimVersion !== null ? 'entra' : 'other');
       for (const step of SETUP_STEPS) {
         const next = strongest(seen[step], facts[step] ?? null);

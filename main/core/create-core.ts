@@ -35,6 +35,7 @@ import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
 import { DEFAULT_SNAPSHOT_RETENTION, SNAPSHOT_FOLDER, SnapshotService, type SnapshotRetention } from '../admin/recovery/snapshot-service';
 import { openSnapshotReader } from '../store/snapshot-file';
+import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
@@ -96,6 +97,8 @@ export interface CoreOptions {
    * pass a failing one); the core's snapshots when not given.
    */
   readonly takeSnapshot?: (reason: string) => Promise<void>;
+  /** How often the scheduled exports look at their clocks (tests shorten it). */
+  readonly exportTickMs?: number;
 }
 
 export interface StartedCore {
@@ -292,6 +295,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events.emit('overview.changed', {});
   });
 
+  const exports = new ExportService({
+    source: store,
+    settings: store,
+    schemas: () => schemas,
+    syncLog,
+    events,
+    logger,
+    now,
+    dataDir: options.dataDir,
+    ...(options.exportTickMs !== undefined ? { tickMs: options.exportTickMs } : {}),
+  });
+  await exports.load();
+
   admin = createAdminLayer({
     store,
     tokens,
@@ -317,6 +333,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
     snapshots,
     breaker,
+    exports,
   });
   const adminLayer = admin;
 
@@ -370,10 +387,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         options.maintenanceIntervalMs ?? 3_600_000,
       );
       maintenance.unref();
+      exports.start();
       return { scimUrl: started.url, port: started.port, firstToken };
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      await exports.stop();
       await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();

@@ -10,7 +10,10 @@
  *
  * Pure: returns the text.
  */
+import { CSV_BOM, CSV_EOL, csvCell } from '../../shared/csv';
 import type { Candidate, CompareReport, Drift, ReportRow } from './compare';
+
+export { csvCell };
 
 export interface ReportCsvOptions {
   /** Start with a UTF-8 byte order mark (default true: Excel needs it). */
@@ -45,7 +48,7 @@ export const REPORT_CSV_COLUMNS = [
 export function toReportCsv(report: CompareReport, options?: ReportCsvOptions): string {
   const lines: string[] = [REPORT_CSV_COLUMNS.map(csvCell).join(',')];
   for (const row of report.rows) lines.push(rowCells(row).map(csvCell).join(','));
-  return (options?.bom === false ? '' : '\uFEFF') + lines.join('\r\n') + '\r\n';
+  return (options?.bom === false ? '' : CSV_BOM) + lines.join(CSV_EOL) + CSV_EOL;
 }
 
 function rowCells(row: ReportRow): Array<string | boolean | null> {
@@ -84,24 +87,4 @@ function driftText(drift: Drift): string {
 
 function show(value: string | boolean | null): string {
   return value === null ? '(none)' : typeof value === 'boolean' ? String(value) : `"${value}"`;
-}
-
-/** One RFC 4180 CSV cell (the report's and the sync log's export): neutralised if it looks like a formula, quoted when needed. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (text.length > 0) {
-    const c = text.charCodeAt(0);
-    // = + - @ TAB CR: a spreadsheet would evaluate the cell.
-    if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) text = `'${text}`;
-  }
-  let needsQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 44 || c === 34 || c === 10 || c === 13) {
-      needsQuotes = true;
-      break;
-    }
-  }
-  return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
 }

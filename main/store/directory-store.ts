@@ -48,7 +48,8 @@ export interface DirectoryStore
     FixStore,
     DocumentScanStore,
     RecoveryStore,
-    BreakerStore {
+    BreakerStore,
+    MembershipScanStore {
   close(): Promise<void>;
 }
 
@@ -89,6 +90,26 @@ export interface SyncLogScanRow {
   readonly status: number;
   readonly error: string | null;
   readonly detail: string | null;
+}
+
+/** One membership with both ends named, as the scheduled exports write it. */
+export interface MembershipRow {
+  readonly groupId: string;
+  readonly groupDisplayName: string | null;
+  readonly groupExternalId: string | null;
+  readonly memberId: string;
+  readonly memberType: 'User' | 'Group';
+  /** The member user's userName (null for a group member). */
+  readonly memberUserName: string | null;
+  /** The member's displayName (a user's or a nested group's). */
+  readonly memberDisplayName: string | null;
+  readonly memberExternalId: string | null;
+}
+
+/** Every membership, a page at a time, for the scheduled exports' memberships file. */
+export interface MembershipScanStore {
+  /** Up to `limit` memberships after `after` (undefined to start), ordered by group id then member id; the last one continues. */
+  scanMemberships(after: { readonly groupId: string; readonly memberId: string } | undefined, limit: number): Promise<ReadonlyArray<MembershipRow>>;
 }
 
 /** How the composition root asks for a store; options a store does not use it ignores. */

@@ -1,5 +1,6 @@
 import type { FilterNode } from '../scim/filter/filter-ast';
 import type { GroupRef, MemberPage } from '../scim/directory';
+import type { MembershipRow } from './directory-store';
 import type { MemberChange } from '../scim/patch/patch-operation';
 import type { MemberRef } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
@@ -38,6 +39,42 @@ export class Membership {
       memberId,
     );
     this.sql.run(`DELETE FROM group_members WHERE member_id = ?`, memberId);
+  }
+
+  /** A page of every membership with both ends named (MembershipScanStore.scanMemberships), on the primary key's order. */
+  scan(after: { readonly groupId: string; readonly memberId: string } | undefined, limit: number): MembershipRow[] {
+    const rows = this.sql.many<{
+      group_id: string;
+      group_display: string | null;
+      group_external_id: string | null;
+      member_id: string;
+      member_type: 'User' | 'Group';
+      user_name: string | null;
+      member_display: string | null;
+      member_external_id: string | null;
+    }>(
+      `SELECT m.group_id, json_extract(g.doc, '$.displayName') AS group_display, g.external_id AS group_external_id,
+              m.member_id, m.member_type, u.user_name,
+              COALESCE(json_extract(u.doc, '$.displayName'), json_extract(mg.doc, '$.displayName')) AS member_display,
+              COALESCE(u.external_id, mg.external_id) AS member_external_id
+       FROM group_members m JOIN groups g ON g.id = m.group_id
+       LEFT JOIN users u ON m.member_type = 'User' AND u.id = m.member_id
+       LEFT JOIN groups mg ON m.member_type = 'Group' AND mg.id = m.member_id
+       WHERE (m.group_id, m.member_id) > (?, ?) ORDER BY m.group_id, m.member_id LIMIT ?`,
+      after?.groupId ?? '',
+      after?.memberId ?? '',
+      limit,
+    );
+    return rows.map((r) => ({
+      groupId: r.group_id,
+      groupDisplayName: r.group_display,
+      groupExternalId: r.group_external_id,
+      memberId: r.member_id,
+      memberType: r.member_type,
+      memberUserName: r.user_name,
+      memberDisplayName: r.member_display,
+      memberExternalId: r.member_external_id,
+    }));
   }
 
   /** A page of one group's members with display names, and its pending members (ResourceStore.listMembers). */

@@ -14,7 +14,7 @@ import type { PatchResult } from '../scim/patch/patch-operation';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
-import type { AuditRecord, StoredAuditRecord } from './directory-store';
+import type { AuditRecord, MembershipRow, StoredAuditRecord } from './directory-store';
 import { Membership } from './membership';
 import { foldCase } from './open-database';
 import { ResourceQueries } from './resource-queries';
@@ -332,6 +332,10 @@ export class ResourceRepository {
     return this.sql
       .many<{ id: string; user_name: string }>(`SELECT id, user_name FROM users WHERE user_name_key IN (SELECT value FROM json_each(?)) ORDER BY seq`, JSON.stringify(userNames.map(foldCase)))
       .map((row) => ({ id: row.id, userName: row.user_name }));
+  }
+
+  scanMemberships(after: { readonly groupId: string; readonly memberId: string } | undefined, limit: number): MembershipRow[] {
+    return this.membership.scan(after, limit);
   }
 
   count(kind: ResourceKind): number {

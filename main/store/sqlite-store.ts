@@ -77,6 +77,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     loadMappingSummary: (kind) => settle(() => resources.loadMappingSummary(kind)),
     saveMappingSummary: (kind, generation, summary) => settle(() => resources.saveMappingSummary(kind, generation, summary)),
     usersNamed: (userNames) => settle(() => resources.usersNamed(userNames)),
+    scanMemberships: (after, limit) => settle(() => resources.scanMemberships(after, limit)),
     countInactiveUsers: () => settle(() => resources.countInactiveUsers()),
     purgeDeletedResources: (now) => settle(() => resources.purgeDeleted(now)),
     replaceToken: (hash, hint, expires, now) => settle(() => tokens.replace(hash, hint, expires, now)),

@@ -100,6 +100,7 @@ export const OPERATION_LABELS: Record<string, string> = {
   unknown: 'Other',
   reachability: 'Reachability',
   'oauth-token': 'Token request (OAuth)',
+  export: 'Scheduled export',
 };
 
 export function operationLabel(operation: string): string {

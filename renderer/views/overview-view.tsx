@@ -300,6 +300,19 @@ function StorageWarnings({ storage }: { readonly storage: Overview['storage'] })
   );
 }
 
+/** Scheduled exports whose last run failed: which, when and why (each is tried again on its own). */
+function ExportFailures({ failing }: { readonly failing: Overview['exports']['failing'] }) {
+  if (failing.length === 0) return null;
+  return (
+    <MessageBar intent="error" layout="multiline" data-testid="exports-failing">
+      <MessageBarBody>
+        <MessageBarTitle>{failing.length === 1 ? `The export “${failing[0]!.name}” failed` : `${plural(failing.length, 'scheduled export')} failed`}</MessageBarTitle>
+        {failing.map((f) => `${failing.length === 1 ? '' : `${f.name}: `}${formatDateTime(f.at)}: ${f.error}`).join(' ')} ScimDesk tries again in a few minutes (Settings → Scheduled exports).
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
+
 function OverviewContent({ overview }: { readonly overview: Overview }) {
   const styles = useStyles();
   const { navigate, showSyncLog, pauseProvisioning, resumeProvisioning } = useAppStore(
@@ -332,6 +345,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
         </MessageBar>
       )}
       <StorageWarnings storage={overview.storage} />
+      <ExportFailures failing={overview.exports.failing} />
       <QuarantineWatch
         quarantine={overview.quarantine}
         onShowFailures={() => showSyncLog({ range: 'day', outcome: 'error', client: 'entra' })}

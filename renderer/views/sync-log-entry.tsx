@@ -96,6 +96,8 @@ function EntryDetail({ entry }: { readonly entry: SyncLogDetail }) {
         <Fact label="Sent by">
           {entry.operation === 'reachability' ? (
             <Text>ScimDesk itself: a tunnel event or a check from outside (Settings → Reachability), not a client's request</Text>
+          ) : entry.operation === 'export' ? (
+            <Text>ScimDesk itself: a scheduled export run (Settings → Scheduled exports), not a client's request</Text>
           ) : isFromEntra(entry) ? (
             <Text>
               Entra's provisioning service <Text className={styles.mono}>(ADSCIMVersion: {entry.adscimVersion || 'empty'})</Text>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { guidString } from '../guid';
 import { TunnelStateView } from './reach-schemas';
+import { ExportFailure } from './export-schemas';
 
 /** The shapes the admin contract's methods take and return (views of the directory, the token, the sync log, the settings, the Overview). */
 
@@ -84,7 +85,7 @@ export const SyncLogFilter = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
   /** `reachability`: the tunnel's events and the checks from outside (not requests). */
-  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'refused', 'unknown', 'reachability']).optional(),
+  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'refused', 'unknown', 'reachability', 'export']).optional(),
   /** `error` is any 4xx or 5xx. */
   outcome: z.enum(['success', 'error', 'clientError', 'serverError']).optional(),
   /** Matches userName, externalId, displayName or resource id. */
@@ -366,6 +367,8 @@ export const Overview = z.object({
       })
       .nullable(),
   }),
+  /** Scheduled exports whose last run failed (each is retried): the Overview says which and why. */
+  exports: z.object({ failing: z.array(ExportFailure) }),
   setup: z.object({
     tokenGenerated: z.boolean(),
     tokenUsed: z.boolean(),

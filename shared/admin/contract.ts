@@ -39,6 +39,7 @@ import {
   TakeSnapshotInput,
 } from './recovery-schemas';
 import { AuthSettingsInput, AuthStatus, ConfigureFederationInput, CreateClientInput, FederationView, IssuedClientView, OAuthClientView, RotateClientInput } from './auth-schemas';
+import { ExportList, ExportRun, ExportScheduleInput, ExportScheduleView } from './export-schemas';
 import {
   AuditEntry,
   DirectorySettings,
@@ -77,6 +78,7 @@ export * from './support-schemas';
 export * from './recovery-schemas';
 export * from './breaker-schemas';
 export * from './auth-schemas';
+export * from './export-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -416,6 +418,17 @@ export const adminMethods = {
   'auth.configureFederation': method(ConfigureFederationInput, FederationView, "Trusts Entra's provisioning service for workload identity federation: tenant, cloud, subject and audience."),
   'auth.disableFederation': method(empty, z.object({ disabled: z.boolean() }), 'Stops trusting federation assertions; access tokens issued through it stop working.'),
   'auth.updateSettings': method(AuthSettingsInput, AuthStatus, 'How long access tokens from the token endpoint live.'),
+  // ---- Scheduled exports: users, groups and memberships as files for systems that import them (issue 15)
+
+  'exports.list': method(empty, ExportList, 'Export schedules with their last run and next time, and the columns a CSV may hold.'),
+  'exports.save': method(
+    ExportScheduleInput,
+    ExportScheduleView,
+    'Adds or replaces an export schedule; the folder is created when missing and must be writable (checked now).',
+  ),
+  'exports.remove': method(byId, z.object({ removed: z.boolean() }), 'Removes an export schedule (the files it wrote stay).'),
+  'exports.runNow': method(byId, ExportRun, 'Runs an export now and answers when it is done; progress arrives as exports.changed events.'),
+  'exports.runs': method(byId, z.object({ items: z.array(ExportRun) }), "A schedule's last runs, newest first."),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -466,6 +479,8 @@ export const adminEvents = {
   'reach.changed': z.object({ tunnel: TunnelStateView }),
   /** The breaker tripped, held an operation, or held operations were approved or rejected. */
   'breaker.changed': z.object({ held: z.number().int(), tripped: z.boolean() }),
+  /** An export schedule changed, started, progressed or finished a run. */
+  'exports.changed': z.object({ schedule: ExportScheduleView }),
 } as const;
 
 export type AdminEvents = typeof adminEvents;

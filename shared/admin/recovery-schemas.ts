@@ -65,6 +65,6 @@ export const SnapshotRestoreView = z.object({
   resumed: z.boolean(),
 });
 
-export const ExportFormat = z.enum(['csv', 'json']);
-export const SnapshotExportInput = z.object({ source: z.union([z.literal('now'), SnapshotId]), format: ExportFormat }).strict();
+export const SnapshotExportFormat = z.enum(['csv', 'json']);
+export const SnapshotExportInput = z.object({ source: z.union([z.literal('now'), SnapshotId]), format: SnapshotExportFormat }).strict();
 export const SnapshotExportView = z.object({ files: z.array(z.object({ name: z.string(), content: z.string() })) });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 import { adminMethods, METHOD_NAMES, type AdminResult, type MethodName, type MethodOutput } from '../../shared/admin/contract';
@@ -61,6 +63,19 @@ const validExtension = {
   resourceType: 'User',
   name: 'Acme',
   attributes: [{ name: 'costCenter', type: 'string' }],
+};
+
+const validExport = {
+  name: 'Nightly',
+  kinds: ['users'],
+  format: 'csv',
+  columns: { users: [], groups: [], memberships: [] },
+  folder: '/tmp/scimdesk-exports',
+  timing: { kind: 'daily', at: '02:30' },
+  afterCycle: false,
+  keep: 5,
+  latestCopy: true,
+  enabled: true,
 };
 
 const listBad: ReadonlyArray<BadInput> = [
@@ -385,6 +400,22 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
     { why: 'access tokens under a minute', input: { accessTokenSeconds: 59 }, field: 'accessTokenSeconds' },
     extra({ accessTokenSeconds: 3600 }),
   ],
+  'exports.list': [extra()],
+  'exports.save': [
+    { why: 'missing name', input: { ...validExport, name: undefined }, field: 'name' },
+    { why: 'no kind to export', input: { ...validExport, kinds: [] }, field: 'kinds' },
+    { why: 'unknown kind', input: { ...validExport, kinds: ['devices'] }, field: 'kinds.0' },
+    { why: 'unknown format', input: { ...validExport, format: 'xlsx' }, field: 'format' },
+    { why: 'interval of zero minutes', input: { ...validExport, timing: { kind: 'interval', minutes: 0 } }, field: 'timing.minutes' },
+    { why: 'daily time not HH:MM', input: { ...validExport, timing: { kind: 'daily', at: '25:00' } }, field: 'timing.at' },
+    { why: 'no timing and not after cycles', input: { ...validExport, timing: { kind: 'none' }, afterCycle: false }, field: 'timing' },
+    { why: 'keep of zero', input: { ...validExport, keep: 0 }, field: 'keep' },
+    { why: 'missing folder', input: { ...validExport, folder: '' }, field: 'folder' },
+    extra(validExport),
+  ],
+  'exports.remove': byIdBad,
+  'exports.runNow': byIdBad,
+  'exports.runs': byIdBad,
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -971,6 +1002,24 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.ok(revoked.revoked);
     assert.deepEqual(await ok('auth.disableFederation', {}), { disabled: true });
     assert.equal((await ok('auth.updateSettings', { accessTokenSeconds: 1800 })).accessTokenSeconds, 1800);
+  });
+
+  it('scheduled exports: save, list, run now, last runs, remove (the files and the clock are in scheduled-exports.test.ts)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'scimdesk-contract-exports-'));
+    try {
+      const saved = await ok('exports.save', { ...validExport, folder });
+      assert.deepEqual(saved.columns.groups, ['id', 'externalId', 'displayName'], 'empty columns: the defaults');
+      const list = await ok('exports.list', {});
+      assert.ok(list.items.some((item) => item.id === saved.id) && list.columns.available.users.includes('userName'), 'listed, with the columns on offer');
+      const run = await ok('exports.runNow', { id: saved.id });
+      assert.equal(run.status, 'ok', run.error ?? '');
+      assert.deepEqual((await ok('exports.runs', { id: saved.id })).items.map((item) => item.id), [run.id]);
+      assert.deepEqual(await ok('exports.remove', { id: saved.id }), { removed: true });
+      const missing = await a.call('exports.runNow', { id: saved.id });
+      assert.equal(missing.body.ok ? 'ok' : missing.body.error.code, 'notFound');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {

@@ -28,6 +28,32 @@ export function describeMembershipContract<S extends DirectoryStore>(ctx: Contra
       assert.deepEqual((await read(g.id)).members, [{ value: u.id, type: 'User' }, { value: inner.id, type: 'Group' }].sort(byValue));
     });
 
+    it('scans every membership once, a page at a time, with both ends named (the scheduled exports read this)', async () => {
+      const a = await user('a@contoso.com', { externalId: 'ea', displayName: 'Alice' });
+      const b = await user('b@contoso.com');
+      const inner = await group('Inner', [], { externalId: 'ei' });
+      const g1 = await group('Sales', [{ value: a.id }, { value: b.id }, { value: inner.id }], { externalId: 'e1' });
+      const g2 = await group('Ops', [{ value: a.id }]);
+      const seen: Array<Record<string, unknown>> = [];
+      let after: { groupId: string; memberId: string } | undefined;
+      for (;;) {
+        const page = await ctx.store().scanMemberships(after, 2);
+        seen.push(...page.map((row) => ({ ...row })));
+        if (page.length < 2) break;
+        after = { groupId: page[page.length - 1]!.groupId, memberId: page[page.length - 1]!.memberId };
+      }
+      const key = (r: Record<string, unknown>) => `${String(r['groupId'])}/${String(r['memberId'])}`;
+      assert.deepEqual(seen.map(key), [...seen].map(key).sort(), 'ordered by group, then member');
+      const sorted = [...seen].sort((x, y) => (key(x) < key(y) ? -1 : 1));
+      const expected = [
+        { groupId: g1.id, groupDisplayName: 'Sales', groupExternalId: 'e1', memberId: a.id, memberType: 'User', memberUserName: 'a@contoso.com', memberDisplayName: 'Alice', memberExternalId: 'ea' },
+        { groupId: g1.id, groupDisplayName: 'Sales', groupExternalId: 'e1', memberId: b.id, memberType: 'User', memberUserName: 'b@contoso.com', memberDisplayName: null, memberExternalId: null },
+        { groupId: g1.id, groupDisplayName: 'Sales', groupExternalId: 'e1', memberId: inner.id, memberType: 'Group', memberUserName: null, memberDisplayName: 'Inner', memberExternalId: 'ei' },
+        { groupId: g2.id, groupDisplayName: 'Ops', groupExternalId: null, memberId: a.id, memberType: 'User', memberUserName: 'a@contoso.com', memberDisplayName: 'Alice', memberExternalId: 'ea' },
+      ].sort((x, y) => (key(x) < key(y) ? -1 : 1));
+      assert.deepEqual(sorted, expected);
+    });
+
     it('adds and removes members by PATCH with a new version only when the members SCIM shows change', async () => {
       const [a, b] = [await user('a@contoso.com'), await user('b@contoso.com')];
       const g = await group('G');

@@ -22,6 +22,8 @@ export interface OverviewDeps {
   readonly now: () => Date;
   /** The data folder's disk and the log files, measured when asked. */
   readonly storage: () => Overview['storage'];
+  /** Scheduled exports whose last run failed. */
+  readonly exports: { failing(): Overview['exports']['failing'] };
 }
 
 /** The Overview: where the endpoint listens, the token, what arrived, the quarantine watch and the setup checklist. */
@@ -65,6 +67,7 @@ export function createOverviewHandlers(deps: OverviewDeps): Handlers<'overview.g
         quarantine: assessQuarantine(quarantine),
         provisioning: toProvisioningState(deps.pause.state()),
         storage: deps.storage(),
+        exports: { failing: deps.exports.failing() },
         publicUrl: publicBase ? { url: publicBase, verifiedAt: await control.publicUrlVerifiedAt(publicBase) } : null,
         reachability: { tunnel: tunnel.status === 'stopped' ? null : tunnel, check: endpoint ? await checkOf(toBaseUrl(endpoint.url)) : null },
         certificate: certificate

@@ -1,5 +1,5 @@
 import type { SyncLogEntry } from '../../../shared/admin/contract';
-import { csvCell } from '../../reconcile/report-csv';
+import { CSV_EOL, csvCell } from '../../../shared/csv';
 import type { AuditStore, SyncLogQuery, SyncLogStore } from '../../store/directory-store';
 import { AdminApiError } from '../admin-error';
 import { toSyncLogEntry } from '../admin-views';
@@ -74,7 +74,7 @@ export function createSyncLogHandlers(deps: SyncLogDeps): Handlers<'syncLog.quer
         if (page.length < want) break;
         beforeSeq = page[page.length - 1]!.seq;
       }
-      return { csv: lines.join('\r\n') + '\r\n', rows, truncated: more };
+      return { csv: lines.join(CSV_EOL) + CSV_EOL, rows, truncated: more };
     },
 
     async 'audit.list'(input) {

@@ -141,6 +141,13 @@ const rules: ReadonlyArray<Rule> = [
     catches: ['main/tunnel/tunnel-runner.ts', '../admin/reachability'],
   },
   {
+    name: 'main/exports (scheduled exports) reads the store through the narrow interface it names (types only), and knows no root, admin layer, transport, host, Graph or tunnel',
+    files: (f) => under(f, 'main/exports'),
+    forbidden: (f, s, typeOnly) =>
+      s === 'better-sqlite3' || s === 'koa' || (!typeOnly && into(f, s, 'main/store')) || into(f, s, 'main/core', 'main/admin', 'main/http', 'main/service', 'main/app', 'main/graph', 'main/tunnel', 'main/reconcile'),
+    catches: ['main/exports/export-run.ts', '../store/sqlite-store', false],
+  },
+  {
     name: 'main/http receives what it needs from the root: no core, service or admin handlers',
     files: (f) => under(f, 'main/http'),
     forbidden: (f, s) => into(f, s, 'main/core', 'main/service', 'main/admin'),
