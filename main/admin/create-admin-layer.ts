@@ -23,6 +23,7 @@ import { GraphConnectionService } from './entra/graph-connection';
 import { SnapshotFiles } from './entra/snapshot-files';
 import { TokenRotation } from './entra/token-rotation';
 import { createCompareHandlers } from './handlers/compare-handlers';
+import { createDeliveryHandlers, type DeliveryHandlerDeps } from './handlers/delivery-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
 import { createGraphHandlers } from './handlers/graph-handlers';
@@ -65,6 +66,8 @@ export interface AdminLayerOptions {
   readonly mapping: MappingService;
   /** The data folder's disk and log files, for the Overview (measured by the root, which knows the files). */
   readonly storage: OverviewDeps['storage'];
+  /** Webhook subscriptions, their worker and the read-only credentials (built by the root beside the SCIM endpoint). */
+  readonly delivery: Omit<DeliveryHandlerDeps, 'events' | 'audit'>;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -133,6 +136,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createCompareHandlers(session),
     ...createEntraHandlers({ actions, rotation, audit }),
     ...createReachabilityHandlers({ reach, audit }),
+    ...createDeliveryHandlers({ ...options.delivery, events, audit }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

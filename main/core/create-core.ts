@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
@@ -7,6 +8,11 @@ import { SetupTracker, type SetupSeen } from '../admin/setup-seen';
 import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
+import { DeliveryWorker, type DeliveryTuning } from '../delivery/delivery-worker';
+import { SubscriptionService } from '../delivery/subscriptions';
+import { createWebhookSender, type SendWebhook } from '../delivery/webhook-sender';
+import { ReadCredentialService } from '../lib/read-credentials';
+import { DEFAULT_OUTBOX_RETENTION, type OutboxRetention } from '../store/outbox';
 import { AdminEventBus } from '../lib/event-bus';
 import { PAUSE_RETRY_AFTER_SECONDS, ProvisioningPause } from '../lib/provisioning-pause';
 import { prepareDataFolder, type PreparedDataFolder } from '../lib/data-folder';
@@ -78,6 +84,8 @@ export interface CoreOptions {
   readonly tunnelBackoff?: Backoff;
   readonly tunnelSelfRecoveryMs?: number;
   readonly checkTimeoutMs?: number;
+  /** Webhook delivery: the worker's batch size, retries and polling (tests shorten them), and the sender (tests wrap it). */
+  readonly delivery?: { readonly tuning?: Partial<DeliveryTuning>; readonly send?: SendWebhook; readonly worker?: boolean };
 }
 
 export interface StartedCore {
@@ -112,6 +120,8 @@ export interface Core {
   readonly pause: ProvisioningPause;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
+  /** Delivery to the on-premises system: subscriptions (the CLI's too), the worker that sends the outbox, read-only credentials. */
+  readonly delivery: { readonly subscriptions: SubscriptionService; readonly worker: DeliveryWorker; readonly readCredentials: ReadCredentialService };
   /** Current User and Group schemas, with the admin's extensions. */
   schemas(): Record<ResourceKind, ResourceSchema>;
   start(): Promise<StartedCore>;
@@ -204,6 +214,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
   const checkKey = new CheckKey(store, secrets);
+  const readCredentials = new ReadCredentialService(store, now);
 
   let endpoint: ScimEndpoint | undefined;
   let admin: AdminLayer | undefined;
@@ -217,6 +228,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     publicUrl: () => endpoint?.publicBaseUrl(),
     pausedRetryAfter: () => (pause.state() ? PAUSE_RETRY_AFTER_SECONDS : undefined),
     now,
+    readCredentials,
+    outbox: store,
   });
   const overrides: Partial<EndpointSettings> = {
     ...(options.host !== undefined ? { host: options.host } : {}),
@@ -237,6 +250,51 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const scimEndpoint = endpoint;
+
+  // ---- Delivery: webhooks from the outbox. A subscription may never reach ScimDesk's own SCIM endpoint or admin API.
+  const ownPorts = async (): Promise<number[]> => {
+    const scimPort = scimEndpoint.state()?.port ?? (await scimEndpoint.settings()).port;
+    const adminPort = await store.getSetting<number | null>('admin.port');
+    // The admin API's default port is the SCIM port + 1 (serve); the saved one is where it listens now.
+    return [scimPort, scimPort + 1, ...(typeof adminPort === 'number' ? [adminPort] : [])];
+  };
+  let knownPorts: number[] = [];
+  const refreshPorts = () => void ownPorts().then((ports) => (knownPorts = ports), () => undefined);
+  const sender = options.delivery?.send ?? createWebhookSender(() => knownPorts);
+  const subscriptions = new SubscriptionService({ store, now, ownPorts });
+  const worker = new DeliveryWorker({
+    store,
+    send: sender,
+    now,
+    ...(options.delivery?.tuning ? { tuning: options.delivery.tuning } : {}),
+    onError: (err) => logger.error({ err }, 'webhook delivery failed'),
+    onAttempt: () => events.emit('delivery.changed', { paused: null }),
+    onPaused: (subscription, error) => {
+      logger.warn({ subscription: subscription.id, url: subscription.url, error }, 'webhook subscription paused after repeated failures');
+      events.emit('delivery.changed', { paused: { id: subscription.id, url: subscription.url, error } });
+      events.emit('overview.changed', {});
+      // In the sync log beside the requests (like the tunnel's reachability entries; not an Entra request).
+      syncLog.record({
+        time: now().toISOString(),
+        requestId: randomUUID(),
+        method: 'POST',
+        path: subscription.url,
+        operation: 'delivery',
+        resourceType: null,
+        resourceId: null,
+        userName: null,
+        externalId: null,
+        displayName: null,
+        status: 503,
+        durationMs: 0,
+        scimType: null,
+        error: `Webhook subscription ${subscription.id} paused after ${subscription.failures} failed deliveries: ${error}`,
+        client: 'ScimDesk webhook delivery',
+        adscimVersion: null,
+        detail: JSON.stringify({ subscription: subscription.id, url: subscription.url, deliveredSeq: subscription.deliveredSeq, error }),
+      });
+    },
+  });
 
   const setup = await SetupTracker.load(store, (err: unknown) => logger.error({ err }, 'could not save the setup state'));
   syncLog.subscribe((entries) => setup.observe(entries));
@@ -268,15 +326,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.tunnelSelfRecoveryMs !== undefined ? { tunnelSelfRecoveryMs: options.tunnelSelfRecoveryMs } : {}),
     ...(options.checkTimeoutMs !== undefined ? { checkTimeoutMs: options.checkTimeoutMs } : {}),
     storage: () => ({ ...measureStorage(options.dataDir, databaseFile), logFiles: files?.health() ?? null }),
+    delivery: {
+      subscriptions,
+      worker,
+      credentials: readCredentials,
+      outbox: store,
+      feedUrl: () => {
+        const state = scimEndpoint.state();
+        return state ? `${state.url.replace(/\/scim\/v2$/, '')}/feed` : undefined;
+      },
+    },
   });
   const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
+  let portsTimer: NodeJS.Timeout | undefined;
+  // A SCIM write is followed by its sync-log entry: a moment to look at the outbox before the next poll.
+  syncLog.subscribe(() => worker.wake());
   const runMaintenance = async () => {
     const retention = (await store.getSetting<SyncLogRetention>('syncLog.retention')) ?? DEFAULT_SYNC_LOG_RETENTION;
     const pruned = await syncLog.prune(retention, now());
     const purged = await store.purgeDeletedResources(now());
-    if (pruned + purged > 0) logger.info({ pruned, purged }, 'retention applied');
+    const outboxRetention = (await store.getSetting<OutboxRetention>('outbox.retention')) ?? DEFAULT_OUTBOX_RETENTION;
+    const changes = await store.pruneOutbox(outboxRetention, now());
+    if (pruned + purged + changes > 0) logger.info({ pruned, purged, changes }, 'retention applied');
   };
 
   return {
@@ -296,6 +369,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pause,
     admin: adminLayer,
     setupSeen: () => setup.current(),
+    delivery: { subscriptions, worker, readCredentials },
     schemas: () => schemas,
     async start() {
       if (!(await store.getDirectory())) {
@@ -309,6 +383,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const started = await scimEndpoint.start();
       // The tunnel forwards to the listener, so it starts once there is one (it connects in the background).
       await adminLayer.reach.start();
+      refreshPorts();
+      portsTimer = setInterval(refreshPorts, 5000);
+      portsTimer.unref();
+      if (options.delivery?.worker !== false) worker.start();
       maintenance = setInterval(
         () => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')),
         options.maintenanceIntervalMs ?? 3_600_000,
@@ -318,6 +396,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      if (portsTimer) clearInterval(portsTimer);
+      await worker.stop();
+      if ('close' in sender) (sender as { close(): void }).close();
       await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();

@@ -312,6 +312,26 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   ],
   'mapping.clearEntraSchema': [extra()],
   'mapping.setupSheet': [extra()],
+  'delivery.view': [extra()],
+  'delivery.subscribe': [
+    { why: 'missing url', input: {}, field: 'url' },
+    { why: 'empty url', input: { url: ' ' }, field: 'url' },
+    { why: 'unknown event type', input: { url: 'https://hr.contoso.example/hook', events: ['user.exploded'] }, field: 'events' },
+    { why: 'unknown resource type', input: { url: 'https://hr.contoso.example/hook', resourceTypes: ['Printer'] }, field: 'resourceTypes' },
+    extra({ url: 'https://hr.contoso.example/hook' }),
+  ],
+  'delivery.pause': [{ why: 'not a subscription id', input: { id: 'x' }, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.resume': [{ why: 'missing id', input: {}, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.remove': [{ why: 'id of the wrong type', input: { id: 5 }, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.replay': [
+    { why: 'missing fromSeq', input: { id: 'sub_0123456789abcdef' }, field: 'fromSeq' },
+    { why: 'fromSeq below 1', input: { id: 'sub_0123456789abcdef', fromSeq: 0 }, field: 'fromSeq' },
+    extra({ id: 'sub_0123456789abcdef', fromSeq: 1 }),
+  ],
+  'delivery.log': [{ why: 'limit over 1000', input: { id: 'sub_0123456789abcdef', limit: 1001 }, field: 'limit' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.sendTest': [{ why: 'missing id', input: {}, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.issueCredential': [{ why: 'empty name', input: { name: ' ' }, field: 'name' }, extra({ name: 'HR' })],
+  'delivery.revokeCredential': [{ why: 'id of the wrong type', input: { id: 'one' }, field: 'id' }, extra({ id: 1 })],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
