@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createDeliverySlice, type DeliverySlice } from './delivery-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
 import { createEntraSlice, type EntraSlice } from './entra-slice';
 import { createFixSlice, type FixSlice } from './fix-slice';
@@ -30,7 +31,8 @@ type AppState = SessionSlice &
   FixSlice &
   EntraSlice &
   ReachSlice &
-  MappingSlice;
+  MappingSlice &
+  DeliverySlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -47,6 +49,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createEntraSlice(...args),
   ...createReachSlice(...args),
   ...createMappingSlice(...args),
+  ...createDeliverySlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once
@@ -76,6 +79,12 @@ subscribe('reach.changed', () => {
   // The tunnel came online, dropped or failed, or a check finished: the panel reads its view again, the Overview soon.
   const state = useAppStore.getState();
   if (state.reach.status !== 'idle') void state.loadReach();
+  refreshOverviewSoon();
+});
+subscribe('delivery.changed', () => {
+  // A delivery went through or failed, or a subscription was paused: the Delivery screen follows, the Overview soon.
+  const state = useAppStore.getState();
+  if (state.delivery.status !== 'idle') void state.loadDelivery();
   refreshOverviewSoon();
 });
 onSignedOut(() => useAppStore.getState().sessionEnded());

@@ -7,6 +7,7 @@ import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { eventually } from '../support/eventually';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
+import { TestReceiver } from '../support/webhook-receiver';
 import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
 
 /**
@@ -316,8 +317,8 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   'delivery.subscribe': [
     { why: 'missing url', input: {}, field: 'url' },
     { why: 'empty url', input: { url: ' ' }, field: 'url' },
-    { why: 'unknown event type', input: { url: 'https://hr.contoso.example/hook', events: ['user.exploded'] }, field: 'events' },
-    { why: 'unknown resource type', input: { url: 'https://hr.contoso.example/hook', resourceTypes: ['Printer'] }, field: 'resourceTypes' },
+    { why: 'unknown event type', input: { url: 'https://hr.contoso.example/hook', events: ['user.exploded'] }, field: 'events.0' },
+    { why: 'unknown resource type', input: { url: 'https://hr.contoso.example/hook', resourceTypes: ['Printer'] }, field: 'resourceTypes.0' },
     extra({ url: 'https://hr.contoso.example/hook' }),
   ],
   'delivery.pause': [{ why: 'not a subscription id', input: { id: 'x' }, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
@@ -849,6 +850,46 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await ok('mapping.clearEntraSchema', {})).entra.source, 'none');
     assert.deepEqual((await ok('mapping.saveRules', { rules: [] })).rules, []);
     await ok('mapping.choosePreset', { preset: null });
+  });
+
+  it('delivery: subscribe (secret shown once), send a test event, log, pause, replay, resume, remove; read-only credentials issued and revoked', async () => {
+    const receiver = new TestReceiver();
+    const url = await receiver.start();
+    try {
+      const made = await ok('delivery.subscribe', { url, events: ['user.created', 'user.updated'], resourceTypes: ['User'] });
+      assert.match(made.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+      receiver.secret = made.secret;
+      const id = made.subscription.id;
+      assert.equal(made.subscription.secretHint.endsWith(made.secret.slice(-4)), true);
+      assert.equal(JSON.stringify(await ok('delivery.view', {})).includes(made.secret), false, 'the secret is never shown again');
+      const test = await ok('delivery.sendTest', { id });
+      assert.equal(test.outcome, 'test');
+      assert.equal(test.responseCode, 200);
+      assert.equal(receiver.received[0]?.type, 'delivery.test');
+      assert.equal(receiver.received[0]?.signatureValid, true);
+      assert.equal((await ok('delivery.log', { id, limit: 10 })).items[0]?.messageId, test.messageId);
+      assert.equal((await ok('delivery.pause', { id })).health, 'paused');
+      await createUser({ schemas: [URN_USER], userName: 'delivered@contoso.com' });
+      const view = await ok('delivery.view', {});
+      assert.equal(view.subscriptions[0]?.behind, 1);
+      assert.ok(view.outbox.head >= 1);
+      assert.equal(view.feedUrl, a.core.endpoint.state()!.url.replace(/\/scim\/v2$/, '') + '/feed');
+      await ok('delivery.replay', { id, fromSeq: view.outbox.head });
+      await ok('delivery.resume', { id });
+      await eventually(() => assert.equal(receiver.acknowledged().get(view.outbox.head)?.type, 'user.created'), 10_000);
+      assert.match(await refused('delivery.replay', { id, fromSeq: view.outbox.head + 5 }, 'invalidInput'), /newest change/);
+      assert.match(await refused('delivery.subscribe', { url: `${a.core.endpoint.state()!.url}/Users` }, 'invalidInput'), /own admin API or SCIM endpoint/);
+      assert.deepEqual(await ok('delivery.remove', { id }), { removed: true });
+      await refused('delivery.pause', { id }, 'notFound');
+
+      const issued = await ok('delivery.issueCredential', { name: 'HR system' });
+      assert.match(issued.credential, /^scimdeskread_/);
+      assert.equal((await a.scim('/Users', { headers: { authorization: `Bearer ${issued.credential}` } })).status, 200);
+      assert.deepEqual(await ok('delivery.revokeCredential', { id: issued.info.id }), { revoked: true });
+      assert.equal((await a.scim('/Users', { headers: { authorization: `Bearer ${issued.credential}` } })).status, 401);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('covered every method of the contract with a good call (Compare & Fix ones in admin-compare.test.ts)', () => {
