@@ -11,6 +11,7 @@ import {
   Field,
   Input,
   MessageBar,
+  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Table,
@@ -23,6 +24,7 @@ import {
 } from '@fluentui/react-components';
 import { AddRegular, ArrowRepeatAllRegular, KeyRegular, SendRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { CHANGE_TYPES, type ChangeType, type SubscriptionView } from '../../shared/admin/contract';
 import { ConfirmButton } from '../components/confirm-dialog';
 import { CopyButton, CopyableValue } from '../components/copy-button';
@@ -209,7 +211,9 @@ function ReplayDialog({ subscription, onClose }: { readonly subscription: Subscr
 function SubscriptionRow({ subscription }: { readonly subscription: SubscriptionView }) {
   const styles = useStyles();
   const notify = useNotify();
-  const { changeSubscription, sendTestEvent, loadDeliveryLog } = useAppStore((s) => s);
+  const { changeSubscription, sendTestEvent, loadDeliveryLog } = useAppStore(
+    useShallow((s) => ({ changeSubscription: s.changeSubscription, sendTestEvent: s.sendTestEvent, loadDeliveryLog: s.loadDeliveryLog })),
+  );
   const { busy, run } = useAction();
   const [replaying, setReplaying] = useState(false);
   const act = (work: () => Promise<unknown>, done: string) => void run(work).then((ok) => notify(ok ? done : 'That did not work: see the delivery log', ok ? 'success' : 'error'));
@@ -316,7 +320,9 @@ function CredentialsSection() {
   const styles = useStyles();
   const table = useTableStyles();
   const view = useAppStore((s) => s.delivery.data);
-  const { issueReadCredential, revokeReadCredential } = useAppStore((s) => s);
+  const { issueReadCredential, revokeReadCredential } = useAppStore(
+    useShallow((s) => ({ issueReadCredential: s.issueReadCredential, revokeReadCredential: s.revokeReadCredential })),
+  );
   const { busy, error, run } = useAction();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
@@ -396,6 +402,25 @@ function CredentialsSection() {
         </ShownOnce>
       )}
     </Section>
+  );
+}
+
+/** The Overview's line about delivery: shown only when a subscription was paused after failing, with the way to it. */
+export function DeliveryAlert() {
+  const { delivery, loadDelivery, navigate } = useAppStore(useShallow((s) => ({ delivery: s.delivery, loadDelivery: s.loadDelivery, navigate: s.navigate })));
+  useLoadOnShow(loadDelivery);
+  const paused = delivery.data?.subscriptions.filter((s) => s.paused !== null && s.pauseReason?.startsWith('Paused after')) ?? [];
+  if (paused.length === 0) return null;
+  return (
+    <MessageBar intent="error" layout="multiline" data-testid="delivery-alert">
+      <MessageBarBody>
+        <MessageBarTitle>{paused.length === 1 ? 'A webhook subscription is paused' : `${paused.length} webhook subscriptions are paused`}</MessageBarTitle>
+        {paused.map((s) => `${s.url}: ${s.lastError ?? s.pauseReason ?? ''}`).join('; ')}
+      </MessageBarBody>
+      <MessageBarActions>
+        <Button onClick={() => navigate('delivery')}>Open Delivery</Button>
+      </MessageBarActions>
+    </MessageBar>
   );
 }
 

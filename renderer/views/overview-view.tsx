@@ -33,6 +33,7 @@ import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
+import { DeliveryAlert } from './delivery-view';
 import { useAppStore } from '../state/store';
 import { PausedBanner, ProvisioningControl } from './provisioning-pause';
 import { QuarantineWatch } from './quarantine-watch';
@@ -521,6 +522,7 @@ export function OverviewView() {
       }
     >
       {overview.error && <ErrorBar error={overview.error} title="Could not load the overview" onRetry={() => void loadOverview()} />}
+      <DeliveryAlert />
       {overview.data ? <OverviewContent overview={overview.data} /> : overview.status !== 'error' && <Loading label="Loading the overview…" />}
     </Page>
   );
