@@ -119,7 +119,7 @@ export class SubscriptionService {
     return this.deps.store.listDeliveryLog(id, limit);
   }
 
-  /** Sends again everything from `fromSeq` on (in order, under the same ids as before), and resumes the subscription. */
+  /** Sends again everything from `fromSeq` on, in order (in new batches: receivers that de-duplicate on each change's `seq` see them as repeats), and resumes the subscription. */
   async replay(id: string, fromSeq: number): Promise<SubscriptionView> {
     await this.record(id);
     const bounds = await this.deps.store.outboxBounds();
