@@ -308,14 +308,16 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       ALTER TABLE sync_log ADD COLUMN last_time TEXT;
     `);
   },
-  // Delivery to the on-premises system: the change outbox (written in the transaction of each change;
-  // AUTOINCREMENT so a sequence number is never reused, even once retention empties the table, and a
-  // rolled-back write takes its number back with it: no gaps), webhook subscriptions with their cursor
-  // and delivery log, and the read-only credentials (hashes only) with the position each acknowledged.
+  // Delivery to the on-premises system: the change outbox (written in the transaction of each change, so
+  // a rolled-back write takes its number back with it: no gaps. A plain rowid, not AUTOINCREMENT, whose
+  // sqlite_sequence row would be one more page in every commit: retention never deletes the newest entry,
+  // so the next number is always above every one handed out; no index on time, retention finds its
+  // cut-off by seq), webhook subscriptions with their cursor and delivery log, and the read-only
+  // credentials (hashes only) with the position each acknowledged.
   (db) => {
     db.exec(`
       CREATE TABLE outbox (
-        seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+        seq           INTEGER PRIMARY KEY,
         time          TEXT NOT NULL,
         type          TEXT NOT NULL,
         resource_type TEXT NOT NULL,
@@ -324,7 +326,6 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
         version       INTEGER NOT NULL,
         data          TEXT NOT NULL
       );
-      CREATE INDEX outbox_time ON outbox (time);
 
       CREATE TABLE delivery_subscriptions (
         id            TEXT PRIMARY KEY,

@@ -87,9 +87,9 @@ const toChange = (row: OutboxRow): DirectoryChange => ({
 
 /** Where the outbox stands: the newest sequence number written and the oldest still kept. */
 export interface OutboxBounds {
-  /** The newest sequence number ever written (0 before the first change), whether or not it is still kept. */
+  /** The newest sequence number written (0 before the first change); retention always keeps it. */
   readonly head: number;
-  /** The oldest kept; head + 1 when retention removed everything. */
+  /** The oldest kept (1 before the first change). */
   readonly oldest: number;
   readonly kept: number;
 }
@@ -102,7 +102,11 @@ export interface OutboxRetention {
 
 export const DEFAULT_OUTBOX_RETENTION: OutboxRetention = { maxAgeDays: 30, maxRows: 1_000_000 };
 
-/** Reads and prunes the outbox; retention deletes from the head only, so kept sequence numbers stay contiguous. */
+/**
+ * Reads and prunes the outbox. Retention deletes from the oldest end only and never the newest entry,
+ * so kept sequence numbers stay contiguous and the next one (rowid = newest + 1) is never one that
+ * was handed out before.
+ */
 export class OutboxRepository {
   constructor(private readonly sql: StatementCache) {}
 
@@ -112,22 +116,42 @@ export class OutboxRepository {
   }
 
   bounds(): OutboxBounds {
-    const head = this.sql.one<{ seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`)?.seq ?? 0;
-    const range = this.sql.one<{ oldest: number | null; kept: number }>(`SELECT min(seq) AS oldest, count(*) AS kept FROM outbox`)!;
-    return { head, oldest: range.oldest ?? head + 1, kept: range.kept };
+    const range = this.sql.one<{ oldest: number | null; head: number | null }>(`SELECT min(seq) AS oldest, max(seq) AS head FROM outbox`)!;
+    const head = range.head ?? 0;
+    const oldest = range.oldest ?? head + 1;
+    return { head, oldest, kept: range.head === null ? 0 : head - oldest + 1 };
   }
 
   /**
    * Deletes changes older than the retention's age, and all but its newest `maxRows`, never one after
-   * `keepAfter` (what the slowest configured consumer has acknowledged). Returns how many went.
+   * `keepAfter` (what the slowest configured consumer has acknowledged) nor the newest. Returns how many went.
    */
   prune(retention: OutboxRetention, keepAfter: number, now: Date): number {
+    const { head, oldest } = this.bounds();
+    if (head === 0) return 0;
     const olderThan = new Date(now.getTime() - retention.maxAgeDays * 86_400_000).toISOString();
-    const { head } = this.bounds();
     const byCount = head - retention.maxRows;
-    const byAge = this.sql.one<{ seq: number | null }>(`SELECT max(seq) AS seq FROM outbox WHERE time < ?`, olderThan)?.seq ?? 0;
-    const through = Math.min(Math.max(byCount, byAge), keepAfter);
-    if (through <= 0) return 0;
+    const through = Math.min(Math.max(byCount, this.lastOlderThan(oldest, head, olderThan)), keepAfter, head - 1);
+    if (through < oldest) return 0;
     return this.sql.run(`DELETE FROM outbox WHERE seq <= ?`, through).changes;
+  }
+
+  /**
+   * The newest sequence number written before `olderThan` (oldest − 1 when none): a binary search over
+   * seq, as entries are appended in time order, so no index on time is written with every change.
+   */
+  private lastOlderThan(oldest: number, head: number, olderThan: string): number {
+    let low = oldest;
+    let high = head;
+    let found = oldest - 1;
+    while (low <= high) {
+      const middle = Math.floor((low + high) / 2);
+      const time = this.sql.one<{ time: string }>(`SELECT time FROM outbox WHERE seq = ?`, middle)?.time;
+      if (time !== undefined && time < olderThan) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
   }
 }

@@ -121,14 +121,14 @@ export class SyncLogRepository {
     return (this.db.prepare(sql).all(...params, query.limit) as SyncLogRow[]).map(toEntry);
   }
 
-  /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) are not counted. */
+  /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) and webhook pauses (`delivery`) are not counted. */
   summarize(since: string): SyncLogSummary {
     const row = this.db
       .prepare(
-        `SELECT coalesce(sum(repeat_count), 0) AS total, coalesce(sum(CASE WHEN status >= 400 THEN repeat_count ELSE 0 END), 0) AS errors FROM sync_log WHERE time >= ? AND operation <> 'reachability'`,
+        `SELECT coalesce(sum(repeat_count), 0) AS total, coalesce(sum(CASE WHEN status >= 400 THEN repeat_count ELSE 0 END), 0) AS errors FROM sync_log WHERE time >= ? AND operation NOT IN ('reachability', 'delivery')`,
       )
       .get(since) as { total: number; errors: number };
-    const last = this.db.prepare(`SELECT coalesce(last_time, time) AS time FROM sync_log WHERE operation <> 'reachability' ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
+    const last = this.db.prepare(`SELECT coalesce(last_time, time) AS time FROM sync_log WHERE operation NOT IN ('reachability', 'delivery') ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
     return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
   }
 

@@ -99,6 +99,8 @@ export const OPERATION_LABELS: Record<string, string> = {
   refused: 'Refused (token)',
   unknown: 'Other',
   reachability: 'Reachability',
+  readOnly: 'Refused (read-only credential)',
+  delivery: 'Webhook delivery',
 };
 
 export function operationLabel(operation: string): string {

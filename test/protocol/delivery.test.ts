@@ -120,6 +120,7 @@ describe('webhook delivery (a receiver that fails, times out and answers slowly)
       const logged = await slow.core.store.querySyncLog({ operation: 'delivery', limit: 10 });
       assert.equal(logged.length, 1);
       assert.match(logged[0]!.error ?? '', /paused after 3 failed deliveries/);
+      assert.equal((await slow.core.store.summarizeSyncLog('2000-01-01T00:00:00.000Z')).errors, 0, 'not counted as a failed request');
       // Changes made while paused wait; resumed, it delivers them all, in order.
       await slow.scim('/Users', { method: 'POST', body: JSON.stringify({ userName: 'q@contoso.com' }) });
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -124,9 +124,14 @@ describe('the change outbox', () => {
     assert.deepEqual(await store.outboxBounds(), { head: 10, oldest: 5, kept: 6 });
     await store.updateSubscription('sub', { deliveredSeq: 10 });
     assert.equal(await store.pruneOutbox({ maxAgeDays: 365, maxRows: 3 }, later), 3);
-    assert.equal(await store.pruneOutbox({ maxAgeDays: 30, maxRows: 1000 }, later), 3);
-    assert.deepEqual(await store.outboxBounds(), { head: 10, oldest: 11, kept: 0 });
-    await store.createResource('User', { doc: { userName: 'next@contoso.com' } }, now);
+    // Everything is old and delivered: all but the newest go (it keeps the numbering going).
+    assert.equal(await store.pruneOutbox({ maxAgeDays: 30, maxRows: 1000 }, later), 2);
+    assert.deepEqual(await store.outboxBounds(), { head: 10, oldest: 10, kept: 1 });
+    await store.createResource('User', { doc: { userName: 'next@contoso.com' } }, later);
+    assert.deepEqual((await feed(store)).map((c) => c.seq), [10, 11]);
+    // By age alone: what was written before the cut-off goes, what came after stays.
+    await store.updateSubscription('sub', { deliveredSeq: 11 });
+    assert.equal(await store.pruneOutbox({ maxAgeDays: 30, maxRows: 1000 }, new Date(later.getTime() + 20 * 86_400_000)), 1);
     assert.deepEqual((await feed(store)).map((c) => c.seq), [11]);
   });
 });
