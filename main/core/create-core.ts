@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { EndpointSettings } from '../../shared/admin/contract';
@@ -9,6 +8,7 @@ import { createScimApp } from '../http/create-scim-app';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
 import { DeliveryWorker, type DeliveryTuning } from '../delivery/delivery-worker';
+import { pausedSyncLogEntry } from '../delivery/paused-entry';
 import { SubscriptionService } from '../delivery/subscriptions';
 import { createWebhookSender, type SendWebhook } from '../delivery/webhook-sender';
 import { ReadCredentialService } from '../lib/read-credentials';
@@ -273,26 +273,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       logger.warn({ subscription: subscription.id, url: subscription.url, error }, 'webhook subscription paused after repeated failures');
       events.emit('delivery.changed', { paused: { id: subscription.id, url: subscription.url, error } });
       events.emit('overview.changed', {});
-      // In the sync log beside the requests (like the tunnel's reachability entries; not an Entra request).
-      syncLog.record({
-        time: now().toISOString(),
-        requestId: randomUUID(),
-        method: 'POST',
-        path: subscription.url,
-        operation: 'delivery',
-        resourceType: null,
-        resourceId: null,
-        userName: null,
-        externalId: null,
-        displayName: null,
-        status: 503,
-        durationMs: 0,
-        scimType: null,
-        error: `Webhook subscription ${subscription.id} paused after ${subscription.failures} failed deliveries: ${error}`,
-        client: 'ScimDesk webhook delivery',
-        adscimVersion: null,
-        detail: JSON.stringify({ subscription: subscription.id, url: subscription.url, deliveredSeq: subscription.deliveredSeq, error }),
-      });
+      syncLog.record(pausedSyncLogEntry(subscription, error, now()));
     },
   });
 

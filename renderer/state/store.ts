@@ -81,11 +81,17 @@ subscribe('reach.changed', () => {
   if (state.reach.status !== 'idle') void state.loadReach();
   refreshOverviewSoon();
 });
+let deliveryTimer: ReturnType<typeof setTimeout> | null = null;
 subscribe('delivery.changed', () => {
-  // A delivery went through or failed, or a subscription was paused: the Delivery screen follows, the Overview soon.
-  const state = useAppStore.getState();
-  if (state.delivery.status !== 'idle') void state.loadDelivery();
+  // A delivery went through or failed, or a subscription was paused: the Delivery screen follows (at most
+  // once a second: a receiver catching up takes a batch every few milliseconds), the Overview soon.
   refreshOverviewSoon();
+  if (deliveryTimer !== null) return;
+  deliveryTimer = setTimeout(() => {
+    deliveryTimer = null;
+    const state = useAppStore.getState();
+    if (state.delivery.status !== 'idle') void state.loadDelivery();
+  }, 1000);
 });
 onSignedOut(() => useAppStore.getState().sessionEnded());
 onEventsReconnected(() => {
