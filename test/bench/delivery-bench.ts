@@ -17,7 +17,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPatch } from '../../main/scim/patch/apply-patch';
+import { normalizePatchRequest } from '../../main/scim/patch/normalize-patch';
+import { buildResourceSchemas } from '../../main/scim/schema/resource-schema';
 import { changedAttributes } from '../../main/store/outbox';
+import { createSqliteStore } from '../../main/store/sqlite-store';
 import type { SqliteStore } from '../../main/store/sqlite-store';
 import { startTestCore } from '../support/start-test-core';
 
@@ -145,6 +152,56 @@ async function patchOverhead(patches: number): Promise<{ withOutbox: number; wit
   return { withOutbox, withoutRow, diff, overhead: (withOutbox - withoutRow + diff) / (withoutRow - diff) };
 }
 
+/**
+ * The same comparison one layer down, without HTTP: user PATCHes straight into the store (a database
+ * file, the WAL checkpoint worker on), A and B alternating, CPU per PATCH of the whole process.
+ */
+async function storeOverhead(patches: number): Promise<{ withOutbox: number; withoutRow: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scimdesk-bench-outbox-'));
+  const store = createSqliteStore(join(dir, 'scimdesk.db'));
+  const schemas = buildResourceSchemas([]);
+  const ids: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    ids.push((await store.createResource('User', { doc: { userName: `s${i}@contoso.com`, active: true, displayName: `S ${i}`, title: 'Start' } }, new Date())).id);
+  }
+  let counter = 0;
+  const round = async () => {
+    const before = process.cpuUsage();
+    for (let i = 0; i < patches; i++) {
+      const value = `Title ${counter++}`;
+      const operations = normalizePatchRequest({ schemas: [PATCH_URN], Operations: [{ op: 'Replace', path: 'title', value }] }, schemas.User).operations;
+      await store.patchResource('User', ids[i % ids.length]!, (doc) => applyPatch(doc, operations, schemas.User), {}, new Date(), { withMembers: false, withGroups: false });
+    }
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / patches;
+  };
+  const swapOut = () =>
+    store.db.exec(`ALTER TABLE outbox RENAME TO outbox_kept; CREATE VIEW outbox AS SELECT * FROM outbox_kept WHERE 0;
+      CREATE TRIGGER outbox_discard INSTEAD OF INSERT ON outbox BEGIN SELECT 1; END;`);
+  const swapIn = () => store.db.exec(`DROP TRIGGER outbox_discard; DROP VIEW outbox; ALTER TABLE outbox_kept RENAME TO outbox;`);
+  await round();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 1; i <= 6; i++) {
+    if (i % 2 === 1) {
+      a.push(await round());
+      swapOut();
+      b.push(await round());
+      swapIn();
+    } else {
+      swapOut();
+      b.push(await round());
+      swapIn();
+      a.push(await round());
+    }
+    console.log(`  store round ${i}: A ${a.at(-1)!.toFixed(1)} µs, B ${b.at(-1)!.toFixed(1)} µs per PATCH`);
+  }
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  return { withOutbox: median(a), withoutRow: median(b) };
+}
+
 async function catchUp(backlog: number, batch: number): Promise<{ seconds: number; perSecond: number; posts: number; received: number }> {
   const receiver = child('receiver');
   const { port } = await new Promise<{ port: number }>((resolve) => receiver.once('message', (m) => resolve(m as { port: number })));
@@ -178,12 +235,19 @@ async function main(): Promise<void> {
   const roleIndex = process.argv.indexOf('--role');
   if (roleIndex !== -1) return process.argv[roleIndex + 1] === 'receiver' ? runReceiver() : runClient();
   const patches = option('patches', 3000);
+  if (process.argv.includes('--store-only')) {
+    const storeLevel = await storeOverhead(patches);
+    console.log(`store-level: with ${storeLevel.withOutbox.toFixed(1)} µs, without ${storeLevel.withoutRow.toFixed(1)} µs per PATCH`);
+    process.exit(0);
+  }
   const backlog = option('backlog', 100_000);
   const batch = option('batch', 100);
   console.log(`Delivery bench on ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   console.log(`\n1. PATCH server CPU, ${patches} PATCHes per round over 4 connections:`);
   const overhead = await patchOverhead(patches);
   console.log(`  C the change computation alone: ${overhead.diff.toFixed(2)} µs per PATCH`);
+  console.log(`\n1b. The same PATCHes straight into the store (no HTTP), ${patches} per round:`);
+  const storeLevel = await storeOverhead(patches);
   console.log(`\n2. Catch-up of a subscription ${backlog} changes behind, batches of ${batch}:`);
   const caught = await catchUp(backlog, batch);
   console.log(`  ${caught.received} changes received in ${caught.posts} POSTs, ${caught.seconds.toFixed(1)} s`);
@@ -191,6 +255,8 @@ async function main(): Promise<void> {
   console.log(`| PATCH server CPU with the outbox (median of 4) | ${overhead.withOutbox.toFixed(0)} µs | |`);
   console.log(`| … without the outbox row | ${overhead.withoutRow.toFixed(0)} µs | |`);
   console.log(`| Outbox overhead per PATCH | ${(overhead.overhead * 100).toFixed(1)} % | < 10 % |`);
+  console.log(`| Store-level PATCH CPU with / without the outbox row (median of 6) | ${storeLevel.withOutbox.toFixed(0)} / ${storeLevel.withoutRow.toFixed(0)} µs | |`);
+  console.log(`| … the row's cost as a share of the HTTP PATCH (B) | ${(((storeLevel.withOutbox - storeLevel.withoutRow + overhead.diff) / overhead.withoutRow) * 100).toFixed(1)} % | < 10 % |`);
   console.log(`| Catch-up, ${backlog.toLocaleString('en')} changes behind | ${Math.round(caught.perSecond).toLocaleString('en')} deliveries/s | ≥ 2,000/s |`);
   process.exit(0);
 }

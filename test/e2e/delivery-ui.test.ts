@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { TestReceiver } from '../support/webhook-receiver';
 import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
@@ -179,6 +180,32 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
       await expectText(region.getByRole('table', { name: 'Read-only credentials' }), /Revoked/);
       assert.equal((await fetch(feedUrl, { headers: { authorization: `Bearer ${credential}` } })).status, 401);
+    }),
+  );
+
+  it(
+    'shows a subscription the worker paused after failing on the Overview, with the way to the Delivery screen',
+    { skip: SKIP, timeout: STEP_MS },
+    step('paused', async () => {
+      // The worker's own pause after N failures is proven in test/protocol/delivery.test.ts; here its outcome, as stored, meets the screens.
+      const db = new Database(join(dataDir, 'scimdesk.db'));
+      db.pragma('busy_timeout = 5000');
+      db.prepare(`UPDATE delivery_subscriptions SET paused = ?, pause_reason = ?, failures = 12, last_error = ?`).run(
+        new Date().toISOString(),
+        'Paused after 12 failed attempts in a row; last: HTTP 503: receiver down',
+        'HTTP 503: receiver down',
+      );
+      db.close();
+      await page.getByRole('navigation').getByRole('link', { name: 'Overview', exact: true }).click();
+      const alert = page.getByTestId('delivery-alert');
+      await expectText(alert, /A webhook subscription is paused/);
+      await expectText(alert, /HTTP 503: receiver down/);
+      await screenshot('overview-alert');
+      await alert.getByRole('button', { name: 'Open Delivery' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Delivery', exact: true }).waitFor();
+      await expectText(subscriptions(), /Paused/);
+      await page.getByText(/Deliveries to .* are paused/).waitFor();
+      await screenshot('paused-by-worker');
     }),
   );
 });
