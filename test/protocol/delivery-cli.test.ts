@@ -67,7 +67,8 @@ async function serve(dataDir: string): Promise<Service> {
 }
 
 async function kill(service: Service): Promise<void> {
-  if (service.child.exitCode !== null) return;
+  // A process killed by a signal keeps exitCode null: signalCode says it is gone.
+  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
   await new Promise((resolve) => {
     service.child.once('exit', resolve);
     service.child.kill('SIGKILL');
