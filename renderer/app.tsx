@@ -24,6 +24,7 @@ import {
   HomeRegular,
   PeopleRegular,
   PeopleTeamRegular,
+  SendRegular,
   SettingsRegular,
 } from '@fluentui/react-icons';
 import { useEffect, type ReactElement } from 'react';
@@ -32,6 +33,7 @@ import { TOASTER_ID } from './components/notify';
 import type { ViewName } from './state/nav-slice';
 import { useAppStore } from './state/store';
 import { CompareView } from './views/compare-view';
+import { DeliveryView } from './views/delivery-view';
 import { DirectoryView } from './views/directory-view';
 import { GroupsView } from './views/groups-view';
 import { MappingView } from './views/mapping-view';
@@ -61,6 +63,7 @@ const NAV: ReadonlyArray<{ view: ViewName; label: string; icon: ReactElement }> 
   { view: 'sync-log', label: 'Sync log', icon: <DocumentBulletListRegular fontSize={20} /> },
   { view: 'mappings', label: 'Mappings', icon: <FlowchartRegular fontSize={20} /> },
   { view: 'compare', label: 'Compare & Fix', icon: <ArrowSyncCheckmarkRegular fontSize={20} /> },
+  { view: 'delivery', label: 'Delivery', icon: <SendRegular fontSize={20} /> },
   { view: 'recovery', label: 'Recycle bin & snapshots', icon: <BinRecycleRegular fontSize={20} /> },
   { view: 'settings', label: 'Settings', icon: <SettingsRegular fontSize={20} /> },
 ];
@@ -73,6 +76,7 @@ const SCREENS: Record<ViewName, () => ReactElement> = {
   'sync-log': SyncLogView,
   mappings: MappingView,
   compare: CompareView,
+  delivery: DeliveryView,
   recovery: RecoveryView,
   settings: SettingsView,
 };

@@ -26,6 +26,7 @@ import { TokenRotation } from './entra/token-rotation';
 import type { DeprovisionBreaker } from './breaker';
 import { createBreakerHandlers } from './handlers/breaker-handlers';
 import { createCompareHandlers } from './handlers/compare-handlers';
+import { createDeliveryHandlers, type DeliveryHandlerDeps } from './handlers/delivery-handlers';
 import { createDirectoryHandlers } from './handlers/directory-handlers';
 import { createEntraHandlers } from './handlers/entra-handlers';
 import { createExportHandlers } from './handlers/export-handlers';
@@ -81,6 +82,8 @@ export interface AdminLayerOptions {
   readonly oauth: Pick<AuthDeps, 'clients' | 'tokens'>;
   /** Scheduled exports (the root starts and stops their clock). */
   readonly exports: ExportService;
+  /** Webhook subscriptions, their worker and the read-only credentials (built by the root beside the SCIM endpoint). */
+  readonly delivery: Omit<DeliveryHandlerDeps, 'events' | 'audit'>;
 }
 
 /** The Compare & Fix parts, shared by the handlers and the command line (which also fetches and applies plan files). */
@@ -158,6 +161,7 @@ export function createAdminLayer(options: AdminLayerOptions): AdminLayer {
     ...createBreakerHandlers({ breaker: options.breaker, audit }),
     ...createAuthHandlers({ ...options.oauth, settings: store, tenantUrl, graphConnection: () => connection.connection(), events, audit, now }),
     ...createExportHandlers({ exports: options.exports, audit }),
+    ...createDeliveryHandlers({ ...options.delivery, events, audit }),
     ...createMappingHandlers({
       mapping: options.mapping,
       audit,

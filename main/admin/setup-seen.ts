@@ -109,7 +109,7 @@ export class SetupTracker {
     let changed = false;
     for (const entry of entries) {
       // The tunnel's events and the checks from outside are not a client's requests.
-      if (entry.operation === REACHABILITY || entry.operation === EXPORT_OPERATION) continue;
+      if (entry.operation === REACHABILITY || entry.operation === EXPORT_OPERATION || entry.operation === 'delivery') continue;
       const facts = setupFactsOf(entry, entry.adscimVersion !== null ? 'entra' : 'other');
       for (const step of SETUP_STEPS) {
         const next = strongest(seen[step], facts[step] ?? null);

@@ -39,6 +39,8 @@ export interface DesktopOptions {
 export const SYNC_LOG_ERRORS_HASH = '#/sync-log?outcome=error&client=entra&range=day';
 /** The Directory screen, where the breaker's held list is. */
 const BREAKER_HASH = '#/directory';
+/** The Delivery screen: where a paused webhook subscription's notification leads. */
+export const DELIVERY_HASH = '#/delivery';
 /** The app id electron-builder installs the app under; Windows shows notifications of that id only. */
 const APP_ID = 'io.scimdesk.app';
 const TRAY_ICON_SIZE = 32;
@@ -166,6 +168,11 @@ export class DesktopShell {
       }),
       core.events.subscribe('syncLog.appended', ({ items }) => this.observe(items)),
       core.events.subscribe('overview.changed', () => this.refreshTray()),
+      core.events.subscribe('delivery.changed', ({ paused }) => {
+        if (paused) {
+          this.notify('Webhook deliveries are paused', `${paused.url}: ${paused.error}. Changes wait in the outbox: fix the receiver, then resume.`, () => this.showWindow(DELIVERY_HASH));
+        }
+      }),
       core.pause.subscribe(() => this.refreshTray()),
       core.breaker.subscribe((state) => this.breakerChanged(state.tripped)),
     );

@@ -14,6 +14,12 @@ import { OAuthClients } from '../lib/oauth-clients';
 import { OAuthTokenService } from '../lib/oauth-token-service';
 import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
+import { DeliveryWorker, type DeliveryTuning } from '../delivery/delivery-worker';
+import { pausedSyncLogEntry } from '../delivery/paused-entry';
+import { SubscriptionService } from '../delivery/subscriptions';
+import { createWebhookSender, type SendWebhook } from '../delivery/webhook-sender';
+import { ReadCredentialService } from '../lib/read-credentials';
+import { DEFAULT_OUTBOX_RETENTION, type OutboxRetention } from '../store/outbox';
 import { AdminEventBus } from '../lib/event-bus';
 import { PAUSE_RETRY_AFTER_SECONDS, ProvisioningPause } from '../lib/provisioning-pause';
 import { prepareDataFolder, type PreparedDataFolder } from '../lib/data-folder';
@@ -99,6 +105,8 @@ export interface CoreOptions {
   readonly takeSnapshot?: (reason: string) => Promise<void>;
   /** How often the scheduled exports look at their clocks (tests shorten it). */
   readonly exportTickMs?: number;
+  /** Webhook delivery: the worker's batch size, retries and polling (tests shorten them), and the sender (tests wrap it). */
+  readonly delivery?: { readonly tuning?: Partial<DeliveryTuning>; readonly send?: SendWebhook; readonly worker?: boolean };
 }
 
 export interface StartedCore {
@@ -139,6 +147,8 @@ export interface Core {
   readonly breaker: DeprovisionBreaker;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
+  /** Delivery to the on-premises system: subscriptions (the CLI's too), the worker that sends the outbox, read-only credentials. */
+  readonly delivery: { readonly subscriptions: SubscriptionService; readonly worker: DeliveryWorker; readonly readCredentials: ReadCredentialService };
   /** Current User and Group schemas, with the admin's extensions. */
   schemas(): Record<ResourceKind, ResourceSchema>;
   start(): Promise<StartedCore>;
@@ -234,6 +244,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const syncLog = new SyncLogWriter(store, logger);
   const pause = await ProvisioningPause.load(store);
   const checkKey = new CheckKey(store, secrets);
+  const readCredentials = new ReadCredentialService(store, now);
 
   const snapshots = new SnapshotService({
     folder: join(options.dataDir, SNAPSHOT_FOLDER),
@@ -264,6 +275,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     publicUrl: () => endpoint?.publicBaseUrl(),
     pausedRetryAfter: () => (pause.state() ? PAUSE_RETRY_AFTER_SECONDS : undefined),
     now,
+    readCredentials,
+    outbox: store,
   });
   const overrides: Partial<EndpointSettings> = {
     ...(options.host !== undefined ? { host: options.host } : {}),
@@ -284,6 +297,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const scimEndpoint = endpoint;
+
+  // ---- Delivery: webhooks from the outbox. A subscription may never reach ScimDesk's own SCIM endpoint or admin API.
+  const ownPorts = async (): Promise<number[]> => {
+    const scimPort = scimEndpoint.state()?.port ?? (await scimEndpoint.settings()).port;
+    const adminPort = await store.getSetting<number | null>('admin.port');
+    // The admin API's default port is the SCIM port + 1 (serve); the saved one is where it listens now.
+    return [scimPort, scimPort + 1, ...(typeof adminPort === 'number' ? [adminPort] : [])];
+  };
+  let knownPorts: number[] = [];
+  const refreshPorts = () => void ownPorts().then((ports) => (knownPorts = ports), () => undefined);
+  const sender = options.delivery?.send ?? createWebhookSender(() => knownPorts);
+  const subscriptions = new SubscriptionService({ store, now, ownPorts });
+  const worker = new DeliveryWorker({
+    store,
+    send: sender,
+    now,
+    ...(options.delivery?.tuning ? { tuning: options.delivery.tuning } : {}),
+    onError: (err) => logger.error({ err }, 'webhook delivery failed'),
+    onAttempt: () => events.emit('delivery.changed', { paused: null }),
+    onPaused: (subscription, error) => {
+      logger.warn({ subscription: subscription.id, url: subscription.url, error }, 'webhook subscription paused after repeated failures');
+      events.emit('delivery.changed', { paused: { id: subscription.id, url: subscription.url, error } });
+      events.emit('overview.changed', {});
+      syncLog.record(pausedSyncLogEntry(subscription, error, now()));
+    },
+  });
 
   const setup = await SetupTracker.load(store, (err: unknown) => logger.error({ err }, 'could not save the setup state'));
   syncLog.subscribe((entries) => setup.observe(entries));
@@ -334,15 +373,30 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     snapshots,
     breaker,
     exports,
+    delivery: {
+      subscriptions,
+      worker,
+      credentials: readCredentials,
+      outbox: store,
+      feedUrl: () => {
+        const state = scimEndpoint.state();
+        return state ? `${state.url.replace(/\/scim\/v2$/, '')}/feed` : undefined;
+      },
+    },
   });
   const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
+  let portsTimer: NodeJS.Timeout | undefined;
+  // A SCIM write is followed by its sync-log entry: a moment to look at the outbox before the next poll.
+  syncLog.subscribe(() => worker.wake());
   const runMaintenance = async () => {
     const retention = (await store.getSetting<SyncLogRetention>('syncLog.retention')) ?? DEFAULT_SYNC_LOG_RETENTION;
     const pruned = await syncLog.prune(retention, now());
     const purged = await store.purgeDeletedResources(now());
-    if (pruned + purged > 0) logger.info({ pruned, purged }, 'retention applied');
+    const outboxRetention = (await store.getSetting<OutboxRetention>('outbox.retention')) ?? DEFAULT_OUTBOX_RETENTION;
+    const changes = await store.pruneOutbox(outboxRetention, now());
+    if (pruned + purged + changes > 0) logger.info({ pruned, purged, changes }, 'retention applied');
     // A failed snapshot (a full disk) is logged, and never stops the start or the other retention.
     const daily = await snapshots.takeDailyIfDue().catch((err: unknown) => logger.error({ err }, 'the daily snapshot failed'));
     if (daily) logger.info({ snapshot: daily.id }, 'daily snapshot taken');
@@ -368,6 +422,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     breaker,
     admin: adminLayer,
     setupSeen: () => setup.current(),
+    delivery: { subscriptions, worker, readCredentials },
     schemas: () => schemas,
     async start() {
       if (!(await store.getDirectory())) {
@@ -382,6 +437,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const started = await scimEndpoint.start();
       // The tunnel forwards to the listener, so it starts once there is one (it connects in the background).
       await adminLayer.reach.start();
+      refreshPorts();
+      portsTimer = setInterval(refreshPorts, 5000);
+      portsTimer.unref();
+      if (options.delivery?.worker !== false) worker.start();
       maintenance = setInterval(
         () => void runMaintenance().catch((err: unknown) => logger.error({ err }, 'retention failed')),
         options.maintenanceIntervalMs ?? 3_600_000,
@@ -393,6 +452,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     async stop() {
       if (maintenance) clearInterval(maintenance);
       await exports.stop();
+      if (portsTimer) clearInterval(portsTimer);
+      await worker.stop();
+      if ('close' in sender) (sender as { close(): void }).close();
       await adminLayer.stop();
       await scimEndpoint.stop();
       await syncLog.flush();

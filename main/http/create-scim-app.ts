@@ -12,7 +12,10 @@ import type { ResourceKind } from '../scim/schema/attribute-def';
 import { isScimError, ScimError } from '../scim/scim-error';
 import { newTrace, type RequestTrace } from '../scim/request-trace';
 import type { ScimRequest, ScimResponse, ScimService } from '../scim/scim-service';
+import type { ReadCredentialService } from '../lib/read-credentials';
+import type { DeliveryStore } from '../store/directory-store';
 import { AuthThrottle } from './auth-throttle';
+import { createFeedRoute } from './feed-route';
 import { MAX_JSON_DEPTH, readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
 
@@ -40,6 +43,10 @@ export interface ScimAppOptions {
    * gets 503 with that Retry-After (seconds) and a SCIM error body, and nothing is written.
    */
   readonly pausedRetryAfter?: () => number | undefined;
+  /** Read-only credentials (SCIM GET and the change feed at /feed); without them neither is open to them. */
+  readonly readCredentials?: Pick<ReadCredentialService, 'verify' | 'acknowledge'>;
+  /** The change outbox the feed reads. */
+  readonly outbox?: Pick<DeliveryStore, 'readChanges' | 'outboxBounds'>;
 }
 
 /** SCIM is served under both prefixes: Entra admins paste either as the Tenant URL. */
@@ -182,6 +189,8 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
   const app = new Koa<ScimState>();
   app.proxy = false;
   app.silent = true;
+  // The change feed answers in JSON, outside the SCIM error handling and the sync log of Entra's requests.
+  if (options.readCredentials && options.outbox) app.use(createFeedRoute({ readers: options.readCredentials, outbox: options.outbox, throttle }));
 
   const fail = (ctx: Koa.ParameterizedContext<ScimState>, thrown: unknown) => {
     const error = storeErrorToScim(thrown) ?? thrown;
@@ -251,7 +260,16 @@ export function createScimApp(options: ScimAppOptions): Koa<ScimState> {
           : check.ok
             ? { method: 'secretToken', tokenId: check.tokenId }
             : { method: 'secretToken', failedCheck: check.reason };
-        if (!check.ok) {
+        // A read-only credential (its own prefix) reads and never writes: 403 for anything but GET.
+        const reader = !check.ok && access === undefined && options.readCredentials !== undefined ? await options.readCredentials.verify(presented) : undefined;
+        if (reader !== undefined) {
+          state.auth = { method: 'readCredential', credentialId: reader };
+          if (ctx.method !== 'GET') {
+            state.trace.operation = 'readOnly';
+            throw new ScimError(403, undefined, 'This is a read-only credential: it reads users, groups and the change feed, and never writes');
+          }
+        }
+        if (!check.ok && reader === undefined) {
           const probe =
             options.checkKey !== undefined &&
             presented?.startsWith(CHECK_KEY_PREFIX) === true &&

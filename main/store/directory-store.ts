@@ -1,9 +1,20 @@
 import type { LocalSnapshot } from '../reconcile/snapshot';
 import type { BreakerStore } from './breaker-store';
 import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/directory';
+export type {
+  DeliveryAttempt,
+  DeliveryStore,
+  ReadCredentialRecord,
+  StoredDeliveryAttempt,
+  SubscriptionFilter,
+  SubscriptionRecord,
+  SubscriptionUpdate,
+} from './delivery-repository';
+export type { OutboxBounds, OutboxRetention } from './outbox';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { CustomExtension } from '../scim/schema/resource-schema';
+import type { DeliveryStore } from './delivery-repository';
 
 // The resource half of the store's contract is the protocol's (main/scim/directory.ts); named here
 // too so a caller that holds the whole store imports one module.
@@ -49,7 +60,8 @@ export interface DirectoryStore
     DocumentScanStore,
     RecoveryStore,
     BreakerStore,
-    MembershipScanStore {
+    MembershipScanStore,
+    DeliveryStore {
   close(): Promise<void>;
 }
 

@@ -57,7 +57,7 @@ export class FixRepository {
           .prepare(`INSERT INTO fix_batches (id, created, actor, summary) VALUES (?, ?, ?, ?)`)
           .run(batch.id, time, batch.actor, batch.summary);
         batch.changes.forEach((change, position) => {
-          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time);
+          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time, { kind: 'fix', batchId: batch.id });
           this.db
             .prepare(
               `INSERT INTO fix_changes (batch_id, position, resource_type, resource_id, name, before, after, reason)
@@ -95,7 +95,7 @@ export class FixRepository {
         }
         const time = now.toISOString();
         for (const change of inverse) {
-          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time);
+          this.resources.writeExternalId(change.resourceType, change.resourceId, change.after, time, { kind: 'fix', batchId: id, undo: true });
           this.audit.append({
             time,
             actor,

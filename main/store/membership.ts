@@ -5,10 +5,46 @@ import type { MemberChange } from '../scim/patch/patch-operation';
 import type { MemberRef } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResolvedAttr } from '../scim/schema/resource-schema';
+import { appendChange } from './outbox';
 import { memberRowsCollection, pendingRowsCollection } from './resource-column-maps';
 import { printElementFilter } from './sql-filter';
 import type { StatementCache } from './statement-cache';
 import { StoreInputError, StoreNotFoundError } from './store-errors';
+
+/**
+ * What one write did to a group's members, net: a member removed and added back in one PUT is
+ * neither. The outbox records it as `group.members.added` and `group.members.removed`.
+ */
+export interface MemberDelta {
+  readonly added: MemberRef[];
+  readonly removed: MemberRef[];
+}
+
+/** Tracks a write's member changes so a removal and a re-add cancel out. */
+class DeltaTracker {
+  private readonly states = new Map<string, { type: 'User' | 'Group' | undefined; added: boolean }>();
+
+  add(id: string, type: 'User' | 'Group'): void {
+    const state = this.states.get(id);
+    if (state && !state.added) this.states.delete(id);
+    else this.states.set(id, { type, added: true });
+  }
+
+  remove(id: string, type?: 'User' | 'Group'): void {
+    const state = this.states.get(id);
+    if (state?.added) this.states.delete(id);
+    else this.states.set(id, { type, added: false });
+  }
+
+  delta(): MemberDelta {
+    const ref = (id: string, type: 'User' | 'Group' | undefined): MemberRef => (type ? { value: id, type } : { value: id });
+    const entries = [...this.states];
+    return {
+      added: entries.filter(([, state]) => state.added).map(([id, state]) => ref(id, state.type)),
+      removed: entries.filter(([, state]) => !state.added).map(([id, state]) => ref(id, state.type)),
+    };
+  }
+}
 
 /** Most pending members listed for one group (the count says how many there are in all). */
 const PENDING_SHOWN = 500;
@@ -31,14 +67,24 @@ export class Membership {
    * Takes a deleted user or group out of every group it belonged to; those groups get a new
    * version (their member list changed).
    */
-  removeEverywhere(memberId: string, time: string): void {
-    this.sql.run(
+  removeEverywhere(memberId: string, memberType: 'User' | 'Group', time: string): void {
+    const groups = this.sql.many<{ id: string; version: number; external_id: string | null }>(
       `UPDATE groups SET member_count = member_count - 1, version = version + 1, last_modified = ?
-       WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?)`,
+       WHERE id IN (SELECT group_id FROM group_members WHERE member_id = ?) RETURNING id, version, external_id`,
       time,
       memberId,
     );
     this.sql.run(`DELETE FROM group_members WHERE member_id = ?`, memberId);
+    for (const group of groups) {
+      appendChange(this.sql, time, {
+        type: 'group.members.removed',
+        resourceType: 'Group',
+        resourceId: group.id,
+        externalId: group.external_id,
+        version: group.version,
+        data: { members: [{ value: memberId, type: memberType }] },
+      });
+    }
   }
 
   /** A page of every membership with both ends named (MembershipScanStore.scanMemberships), on the primary key's order. */
@@ -172,13 +218,15 @@ export class Membership {
    * pending_members until one is created (Microsoft's SCIM test collection and Entra's retries
    * expect 204 here, not a 400 that Entra logs as a failure every cycle).
    */
-  apply(groupId: string, changes: ReadonlyArray<MemberChange>, time: string): { changed: number; pending: string[] } {
+  apply(groupId: string, changes: ReadonlyArray<MemberChange>, time: string): { changed: number; pending: string[]; delta: MemberDelta } {
     let changedRows = 0;
     const pending = new Set<string>();
+    const tracker = new DeltaTracker();
     for (const change of changes) {
       switch (change.kind) {
         case 'add': {
           const outcome = this.add(groupId, change.members, time);
+          for (const member of outcome.addedMembers) tracker.add(member.id, member.type);
           changedRows += outcome.added;
           for (const id of outcome.pending) pending.add(id);
           break;
@@ -187,13 +235,21 @@ export class Membership {
           let removed = 0;
           for (const memberId of new Set(change.ids)) {
             pending.delete(memberId);
-            const direct = this.sql.run(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
+            const direct = this.sql.many<{ member_type: 'User' | 'Group' }>(
+              `DELETE FROM group_members WHERE group_id = ? AND member_id = ? RETURNING member_type`,
+              groupId,
+              memberId,
+            );
             const wasPending = this.sql.run(`DELETE FROM pending_members WHERE group_id = ? AND member_id = ?`, groupId, memberId).changes;
-            removed += direct;
-            if (direct === 0 && wasPending === 0) {
+            removed += direct.length;
+            if (direct[0]) tracker.remove(memberId, direct[0].member_type);
+            if (direct.length === 0 && wasPending === 0) {
               // Added by externalId (see findMember): removed the same way.
               const found = this.findMember(memberId);
-              if (found && found.id !== memberId) removed += this.sql.run(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, found.id).changes;
+              if (found && found.id !== memberId && this.sql.run(`DELETE FROM group_members WHERE group_id = ? AND member_id = ?`, groupId, found.id).changes > 0) {
+                removed += 1;
+                tracker.remove(found.id, found.type);
+              }
             }
           }
           this.adjustCount(groupId, -removed);
@@ -203,7 +259,13 @@ export class Membership {
         case 'removeWhere': {
           const filter = change.filter as FilterNode<ResolvedAttr>;
           const where = printElementFilter(filter, memberRowsCollection);
-          const removed = this.sql.run(`DELETE FROM group_members WHERE group_id = ? AND (${where.sql})`, groupId, ...where.params).changes;
+          const removedRows = this.sql.many<{ member_id: string; member_type: 'User' | 'Group' }>(
+            `DELETE FROM group_members WHERE group_id = ? AND (${where.sql}) RETURNING member_id, member_type`,
+            groupId,
+            ...where.params,
+          );
+          for (const row of removedRows) tracker.remove(row.member_id, row.member_type);
+          const removed = removedRows.length;
           const pendingWhere = printElementFilter(filter, pendingRowsCollection);
           for (const row of this.sql.many<{ member_id: string }>(
             `DELETE FROM pending_members WHERE group_id = ? AND (${pendingWhere.sql}) RETURNING member_id`,
@@ -217,7 +279,12 @@ export class Membership {
           break;
         }
         case 'removeAll': {
-          const removed = this.sql.run(`DELETE FROM group_members WHERE group_id = ?`, groupId).changes;
+          const removedRows = this.sql.many<{ member_id: string; member_type: 'User' | 'Group' }>(
+            `DELETE FROM group_members WHERE group_id = ? RETURNING member_id, member_type`,
+            groupId,
+          );
+          for (const row of removedRows) tracker.remove(row.member_id, row.member_type);
+          const removed = removedRows.length;
           this.sql.run(`DELETE FROM pending_members WHERE group_id = ?`, groupId);
           pending.clear();
           this.sql.run(`UPDATE groups SET member_count = 0 WHERE id = ?`, groupId);
@@ -226,10 +293,10 @@ export class Membership {
         }
       }
     }
-    return { changed: changedRows, pending: [...pending] };
+    return { changed: changedRows, pending: [...pending], delta: tracker.delta() };
   }
 
-  add(groupId: string, members: ReadonlyArray<MemberRef>, time: string): { added: number; pending: string[] } {
+  add(groupId: string, members: ReadonlyArray<MemberRef>, time: string): { added: number; addedMembers: Array<{ id: string; type: 'User' | 'Group' }>; pending: string[] } {
     const typed: Array<{ id: string; type: 'User' | 'Group' }> = [];
     const pending: MemberRef[] = [];
     for (const member of members) {
@@ -239,10 +306,13 @@ export class Membership {
       else pending.push(member);
     }
     if (typed.some((member) => member.type === 'Group')) this.hasNestedGroups = true;
-    let added = 0;
+    const addedMembers: Array<{ id: string; type: 'User' | 'Group' }> = [];
     for (const member of typed) {
-      added += this.sql.run(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, groupId, member.id, member.type).changes;
+      if (this.sql.run(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, groupId, member.id, member.type).changes > 0) {
+        addedMembers.push(member);
+      }
     }
+    const added = addedMembers.length;
     for (const member of pending) {
       // A repeated add keeps the first `since` (how long it has waited) and learns a type or display given later.
       this.sql.run(
@@ -257,7 +327,7 @@ export class Membership {
       );
     }
     this.adjustCount(groupId, added);
-    return { added, pending: pending.map((member) => member.value) };
+    return { added, addedMembers, pending: pending.map((member) => member.value) };
   }
 
   /**
@@ -303,7 +373,19 @@ export class Membership {
       if (row.group_id === id) continue; // a group named by its own externalId never joins itself
       const added = this.sql.run(`INSERT OR IGNORE INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`, row.group_id, id, kind).changes;
       if (added === 0) continue;
-      this.sql.run(`UPDATE groups SET member_count = member_count + 1, version = version + 1, last_modified = ? WHERE id = ?`, time, row.group_id);
+      const group = this.sql.one<{ version: number; external_id: string | null }>(
+        `UPDATE groups SET member_count = member_count + 1, version = version + 1, last_modified = ? WHERE id = ? RETURNING version, external_id`,
+        time,
+        row.group_id,
+      )!;
+      appendChange(this.sql, time, {
+        type: 'group.members.added',
+        resourceType: 'Group',
+        resourceId: row.group_id,
+        externalId: group.external_id,
+        version: group.version,
+        data: { members: [{ value: id, type: kind }] },
+      });
       joined.push(row.group_id);
     }
     if (kind === 'Group' && joined.length > 0) this.hasNestedGroups = true;

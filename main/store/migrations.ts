@@ -363,6 +363,69 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       );
     `);
   },
+  // Delivery to the on-premises system: the change outbox (written in the transaction of each change, so
+  // a rolled-back write takes its number back with it: no gaps. A plain rowid, not AUTOINCREMENT, whose
+  // sqlite_sequence row would be one more page in every commit: retention never deletes the newest entry,
+  // so the next number is always above every one handed out; no index on time, retention finds its
+  // cut-off by seq), webhook subscriptions with their cursor and delivery log, and the read-only
+  // credentials (hashes only) with the position each acknowledged.
+  (db) => {
+    db.exec(`
+      CREATE TABLE outbox (
+        seq           INTEGER PRIMARY KEY,
+        time          TEXT NOT NULL,
+        type          TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id   TEXT NOT NULL,
+        external_id   TEXT,
+        version       INTEGER NOT NULL,
+        data          TEXT NOT NULL
+      );
+
+      CREATE TABLE delivery_subscriptions (
+        id            TEXT PRIMARY KEY,
+        url           TEXT NOT NULL,
+        events        TEXT,
+        filter        TEXT,
+        secret        TEXT NOT NULL,
+        created       TEXT NOT NULL,
+        delivered_seq INTEGER NOT NULL,
+        inflight_to   INTEGER,
+        paused        TEXT,
+        pause_reason  TEXT,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        next_attempt  TEXT,
+        last_error    TEXT,
+        last_success  TEXT
+      ) WITHOUT ROWID;
+
+      CREATE TABLE delivery_log (
+        seq             INTEGER PRIMARY KEY,
+        subscription_id TEXT NOT NULL,
+        time            TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        from_seq        INTEGER,
+        to_seq          INTEGER,
+        count           INTEGER NOT NULL,
+        outcome         TEXT NOT NULL,
+        response_code   INTEGER,
+        latency_ms      REAL NOT NULL,
+        error           TEXT
+      );
+      CREATE INDEX delivery_log_subscription ON delivery_log (subscription_id, seq);
+
+      CREATE TABLE read_credentials (
+        id        INTEGER PRIMARY KEY,
+        name      TEXT NOT NULL,
+        hash      BLOB NOT NULL UNIQUE,
+        hint      TEXT NOT NULL,
+        created   TEXT NOT NULL,
+        revoked   TEXT,
+        last_used TEXT,
+        acked_seq INTEGER NOT NULL
+      );
+    `);
+  },
 ];
 
 /** The schema version this code writes. */

@@ -15,7 +15,8 @@ import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { AuditRepository } from './audit-repository';
 import type { AuditRecord, MembershipRow, StoredAuditRecord } from './directory-store';
-import { Membership } from './membership';
+import { Membership, type MemberDelta } from './membership';
+import { appendChange, changedAttributes, groupUpdateType, userUpdateType } from './outbox';
 import { foldCase } from './open-database';
 import { ResourceQueries } from './resource-queries';
 import { ResourceReader, stringOrNull, TABLE } from './resource-reader';
@@ -38,6 +39,9 @@ function emailRows(doc: ResourceDoc): Array<{ value: string | null; type: string
 }
 
 type PatchOutcome = { resource: StoredResource; changed: boolean };
+
+/** Why a record's externalId changed, for the outbox: an admin's edit, or a fix batch from Compare & Fix (applied or undone). */
+export type ExternalIdCause = { readonly kind: 'edit' } | { readonly kind: 'fix'; readonly batchId: string; readonly undo?: boolean };
 
 /**
  * Users, groups and membership in SQLite. Every write is one transaction (reads run their few
@@ -80,6 +84,7 @@ export class ResourceRepository {
           ),
         );
         this.writeEmails(Number(info.lastInsertRowid), input.doc, false);
+        appendChange(this.sql, time, { type: 'user.created', resourceType: kind, resourceId: id, externalId, version: 1, data: { resource: input.doc } });
         const joined = this.membership.resolvePending(kind, id, externalId, time);
         // A new user belongs to no group unless pending memberships named it: then read them.
         const created: StoredResource = { kind, id, doc: input.doc, created: time, lastModified: time, version: 1 };
@@ -95,7 +100,16 @@ export class ResourceRepository {
         time,
         time,
       );
-      const pending = input.members?.length ? this.membership.add(id, input.members, time).pending : [];
+      const added = input.members?.length ? this.membership.add(id, input.members, time) : undefined;
+      appendChange(this.sql, time, {
+        type: 'group.created',
+        resourceType: kind,
+        resourceId: id,
+        externalId,
+        version: 1,
+        data: { resource: input.doc, members: (added?.addedMembers ?? []).map((member) => ({ value: member.id, type: member.type })) },
+      });
+      const pending = added?.pending ?? [];
       const joined = this.membership.resolvePending(kind, id, externalId, time);
       return this.withOutcome(this.reader.read(kind, id, { withMembers: true, withGroups: false })!, pending, joined);
     });
@@ -119,6 +133,7 @@ export class ResourceRepository {
       const time = now.toISOString();
       const externalId = stringOrNull(input.doc['externalId']);
       let pending: string[] = [];
+      let delta: MemberDelta | undefined;
       if (kind === 'User') {
         const columns = this.userColumns(input.doc);
         this.unique.assert(kind, id, row, { externalId, displayNameKey: null });
@@ -138,9 +153,12 @@ export class ResourceRepository {
         this.unique.assert(kind, id, row, { externalId, displayNameKey: columns[0] });
         this.updateGroupRow(id, columns, JSON.stringify(input.doc), time);
         if (input.members !== undefined) {
-          pending = this.membership.apply(id, [{ kind: 'removeAll' }, { kind: 'add', members: [...input.members] }], time).pending;
+          const outcome = this.membership.apply(id, [{ kind: 'removeAll' }, { kind: 'add', members: [...input.members] }], time);
+          pending = outcome.pending;
+          delta = outcome.delta;
         }
       }
+      this.recordUpdate(kind, id, externalId, row.version + 1, JSON.parse(row.doc) as ResourceDoc, input.doc, delta, time);
       const joined = externalId !== row.external_id ? this.membership.resolvePending(kind, id, externalId, time, false) : [];
       return this.withOutcome(this.reader.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!, pending, joined);
     });
@@ -189,18 +207,21 @@ export class ResourceRepository {
       }
       let membersChanged = false;
       let pending: string[] = [];
+      let delta: MemberDelta | undefined;
       if (result.memberChanges.length > 0) {
         if (kind !== 'Group') throw StoreInputError.notAGroup();
         const outcome = this.membership.apply(id, result.memberChanges, time);
         pending = outcome.pending;
+        delta = outcome.delta;
         // Pending members are not part of the group as SCIM shows it: only resolved ones make a new version.
         membersChanged = outcome.changed > 0;
         if (membersChanged && !docChanged) {
           this.sql.run(`UPDATE groups SET last_modified = ?, version = version + 1 WHERE id = ?`, time, id);
         }
       }
-      const joined = docChanged && externalId !== row.external_id ? this.membership.resolvePending(kind, id, externalId, time, false) : [];
       const changed = docChanged || membersChanged;
+      if (changed) this.recordUpdate(kind, id, externalId, row.version + 1, current, docChanged ? result.doc : current, delta, time);
+      const joined = docChanged && externalId !== row.external_id ? this.membership.resolvePending(kind, id, externalId, time, false) : [];
       if (kind === 'Group') {
         // Group PATCH answers 204 unless asked for attributes: read only what the caller wants.
         return { resource: this.withOutcome(this.reader.read(kind, id, options)!, pending, joined), changed };
@@ -221,7 +242,7 @@ export class ResourceRepository {
 
   delete(kind: ResourceKind, id: string, condition: WriteCondition, retention: DeleteRetention, now: Date): void {
     this.write(() => {
-      this.reader.requireRow(kind, id, condition);
+      const row = this.reader.requireRow(kind, id, condition);
       const time = now.toISOString();
       if (retention.mode === 'retain') {
         const resource = this.reader.read(kind, id, { withMembers: kind === 'Group', withGroups: kind === 'User' })!;
@@ -238,8 +259,16 @@ export class ResourceRepository {
         );
       }
       // Groups that had this resource as a member change too: keep their counts and versions honest.
-      this.membership.removeEverywhere(id, time);
+      this.membership.removeEverywhere(id, kind, time);
       this.sql.run(`DELETE FROM ${TABLE[kind]} WHERE id = ?`, id);
+      appendChange(this.sql, time, {
+        type: kind === 'User' ? 'user.deleted' : 'group.deleted',
+        resourceType: kind,
+        resourceId: id,
+        externalId: row.external_id ?? null,
+        version: row.version,
+        data: { retained: retention.mode === 'retain' },
+      });
     });
   }
 
@@ -261,7 +290,7 @@ export class ResourceRepository {
           throw new StoreConflictError(message, [message]);
         }
       }
-      const before = this.writeExternalId(kind, id, externalId, now.toISOString());
+      const before = this.writeExternalId(kind, id, externalId, now.toISOString(), { kind: 'edit' });
       const stored = audit.append({ ...record, before: { externalId: before }, after: { externalId } });
       return { resource: this.reader.read(kind, id, { withMembers: false, withGroups: kind === 'User' })!, audit: stored };
     });
@@ -273,8 +302,8 @@ export class ResourceRepository {
    * join the record. No transaction or audit of its own: the callers (a manual edit, a fix batch)
    * wrap it in theirs.
    */
-  writeExternalId(kind: ResourceKind, id: string, externalId: string | null, time: string): string | null {
-    const row = this.sql.one<{ doc: string }>(`SELECT doc FROM ${TABLE[kind]} WHERE id = ?`, id);
+  writeExternalId(kind: ResourceKind, id: string, externalId: string | null, time: string, cause: ExternalIdCause): string | null {
+    const row = this.sql.one<{ doc: string; version: number }>(`SELECT doc, version FROM ${TABLE[kind]} WHERE id = ?`, id);
     if (!row) throw new Error(`${kind} ${id} vanished inside its transaction`);
     const doc = JSON.parse(row.doc) as ResourceDoc;
     const before = stringOrNull(doc['externalId']);
@@ -287,6 +316,15 @@ export class ResourceRepository {
       time,
       id,
     );
+    const prefix = kind === 'User' ? 'user' : 'group';
+    appendChange(this.sql, time, {
+      type: cause.kind === 'fix' ? `${prefix}.objectId.fixed` : `${prefix}.updated`,
+      resourceType: kind,
+      resourceId: id,
+      externalId,
+      version: row.version + 1,
+      data: cause.kind === 'fix' ? { before, after: externalId, batchId: cause.batchId, undo: cause.undo === true } : { attributes: { externalId } },
+    });
     if (externalId !== null && externalId !== before) this.membership.resolvePending(kind, id, externalId, time, false);
     return before;
   }
@@ -363,6 +401,30 @@ export class ResourceRepository {
   /** Query plan of the statement a member add runs, for tests that prove it touches only the new rows. */
   explainMemberAdd(): string[] {
     return this.membership.explainAdd();
+  }
+
+  /**
+   * The outbox entries of an update: the changed attributes (named deactivated, reactivated or renamed
+   * when that is what changed), then the members added and removed. Nothing when nothing changed.
+   */
+  private recordUpdate(
+    kind: ResourceKind,
+    id: string,
+    externalId: string | null,
+    version: number,
+    before: ResourceDoc,
+    after: ResourceDoc,
+    delta: MemberDelta | undefined,
+    time: string,
+  ): void {
+    const attributes = before === after ? {} : changedAttributes(before, after);
+    if (kind === 'Group') delete attributes['members'];
+    const base = { resourceType: kind, resourceId: id, externalId, version };
+    if (Object.keys(attributes).length > 0) {
+      appendChange(this.sql, time, { ...base, type: kind === 'User' ? userUpdateType(before, after) : groupUpdateType(attributes), data: { attributes } });
+    }
+    if (delta && delta.added.length > 0) appendChange(this.sql, time, { ...base, type: 'group.members.added', data: { members: delta.added } });
+    if (delta && delta.removed.length > 0) appendChange(this.sql, time, { ...base, type: 'group.members.removed', data: { members: delta.removed } });
   }
 
   /** Runs a write as one transaction that takes the write lock at once (BEGIN IMMEDIATE): all of it, or nothing. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DirectoryStore, DirectoryStoreFactory } from './directory-store';
 import { AdminSessionRepository } from './admin-session-repository';
 import { AuditRepository } from './audit-repository';
+import { DeliveryRepository } from './delivery-repository';
 import { FixRepository } from './fix-repository';
 import { HeldOperationRepository } from './held-operation-repository';
 import { openDatabase, toStoreError, type OpenOptions } from './open-database';
@@ -9,6 +10,7 @@ import { RecoveryRepository } from './recovery-repository';
 import { ResourceRepository } from './resource-repository';
 import { backupDatabase } from './snapshot-file';
 import { SettingsRepository } from './settings-repository';
+import { StatementCache } from './statement-cache';
 import { SyncLogRepository } from './sync-log-repository';
 import { TokenRepository } from './token-repository';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -58,6 +60,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const fixes = new FixRepository(db, audit, resources);
   const recovery = new RecoveryRepository(db, resources);
   const held = new HeldOperationRepository(db, resources);
+  const delivery = new DeliveryRepository(new StatementCache(db, 50));
   return {
     db,
     resources,
@@ -133,6 +136,21 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     countHeldOperations: () => settle(() => held.count()),
     discardHeldOperations: (ids) => settle(() => held.discard(ids)),
     applyHeldOperations: (ids, plan, now) => settle(() => held.apply(ids, plan, now)),
+    readChanges: (after, limit) => settle(() => delivery.outbox.read(after, limit)),
+    outboxBounds: () => settle(() => delivery.outbox.bounds()),
+    pruneOutbox: (retention, now) => settle(() => db.transaction(() => delivery.pruneOutbox(retention, now)).immediate()),
+    addSubscription: (record) => settle(() => delivery.addSubscription(record)),
+    listSubscriptions: () => settle(() => delivery.listSubscriptions()),
+    getSubscription: (id) => settle(() => delivery.getSubscription(id)),
+    updateSubscription: (id, update, expect) => settle(() => delivery.updateSubscription(id, update, expect)),
+    removeSubscription: (id) => settle(() => db.transaction(() => delivery.removeSubscription(id)).immediate()),
+    appendDeliveryLog: (attempt, keep) => settle(() => delivery.appendDeliveryLog(attempt, keep)),
+    listDeliveryLog: (id, limit) => settle(() => delivery.listDeliveryLog(id, limit)),
+    addReadCredential: (name, hash, hint, now) => settle(() => db.transaction(() => delivery.addReadCredential(name, hash, hint, now)).immediate()),
+    listReadCredentials: () => settle(() => delivery.listReadCredentials()),
+    revokeReadCredential: (id, now) => settle(() => delivery.revokeReadCredential(id, now)),
+    activeReadCredentialHashes: () => settle(() => delivery.activeReadCredentialHashes()),
+    touchReadCredential: (id, now, acked) => settle(() => delivery.touchReadCredential(id, now, acked)),
     close: async () => {
       await checkpointer?.stop();
       db.close();

@@ -123,14 +123,14 @@ export class SyncLogRepository {
 
   /**
    * Newest first; raw rows and no detail but where asked for: the diagnostics read 50,000 of them. A scheduled
-   * export's run is ScimDesk's own work, not a request: it must not join or stretch Entra's cycles.
+   * export's run or a webhook pause is ScimDesk's own work, not a request: it must not join or stretch Entra's cycles.
    */
   scan(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): SyncLogScanRow[] {
     const rows = this.db
       .prepare(
         `SELECT seq, time, method, path, operation, resource_type, resource_id, user_name, external_id, display_name, status, error,
                 CASE WHEN operation IN (SELECT value FROM json_each(?)) THEN detail END
-         FROM sync_log WHERE seq > ? AND operation <> 'export' ORDER BY seq DESC LIMIT ?`,
+         FROM sync_log WHERE seq > ? AND operation NOT IN ('export', 'delivery') ORDER BY seq DESC LIMIT ?`,
       )
       .raw()
       .all(JSON.stringify(detailOf), afterSeq, limit) as Array<[number, string, string, string, string, 'User' | 'Group' | null, string | null, string | null, string | null, string | null, number, string | null, string | null]>;
@@ -152,17 +152,17 @@ export class SyncLogRepository {
   }
 
   countBetween(fromSeq: number, throughSeq: number): number {
-    return (this.db.prepare(`SELECT count(*) AS n FROM sync_log WHERE seq BETWEEN ? AND ? AND operation <> 'export'`).get(fromSeq, throughSeq) as { n: number }).n;
+    return (this.db.prepare(`SELECT count(*) AS n FROM sync_log WHERE seq BETWEEN ? AND ? AND operation NOT IN ('export', 'delivery')`).get(fromSeq, throughSeq) as { n: number }).n;
   }
 
-  /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) and the scheduled exports' runs (`export`) are not counted. */
+  /** Requests only: the tunnel's events and the checks from outside (operation `reachability`) the scheduled exports' runs (`export`) and webhook pauses (`delivery`) are not counted. */
   summarize(since: string): SyncLogSummary {
     const row = this.db
       .prepare(
-        `SELECT coalesce(sum(repeat_count), 0) AS total, coalesce(sum(CASE WHEN status >= 400 THEN repeat_count ELSE 0 END), 0) AS errors FROM sync_log WHERE time >= ? AND operation NOT IN ('reachability', 'export')`,
+        `SELECT coalesce(sum(repeat_count), 0) AS total, coalesce(sum(CASE WHEN status >= 400 THEN repeat_count ELSE 0 END), 0) AS errors FROM sync_log WHERE time >= ? AND operation NOT IN ('reachability', 'export', 'delivery')`,
       )
       .get(since) as { total: number; errors: number };
-    const last = this.db.prepare(`SELECT coalesce(last_time, time) AS time FROM sync_log WHERE operation NOT IN ('reachability', 'export') ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
+    const last = this.db.prepare(`SELECT coalesce(last_time, time) AS time FROM sync_log WHERE operation NOT IN ('reachability', 'export', 'delivery') ORDER BY seq DESC LIMIT 1`).get() as { time: string } | undefined;
     return { total: row.total, errors: row.errors, lastTime: last?.time ?? null };
   }
 

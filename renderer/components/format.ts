@@ -101,6 +101,8 @@ export const OPERATION_LABELS: Record<string, string> = {
   reachability: 'Reachability',
   'oauth-token': 'Token request (OAuth)',
   export: 'Scheduled export',
+  readOnly: 'Refused (read-only credential)',
+  delivery: 'Webhook delivery',
 };
 
 export function operationLabel(operation: string): string {

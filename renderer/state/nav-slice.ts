@@ -1,7 +1,7 @@
 import type { SliceCreator } from './slice-creator';
 
 /** The screens of the left navigation, in order; also their URL hash (`#/sync-log`). */
-const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'mappings', 'compare', 'recovery', 'settings'] as const;
+const VIEWS = ['overview', 'directory', 'users', 'groups', 'sync-log', 'mappings', 'compare', 'delivery', 'recovery', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 function viewFromHash(hash: string): ViewName {

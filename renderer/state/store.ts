@@ -3,6 +3,7 @@ import { onEventsReconnected, onSignedOut, subscribe } from '../api/client';
 import { createBreakerSlice, type BreakerSlice } from './breaker-slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createDeliverySlice, type DeliverySlice } from './delivery-slice';
 import { createDirectorySlice, type DirectorySlice } from './directory-slice';
 import { createEntraSlice, type EntraSlice } from './entra-slice';
 import { createFixSlice, type FixSlice } from './fix-slice';
@@ -36,7 +37,8 @@ type AppState = SessionSlice &
   MappingSlice &
   SupportSlice &
   BreakerSlice &
-  AuthSlice;
+  AuthSlice &
+  DeliverySlice;
 
 export const useAppStore = create<AppState>()((...args) => ({
   ...createSessionSlice(...args),
@@ -56,6 +58,7 @@ export const useAppStore = create<AppState>()((...args) => ({
   ...createSupportSlice(...args),
   ...createBreakerSlice(...args),
   ...createAuthSlice(...args),
+  ...createDeliverySlice(...args),
 }));
 
 // ------------------------------------------------------------ events, subscribed once
@@ -92,6 +95,18 @@ subscribe('reach.changed', () => {
   const state = useAppStore.getState();
   if (state.reach.status !== 'idle') void state.loadReach();
   refreshOverviewSoon();
+});
+let deliveryTimer: ReturnType<typeof setTimeout> | null = null;
+subscribe('delivery.changed', () => {
+  // A delivery went through or failed, or a subscription was paused: the Delivery screen follows (at most
+  // once a second: a receiver catching up takes a batch every few milliseconds), the Overview soon.
+  refreshOverviewSoon();
+  if (deliveryTimer !== null) return;
+  deliveryTimer = setTimeout(() => {
+    deliveryTimer = null;
+    const state = useAppStore.getState();
+    if (state.delivery.status !== 'idle') void state.loadDelivery();
+  }, 1000);
 });
 onSignedOut(() => useAppStore.getState().sessionEnded());
 onEventsReconnected(() => {

@@ -33,6 +33,7 @@ import { ErrorBar, Loading } from '../components/load-states';
 import { Page, Section } from '../components/page';
 import { TokenSummary } from '../components/token-summary';
 import { useLoadOnShow } from '../components/use-load-on-show';
+import { DeliveryAlert } from './delivery-view';
 import { useAppStore } from '../state/store';
 import { BreakerBanner } from './held-operations';
 import { EntraCredentials } from './auth-methods';
@@ -543,6 +544,7 @@ export function OverviewView() {
       }
     >
       {overview.error && <ErrorBar error={overview.error} title="Could not load the overview" onRetry={() => void loadOverview()} />}
+      <DeliveryAlert />
       {overview.data ? <OverviewContent overview={overview.data} /> : overview.status !== 'error' && <Loading label="Loading the overview…" />}
     </Page>
   );

@@ -84,8 +84,8 @@ export type SyncLogDetail = z.infer<typeof SyncLogDetail>;
 export const SyncLogFilter = z.object({
   since: isoTime.optional(),
   until: isoTime.optional(),
-  /** `reachability`: the tunnel's events and the checks from outside (not requests). */
-  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'refused', 'unknown', 'reachability', 'export']).optional(),
+  /** `reachability`: the tunnel's events and the checks from outside; `export`: scheduled exports' runs; `delivery`: webhook subscriptions paused (none are requests). */
+  operation: z.enum(['create', 'get', 'list', 'replace', 'patch', 'delete', 'search', 'discovery', 'refused', 'readOnly', 'unknown', 'reachability', 'export', 'delivery']).optional(),
   /** `error` is any 4xx or 5xx. */
   outcome: z.enum(['success', 'error', 'clientError', 'serverError']).optional(),
   /** Matches userName, externalId, displayName or resource id. */

@@ -41,6 +41,18 @@ import {
 import { AuthSettingsInput, AuthStatus, ConfigureFederationInput, CreateClientInput, FederationView, IssuedClientView, OAuthClientView, RotateClientInput } from './auth-schemas';
 import { ExportList, ExportRun, ExportScheduleInput, ExportScheduleView } from './export-schemas';
 import {
+  DeliveryAttemptView,
+  DeliveryLogInput,
+  DeliveryView,
+  IssueCredentialInput,
+  ReadCredentialView,
+  ReplayInput,
+  RevokeCredentialInput,
+  SubscribeInput,
+  SubscriptionIdInput,
+  SubscriptionView,
+} from './delivery-schemas';
+import {
   AuditEntry,
   DirectorySettings,
   EndpointSettings,
@@ -79,6 +91,7 @@ export * from './recovery-schemas';
 export * from './breaker-schemas';
 export * from './auth-schemas';
 export * from './export-schemas';
+export * from './delivery-schemas';
 
 // ---------------------------------------------------------------- methods
 
@@ -429,6 +442,27 @@ export const adminMethods = {
   'exports.remove': method(byId, z.object({ removed: z.boolean() }), 'Removes an export schedule (the files it wrote stay).'),
   'exports.runNow': method(byId, ExportRun, 'Runs an export now and answers when it is done; progress arrives as exports.changed events.'),
   'exports.runs': method(byId, z.object({ items: z.array(ExportRun) }), "A schedule's last runs, newest first."),
+
+  // ---- Delivery to the on-premises system: webhooks and read-only credentials (issue 15)
+
+  'delivery.view': method(empty, DeliveryView, 'Webhook subscriptions with their health, the read-only credentials, and where the change outbox stands.'),
+  'delivery.subscribe': method(
+    SubscribeInput,
+    z.object({ subscription: SubscriptionView, secret: z.string() }),
+    'Makes a webhook subscription starting at the newest change; the signing secret (generated when not given) is shown this once.',
+  ),
+  'delivery.pause': method(SubscriptionIdInput, SubscriptionView, 'Stops delivering to a subscription; changes wait in the outbox.'),
+  'delivery.resume': method(SubscriptionIdInput, SubscriptionView, 'Resumes a paused subscription where it stopped.'),
+  'delivery.remove': method(SubscriptionIdInput, z.object({ removed: z.boolean() }), 'Removes a subscription and its delivery log.'),
+  'delivery.replay': method(ReplayInput, SubscriptionView, 'Delivers again every change from a sequence number on, in order, and resumes the subscription.'),
+  'delivery.log': method(DeliveryLogInput, z.object({ items: z.array(DeliveryAttemptView) }), "A subscription's delivery log, newest first."),
+  'delivery.sendTest': method(SubscriptionIdInput, DeliveryAttemptView, 'Sends a signed test event (no change) at once and says what the receiver answered.'),
+  'delivery.issueCredential': method(
+    IssueCredentialInput,
+    z.object({ credential: z.string(), info: ReadCredentialView }),
+    'Issues a read-only credential (SCIM GET and the change feed); shown this once.',
+  ),
+  'delivery.revokeCredential': method(RevokeCredentialInput, z.object({ revoked: z.boolean() }), 'Revokes a read-only credential at once.'),
 } as const;
 
 export type AdminMethods = typeof adminMethods;
@@ -475,6 +509,8 @@ export const adminEvents = {
   }),
   /** Something on the Overview changed (counts, token, endpoint). */
   'overview.changed': z.object({}),
+  /** A webhook subscription was delivered to, failed, or was paused (`paused` names it then, with the error). */
+  'delivery.changed': z.object({ paused: z.object({ id: z.string(), url: z.string(), error: z.string() }).nullable() }),
   /** The tunnel's state changed, or a check from outside finished. */
   'reach.changed': z.object({ tunnel: TunnelStateView }),
   /** The breaker tripped, held an operation, or held operations were approved or rejected. */

@@ -10,6 +10,7 @@ import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { eventually } from '../support/eventually';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
+import { TestReceiver } from '../support/webhook-receiver';
 import { readScim, readScimError, URN_ENTERPRISE, URN_GROUP, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 
 /**
@@ -416,6 +417,26 @@ const BAD_INPUTS: Readonly<Record<MethodName, ReadonlyArray<BadInput>>> = {
   'exports.remove': byIdBad,
   'exports.runNow': byIdBad,
   'exports.runs': byIdBad,
+  'delivery.view': [extra()],
+  'delivery.subscribe': [
+    { why: 'missing url', input: {}, field: 'url' },
+    { why: 'empty url', input: { url: ' ' }, field: 'url' },
+    { why: 'unknown event type', input: { url: 'https://hr.contoso.example/hook', events: ['user.exploded'] }, field: 'events.0' },
+    { why: 'unknown resource type', input: { url: 'https://hr.contoso.example/hook', resourceTypes: ['Printer'] }, field: 'resourceTypes.0' },
+    extra({ url: 'https://hr.contoso.example/hook' }),
+  ],
+  'delivery.pause': [{ why: 'not a subscription id', input: { id: 'x' }, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.resume': [{ why: 'missing id', input: {}, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.remove': [{ why: 'id of the wrong type', input: { id: 5 }, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.replay': [
+    { why: 'missing fromSeq', input: { id: 'sub_0123456789abcdef' }, field: 'fromSeq' },
+    { why: 'fromSeq below 1', input: { id: 'sub_0123456789abcdef', fromSeq: 0 }, field: 'fromSeq' },
+    extra({ id: 'sub_0123456789abcdef', fromSeq: 1 }),
+  ],
+  'delivery.log': [{ why: 'limit over 1000', input: { id: 'sub_0123456789abcdef', limit: 1001 }, field: 'limit' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.sendTest': [{ why: 'missing id', input: {}, field: 'id' }, extra({ id: 'sub_0123456789abcdef' })],
+  'delivery.issueCredential': [{ why: 'empty name', input: { name: ' ' }, field: 'name' }, extra({ name: 'HR' })],
+  'delivery.revokeCredential': [{ why: 'id of the wrong type', input: { id: 'one' }, field: 'id' }, extra({ id: 1 })],
 };
 
 /** Compare & Fix methods need a Graph tenant: their good calls live in admin-compare.test.ts. */
@@ -1019,6 +1040,46 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
       assert.equal(missing.body.ok ? 'ok' : missing.body.error.code, 'notFound');
     } finally {
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('delivery: subscribe (secret shown once), send a test event, log, pause, replay, resume, remove; read-only credentials issued and revoked', async () => {
+    const receiver = new TestReceiver();
+    const url = await receiver.start();
+    try {
+      const made = await ok('delivery.subscribe', { url, events: ['user.created', 'user.updated'], resourceTypes: ['User'] });
+      assert.match(made.secret, /^whsec_[A-Za-z0-9+/]+=*$/);
+      receiver.secret = made.secret;
+      const id = made.subscription.id;
+      assert.equal(made.subscription.secretHint.endsWith(made.secret.slice(-4)), true);
+      assert.equal(JSON.stringify(await ok('delivery.view', {})).includes(made.secret), false, 'the secret is never shown again');
+      const test = await ok('delivery.sendTest', { id });
+      assert.equal(test.outcome, 'test');
+      assert.equal(test.responseCode, 200);
+      assert.equal(receiver.received[0]?.type, 'delivery.test');
+      assert.equal(receiver.received[0]?.signatureValid, true);
+      assert.equal((await ok('delivery.log', { id, limit: 10 })).items[0]?.messageId, test.messageId);
+      assert.equal((await ok('delivery.pause', { id })).health, 'paused');
+      await createUser({ schemas: [URN_USER], userName: 'delivered@contoso.com' });
+      const view = await ok('delivery.view', {});
+      assert.equal(view.subscriptions[0]?.behind, 1);
+      assert.ok(view.outbox.head >= 1);
+      assert.equal(view.feedUrl, a.core.endpoint.state()!.url.replace(/\/scim\/v2$/, '') + '/feed');
+      await ok('delivery.replay', { id, fromSeq: view.outbox.head });
+      await ok('delivery.resume', { id });
+      await eventually(() => assert.equal(receiver.acknowledged().get(view.outbox.head)?.type, 'user.created'), 10_000);
+      assert.match(await refused('delivery.replay', { id, fromSeq: view.outbox.head + 5 }, 'invalidInput'), /newest change/);
+      assert.match(await refused('delivery.subscribe', { url: `${a.core.endpoint.state()!.url}/Users` }, 'invalidInput'), /own admin API or SCIM endpoint/);
+      assert.deepEqual(await ok('delivery.remove', { id }), { removed: true });
+      await refused('delivery.pause', { id }, 'notFound');
+
+      const issued = await ok('delivery.issueCredential', { name: 'HR system' });
+      assert.match(issued.credential, /^scimdeskread_/);
+      assert.equal((await a.scim('/Users', { headers: { authorization: `Bearer ${issued.credential}` } })).status, 200);
+      assert.deepEqual(await ok('delivery.revokeCredential', { id: issued.info.id }), { revoked: true });
+      assert.equal((await a.scim('/Users', { headers: { authorization: `Bearer ${issued.credential}` } })).status, 401);
+    } finally {
+      await receiver.stop();
     }
   });
 

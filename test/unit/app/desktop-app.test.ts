@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { APP_CSP, APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL } from '../../../main/app/app-protocol';
-import { runDesktopApp, SYNC_LOG_ERRORS_HASH, type DesktopShell } from '../../../main/app/desktop-app';
+import { runDesktopApp, SYNC_LOG_ERRORS_HASH, DELIVERY_HASH, type DesktopShell } from '../../../main/app/desktop-app';
 import { DESKTOP_STATE_FILE } from '../../../main/app/desktop-state';
 import type { IpcInvokeEvent } from '../../../main/app/electron-api';
 import { createCore } from '../../../main/core/create-core';
@@ -212,6 +212,19 @@ describe('the desktop host', () => {
       assert.equal(window.loaded.at(-1), APP_URL + '#/directory');
       assert.ok((await call('breaker.reject', { ids: null })).ok);
       assert.ok((await call('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } })).ok);
+    });
+
+    it('notifies when a webhook subscription is paused after failing; a click opens the Delivery screen', async () => {
+      // The worker's own pause (after N failures, tested in test/protocol/delivery.test.ts) ends in this event.
+      const core = (s.shell as unknown as { core: { events: { emit(name: string, payload: unknown): void } } }).core;
+      core.events.emit('delivery.changed', { paused: null });
+      core.events.emit('delivery.changed', { paused: { id: 'sub_0123456789abcdef', url: 'https://hr.contoso.local/hook', error: 'HTTP 503' } });
+      const notification = s.fake.notifications.find((n) => n.options.title === 'Webhook deliveries are paused');
+      assert.ok(notification?.shown);
+      assert.match(notification.options.body, /hr\.contoso\.local.*HTTP 503/);
+      assert.equal(s.fake.notifications.filter((n) => n.options.title === 'Webhook deliveries are paused').length, 1, 'a delivery that went through says nothing');
+      notification.emit('click');
+      assert.equal(window.loaded.at(-1), APP_URL + DELIVERY_HASH);
     });
 
     it("sends the core's events to the window's page", () => {

@@ -160,6 +160,17 @@ const rules: ReadonlyArray<Rule> = [
     catches: ['main/admin/dispatch.ts', '../http/create-admin-app'],
   },
   {
+    name: 'main/delivery (the outbox sender) takes the store through the interfaces it names (types only) and imports nothing above main/lib',
+    files: (f) => under(f, 'main/delivery'),
+    forbidden: (f, s, typeOnly) =>
+      s === 'better-sqlite3' ||
+      s === 'koa' ||
+      s.startsWith('@koa/') ||
+      (!typeOnly && into(f, s, 'main/store')) ||
+      into(f, s, 'main/core', 'main/service', 'main/app', 'main/admin', 'main/http', 'main/graph', 'main/reconcile', 'main/tunnel', 'main/mapping', 'main/scim'),
+    catches: ['main/delivery/delivery-worker.ts', '../store/sqlite-store', false],
+  },
+  {
     name: 'main/lib holds leaf services: nothing above them',
     files: (f) => under(f, 'main/lib'),
     forbidden: (f, s) => into(f, s, 'main/core', 'main/service', 'main/app', 'main/admin', 'main/http', 'main/graph', 'main/reconcile', 'main/tunnel'),

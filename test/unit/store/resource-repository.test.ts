@@ -115,8 +115,8 @@ describe('ResourceRepository', () => {
       );
       await store.patchResource('Group', group.id, add, {}, now, NO_EXTRAS);
       const after = store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
-      // 50 inserted membership rows + the group's member_count + its version/lastModified.
-      assert.equal(after.n - before.n, 52);
+      // 50 inserted membership rows + the group's member_count + its version/lastModified + one outbox entry (members added).
+      assert.equal(after.n - before.n, 53);
       const memberInserts = statements.filter((sql) => /INSERT OR IGNORE INTO group_members/.test(sql));
       assert.equal(memberInserts.length, 50);
       assert.ok(!statements.some((sql) => /FROM group_members WHERE group_id = \?$/m.test(sql) && /SELECT member_id/.test(sql)), 'the member list is never read');
@@ -134,7 +134,8 @@ describe('ResourceRepository', () => {
       const remove = patchWith({ schemas: [PATCH], Operations: [{ op: 'Remove', path: 'members', value: users.map((u) => ({ value: u.id })) }] }, 'Group');
       await store.patchResource('Group', group.id, remove, {}, now, NO_EXTRAS);
       const after = store.db.prepare('SELECT total_changes() AS n').get() as { n: number };
-      assert.equal(after.n - before.n, 52);
+      // 50 deleted rows + member_count + version/lastModified + one outbox entry (members removed).
+      assert.equal(after.n - before.n, 53);
       assert.equal((await store.getResource('Group', group.id, { withMembers: false, withGroups: false }))?.memberCount, BIG);
     });
 
