@@ -1,10 +1,11 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { StoredResource } from '../scim/directory';
-import type { MemberRef } from '../scim/resource/resource-doc';
+import type { MemberRef, ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { DeletedRecord, DirectoryCounts } from './directory-store';
 import { DatabaseTooNewError, SCHEMA_VERSION } from './migrations';
+import { appendChange, changedAttributes, groupUpdateType, userUpdateType } from './outbox';
 import { openDatabase } from './open-database';
 import { TABLE } from './resource-reader';
 import type { ResourceRepository } from './resource-repository';
@@ -20,6 +21,13 @@ const DIRECTORY_TABLES = ['users', 'user_emails', 'groups', 'group_members', 'pe
 
 /** The admin search's full-text indexes (migration 9), rebuilt from their content tables after a restore. */
 const SEARCH_INDEXES = ['users_search', 'groups_search'] as const;
+
+interface RestoreRow {
+  id: string;
+  external_id: string | null;
+  version: number;
+  doc?: string;
+}
 
 interface DeletedRow {
   seq: number;
@@ -96,7 +104,7 @@ export class RecoveryRepository {
         const exists = (ref: MemberRef) =>
           this.sql.one(`SELECT 1 AS found FROM users WHERE id = ? UNION ALL SELECT 1 FROM groups WHERE id = ? LIMIT 1`, ref.value, ref.value) !== undefined;
         const members = row.kind === 'Group' ? (kept.members ?? []).filter(exists).map((ref) => ({ value: ref.value, ...(ref.type ? { type: ref.type } : {}) })) : undefined;
-        this.resources.create(row.kind, { doc: kept.doc, ...(members ? { members } : {}) }, now, row.id);
+        this.resources.create(row.kind, { doc: kept.doc, ...(members ? { members } : {}) }, now, row.id, true);
         // Its original creation time: the record is the same one Entra created, not a new one.
         this.sql.run(`UPDATE ${table} SET created = ? WHERE id = ?`, kept.created, row.id);
         if (row.kind === 'User') {
@@ -113,6 +121,63 @@ export class RecoveryRepository {
 
   counts(): DirectoryCounts {
     return countDirectory(this.sql);
+  }
+
+  /**
+   * A restore is a change like any other for whoever follows the outbox (change feed, webhooks):
+   * with the snapshot attached, each record it removes, brings back or changes, and each membership
+   * it adds or takes away, is appended in the restore's own transaction. Versions are the snapshot's.
+   */
+  private appendRestoreChanges(time: string): void {
+    for (const kind of ['User', 'Group'] as const) {
+      const table = TABLE[kind];
+      const prefix = kind === 'User' ? 'user' : 'group';
+      const gone = this.db.prepare(`SELECT id, external_id, version FROM main.${table} WHERE id NOT IN (SELECT id FROM snapshot.${table})`).all() as RestoreRow[];
+      for (const row of gone) appendChange(this.sql, time, { type: `${prefix}.deleted`, resourceType: kind, resourceId: row.id, externalId: row.external_id, version: row.version, data: {} });
+      const back = this.db.prepare(`SELECT id, external_id, version, doc FROM snapshot.${table} WHERE id NOT IN (SELECT id FROM main.${table})`).all() as RestoreRow[];
+      for (const row of back) {
+        appendChange(this.sql, time, { type: `${prefix}.restored`, resourceType: kind, resourceId: row.id, externalId: row.external_id, version: row.version, data: { resource: JSON.parse(row.doc!) as ResourceDoc } });
+      }
+      const changed = this.db
+        .prepare(`SELECT s.id, s.external_id, s.version, s.doc, m.doc AS before FROM snapshot.${table} AS s JOIN main.${table} AS m ON m.id = s.id WHERE m.doc IS NOT s.doc`)
+        .all() as Array<RestoreRow & { before: string }>;
+      for (const row of changed) {
+        const before = JSON.parse(row.before) as ResourceDoc;
+        const after = JSON.parse(row.doc!) as ResourceDoc;
+        const attributes = changedAttributes(before, after);
+        if (Object.keys(attributes).length === 0) continue;
+        const type = kind === 'User' ? userUpdateType(before, after) : groupUpdateType(attributes);
+        appendChange(this.sql, time, { type, resourceType: kind, resourceId: row.id, externalId: row.external_id, version: row.version, data: { attributes } });
+      }
+    }
+    // Memberships of groups present on both sides (a group that goes or comes back is one change above).
+    for (const [type, from, to] of [
+      ['group.members.added', 'snapshot', 'main'],
+      ['group.members.removed', 'main', 'snapshot'],
+    ] as const) {
+      const rows = this.db
+        .prepare(
+          `SELECT d.group_id, d.member_id, d.member_type, g.external_id, g.version FROM (
+             SELECT group_id, member_id, member_type FROM ${from}.group_members
+             EXCEPT SELECT group_id, member_id, member_type FROM ${to}.group_members) AS d
+           JOIN snapshot.groups AS g ON g.id = d.group_id
+           WHERE d.group_id IN (SELECT id FROM main.groups)
+           ORDER BY d.group_id`,
+        )
+        .all() as Array<{ group_id: string; member_id: string; member_type: 'User' | 'Group'; external_id: string | null; version: number }>;
+      const byGroup = new Map<string, typeof rows>();
+      for (const row of rows) byGroup.set(row.group_id, [...(byGroup.get(row.group_id) ?? []), row]);
+      for (const [groupId, members] of byGroup) {
+        appendChange(this.sql, time, {
+          type,
+          resourceType: 'Group',
+          resourceId: groupId,
+          externalId: members[0]!.external_id,
+          version: members[0]!.version,
+          data: { members: members.map((member) => ({ value: member.member_id, type: member.member_type })) },
+        });
+      }
+    }
   }
 
   /**
@@ -149,6 +214,8 @@ export class RecoveryRepository {
               .prepare(`SELECT name, sql FROM main.sqlite_master WHERE type = 'trigger' AND (name GLOB 'users_search*' OR name GLOB 'groups_search*')`)
               .all() as Array<{ name: string; sql: string }>;
             for (const trigger of searchTriggers) this.db.exec(`DROP TRIGGER main."${trigger.name}"`);
+            // Before the tables change: what the restore does to each record, for the change feed.
+            this.appendRestoreChanges(new Date().toISOString());
             for (const table of [...DIRECTORY_TABLES].reverse()) this.db.exec(`DELETE FROM main.${table}`);
             for (const table of DIRECTORY_TABLES) {
               const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).pluck().all(table) as string[]).map((name) => `"${name}"`).join(', ');

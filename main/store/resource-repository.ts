@@ -65,7 +65,8 @@ export class ResourceRepository {
   }
 
   /** `id` is given only when the recycle bin brings a record back under the id Entra knows it by. */
-  create(kind: ResourceKind, input: ResourceInput, now: Date, id: string = randomUUID()): StoredResource {
+  /** `restored`: the recycle bin brings the record back under its id; the change feed says so instead of "created". */
+  create(kind: ResourceKind, input: ResourceInput, now: Date, id: string = randomUUID(), restored = false): StoredResource {
     return this.write(() => {
       const time = now.toISOString();
       const externalId = stringOrNull(input.doc['externalId']);
@@ -84,7 +85,7 @@ export class ResourceRepository {
           ),
         );
         this.writeEmails(Number(info.lastInsertRowid), input.doc, false);
-        appendChange(this.sql, time, { type: 'user.created', resourceType: kind, resourceId: id, externalId, version: 1, data: { resource: input.doc } });
+        appendChange(this.sql, time, { type: restored ? 'user.restored' : 'user.created', resourceType: kind, resourceId: id, externalId, version: 1, data: { resource: input.doc } });
         const joined = this.membership.resolvePending(kind, id, externalId, time);
         // A new user belongs to no group unless pending memberships named it: then read them.
         const created: StoredResource = { kind, id, doc: input.doc, created: time, lastModified: time, version: 1 };
@@ -102,7 +103,7 @@ export class ResourceRepository {
       );
       const added = input.members?.length ? this.membership.add(id, input.members, time) : undefined;
       appendChange(this.sql, time, {
-        type: 'group.created',
+        type: restored ? 'group.restored' : 'group.created',
         resourceType: kind,
         resourceId: id,
         externalId,

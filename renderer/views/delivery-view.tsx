@@ -32,6 +32,7 @@ import { useAction } from '../components/use-action';
 import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { CredentialsSection, ShownOnce } from './delivery-credentials-panel';
+import { ExportSchedules } from './export-schedules';
 
 const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
@@ -40,7 +41,6 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
   events: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(210px, 1fr))' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
-  placeholder: { border: `1px dashed ${tokens.colorNeutralStroke1}`, padding: tokens.spacingHorizontalL, borderRadius: tokens.borderRadiusMedium },
 });
 
 /** The health of a subscription in words: caught up, behind by N, retrying, or paused with the error. */
@@ -351,12 +351,7 @@ export function DeliveryView() {
       )}
       <DeliveryLogPanel />
       <CredentialsSection />
-      {/* ---- INTEGRATION POINT (issue 15, scheduled exports): the integrator mounts <ExportSchedules/> here. ---- */}
-      <Section title="Export schedules">
-        <div className={styles.placeholder} data-testid="export-schedules-slot">
-          <Text className={styles.muted}>Scheduled file exports appear here.</Text>
-        </div>
-      </Section>
+      <ExportSchedules />
       <SubscribeDialog open={adding} onClose={() => setAdding(false)} />
     </Page>
   );

@@ -13,7 +13,6 @@ import { useLoadOnShow } from '../components/use-load-on-show';
 import { useAppStore } from '../state/store';
 import { CertificatePanel } from './settings-certificate-panel';
 import { EndpointPanel } from './settings-endpoint-panel';
-import { ExportSchedules } from './export-schedules';
 import { ExtensionsPanel } from './settings-extensions-panel';
 import { ReachabilityPanel } from './settings-reachability-panel';
 import { SupportBundlePanel } from './settings-support-panel';
@@ -106,7 +105,6 @@ export function SettingsView() {
         </div>
       )}
       {/* Moves to the Delivery screen when that screen lands. */}
-      {data && <ExportSchedules />}
     </Page>
   );
 }

@@ -108,7 +108,7 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       await page.getByRole('navigation').getByRole('link', { name: 'Delivery', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Delivery', exact: true }).waitFor();
       await page.getByText('No subscriptions yet').waitFor();
-      await page.getByTestId('export-schedules-slot').waitFor();
+      await page.getByRole('region', { name: 'Scheduled exports' }).waitFor();
       await screenshot('empty');
 
       await page.getByRole('button', { name: 'Add subscription' }).first().click();

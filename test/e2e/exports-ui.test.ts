@@ -18,8 +18,8 @@ const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
  * the section to another screen changes this function alone.
  */
 async function openExports(page: Page) {
-  await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click();
-  await page.getByRole('main', { name: 'Settings' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Delivery', exact: true }).click();
+  await page.getByRole('main', { name: 'Delivery' }).waitFor();
   const section = page.getByRole('region', { name: 'Scheduled exports' });
   await section.waitFor();
   return section;

@@ -281,3 +281,49 @@ describe('the daily snapshot', () => {
     }
   });
 });
+
+describe('a restore in the change feed', () => {
+  let a: TestAdmin;
+  const { ok } = useAdmin(() => a);
+  before(async () => {
+    a = await startTestAdmin();
+    await ok('directory.update', { name: 'Contoso', description: '', onInactive: 'suspend', onDelete: { mode: 'retain', days: 30 }, duplicateExternalIds: 'refuse' });
+  });
+  after(() => a?.stop());
+
+  it('appends what a snapshot restore and a recycle-bin restore change, so a webhook or feed consumer follows them', async () => {
+    const renamed = await createUser(a, 'renamed@contoso.com', { displayName: 'Before' });
+    const removed = await createUser(a, 'removed@contoso.com');
+    const member = await createUser(a, 'member@contoso.com');
+    const group = (await readScim(await a.scim('/Groups', { method: 'POST', headers: ENTRA, body: JSON.stringify({ schemas: [URN_GROUP], displayName: 'Team', members: [{ value: member }] }) }), 201))['id'] as string;
+    const taken = await ok('snapshots.take', { reason: 'feed' });
+
+    const patch = (id: string, body: unknown) => a.scim(`/Users/${id}`, { method: 'PATCH', headers: ENTRA, body: JSON.stringify(body) });
+    await readScim(await patch(renamed, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'After' }] }), 200);
+    await readEmpty(await a.scim(`/Users/${removed}`, { method: 'DELETE', headers: ENTRA }), 204);
+    const late = await createUser(a, 'late@contoso.com');
+    await readEmpty(
+      await a.scim(`/Groups/${group}`, { method: 'PATCH', headers: ENTRA, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${member}"]` }] }) }),
+      204,
+    );
+    const before = (await a.core.store.readChanges(0, 100_000)).at(-1)!.seq;
+
+    await ok('snapshots.restore', { id: taken.id });
+    const restore = (await a.core.store.readChanges(before, 1000)).map((change) => ({ type: change.type, id: change.resourceId, data: change.data }));
+    const of = (id: string) => restore.filter((change) => change.id === id);
+    assert.deepEqual(of(renamed).map((c) => [c.type, c.data]), [['user.updated', { attributes: { displayName: 'Before' } }]]);
+    assert.deepEqual(of(removed).map((c) => c.type), ['user.restored']);
+    assert.equal((of(removed)[0]!.data['resource'] as { userName: string }).userName, 'removed@contoso.com');
+    assert.deepEqual(of(late).map((c) => c.type), ['user.deleted']);
+    assert.deepEqual(of(group).map((c) => [c.type, c.data]), [['group.members.added', { members: [{ value: member, type: 'User' }] }]]);
+    assert.equal(of(member).length, 0, 'a record the restore leaves as it was is not in the feed');
+
+    // A user brought back from the recycle bin is "restored", not "created".
+    await readEmpty(await a.scim(`/Users/${member}`, { method: 'DELETE', headers: ENTRA }), 204);
+    const bin = await ok('recovery.bin', {});
+    const afterDelete = (await a.core.store.readChanges(0, 100_000)).at(-1)!.seq;
+    await ok('recovery.restoreDeleted', { seq: bin.items.find((item) => item.id === member)!.seq });
+    const back = await a.core.store.readChanges(afterDelete, 100);
+    assert.equal(back.find((change) => change.resourceId === member)?.type, 'user.restored');
+  });
+});
