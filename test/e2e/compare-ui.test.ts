@@ -36,7 +36,8 @@ import { ALL_SCIMDESK_PERMISSIONS, guidFrom } from '../../scripts/fake-tenant/sc
 const SKIP = skipWithoutChromium('the Compare & Fix screen');
 /** This file's screenshots: 201-compare-…png, 202-compare-…png (other suites own other numbers). */
 const SHOT_PREFIX = 2;
-const DEMO_START_MS = 20_000;
+// Generous: on a loaded 2-core machine the demo (tenant, core, renderer check) took up to 70 s to start.
+const DEMO_START_MS = 120_000;
 const STEP_MS = 45_000;
 
 /** The demo tenant's users are `demo000NNN`, objectId guidFrom('demo:NNN') (scripts/fake-tenant/scenario.ts). */
@@ -81,7 +82,12 @@ function startDemo(dataDir: string): Promise<Demo> {
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
   return new Promise<Demo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo printed no "Press Ctrl+C to stop." within ${DEMO_START_MS / 1000} s:\n${text}`)), DEMO_START_MS);
+    const timer = setTimeout(() => {
+      // SIGINT lets the demo stop its serve child; a demo left running would keep the whole test run waiting.
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      reject(new Error(`the demo printed no "Press Ctrl+C to stop." within ${DEMO_START_MS / 1000} s:\n${text}`));
+    }, DEMO_START_MS);
     const onExit = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`the demo exited with ${code} before it was ready:\n${text}`));
