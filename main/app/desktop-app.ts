@@ -199,7 +199,7 @@ export class DesktopShell {
     if (!tripped || was) return;
     this.notify(
       'Mass deprovisioning held',
-      `${tripped.reason}. ${held !== undefined ? `${held === 1 ? '1 deactivation or delete is' : `${held} deactivations and deletes are`}` : 'Further deactivations and deletes are'} held until you approve or reject them (Directory & token).`,
+      `${tripped.reason}. ${held !== undefined ? `${held === 1 ? '1 deactivation or delete is' : `${held} deactivations and deletes are`}` : 'Further deactivations and deletes are'} held until you approve or reject them (Authentication screen).`,
       () => this.showWindow(BREAKER_HASH),
     );
   }

@@ -21,6 +21,7 @@ import {
   WAIT_MS,
   type BrowserSession,
 } from './support/browser';
+import { stopServe } from './support/serve';
 
 /**
  * The admin UI as a new administrator meets it: the real `serve` command
@@ -146,17 +147,6 @@ function startServe(dataDir: string): Promise<Serve> {
 }
 
 /** SIGTERM, then SIGKILL if the service has not stopped within 10 s. */
-function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 /** Records of an RFC 4180 text (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
-import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
 
 /**
  * The Authentication screen (issue 16) in Chromium against `serve`: the three methods side by side with
@@ -16,51 +16,6 @@ import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrow
  * sync log saying which method signed a request in.
  */
 const SKIP = skipWithoutChromium('the Authentication screen');
-
-interface Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-  readonly loginUrl: string;
-}
-
-function startServe(dataDir: string): Promise<Serve> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  return new Promise<Serve>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
-    child.stdout.on('data', () => {
-      if (!text.includes('Press Ctrl+C')) return;
-      clearTimeout(timer);
-      const endpoint = /^SCIM endpoint: (\S+)/m.exec(text)?.[1];
-      const loginUrl = /^Admin UI: (\S+)/m.exec(text)?.[1];
-      if (endpoint && loginUrl) resolve({ child, endpoint, loginUrl });
-      else reject(new Error(`serve did not print the expected lines:\n${text}`));
-    });
-  });
-}
-
-function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 describe('the Authentication screen', { timeout: 180_000 }, () => {
   let serve: Serve | undefined;

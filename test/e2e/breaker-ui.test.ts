@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { stopServe } from './support/serve';
 
 /**
  * The mass-deprovisioning breaker as an administrator meets it (issue 14), in Chromium against `serve`:
  * Entra's burst of deactivations trips the default limit, the Overview's banner says how many wait, and the
- * admin approves them from the held list on Directory & token, one selected, then the rest.
+ * admin approves them from the held list on the Authentication screen, one selected, then the rest.
  */
 const SKIP = skipWithoutChromium('the breaker screens');
 const ENTRA_HEADER = 'Date: 2026-01-01, ActivityId: 5b7c2a1e-9d3f-4e8a-b6c4-1f2e3d4c5b6a';
@@ -48,18 +49,6 @@ function startServe(dataDir: string): Promise<Serve> {
       if (endpoint && token && loginUrl) resolve({ child, endpoint, token, loginUrl });
       else reject(new Error(`serve did not print the expected lines:\n${text}`));
     });
-  });
-}
-
-function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }
 
@@ -130,7 +119,7 @@ describe('mass-deprovisioning breaker in the admin UI', { timeout: 180_000 }, ()
     await screenshot('overview-banner');
 
     await banner.getByRole('button', { name: 'Review held operations' }).click();
-    await expectScreen('Directory & token');
+    await expectScreen('Authentication');
     const table = page.getByRole('table', { name: 'Held deactivations and deletes, oldest first' });
     const rows = table.locator('tbody').getByRole('row');
     await eventually(async () => assert.equal(await rows.count(), 2));

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createCore } from '../../main/core/create-core';
-import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
 
 /**
  * Recycle bin & snapshots (issue 14) in Chromium against `serve`, as an administrator uses it: a
@@ -15,51 +15,6 @@ import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrow
  */
 const SKIP = skipWithoutChromium('the recycle bin and snapshots screen');
 const URN_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-
-interface Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-  readonly loginUrl: string;
-}
-
-function startServe(dataDir: string): Promise<Serve> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  return new Promise<Serve>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
-    child.stdout.on('data', () => {
-      if (!text.includes('Press Ctrl+C')) return;
-      clearTimeout(timer);
-      const endpoint = /^SCIM endpoint: (\S+)/m.exec(text)?.[1];
-      const loginUrl = /^Admin UI: (\S+)/m.exec(text)?.[1];
-      if (endpoint && loginUrl) resolve({ child, endpoint, loginUrl });
-      else reject(new Error(`serve did not print the expected lines:\n${text}`));
-    });
-  });
-}
-
-function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 describe('recycle bin and snapshots in the admin UI', { timeout: 240_000 }, () => {
   let serve: Serve | undefined;

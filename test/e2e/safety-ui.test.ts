@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { mountSmallFilesystem, smallFilesystemUnavailable, type SmallFilesystem } from '../support/small-filesystem';
-import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
 
 /**
  * The safety signs an administrator reads (issue 14), in Chromium against `serve`: the Overview's
@@ -18,51 +18,6 @@ const SKIP = skipWithoutChromium('the safety screens');
 /** The low-disk warning needs a small disk the test mounts (root); the rest runs on an ordinary folder. */
 const NO_SMALL_DISK = smallFilesystemUnavailable();
 const ENTRA_HEADER = 'Date: 2026-01-01, ActivityId: 5b7c2a1e-9d3f-4e8a-b6c4-1f2e3d4c5b6a';
-
-interface Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-  readonly loginUrl: string;
-}
-
-function startServe(dataDir: string): Promise<Serve> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  return new Promise<Serve>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
-    child.stdout.on('data', () => {
-      if (!text.includes('Press Ctrl+C')) return;
-      clearTimeout(timer);
-      const endpoint = /^SCIM endpoint: (\S+)/m.exec(text)?.[1];
-      const loginUrl = /^Admin UI: (\S+)/m.exec(text)?.[1];
-      if (endpoint && loginUrl) resolve({ child, endpoint, loginUrl });
-      else reject(new Error(`serve did not print the expected lines:\n${text}`));
-    });
-  });
-}
-
-function stopServe(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 describe('safety signs in the admin UI', { timeout: 180_000 }, () => {
   let disk: SmallFilesystem | undefined;

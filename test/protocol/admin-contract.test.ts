@@ -997,7 +997,12 @@ describe('admin contract: every method over HTTP on data provisioned through SCI
     assert.equal((await deactivate(users[2]!)).status, 503);
     const held = await ok('breaker.held', {});
     assert.equal(held.items.length, 2);
+    const snapshotsBefore = (await ok('snapshots.list', {})).items.length;
     assert.equal((await ok('breaker.approve', { ids: [held.items[0]!.id] })).applied, 1);
+    // The approval took a database snapshot first (the core's snapshot service, not a stand-in).
+    const snapshots = (await ok('snapshots.list', {})).items;
+    assert.equal(snapshots.length, snapshotsBefore + 1);
+    assert.match(snapshots[0]!.reason, /before approving 1 held deactivation or delete/);
     assert.equal((await ok('breaker.reject', { ids: null })).rejected, 1);
     await refused('breaker.reject', { ids: null }, 'notFound');
     await ok('breaker.saveSettings', { enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } });
