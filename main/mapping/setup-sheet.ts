@@ -1,14 +1,11 @@
 import { tokenEndpointOf } from '../../shared/admin/auth-schemas';
+import { csvCell } from '../../shared/csv';
 import type { PresetId, SetupSheet } from '../../shared/admin/mapping-schemas';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
 import { targetAttributes } from './attribute-paths';
 import { recommendedRows } from './mapping-model';
 import { findPreset } from './presets';
-
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${(/^[=+\-@]/.test(value) ? "'" : '') + value.replace(/"/g, '""')}"` : value;
-}
 
 const mdCell = (value: string) => value.replace(/\|/g, '\\|');
 

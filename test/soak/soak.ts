@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openDataFolder } from '../../main/service/open-data-folder';
 import { kill, startServe, type Running } from '../kill/kill-harness';
 import { databaseSizeMb, runSoak, type SoakTarget } from './soak-load';
 
@@ -56,6 +57,14 @@ if (values.url && values.token) {
   console.log(`Soaking the ScimDesk at ${target.baseUrl}`);
 } else {
   scratch = mkdtempSync(join(tmpdir(), 'scimdesk-soak-'));
+  // The load deactivates and deletes steadily, which the mass-deprovisioning breaker (on by default) would
+  // hold after a few: the soak measures the service, so its own one runs with the breaker off.
+  const folder = await openDataFolder(scratch);
+  try {
+    await folder.admin.handlers['breaker.saveSettings']({ enabled: false, maxCount: 20, maxPercent: 10, window: { mode: 'minutes', minutes: 60 } }, { actor: 'soak' });
+  } finally {
+    await folder.stop();
+  }
   running = await startServe(scratch);
   if (!running.token) throw new Error(`serve printed no token:\n${running.output()}`);
   target = { baseUrl: running.baseUrl, token: running.token };

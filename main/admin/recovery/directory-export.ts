@@ -1,4 +1,4 @@
-import { csvCell } from '../../reconcile/report-csv';
+import { CSV_BOM, CSV_EOL, csvCell } from '../../../shared/csv';
 import type { DirectoryCounts, SnapshotExportRows } from '../../store/directory-store';
 
 /** One exported file: its name and its text. */
@@ -15,8 +15,6 @@ const PAGE = 2000;
 export const USER_CSV_COLUMNS = ['id', 'userName', 'externalId', 'active', 'displayName', 'givenName', 'familyName', 'email', 'created', 'lastModified'] as const;
 export const GROUP_CSV_COLUMNS = ['id', 'displayName', 'externalId', 'memberCount', 'created', 'lastModified'] as const;
 export const MEMBERSHIP_CSV_COLUMNS = ['groupId', 'groupDisplayName', 'memberId', 'memberType', 'memberName'] as const;
-
-const BOM = '\uFEFF';
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
@@ -102,7 +100,7 @@ export async function exportDirectory(
   if (format === 'json') {
     return [{ name: `${base}.json`, content: `${JSON.stringify({ counts, users, groups, memberships }, null, 2)}\n` }];
   }
-  const csv = (lines: string[]) => `${BOM}${lines.join('\r\n')}\r\n`;
+  const csv = (lines: string[]) => `${CSV_BOM}${lines.join(CSV_EOL)}${CSV_EOL}`;
   return [
     { name: `${base}-users.csv`, content: csv(userLines) },
     { name: `${base}-groups.csv`, content: csv(groupLines) },
