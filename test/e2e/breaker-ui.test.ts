@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
-import { stopServe } from './support/serve';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
 
 /**
  * The mass-deprovisioning breaker as an administrator meets it (issue 14), in Chromium against `serve`:
@@ -16,41 +15,6 @@ import { stopServe } from './support/serve';
 const SKIP = skipWithoutChromium('the breaker screens');
 const ENTRA_HEADER = 'Date: 2026-01-01, ActivityId: 5b7c2a1e-9d3f-4e8a-b6c4-1f2e3d4c5b6a';
 const PATCH_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
-interface Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-  readonly token: string;
-  readonly loginUrl: string;
-}
-
-function startServe(dataDir: string): Promise<Serve> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
-    cwd: ROOT,
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  return new Promise<Serve>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${text}`)));
-    child.stdout.on('data', () => {
-      if (!text.includes('Press Ctrl+C')) return;
-      clearTimeout(timer);
-      const endpoint = /^SCIM endpoint: (\S+)/m.exec(text)?.[1];
-      const token = /^Secret token \(shown once\): (\S+)/m.exec(text)?.[1];
-      const loginUrl = /^Admin UI: (\S+)/m.exec(text)?.[1];
-      if (endpoint && token && loginUrl) resolve({ child, endpoint, token, loginUrl });
-      else reject(new Error(`serve did not print the expected lines:\n${text}`));
-    });
-  });
-}
 
 describe('mass-deprovisioning breaker in the admin UI', { timeout: 180_000 }, () => {
   let serve: Serve | undefined;
@@ -80,6 +44,7 @@ describe('mass-deprovisioning breaker in the admin UI', { timeout: 180_000 }, ()
       ensureRendererBuilt();
       scratch = mkdtempSync(join(tmpdir(), 'scimdesk-breaker-ui-'));
       serve = await startServe(join(scratch, 'ScimDesk'));
+      assert.ok(serve.token, 'serve printed its first token');
       session = await openBrowser();
       page = session.page;
     },

@@ -6,6 +6,8 @@ export interface Serve {
   readonly child: ChildProcessWithoutNullStreams;
   readonly endpoint: string;
   readonly loginUrl: string;
+  /** The first token `serve` prints on a new data folder; undefined when the folder already had one. */
+  readonly token: string | undefined;
 }
 
 /** Starts `npm run serve`'s command on a scratch data folder and reads the lines it prints (SIGKILLed if the test run dies). */
@@ -30,7 +32,8 @@ export function startServe(dataDir: string): Promise<Serve> {
       clearTimeout(timer);
       const endpoint = /^SCIM endpoint: (\S+)/m.exec(text)?.[1];
       const loginUrl = /^Admin UI: (\S+)/m.exec(text)?.[1];
-      if (endpoint && loginUrl) resolve({ child, endpoint, loginUrl });
+      const token = /^Secret token \(shown once\): (\S+)/m.exec(text)?.[1];
+      if (endpoint && loginUrl) resolve({ child, endpoint, loginUrl, token });
       else reject(new Error(`serve did not print the expected lines:\n${text}`));
     });
   });
