@@ -331,7 +331,9 @@ export function DeliveryView() {
       {view && (
         <Section title="Webhook subscriptions">
           <Text className={styles.muted}>
-            Outbox: changes {formatNumber(view.outbox.oldest)}–{formatNumber(view.outbox.head)} kept ({formatNumber(view.outbox.kept)}).
+            {view.outbox.kept === 0
+              ? 'Outbox: no change recorded yet.'
+              : `Outbox: changes ${formatNumber(view.outbox.oldest)}–${formatNumber(view.outbox.head)} kept (${formatNumber(view.outbox.kept)}).`}
           </Text>
           {view.subscriptions.length === 0 ? (
             <EmptyState title="No subscriptions yet">Add one to have every change POSTed, signed, to a receiver in your network.</EmptyState>
