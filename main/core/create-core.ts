@@ -64,6 +64,8 @@ export interface CoreOptions {
   readonly now?: () => Date;
   /** How often retention runs (purge of kept deletions, sync-log pruning). */
   readonly maintenanceIntervalMs?: number;
+  /** How often the mapping diagnostics read the records written since (default one minute). */
+  readonly mappingCatchUpMs?: number;
   readonly secrets?: SecretStore;
   /** Opens the directory store: SQLite in the data folder when not given; a server deployment passes its own. */
   readonly store?: DirectoryStoreFactory;
@@ -145,6 +147,8 @@ export interface Core {
   readonly snapshots: SnapshotService;
   /** The mass-deprovisioning breaker: holds deactivations and deletes past its limit (the desktop app notifies when it trips). */
   readonly breaker: DeprovisionBreaker;
+  /** The attribute-mapping model and diagnostics (the Mappings screen, `npm run diagnose`). */
+  readonly mapping: MappingService;
   /** What the sync log has shown of Entra's setup steps, and from which client. */
   setupSeen(): Readonly<SetupSeen>;
   /** Delivery to the on-premises system: subscriptions (the CLI's too), the worker that sends the outbox, read-only credentials. */
@@ -162,13 +166,13 @@ const CERTIFICATE_FILE = 'certificate.pfx';
 /** The mapping's reads: the store's, narrowed. */
 function mappingSources(store: DirectoryStore): MappingSources {
   return {
-    scanDocuments: (kind, afterSeq, limit) => store.scanDocuments(kind, afterSeq, limit),
+    pendingRecords: (kind, afterSeq, limit) => store.pendingMappingRecords(kind, afterSeq, limit),
+    saveRecords: (kind, records) => store.saveMappingRecords(kind, records),
+    recordSummary: (kind) => store.mappingRecordSummary(kind),
     documentsAt: (kind, seqs) => store.documentsAt(kind, seqs),
     mappingGeneration: (of) => store.mappingGeneration(of),
     scanSyncLog: (afterSeq, limit, detailOf) => store.scanSyncLog(afterSeq, limit, detailOf),
     countSyncLog: (fromSeq, throughSeq) => store.countSyncLog(fromSeq, throughSeq),
-    loadSummary: (kind) => store.loadMappingSummary(kind),
-    saveSummary: (kind, generation, summary) => store.saveMappingSummary(kind, generation, summary),
     usersNamed: (userNames) => store.usersNamed(userNames),
   };
 }
@@ -388,6 +392,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let maintenance: NodeJS.Timeout | undefined;
   let portsTimer: NodeJS.Timeout | undefined;
+  let mappingTimer: NodeJS.Timeout | undefined;
+  let mappingCatchUp: Promise<unknown> | undefined;
+  let stopping = false;
+  // What Entra writes is read for the diagnostics a page at a time while it provisions, not all at once
+  // at the next view (100,000 records are seconds of work); requests run between the pages, and a stop
+  // ends it after the page in hand.
+  const catchUpMapping = () => {
+    if (mappingCatchUp) return;
+    mappingCatchUp = mapping
+      .catchUp(() => new Promise<boolean>((resolve) => setImmediate(() => resolve(!stopping))))
+      .catch((err: unknown) => logger.warn({ err }, 'the mapping diagnostics could not read the latest records'))
+      .finally(() => {
+        mappingCatchUp = undefined;
+      });
+  };
   // A SCIM write is followed by its sync-log entry: a moment to look at the outbox before the next poll.
   syncLog.subscribe(() => worker.wake());
   const runMaintenance = async () => {
@@ -420,6 +439,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     pause,
     snapshots,
     breaker,
+    mapping,
     admin: adminLayer,
     setupSeen: () => setup.current(),
     delivery: { subscriptions, worker, readCredentials },
@@ -446,11 +466,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         options.maintenanceIntervalMs ?? 3_600_000,
       );
       maintenance.unref();
+      // At once too: after an upgrade or a restore every record is still to be read, better now than at the first view.
+      catchUpMapping();
+      mappingTimer = setInterval(catchUpMapping, options.mappingCatchUpMs ?? 60_000);
+      mappingTimer.unref();
       exports.start();
       return { scimUrl: started.url, port: started.port, firstToken };
     },
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      if (mappingTimer) clearInterval(mappingTimer);
+      stopping = true;
+      await mappingCatchUp;
       await exports.stop();
       if (portsTimer) clearInterval(portsTimer);
       await worker.stop();

@@ -152,6 +152,16 @@ export class MappingService {
     };
   }
 
+  /**
+   * Reads the records written since the diagnostics last did and keeps what they need of each, so the
+   * next view reads only what was written after. The service calls it now and then while Entra
+   * provisions; `between` runs between pages of 2,000 records, false stops there. Returns how many were read.
+   */
+  async catchUp(between: () => Promise<boolean>): Promise<number> {
+    const users = await this.cache.catchUp('User', between);
+    return users + (await this.cache.catchUp('Group', between));
+  }
+
   async diagnostics(): Promise<{ diagnostics: Diagnostic[]; read: MappingView['read'] }> {
     const view = await this.view();
     return { diagnostics: view.diagnostics, read: view.read };

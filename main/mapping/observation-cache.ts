@@ -5,20 +5,57 @@ import { logFacts, mask, Observations, presentPaths, type LogFacts, type LogRow,
 
 /**
  * What the diagnostics read of the records and the sync log, kept between reads. Reading 100,000
- * documents is most of a cold read (JSON.parse and the walk over each); the records are read again
- * only when the store says a write happened since (a counter its triggers move), and their summary is
- * saved with that counter, so another process (`npm run diagnose`) reads the summary instead while
- * nothing changed. The sync log is read from the newest entry already read (an entry never changes;
+ * documents is most of a cold read (JSON.parse and the walk over each), so each record is reduced once
+ * to its facts (the attribute paths it carries, its externalId and name) and the store keeps them:
+ * triggers mark every record written, by any process and any code path, and a read reduces only the
+ * records marked since (one write: one record). The summary over all records is then a few grouped,
+ * indexed queries. The sync log is read from the newest entry already read (an entry never changes;
  * the oldest are pruned).
  *
  * The observations built from it are those Observations.addResource/addLogRow build from the same
  * records and rows in the same order (test/unit/mapping/observation-cache.test.ts compares them).
  */
 
+/** What the store hands back of a record written since the last read: the document now (null once deleted). */
+export interface PendingRecord {
+  readonly seq: number;
+  readonly stamp: number;
+  readonly id: string | null;
+  readonly doc: ResourceDoc | null;
+}
+
+/** What the cache keeps of a record, or null for one deleted. */
+export interface RecordFacts {
+  readonly seq: number;
+  readonly stamp: number;
+  readonly facts: {
+    readonly id: string;
+    readonly name: string;
+    readonly externalId: string | null;
+    readonly nonGuid: boolean;
+    /** The paths it carries (JSON of presentPaths' first visits, in order): records of one shape share the text. */
+    readonly shape: string;
+  } | null;
+}
+
+/** The kept facts of every record of a kind, as the store groups them. */
+export interface RecordSummary {
+  /** Each shape with how many records have it and the position of the first, in that order. */
+  readonly shapes: ReadonlyArray<{ readonly paths: string; readonly records: number; readonly firstSeq: number }>;
+  /** In position order. */
+  readonly nonGuid: ReadonlyArray<{ readonly id: string; readonly name: string; readonly externalId: string }>;
+  /** Records whose externalId another record of the kind holds too, in position order. */
+  readonly duplicates: ReadonlyArray<{ readonly id: string; readonly name: string; readonly externalId: string }>;
+}
+
 /** The narrow reads the cache makes; the composition root fits the store to it. */
 export interface ObservationSources {
-  /** Every record of a kind, a page of `limit` after position `afterSeq` (0 to start), in position order. */
-  scanDocuments(kind: ResourceKind, afterSeq: number, limit: number): Promise<ReadonlyArray<{ readonly seq: number; readonly id: string; readonly doc: ResourceDoc }>>;
+  /** Records marked as written since they were last read (any process), a page of `limit` after position `afterSeq`, in position order. */
+  pendingRecords(kind: ResourceKind, afterSeq: number, limit: number): Promise<ReadonlyArray<PendingRecord>>;
+  /** Keeps the facts of records read and clears their marks, each unless written again since its stamp. */
+  saveRecords(kind: ResourceKind, records: ReadonlyArray<RecordFacts>): Promise<void>;
+  /** The kept facts, grouped. */
+  recordSummary(kind: ResourceKind): Promise<RecordSummary>;
   /** The records at these positions, in position order. */
   documentsAt(kind: ResourceKind, seqs: ReadonlyArray<number>): Promise<ReadonlyArray<{ readonly seq: number; readonly id: string; readonly doc: ResourceDoc }>>;
   /** Changes with every write of a record of the kind, or every deletion of a log row ('SyncLog'). */
@@ -27,9 +64,6 @@ export interface ObservationSources {
   scanSyncLog(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): Promise<ReadonlyArray<LogRow>>;
   /** How many log rows are numbered `fromSeq` to `throughSeq`. */
   countSyncLog(fromSeq: number, throughSeq: number): Promise<number>;
-  /** The summary last saved for a kind (opaque text), with the generation it was read at. */
-  loadSummary(kind: ResourceKind): Promise<{ readonly generation: number; readonly summary: string } | undefined>;
-  saveSummary(kind: ResourceKind, generation: number, summary: string): Promise<void>;
   /** The users holding these userNames (ignoring case), in position order. */
   usersNamed(userNames: ReadonlyArray<string>): Promise<ReadonlyArray<{ readonly id: string; readonly userName: string }>>;
 }
@@ -38,22 +72,8 @@ const PAGE = 2_000;
 /** The operations whose detail the observations read (logFacts): writes, and lookups for their filter. */
 const DETAIL_OF = ['create', 'replace', 'patch', 'list', 'search'];
 
-/** The paths a record carries (each once, in the order presentPaths visits them); records of one shape share one. */
-interface Shape {
-  readonly paths: ReadonlyArray<string>;
-}
-
-interface RecordEntry {
-  readonly seq: number;
-  readonly id: string;
-  readonly name: string;
-  readonly externalId: string | null;
-  readonly shape: Shape;
-}
-
-/** What addResource would have built over every record of a kind, but the userNames (looked up when asked). Saved as JSON. */
+/** What addResource would have built over every record of a kind, but the userNames (looked up when asked). */
 interface KindSummary {
-  readonly version: typeof SUMMARY_VERSION;
   readonly count: number;
   /** In the order addResource would have met them. */
   readonly attributes: ReadonlyArray<{ readonly path: string; readonly records: number; readonly sample: string | null }>;
@@ -61,9 +81,6 @@ interface KindSummary {
   /** Only externalIds held more than once: the duplicates are all the diagnostics read of that map. */
   readonly duplicates: ReadonlyArray<readonly [string, RecordRef[]]>;
 }
-
-/** Changes when KindSummary does: a summary saved by another version is read again from the records. */
-const SUMMARY_VERSION = 1;
 
 interface KindCache {
   readonly generation: number;
@@ -75,9 +92,25 @@ interface LogEntry {
   readonly facts: LogFacts;
 }
 
+/** What the cache keeps of one record: what addResource reads of it but the values. */
+export function recordFacts(kind: ResourceKind, id: string, doc: ResourceDoc): NonNullable<RecordFacts['facts']> {
+  const paths: string[] = [];
+  presentPaths(doc, (path) => {
+    // A handful of paths per record: a scan beats a Set.
+    if (!paths.includes(path)) paths.push(path);
+  });
+  const externalId = typeof doc['externalId'] === 'string' ? doc['externalId'] : null;
+  return {
+    id,
+    name: String(kind === 'User' ? (doc['userName'] ?? id) : (doc['displayName'] ?? id)),
+    externalId,
+    nonGuid: externalId !== null && !isGuid(externalId),
+    shape: JSON.stringify(paths),
+  };
+}
+
 export class ObservationCache {
   private readonly kinds = new Map<ResourceKind, KindCache>();
-  private readonly shapes = new Map<string, Shape>();
   /** Newest first. */
   private log: LogEntry[] = [];
   private logGeneration = -1;
@@ -108,87 +141,54 @@ export class ObservationCache {
     return observations;
   }
 
+  /**
+   * Reads the records written since the last read (by any process) and keeps their facts; returns how
+   * many. A view does it first; the service also does it now and then, so a view after hours of
+   * provisioning finds little left to read. `between` runs between pages (the service lets requests in);
+   * false stops there (what was read is kept, the rest stays marked).
+   */
+  async catchUp(kind: ResourceKind, between: () => Promise<boolean> = async () => true): Promise<number> {
+    let read = 0;
+    for (let afterSeq = 0; ; ) {
+      const page = await this.sources.pendingRecords(kind, afterSeq, PAGE);
+      if (page.length === 0) break;
+      await this.sources.saveRecords(
+        kind,
+        page.map(({ seq, stamp, id, doc }) => ({ seq, stamp, facts: id === null || doc === null ? null : recordFacts(kind, id, doc) })),
+      );
+      read += page.length;
+      if (page.length < PAGE || !(await between())) break;
+      afterSeq = page[page.length - 1]!.seq;
+    }
+    return read;
+  }
+
   private async records(kind: ResourceKind): Promise<KindCache> {
     const generation = await this.sources.mappingGeneration(kind);
     const cached = this.kinds.get(kind);
     if (cached && cached.generation === generation) return cached;
-    const saved = await this.sources.loadSummary(kind);
-    if (saved && saved.generation === generation) {
-      const summary = parseSummary(saved.summary);
-      if (summary) {
-        const fresh = { generation, summary };
-        this.kinds.set(kind, fresh);
-        return fresh;
-      }
-    }
-    const entries: RecordEntry[] = [];
-    for (let afterSeq = 0; ; ) {
-      const page = await this.sources.scanDocuments(kind, afterSeq, PAGE);
-      for (const record of page) entries.push(this.entry(kind, record.seq, record.id, record.doc));
-      if (page.length < PAGE) break;
-      afterSeq = page[page.length - 1]!.seq;
-    }
-    // A write during the scan may or may not be in it: the generation read before it makes the next read scan again.
-    const fresh: KindCache = { generation, summary: await this.summarize(kind, entries) };
+    // A write during the catch-up may or may not be in it: the generation read before it makes the next read catch up again.
+    await this.catchUp(kind);
+    const fresh: KindCache = { generation, summary: await this.summarize(kind) };
     this.kinds.set(kind, fresh);
-    // Only a shortcut for the next process: a disk that refuses the write changes nothing here.
-    await this.sources.saveSummary(kind, generation, JSON.stringify(fresh.summary)).catch(() => undefined);
     return fresh;
   }
 
-  private entry(kind: ResourceKind, seq: number, id: string, doc: ResourceDoc): RecordEntry {
-    const paths: string[] = [];
-    presentPaths(doc, (path) => {
-      // A handful of paths per record: a scan beats a Set.
-      if (!paths.includes(path)) paths.push(path);
-    });
-    const key = paths.join('\n');
-    let shape = this.shapes.get(key);
-    if (!shape) {
-      shape = { paths };
-      this.shapes.set(key, shape);
-    }
-    const externalId = doc['externalId'];
-    return {
-      seq,
-      id,
-      name: String(kind === 'User' ? (doc['userName'] ?? id) : (doc['displayName'] ?? id)),
-      externalId: typeof externalId === 'string' ? externalId : null,
-      shape,
-    };
-  }
-
-  private async summarize(kind: ResourceKind, entries: ReadonlyArray<RecordEntry>): Promise<KindSummary> {
-    const perShape = new Map<Shape, number>();
+  private async summarize(kind: ResourceKind): Promise<KindSummary> {
+    const { shapes, nonGuid, duplicates } = await this.sources.recordSummary(kind);
     const records = new Map<string, number>();
     /** Path → the first record carrying it, whose first value there is the sample. */
     const sampleOf = new Map<string, number>();
-    const holders = new Map<string, number>();
-    const nonGuid: Array<RecordRef & { value: string }> = [];
-    for (const entry of entries) {
-      const count = perShape.get(entry.shape);
-      if (count === undefined) {
-        perShape.set(entry.shape, 1);
-        for (const path of entry.shape.paths) {
-          if (!records.has(path)) {
-            records.set(path, 0);
-            sampleOf.set(path, entry.seq);
-          }
-        }
-      } else perShape.set(entry.shape, count + 1);
-      if (entry.externalId !== null) {
-        holders.set(entry.externalId, (holders.get(entry.externalId) ?? 0) + 1);
-        if (!isGuid(entry.externalId)) nonGuid.push({ resourceType: kind, id: entry.id, name: entry.name, value: entry.externalId });
+    let count = 0;
+    for (const shape of shapes) {
+      count += shape.records;
+      for (const path of JSON.parse(shape.paths) as string[]) {
+        const before = records.get(path);
+        if (before === undefined) {
+          records.set(path, shape.records);
+          sampleOf.set(path, shape.firstSeq);
+        } else records.set(path, before + shape.records);
       }
-    }
-    for (const [shape, count] of perShape) for (const path of shape.paths) records.set(path, records.get(path)! + count);
-    const duplicates = new Map<string, RecordRef[]>();
-    for (const entry of entries) {
-      if (entry.externalId === null || holders.get(entry.externalId)! < 2) continue;
-      const ref = { resourceType: kind, id: entry.id, name: entry.name };
-      const list = duplicates.get(entry.externalId);
-      if (list) list.push(ref);
-      else duplicates.set(entry.externalId, [ref]);
     }
     const samples = new Map<string, string>();
     if (sampleOf.size > 0) {
@@ -199,12 +199,18 @@ export class ObservationCache {
         });
       }
     }
+    const holders = new Map<string, RecordRef[]>();
+    for (const { id, name, externalId } of duplicates) {
+      const ref = { resourceType: kind, id, name };
+      const list = holders.get(externalId);
+      if (list) list.push(ref);
+      else holders.set(externalId, [ref]);
+    }
     return {
-      version: SUMMARY_VERSION,
-      count: entries.length,
-      attributes: [...records].map(([path, count]) => ({ path, records: count, sample: samples.get(path) ?? null })),
-      nonGuid,
-      duplicates: [...duplicates],
+      count,
+      attributes: [...records].map(([path, n]) => ({ path, records: n, sample: samples.get(path) ?? null })),
+      nonGuid: nonGuid.map(({ id, name, externalId }) => ({ resourceType: kind, id, name, value: externalId })),
+      duplicates: [...holders],
     };
   }
 
@@ -228,14 +234,5 @@ export class ObservationCache {
     const added = fresh.map((row): LogEntry => ({ row: { ...row, detail: null }, facts: logFacts(row) }));
     this.log = added.length >= limit ? added : [...added, ...this.log].slice(0, limit);
     return this.log;
-  }
-}
-
-function parseSummary(text: string): KindSummary | undefined {
-  try {
-    const summary = JSON.parse(text) as KindSummary;
-    return summary.version === SUMMARY_VERSION ? summary : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -80,11 +80,43 @@ export interface DocumentScanStore {
   scanSyncLog(afterSeq: number, limit: number, detailOf: ReadonlyArray<string>): Promise<ReadonlyArray<SyncLogScanRow>>;
   /** How many sync-log entries are numbered `fromSeq` to `throughSeq`. */
   countSyncLog(fromSeq: number, throughSeq: number): Promise<number>;
-  /** The mapping's summary of the records of a kind, as last saved, with the generation it was read at. */
-  loadMappingSummary(kind: ResourceKind): Promise<{ readonly generation: number; readonly summary: string } | undefined>;
-  saveMappingSummary(kind: ResourceKind, generation: number, summary: string): Promise<void>;
+  /** Records written since the mapping last read them (marked by triggers, any process), a page after position `afterSeq`. */
+  pendingMappingRecords(kind: ResourceKind, afterSeq: number, limit: number): Promise<ReadonlyArray<PendingMappingRecord>>;
+  /** Keeps what the mapping read of marked records and clears each mark, unless the record was written again since. */
+  saveMappingRecords(kind: ResourceKind, records: ReadonlyArray<MappingRecordFacts>): Promise<void>;
+  /** The kept facts of every record of a kind, grouped by shape. */
+  mappingRecordSummary(kind: ResourceKind): Promise<MappingRecordSummary>;
   /** The users holding these userNames (compared as the unique index compares them), in position order. */
   usersNamed(userNames: ReadonlyArray<string>): Promise<ReadonlyArray<{ readonly id: string; readonly userName: string }>>;
+}
+
+/** A record marked as written since the mapping read it: the document now (null once deleted) and the mark's stamp. */
+export interface PendingMappingRecord {
+  readonly seq: number;
+  readonly stamp: number;
+  readonly id: string | null;
+  readonly doc: ResourceDoc | null;
+}
+
+/** What the mapping read of a marked record (null: deleted), with the stamp of the mark it read. */
+export interface MappingRecordFacts {
+  readonly seq: number;
+  readonly stamp: number;
+  readonly facts: {
+    readonly id: string;
+    readonly name: string;
+    readonly externalId: string | null;
+    readonly nonGuid: boolean;
+    /** The mapping's text for the attribute paths the record carries; records with the same text are counted together. */
+    readonly shape: string;
+  } | null;
+}
+
+/** Every kept record of a kind: shapes with their counts, oldest first; the records with a non-GUID or shared externalId, in position order. */
+export interface MappingRecordSummary {
+  readonly shapes: ReadonlyArray<{ readonly paths: string; readonly records: number; readonly firstSeq: number }>;
+  readonly nonGuid: ReadonlyArray<{ readonly id: string; readonly name: string; readonly externalId: string }>;
+  readonly duplicates: ReadonlyArray<{ readonly id: string; readonly name: string; readonly externalId: string }>;
 }
 
 /** A sync-log entry as the mapping diagnostics read it. */

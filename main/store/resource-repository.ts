@@ -359,14 +359,6 @@ export class ResourceRepository {
     return this.sql.one<{ n: number }>(`SELECT n FROM mapping_generation WHERE kind = ?`, of)?.n ?? 0;
   }
 
-  loadMappingSummary(kind: ResourceKind): { generation: number; summary: string } | undefined {
-    return this.sql.one<{ generation: number; summary: string }>(`SELECT generation, summary FROM mapping_summary WHERE kind = ?`, kind);
-  }
-
-  saveMappingSummary(kind: ResourceKind, generation: number, summary: string): void {
-    this.sql.run(`INSERT INTO mapping_summary (kind, generation, summary) VALUES (?, ?, ?) ON CONFLICT (kind) DO UPDATE SET generation = excluded.generation, summary = excluded.summary`, kind, generation, summary);
-  }
-
   usersNamed(userNames: ReadonlyArray<string>): Array<{ id: string; userName: string }> {
     return this.sql
       .many<{ id: string; user_name: string }>(`SELECT id, user_name FROM users WHERE user_name_key IN (SELECT value FROM json_each(?)) ORDER BY seq`, JSON.stringify(userNames.map(foldCase)))

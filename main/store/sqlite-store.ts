@@ -5,6 +5,7 @@ import { AuditRepository } from './audit-repository';
 import { DeliveryRepository } from './delivery-repository';
 import { FixRepository } from './fix-repository';
 import { HeldOperationRepository } from './held-operation-repository';
+import { MappingRepository } from './mapping-repository';
 import { openDatabase, toStoreError, type OpenOptions } from './open-database';
 import { RecoveryRepository } from './recovery-repository';
 import { ResourceRepository } from './resource-repository';
@@ -61,6 +62,7 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
   const recovery = new RecoveryRepository(db, resources);
   const held = new HeldOperationRepository(db, resources);
   const delivery = new DeliveryRepository(new StatementCache(db, 50));
+  const mapping = new MappingRepository(db);
   return {
     db,
     resources,
@@ -77,8 +79,9 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     mappingGeneration: (of) => settle(() => resources.mappingGeneration(of)),
     scanSyncLog: (afterSeq, limit, detailOf) => settle(() => syncLog.scan(afterSeq, limit, detailOf)),
     countSyncLog: (fromSeq, throughSeq) => settle(() => syncLog.countBetween(fromSeq, throughSeq)),
-    loadMappingSummary: (kind) => settle(() => resources.loadMappingSummary(kind)),
-    saveMappingSummary: (kind, generation, summary) => settle(() => resources.saveMappingSummary(kind, generation, summary)),
+    pendingMappingRecords: (kind, afterSeq, limit) => settle(() => mapping.pending(kind, afterSeq, limit)),
+    saveMappingRecords: (kind, records) => settle(() => mapping.save(kind, records)),
+    mappingRecordSummary: (kind) => settle(() => mapping.summary(kind)),
     usersNamed: (userNames) => settle(() => resources.usersNamed(userNames)),
     scanMemberships: (after, limit) => settle(() => resources.scanMemberships(after, limit)),
     countInactiveUsers: () => settle(() => resources.countInactiveUsers()),

@@ -66,6 +66,47 @@ export function describeResourceContract<S extends DirectoryStore>(ctx: Contract
       assert.deepEqual((await ctx.store().scanDocuments('Group', 0, 10)).map((row) => row.doc['displayName']), ['Not a user']);
     });
 
+    it('marks every record written for the mapping diagnostics, and clears a mark only for what was read of it', async () => {
+      const store = ctx.store();
+      // The store keeps and groups the facts it is given (the mapping reads them from the documents).
+      const kept = await userNamed('mark-kept@contoso.com');
+      const gone = await userNamed('mark-gone@contoso.com');
+      await groupNamed('Marked group');
+      const pending = await store.pendingMappingRecords('User', 0, 10);
+      assert.deepEqual(pending.map((p) => p.id), [kept.id, gone.id], 'both users, in position order');
+      assert.equal(pending[0]!.doc?.['userName'], 'mark-kept@contoso.com');
+      assert.equal((await store.pendingMappingRecords('User', pending[0]!.seq, 10)).length, 1, 'paged after a position');
+      const facts = (p: (typeof pending)[number], shape: string) => ({ seq: p.seq, stamp: p.stamp, facts: { id: p.id!, name: String(p.doc!['userName']), externalId: 'nick-a', nonGuid: true, shape } });
+      await store.saveMappingRecords('User', [facts(pending[0]!, '["userName","externalId"]'), facts(pending[1]!, '["userName","externalId"]')]);
+      assert.equal((await store.pendingMappingRecords('User', 0, 10)).length, 0, 'read: no mark left');
+      assert.equal((await store.pendingMappingRecords('Group', 0, 10)).length, 1, 'the group is still marked');
+      let summary = await store.mappingRecordSummary('User');
+      assert.deepEqual(summary.shapes.map((s) => [s.paths, s.records]), [['["userName","externalId"]', 2]]);
+      assert.deepEqual(summary.duplicates.map((d) => d.id), [kept.id, gone.id]);
+      assert.deepEqual(summary.nonGuid.map((d) => d.externalId), ['nick-a', 'nick-a']);
+
+      // A write after the read marks the record again with a newer stamp: facts saved with the old one are dropped.
+      await store.replaceResource('User', kept.id, { doc: { userName: 'mark-kept@contoso.com' } }, {}, NOW);
+      const [before] = await store.pendingMappingRecords('User', 0, 10);
+      await store.replaceResource('User', kept.id, { doc: { userName: 'mark-kept@contoso.com', title: 'Again' } }, {}, NOW);
+      await store.saveMappingRecords('User', [{ seq: before!.seq, stamp: before!.stamp, facts: { id: kept.id, name: 'stale', externalId: null, nonGuid: false, shape: '["stale"]' } }]);
+      const again = await store.pendingMappingRecords('User', 0, 10);
+      assert.equal(again.length, 1, 'still marked');
+      assert.equal(again[0]!.doc?.['title'], 'Again');
+      summary = await store.mappingRecordSummary('User');
+      assert.ok(!summary.shapes.some((s) => s.paths === '["stale"]'), 'the stale facts were not kept');
+
+      // A deleted record is handed back without a document; saving that drops its facts.
+      await store.deleteResource('User', gone.id, {}, { mode: 'hard' }, NOW);
+      const afterDelete = await store.pendingMappingRecords('User', 0, 10);
+      const deleted = afterDelete.find((p) => p.seq === pending[1]!.seq);
+      assert.ok(deleted && deleted.doc === null && deleted.id === null, 'the deleted record, without its document');
+      await store.saveMappingRecords('User', afterDelete.map((p) => ({ seq: p.seq, stamp: p.stamp, facts: p.doc === null ? null : { id: p.id!, name: 'k', externalId: null, nonGuid: false, shape: '["userName","title"]' } })));
+      summary = await store.mappingRecordSummary('User');
+      assert.deepEqual(summary.shapes.map((s) => [s.paths, s.records]), [['["userName","title"]', 1]]);
+      assert.deepEqual(summary.duplicates, [], 'no longer shared');
+    });
+
     it('gives every resource its own id', async () => {
       const ids = new Set<string>();
       for (let i = 0; i < 20; i++) ids.add((await userNamed(`u${i}@contoso.com`)).id);

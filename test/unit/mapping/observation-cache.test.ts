@@ -142,32 +142,76 @@ describe('the observation cache agrees with the reference (every document and lo
     await agree('after writes');
   });
 
-  it("another process reads the records' saved summary instead of every record while nothing changed, and every record after a write", async () => {
-    let scans = 0;
+  it('another process reads only the records written since any process last read them', async () => {
     const store = core.store;
+    const pendingRead: number[] = [];
     const sources: ObservationSources = {
-      scanDocuments: (kind, afterSeq, limit) => {
-        scans++;
-        return store.scanDocuments(kind, afterSeq, limit);
+      pendingRecords: async (kind, afterSeq, limit) => {
+        const page = await store.pendingMappingRecords(kind, afterSeq, limit);
+        pendingRead.push(page.length);
+        return page;
       },
+      saveRecords: (kind, records) => store.saveMappingRecords(kind, records),
+      recordSummary: (kind) => store.mappingRecordSummary(kind),
       documentsAt: (kind, seqs) => store.documentsAt(kind, seqs),
       mappingGeneration: (of) => store.mappingGeneration(of),
       scanSyncLog: (afterSeq, limit, detailOf) => store.scanSyncLog(afterSeq, limit, detailOf),
       countSyncLog: (fromSeq, throughSeq) => store.countSyncLog(fromSeq, throughSeq),
-      loadSummary: (kind) => store.loadMappingSummary(kind),
-      saveSummary: (kind, generation, summary) => store.saveMappingSummary(kind, generation, summary),
       usersNamed: (userNames) => store.usersNamed(userNames),
     };
+    const read = () => pendingRead.splice(0).reduce((a, b) => a + b, 0);
     const first = await new ObservationCache(sources).observe(LOG_ROWS_READ);
-    scans = 0;
+    read();
     const second = await new ObservationCache(sources).observe(LOG_ROWS_READ);
-    assert.equal(scans, 0, 'the saved summaries were read, not the records');
+    assert.equal(read(), 0, 'nothing written since: no record read');
     assert.deepEqual(second, first);
-    await store.createResource('Group', { doc: { schemas: [URN.group], displayName: 'Late group' } }, new Date('2026-02-03T08:00:00Z'));
+    const now = new Date('2026-02-03T08:00:00Z');
+    await store.createResource('Group', { doc: { schemas: [URN.group], displayName: 'Late group', externalId: 'grp' } }, now);
+    await store.patchResource('User', ids[4]!, (doc) => ({ doc: { ...doc, nickName: 'patched' }, memberChanges: [], changed: true }), {}, now, { withMembers: false, withGroups: false });
+    await store.deleteResource('User', ids[5]!, {}, { mode: 'hard' }, now);
     const third = await new ObservationCache(sources).observe(LOG_ROWS_READ);
-    assert.ok(scans > 0, 'a write since: the groups are read again');
+    assert.equal(read(), 3, 'the three records written since, and only those');
     assert.equal(third.counts.Group, first.counts.Group + 1);
-    await agree('after the summaries were saved');
+    assert.equal(third.counts.User, first.counts.User - 1);
+    await agree('after a new process read what was written');
+  });
+
+  it('keeps a record marked when it is written again between the read of it and the save', async () => {
+    const store = core.store;
+    const now = new Date('2026-02-04T08:00:00Z');
+    await store.patchResource('User', ids[6]!, (doc) => ({ doc: { ...doc, nickName: 'first' }, memberChanges: [], changed: true }), {}, now, { withMembers: false, withGroups: false });
+    const [pending] = await store.pendingMappingRecords('User', 0, 10);
+    assert.ok(pending && pending.doc, 'the patched record is marked');
+    // Written again (another process) before the facts of the first read are saved: those are stale.
+    await store.patchResource('User', ids[6]!, (doc) => ({ doc: { ...doc, nickName: null, title: 'Second' }, memberChanges: [], changed: true }), {}, now, { withMembers: false, withGroups: false });
+    await store.saveMappingRecords('User', [{ seq: pending.seq, stamp: pending.stamp, facts: { id: pending.id!, name: 'stale', externalId: null, nonGuid: false, shape: '["stale"]' } }]);
+    const still = await store.pendingMappingRecords('User', 0, 10);
+    assert.deepEqual(
+      still.map((p) => p.seq),
+      [pending.seq],
+      'the newer write is still marked',
+    );
+    assert.ok(still[0]!.stamp > pending.stamp);
+    const fast = await agree('after a write raced a read');
+    assert.ok(!fast.rows.some((row) => row.attribute === 'stale'));
+  });
+
+  it('after a recycle-bin restore and a snapshot restore', async () => {
+    const now = new Date('2026-02-05T08:00:00Z');
+    const snapshot = join(dataDir, 'before-restores.db');
+    await core.store.backupTo(snapshot);
+    const atSnapshot = await agree('before the restores');
+    const binned = await core.store.createResource('User', { doc: { schemas: [URN.user], userName: 'binned@contoso.com', externalId: 'binned-nick', title: 'Kept' } }, now);
+    await core.store.deleteResource('User', binned.id, {}, { mode: 'retain', days: 30 }, now);
+    await agree('after a delete kept in the recycle bin');
+    const kept = (await core.store.listDeletedResources()).find((record) => record.id === binned.id);
+    assert.ok(kept, 'the deleted record is in the recycle bin');
+    await core.store.restoreDeletedResource(kept.seq, now);
+    await agree('after a recycle-bin restore');
+    await core.store.createResource('User', { doc: { schemas: [URN.user], userName: 'after-snapshot@contoso.com', externalId: 'only-after' } }, now);
+    await core.store.replaceDirectoryFrom(snapshot);
+    const restored = await agree('after a snapshot restore');
+    assert.equal(restored.read.users, atSnapshot.read.users, 'the users of the snapshot, not the one created after it');
   });
 
   it('after the oldest log rows are pruned', async () => {
@@ -175,5 +219,31 @@ describe('the observation cache agrees with the reference (every document and lo
     const removed = await core.store.pruneSyncLog('2000-01-01T00:00:00Z', 300);
     assert.ok(removed > 0, `pruned ${removed} of ${before}`);
     await agree('after pruning');
+  });
+});
+
+describe('the service reads what Entra writes for the diagnostics while it provisions', () => {
+  it('leaves no record unread a moment after the writes, and stops cleanly meanwhile', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-mapping-catch-up-'));
+    const core = await createCore({ dataDir, host: '127.0.0.1', port: 0, fileLogs: false, checkpointWorker: false, mappingCatchUpMs: 20 });
+    try {
+      await core.start();
+      const now = new Date('2026-02-01T08:00:00Z');
+      for (let i = 0; i < 30; i++) await core.store.createResource('User', { doc: { schemas: [URN.user], userName: `bg${i}@contoso.com`, externalId: `nick${i}` } }, now);
+      assert.equal((await core.store.pendingMappingRecords('User', 0, 100)).length, 30, 'marked as written');
+      const deadline = Date.now() + 10_000;
+      while ((await core.store.pendingMappingRecords('User', 0, 100)).length > 0) {
+        assert.ok(Date.now() < deadline, 'the records were read within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const summary = await core.store.mappingRecordSummary('User');
+      assert.equal(summary.nonGuid.length, 30, "the background read kept each record's facts");
+      // A write just before stopping: stop waits for a catch-up in flight rather than closing the store under it.
+      await core.store.createResource('User', { doc: { schemas: [URN.user], userName: 'last@contoso.com' } }, now);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      await core.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { DatabaseTooNewError, migrations, SCHEMA_VERSION } from '../../../main/store/migrations';
-import { openDatabase } from '../../../main/store/open-database';
+import { foldCase, openDatabase } from '../../../main/store/open-database';
 
 describe('migrations', () => {
   const dir = mkdtempSync(join(tmpdir(), 'scimdesk-migrations-'));
@@ -62,6 +62,33 @@ describe('migrations', () => {
     assert.deepEqual(db.prepare('SELECT id FROM users ORDER BY id').all(), [{ id: 'u1' }, { id: 'u2' }]);
     assert.deepEqual(db.prepare('SELECT external_id_policy FROM directory').get(), { external_id_policy: 'refuse' }, 'existing directories refuse duplicates from now on');
     assert.deepEqual(db.prepare('SELECT count(*) AS n FROM pending_members').get(), { n: 0 });
+    db.close();
+  });
+
+  it('marks every record an upgrade finds as still to be read by the mapping diagnostics', () => {
+    const file = join(dir, 'mapping-marks.db');
+    const raw = new Database(file);
+    // The search index's triggers call the connection's case folding (open-database.ts).
+    raw.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
+    const previous = SCHEMA_VERSION - 1;
+    for (const step of migrations.slice(0, previous)) step(raw);
+    raw.pragma(`user_version = ${previous}`);
+    const time = '2025-01-01T00:00:00.000Z';
+    const user = raw.prepare(`INSERT INTO users (id, user_name, user_name_key, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    user.run('u1', 'a', 'a', 'nick-a', '{"userName":"a","externalId":"nick-a"}', time, time);
+    user.run('u2', 'b', 'b', null, '{"userName":"b"}', time, time);
+    raw.prepare(`INSERT INTO groups (id, display_name_key, doc, created, last_modified) VALUES ('g1', 'sales', '{"displayName":"Sales"}', ?, ?)`).run(time, time);
+    raw.close();
+
+    const db = openDatabase(file);
+    assert.deepEqual(db.prepare(`SELECT kind, count(*) AS n FROM mapping_dirty GROUP BY kind ORDER BY kind`).all(), [
+      { kind: 'Group', n: 1 },
+      { kind: 'User', n: 2 },
+    ]);
+    // A write after the upgrade marks the record again with a stamp no earlier mark had.
+    db.prepare(`UPDATE users SET doc = '{"userName":"a"}' WHERE id = 'u1'`).run();
+    const stamps = db.prepare(`SELECT stamp FROM mapping_dirty WHERE kind = 'User' ORDER BY seq`).all() as Array<{ stamp: number }>;
+    assert.ok(stamps[0]!.stamp > 0 && stamps[1]!.stamp === 0, JSON.stringify(stamps));
     db.close();
   });
 
