@@ -12,6 +12,7 @@ import { plural } from '../../shared/plural';
 import type { AdminEventBus } from '../lib/event-bus';
 import { PAUSE_RETRY_AFTER_SECONDS } from '../lib/provisioning-pause';
 import { planHeldWrite, requestFingerprint, type DeprovisionAttempt, type DeprovisionGate, type DeprovisionVerdict } from '../scim/deprovision';
+import { redactPasswords } from '../scim/resource/redact-passwords';
 import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
@@ -230,15 +231,17 @@ export class DeprovisionBreaker implements DeprovisionGate {
 
   private async hold(attempt: DeprovisionAttempt, now: Date, reason: string): Promise<DeprovisionVerdict> {
     const doc = attempt.current.doc;
+    const body = redactPasswords(attempt.body);
     const { record, retry } = await this.deps.store.holdOperation(
       {
         resourceType: attempt.resourceType,
         resourceId: attempt.resourceId,
         action: attempt.action,
         method: attempt.method,
-        body: attempt.body ?? null,
+        // Kept until an administrator decides, so no password in it (an approval discards it anyway).
+        body: body ?? null,
         ifMatch: attempt.ifMatch,
-        fingerprint: requestFingerprint(attempt.method, attempt.body),
+        fingerprint: requestFingerprint(attempt.method, body),
         baseVersion: attempt.current.version,
         userName: text(doc['userName']),
         displayName: text(doc['displayName']),

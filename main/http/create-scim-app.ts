@@ -18,6 +18,7 @@ import { AuthThrottle } from './auth-throttle';
 import { createFeedRoute } from './feed-route';
 import { MAX_JSON_DEPTH, readJsonBody } from './read-json-body';
 import { scimErrorBody, storeErrorToScim } from './scim-error-body';
+import { REDACTED, redactPasswords } from '../scim/resource/redact-passwords';
 
 export interface ScimAppOptions {
   readonly service: ScimService;
@@ -95,33 +96,8 @@ interface ScimState {
 
 type Ctx = Koa.ParameterizedContext<ScimState, RouterContext<ScimState>>;
 
-const REDACTED = '[redacted]';
-
-/** `password`, `urn:…:User:password`, `password.x`: any name that reaches the password attribute. */
-const isPasswordName = (name: string) => /(^|:)password($|\.)/i.test(name);
-
 /** Deeper than the body reader lets through: what the redaction meets below this is cut, not walked. */
 const REDACT_DEPTH = MAX_JSON_DEPTH + 1;
-
-/**
- * Replaces every password a client sends (as an attribute, a path-less PATCH
- * key, or the value of a PATCH op whose path is `password`) so no secret
- * reaches the sync log. Bounded: it runs after a write committed, where a
- * stack overflow would turn that write's answer into an error.
- */
-function redact(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= REDACT_DEPTH) return '[nested too deep]';
-  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
-  const record = value as Record<string, unknown>;
-  const pathKey = Object.keys(record).find((key) => key.toLowerCase() === 'path');
-  const targetsPassword = pathKey !== undefined && typeof record[pathKey] === 'string' && isPasswordName(record[pathKey]);
-  return Object.fromEntries(
-    Object.entries(record).map(([key, inner]) =>
-      isPasswordName(key) || (targetsPassword && key.toLowerCase() === 'value') ? [key, REDACTED] : [key, redact(inner, depth + 1)],
-    ),
-  );
-}
 
 /** Query parameters that may carry a credential (RFC 6750 §2.3 allows `access_token`); never logged. */
 const SECRET_QUERY = /^(access_token|token|code|password|secret|client_secret)$/i;
@@ -146,7 +122,7 @@ function detailJson(state: ScimState, query: Record<string, unknown>, clientRequ
   const detail: Record<string, unknown> = { response };
   if (state.auth) detail['auth'] = state.auth;
   if (Object.keys(query).length > 0) detail['query'] = redactQuery(query);
-  if (state.body !== undefined) detail['request'] = redact(state.body);
+  if (state.body !== undefined) detail['request'] = redactPasswords(state.body, REDACT_DEPTH);
   if (state.trace.normalized !== undefined) detail['normalized'] = state.trace.normalized;
   if (state.trace.filterAsRead !== undefined) detail['filterAsRead'] = state.trace.filterAsRead;
   if (state.trace.notes.length > 0) detail['notes'] = state.trace.notes;

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { BreakerSettings, BreakerView, HeldOperationView } from '../../shared/admin/contract';
 import { createCore } from '../../main/core/create-core';
 import { PAUSE_RETRY_AFTER_SECONDS } from '../../main/lib/provisioning-pause';
+import type { SqliteStore } from '../../main/store/sqlite-store';
 import { startTestCore, type TestCore } from '../support/start-test-core';
 import { readEmpty, readScim, readScimError, URN_GROUP, URN_PATCH, URN_USER, type Json } from './protocol-helpers';
 
@@ -207,6 +208,45 @@ describe('mass-deprovisioning breaker on the SCIM endpoint', () => {
       assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 503, 503]);
     } finally {
       await t.stop();
+    }
+  });
+
+  it('keeps no password in a held operation, and still applies it as Entra sent it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-breaker-password-'));
+    const t = await startTestCore({ dataDir });
+    try {
+      await call(t, 'breaker.saveSettings', countLimit(1));
+      const ids = await createUsers(t, 3, 'pw');
+      assert.equal((await deactivate(t, ids[0]!)).status, 200);
+      const secret = 'Sup3r-Secret-Passw0rd!';
+      // Both dialects: a password op beside the deactivation, and a path-less replace that folds both.
+      const withPassword = [
+        JSON.stringify({ schemas: [URN_PATCH], Operations: [{ op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'password', value: secret }] }),
+        JSON.stringify({ schemas: [URN_PATCH], Operations: [{ op: 'replace', value: { active: false, password: secret } }] }),
+      ];
+      for (const [i, body] of withPassword.entries()) {
+        await readScimError(await t.scim(`/Users/${ids[i + 1]}`, { method: 'PATCH', headers: ENTRA, body }), 503, undefined, `held ${i}`);
+        // Entra's retry of the same request is still known as a retry.
+        await readScimError(await t.scim(`/Users/${ids[i + 1]}`, { method: 'PATCH', headers: ENTRA, body }), 503, undefined, `retry ${i}`);
+      }
+      const { items } = await call<{ items: HeldOperationView[] }>(t, 'breaker.held', {});
+      assert.deepEqual(items.map((held) => held.retries), [1, 1]);
+      await t.core.syncLog.flush();
+      const db = (t.core.store as SqliteStore).db;
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const bodies = db.prepare(`SELECT body FROM held_operations`).all() as Array<{ body: string }>;
+      assert.equal(bodies.length, 2);
+      for (const { body } of bodies) assert.ok(!body.includes(secret) && body.includes('[redacted]'), body);
+      for (const file of readdirSync(dataDir)) {
+        if (statSync(join(dataDir, file)).isFile()) assert.ok(!readFileSync(join(dataDir, file)).includes(secret), `no password in ${file}`);
+      }
+      const approved = await call<{ applied: number }>(t, 'breaker.approve', { ids: null });
+      assert.equal(approved.applied, 2);
+      assert.equal(await activeOf(t, ids[1]!), false);
+      assert.equal(await activeOf(t, ids[2]!), false);
+    } finally {
+      await t.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
