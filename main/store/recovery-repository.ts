@@ -22,6 +22,12 @@ const DIRECTORY_TABLES = ['users', 'user_emails', 'groups', 'group_members', 'pe
 /** The admin search's full-text indexes (migration 9), rebuilt from their content tables after a restore. */
 const SEARCH_INDEXES = ['users_search', 'groups_search'] as const;
 
+/**
+ * The version a record present before and after a restore has after it (SQL over the current row `m`
+ * and the snapshot's `s`): the snapshot's when the record did not change since, else one above both.
+ */
+const restoredVersion = (m: string, s: string) => `CASE WHEN ${m}.version = ${s}.version THEN ${s}.version ELSE max(${m}.version, ${s}.version) + 1 END`;
+
 interface RestoreRow {
   id: string;
   external_id: string | null;
@@ -126,7 +132,8 @@ export class RecoveryRepository {
   /**
    * A restore is a change like any other for whoever follows the outbox (change feed, webhooks):
    * with the snapshot attached, each record it removes, brings back or changes, and each membership
-   * it adds or takes away, is appended in the restore's own transaction. Versions are the snapshot's.
+   * it adds or takes away, is appended in the restore's own transaction, with the version the record
+   * has after the restore (restoredVersion).
    */
   private appendRestoreChanges(time: string): void {
     for (const kind of ['User', 'Group'] as const) {
@@ -139,7 +146,7 @@ export class RecoveryRepository {
         appendChange(this.sql, time, { type: `${prefix}.restored`, resourceType: kind, resourceId: row.id, externalId: row.external_id, version: row.version, data: { resource: JSON.parse(row.doc!) as ResourceDoc } });
       }
       const changed = this.db
-        .prepare(`SELECT s.id, s.external_id, s.version, s.doc, m.doc AS before FROM snapshot.${table} AS s JOIN main.${table} AS m ON m.id = s.id WHERE m.doc IS NOT s.doc`)
+        .prepare(`SELECT s.id, s.external_id, ${restoredVersion('m', 's')} AS version, s.doc, m.doc AS before FROM snapshot.${table} AS s JOIN main.${table} AS m ON m.id = s.id WHERE m.doc IS NOT s.doc`)
         .all() as Array<RestoreRow & { before: string }>;
       for (const row of changed) {
         const before = JSON.parse(row.before) as ResourceDoc;
@@ -157,11 +164,11 @@ export class RecoveryRepository {
     ] as const) {
       const rows = this.db
         .prepare(
-          `SELECT d.group_id, d.member_id, d.member_type, g.external_id, g.version FROM (
+          `SELECT d.group_id, d.member_id, d.member_type, g.external_id, ${restoredVersion('m', 'g')} AS version FROM (
              SELECT group_id, member_id, member_type FROM ${from}.group_members
              EXCEPT SELECT group_id, member_id, member_type FROM ${to}.group_members) AS d
            JOIN snapshot.groups AS g ON g.id = d.group_id
-           WHERE d.group_id IN (SELECT id FROM main.groups)
+           JOIN main.groups AS m ON m.id = d.group_id
            ORDER BY d.group_id`,
         )
         .all() as Array<{ group_id: string; member_id: string; member_type: 'User' | 'Group'; external_id: string | null; version: number }>;
@@ -215,12 +222,26 @@ export class RecoveryRepository {
               .all() as Array<{ name: string; sql: string }>;
             for (const trigger of searchTriggers) this.db.exec(`DROP TRIGGER main."${trigger.name}"`);
             // Before the tables change: what the restore does to each record, for the change feed.
-            this.appendRestoreChanges(new Date().toISOString());
+            const time = new Date().toISOString();
+            this.appendRestoreChanges(time);
+            this.db.exec(`CREATE TEMP TABLE restore_prior AS SELECT 'users' AS tbl, id, version FROM main.users UNION ALL SELECT 'groups', id, version FROM main.groups`);
             for (const table of [...DIRECTORY_TABLES].reverse()) this.db.exec(`DELETE FROM main.${table}`);
             for (const table of DIRECTORY_TABLES) {
               const columns = (this.db.prepare(`SELECT name FROM pragma_table_info(?, 'main')`).pluck().all(table) as string[]).map((name) => `"${name}"`).join(', ');
               this.db.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM snapshot.${table}`);
             }
+            // A record changed since the snapshot goes back to the snapshot's content under a new version,
+            // above both: a client holding the later ETag must not find it again on other content
+            // (If-Match would then pass against the wrong state). One unchanged since keeps its version.
+            for (const table of ['users', 'groups'] as const) {
+              this.db
+                .prepare(
+                  `UPDATE main.${table} AS r SET version = (SELECT max(p.version, r.version) + 1 FROM temp.restore_prior AS p WHERE p.tbl = ? AND p.id = r.id), last_modified = ?
+                   WHERE EXISTS (SELECT 1 FROM temp.restore_prior AS p WHERE p.tbl = ? AND p.id = r.id AND p.version <> r.version)`,
+                )
+                .run(table, time, table);
+            }
+            this.db.exec(`DROP TABLE temp.restore_prior`);
             for (const index of SEARCH_INDEXES) this.db.exec(`INSERT INTO main.${index} (${index}) VALUES ('rebuild')`);
             for (const trigger of searchTriggers) this.db.exec(trigger.sql);
           })

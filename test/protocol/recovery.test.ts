@@ -318,6 +318,28 @@ describe('a restore in the change feed', () => {
     assert.deepEqual(of(group).map((c) => [c.type, c.data]), [['group.members.added', { members: [{ value: member, type: 'User' }] }]]);
     assert.equal(of(member).length, 0, 'a record the restore leaves as it was is not in the feed');
 
+    // Versions never go back: a record changed since the snapshot gets one above both, so an ETag a
+    // client saw after the snapshot no longer matches; one the restore left as it was keeps its own.
+    const read = async (id: string, path = 'Users') => {
+      const response = await a.scim(`/${path}/${id}`);
+      const etag = response.headers.get('etag');
+      return { etag, body: await readScim(response, 200) };
+    };
+    const now = await read(renamed);
+    assert.equal((now.body['meta'] as { version: string }).version, 'W/"3"', 'created 1, renamed 2, restored 3');
+    assert.equal(now.etag, 'W/"3"');
+    assert.equal(now.body['displayName'], 'Before');
+    assert.equal((await a.core.store.readChanges(before, 1000)).find((c) => c.resourceId === renamed)?.version, 3, 'the feed says the version after the restore');
+    await readScimError(
+      await a.scim(`/Users/${renamed}`, { method: 'PATCH', headers: { ...ENTRA, 'if-match': 'W/"2"' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'x' }] }) }),
+      412,
+      undefined,
+      'the ETag seen before the restore no longer matches',
+    );
+    assert.equal((await read(member)).etag, 'W/"1"', 'unchanged since the snapshot: its version stays');
+    const groupVersion = Number(/\d+/.exec((await read(group, 'Groups')).etag ?? '')![0]);
+    assert.equal((await a.core.store.readChanges(before, 1000)).find((c) => c.resourceId === group)?.version, groupVersion);
+
     // A user brought back from the recycle bin is "restored", not "created".
     await readEmpty(await a.scim(`/Users/${member}`, { method: 'DELETE', headers: ENTRA }), 204);
     const bin = await ok('recovery.bin', {});
