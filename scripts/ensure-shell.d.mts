@@ -11,3 +11,6 @@ export declare function buildShell(root: string, outDir?: string): Promise<strin
 
 /** Builds the shell when it needs it; resolves to whether a current build is there. Never throws. */
 export declare function ensureShell(root: string): Promise<boolean>;
+
+/** The newest modification time under the given files and folders. */
+export declare function newest(paths: ReadonlyArray<string>): number;

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 export const SHELL_OUTPUTS = ['dist/main/app/main.js', 'dist/main/preload/preload.cjs'];
 
 /** The newest modification time under the given files and folders. */
-function newest(paths) {
+export function newest(paths) {
   let latest = 0;
   for (const path of paths) {
     if (!existsSync(path)) continue;

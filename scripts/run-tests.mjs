@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { tenantCaEnv } from './fake-tenant/ensure-ca.mjs';
+import { ensureTestCli } from './ensure-test-cli.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -26,6 +27,12 @@ const files = findTests(join(root, 'test'))
   .sort();
 if (files.length === 0) {
   console.error('No test files found' + (prefixes.length ? ` under ${prefixes.join(', ')}` : ''));
+  process.exit(1);
+}
+// The commands the tests start as processes, bundled once (scripts/ensure-test-cli.mjs says why).
+const bundleError = await ensureTestCli(root);
+if (bundleError) {
+  console.error(`The test bundles of the commands failed to build:\n${bundleError}`);
   process.exit(1);
 }
 // The fake Entra tenant serves HTTPS with a test CA; Node reads NODE_EXTRA_CA_CERTS only at start-up.

@@ -22,6 +22,7 @@ import {
   type BrowserSession,
 } from './support/browser';
 import { stopServe } from './support/serve';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * The admin UI as a new administrator meets it: the real `serve` command
@@ -114,7 +115,7 @@ function startServe(dataDir: string): Promise<Serve> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'],
+    [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'],
     { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let text = '';

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { cloudflareToken, installFakeCloudflared, type FakeCloudflared } from '../support/fake-cloudflared';
 import { issueTestCertificate, toPfx } from '../support/test-certificates';
 import { clearScreenshots, ensureRendererBuilt, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * Settings → Reachability and the Overview's reachability warning as an admin meets them: `serve`
@@ -72,7 +73,7 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
       const env = Object.fromEntries(
         Object.entries(fake.env({ FAKE_CLOUDFLARED_HOSTNAME: 'scim.contoso.example', FAKE_CLOUDFLARED_SERVICE: `http://localhost:${port}` })).filter(([key]) => !key.startsWith('SCIMDESK_')),
       );
-      serve = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--admin-port', '0'], {
+      serve = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--admin-port', '0'], {
         cwd: ROOT,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../main/core/create-core';
 import { createRandom } from '../fuzz/http-fuzzer';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * SIGKILL at random moments under Entra-like load (issue 14), then a restart: every write the
@@ -68,7 +69,7 @@ export interface Running {
 }
 
 export function startServe(dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
+  const child = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
     env: Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_'))),

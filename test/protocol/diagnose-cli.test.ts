@@ -7,8 +7,9 @@ import { after, describe, it } from 'node:test';
 import { DIAGNOSTIC_CODES } from '../../main/mapping/diagnostics';
 import { startTestCore } from '../support/start-test-core';
 import { readScim, URN_USER } from './protocol-helpers';
+import { cliCommand } from '../support/cli-command';
 
-const CLI = ['--import', 'tsx', 'main/service/cli.ts'];
+const CLI = cliCommand('cli');
 
 function diagnose(dataDir: string, ...args: string[]) {
   return spawnSync(process.execPath, [...CLI, 'diagnose', '--data-dir', dataDir, ...args], { encoding: 'utf8' });

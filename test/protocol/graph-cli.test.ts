@@ -13,6 +13,7 @@ import type { FakeGroup, FakeServicePrincipal } from '../../scripts/fake-tenant/
 import { ALL_SCIMDESK_PERMISSIONS, createClientCertificate, generateUsers, guidFrom } from '../../scripts/fake-tenant/scenario';
 import { withDuplicateExternalIdsAccepted } from '../../scripts/duplicate-external-ids';
 import { startGraphTestTenant, type GraphTestTenant } from '../support/graph-test-tenant';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `npm run graph -- …` as a support engineer runs it: a separate process on the
@@ -21,8 +22,8 @@ import { startGraphTestTenant, type GraphTestTenant } from '../support/graph-tes
  * and must come out nowhere.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
-const CLI = ['--import', 'tsx', join(ROOT, 'main', 'service', 'graph-cli.ts')];
-const SERVE = ['--import', 'tsx', join(ROOT, 'main', 'service', 'cli.ts'), 'serve'];
+const CLI = cliCommand('graph-cli');
+const SERVE = [...cliCommand('cli'), 'serve'];
 const SECRET = `cli~${randomBytes(24).toString('base64url')}`;
 const LIMITED_SECRET = `lim~${randomBytes(24).toString('base64url')}`;
 const PFX_PASSWORD = `pfx~${randomBytes(12).toString('base64url')}`;

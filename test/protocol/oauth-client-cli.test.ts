@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { startTestCore, type TestCore } from '../support/start-test-core';
+import { cliCommand } from '../support/cli-command';
 
-const CLI = ['--import', 'tsx', 'main/service/cli.ts'];
+const CLI = cliCommand('cli');
 
 describe('npm run token -- client … beside a running service', () => {
   let t: TestCore;

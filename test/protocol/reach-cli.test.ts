@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCore } from '../../main/core/create-core';
 import { issueTestCertificate, toPfx } from '../support/test-certificates';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `npm run reach -- check` as an admin runs it: beside a running `serve` (whose endpoint serves HTTPS
@@ -15,8 +16,8 @@ import { issueTestCertificate, toPfx } from '../support/test-certificates';
  * get through, 1 when it would not, 2 for a usage mistake.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
-const REACH = ['--import', 'tsx', join(ROOT, 'main', 'service', 'reach-cli.ts')];
-const SERVE = ['--import', 'tsx', join(ROOT, 'main', 'service', 'cli.ts'), 'serve'];
+const REACH = cliCommand('reach-cli');
+const SERVE = [...cliCommand('cli'), 'serve'];
 
 interface Run {
   readonly status: number | null;

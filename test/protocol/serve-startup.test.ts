@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { createCore, StoreOpenError } from '../../main/core/create-core';
 import { describeStartupProblem } from '../../main/service/startup-problems';
 import { createSqliteStore } from '../../main/store/sqlite-store';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * Start-up on a data folder that cannot be used as it is (issue 14): a database file that is not
@@ -15,7 +16,7 @@ import { createSqliteStore } from '../../main/store/sqlite-store';
  * a fresh start with a new token; `--start-empty` moves it aside; an unwritable folder is named
  * with what to do, not a stack trace.
  */
-const CLI = ['--import', 'tsx', 'main/service/cli.ts'];
+const CLI = cliCommand('cli');
 const root = mkdtempSync(join(tmpdir(), 'scimdesk-startup-'));
 
 function run(dataDir: string, ...extra: string[]) {

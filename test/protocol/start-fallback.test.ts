@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `npm start` where Electron's binary is not installed: it says why, then runs the headless service
@@ -27,7 +28,7 @@ describe('npm start without Electron', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('says why it cannot open the window and serves headless instead, with the flags it was given', { skip: SKIP }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/start.ts', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
+    const child = spawn(process.execPath, [...cliCommand('start'), '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let text = '';

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { ROOT } from './browser';
+import { cliCommand } from '../../support/cli-command';
 
 /** `serve` started as an administrator starts it, on free ports, for a browser test. */
 export interface Serve {
@@ -13,7 +14,7 @@ export interface Serve {
 /** Starts `npm run serve`'s command on a scratch data folder and reads the lines it prints (SIGKILLed if the test run dies). */
 export function startServe(dataDir: string): Promise<Serve> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
+  const child = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
     cwd: ROOT,
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
