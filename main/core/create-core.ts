@@ -16,6 +16,7 @@ import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
 import { DeliveryWorker, type DeliveryTuning } from '../delivery/delivery-worker';
 import { pausedSyncLogEntry } from '../delivery/paused-entry';
+import { SubscriptionSecrets } from '../delivery/subscription-secrets';
 import { SubscriptionService } from '../delivery/subscriptions';
 import { createWebhookSender, type SendWebhook } from '../delivery/webhook-sender';
 import { ReadCredentialService } from '../lib/read-credentials';
@@ -312,19 +313,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let knownPorts: number[] = [];
   const refreshPorts = () => void ownPorts().then((ports) => (knownPorts = ports), () => undefined);
   const sender = options.delivery?.send ?? createWebhookSender(() => knownPorts);
-  const subscriptions = new SubscriptionService({ store, now, ownPorts });
+  const webhookSecrets = new SubscriptionSecrets({ secrets, store });
+  // An installation from before kept the signing secrets in the database: moved here, before anything signs (the CLIs too).
+  const movedSecrets = await webhookSecrets.moveLegacy().catch((err: unknown) => {
+    logger.error({ err }, 'the webhook signing secrets could not be moved out of the database; trying again at the next start');
+    return 0;
+  });
+  if (movedSecrets > 0) logger.info({ moved: movedSecrets, to: secrets.description }, 'webhook signing secrets moved from the database to the secret store');
+  const subscriptions = new SubscriptionService({ store, secrets: webhookSecrets, now, ownPorts });
   const worker = new DeliveryWorker({
     store,
     send: sender,
+    secrets: webhookSecrets,
     now,
     ...(options.delivery?.tuning ? { tuning: options.delivery.tuning } : {}),
     onError: (err) => logger.error({ err }, 'webhook delivery failed'),
     onAttempt: () => events.emit('delivery.changed', { paused: null }),
-    onPaused: (subscription, error) => {
-      logger.warn({ subscription: subscription.id, url: subscription.url, error }, 'webhook subscription paused after repeated failures');
+    onPaused: (subscription, error, cause) => {
+      logger.warn({ subscription: subscription.id, url: subscription.url, error, cause }, 'webhook subscription paused by the worker');
       events.emit('delivery.changed', { paused: { id: subscription.id, url: subscription.url, error } });
       events.emit('overview.changed', {});
-      syncLog.record(pausedSyncLogEntry(subscription, error, now()));
+      syncLog.record(pausedSyncLogEntry(subscription, error, now(), cause));
     },
   });
 

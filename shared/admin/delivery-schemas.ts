@@ -17,6 +17,8 @@ export const SubscriptionView = z.object({
     .object({ resourceTypes: z.array(z.enum(['User', 'Group'])).optional(), attributes: z.array(z.string()).optional() })
     .nullable(),
   secretHint: z.string(),
+  /** Failed attempts in a row after which the worker pauses it. */
+  pauseAfter: z.number().int(),
   created: isoTime,
   deliveredSeq: z.number().int(),
   inflightTo: z.number().int().nullable(),
@@ -71,6 +73,8 @@ export const SubscribeInput = z
     url: z.string().trim().min(1, 'Enter the receiver URL').max(2000),
     /** `whsec_` + base64; generated when left out. */
     secret: z.string().max(200).optional(),
+    /** Failed attempts in a row after which the worker pauses it (12 when left out); set when subscribing only. */
+    pauseAfter: z.number().int('Pause after takes a whole number').min(1, 'Pause after at least 1 failed attempt').max(1000, 'Pause after at most 1000 failed attempts').optional(),
     events: z.array(ChangeTypeSchema).max(CHANGE_TYPES.length).optional(),
     resourceTypes: z.array(z.enum(['User', 'Group'])).max(2).optional(),
     attributes: z.array(z.string().min(1).max(200)).max(100).optional(),
