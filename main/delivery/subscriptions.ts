@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { CHANGE_TYPES, type ChangeType } from '../../shared/admin/change-types';
+import { DEFAULT_PAUSE_AFTER, MAX_PAUSE_AFTER } from '../../shared/admin/delivery-schemas';
 import type { DeliveryStore, OutboxBounds, StoredDeliveryAttempt, SubscriptionFilter, SubscriptionRecord } from '../store/directory-store';
 import type { SubscriptionSecrets } from './subscription-secrets';
 import { literalAddresses, ownApiRefusal } from './target-guard';
@@ -31,9 +32,7 @@ export function checkSecret(secret: string): string {
   return secret;
 }
 
-/** Failed attempts in a row before a subscription is paused, unless its subscriber chose otherwise. */
-export const DEFAULT_PAUSE_AFTER = 12;
-export const MAX_PAUSE_AFTER = 1000;
+export { DEFAULT_PAUSE_AFTER, MAX_PAUSE_AFTER };
 
 /** Refuses a failure limit outside 1–1000. */
 export function checkPauseAfter(value: number): number {
