@@ -42,6 +42,7 @@ import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
 import { DEFAULT_SNAPSHOT_RETENTION, SNAPSHOT_FOLDER, SnapshotService, type SnapshotRetention } from '../admin/recovery/snapshot-service';
 import { openSnapshotReader } from '../store/snapshot-file';
+import { blankSnapshotSecrets } from '../store/snapshot-secrets';
 import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
 
@@ -161,6 +162,8 @@ export interface Core {
 }
 
 export const DATABASE_FILE = 'scimdesk.db';
+/** Set once the snapshots taken before the secret store kept webhook secrets hold none in clear text. */
+const SNAPSHOT_SECRETS_BLANKED = 'delivery.snapshotSecretsBlanked';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 
@@ -320,6 +323,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     return 0;
   });
   if (movedSecrets > 0) logger.info({ moved: movedSecrets, to: secrets.description }, 'webhook signing secrets moved from the database to the secret store');
+  // Snapshots taken before then hold them too: blanked once the database holds none any more (and again whenever some were moved).
+  if ((movedSecrets > 0 || (await store.getSetting<boolean>(SNAPSHOT_SECRETS_BLANKED)) !== true) && (await store.legacySubscriptionSecrets()).length === 0) {
+    try {
+      const blanked = blankSnapshotSecrets(join(options.dataDir, SNAPSHOT_FOLDER), sqliteBinding);
+      if (blanked > 0) logger.info({ blanked }, 'clear-text webhook signing secrets blanked in earlier snapshots');
+      await store.setSetting(SNAPSHOT_SECRETS_BLANKED, true);
+    } catch (err) {
+      logger.error({ err }, 'the webhook signing secrets in earlier snapshots could not be blanked; trying again at the next start');
+    }
+  }
   const subscriptions = new SubscriptionService({ store, secrets: webhookSecrets, now, ownPorts });
   const worker = new DeliveryWorker({
     store,

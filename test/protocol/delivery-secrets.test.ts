@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +9,8 @@ import { createCore, DATABASE_FILE, type Core } from '../../main/core/create-cor
 import { webhookSecretName } from '../../main/delivery/subscription-secrets';
 import { generateSecret } from '../../main/delivery/subscriptions';
 import { chooseSecretStore } from '../../main/lib/secret-store';
+import { SCHEMA_VERSION } from '../../main/store/migrations';
+import { openSnapshotReader } from '../../main/store/snapshot-file';
 import { eventually } from '../support/eventually';
 import { TestReceiver } from '../support/webhook-receiver';
 
@@ -123,7 +125,7 @@ describe('webhook signing secrets in the secret store', () => {
     }
   });
 
-  it('moves a clear-text secret an older ScimDesk left in the database into the secret store at start, also after a move cut short, once', async () => {
+  it('moves a clear-text secret an older ScimDesk left in the database into the secret store at start (also after a move cut short, once) and blanks it in earlier snapshots', async () => {
     const service = new Service(folder());
     const { hook, url } = await receiver();
     await service.start();
@@ -138,6 +140,10 @@ describe('webhook signing secrets in the secret store', () => {
     db.close();
     await (await chooseSecretStore(service.dataDir)).set(webhookSecretName('sub_00000000000000a2'), halfMoved);
     assert.ok(readFileSync(databaseFiles(service.dataDir)[0]!).includes(Buffer.from(legacy)), 'the legacy secret is in the file to begin with');
+    // A snapshot the older ScimDesk took then: a copy of the database, secrets and all.
+    const oldSnapshot = join(service.dataDir, SNAPSHOT_FOLDER, '2026-01-02T00-00-00-000Z-daily.db');
+    mkdirSync(join(service.dataDir, SNAPSHOT_FOLDER), { recursive: true });
+    copyFileSync(databaseFiles(service.dataDir)[0]!, oldSnapshot);
 
     hook.secret = legacy;
     hook.rejectBadSignatures = true;
@@ -151,7 +157,10 @@ describe('webhook signing secrets in the secret store', () => {
         ['sub_00000000000000a1', `whsec_••••${legacy.slice(-4)}`, 12],
         ['sub_00000000000000a2', `whsec_••••${halfMoved.slice(-4)}`, 12],
       ]);
-      for (const secret of [legacy, halfMoved]) for (const file of databaseFiles(service.dataDir)) assertNotIn(file, secret);
+      for (const secret of [legacy, halfMoved]) for (const file of [...databaseFiles(service.dataDir), oldSnapshot]) assertNotIn(file, secret);
+      const reader = openSnapshotReader(oldSnapshot);
+      assert.equal(reader.schemaVersion(), SCHEMA_VERSION, 'the blanked snapshot still opens');
+      reader.close();
       await core.delivery.subscriptions.remove('sub_00000000000000a2');
       await service.createUser('legacy@contoso.com');
       await eventually(() => assert.equal(hook.acknowledged().get(1)?.type, 'user.created'), 10_000);
