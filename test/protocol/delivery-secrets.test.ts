@@ -177,6 +177,29 @@ describe('webhook signing secrets in the secret store', () => {
     }
   });
 
+  it('signs with a secret changed in the store once the receiver refuses the old one (the cached secret is dropped after a failure)', async () => {
+    const service = new Service(folder());
+    const { hook, url } = await receiver();
+    const core = await service.start();
+    try {
+      const { subscription, secret: first } = await core.delivery.subscriptions.subscribe({ url });
+      hook.secret = first;
+      await service.createUser('before.change@contoso.com');
+      await eventually(() => assert.equal(hook.acknowledged().size, 1), 10_000);
+      // Changed in the secret store by hand (or by another process); the receiver was given the new one.
+      const second = generateSecret();
+      await core.secrets.set(webhookSecretName(subscription.id), second);
+      hook.secret = second;
+      hook.rejectBadSignatures = true;
+      await service.createUser('after.change@contoso.com');
+      await eventually(() => assert.equal(hook.acknowledged().size, 2), 10_000);
+      const last = hook.received.at(-1)!;
+      assert.equal(last.signatureValid, true, 'the accepted delivery is signed with the new secret');
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('pauses a subscription whose secret is missing from the store, naming the store and the fix, and sends nothing', async () => {
     const service = new Service(folder());
     const { hook, url } = await receiver();
