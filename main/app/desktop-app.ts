@@ -170,7 +170,9 @@ export class DesktopShell {
       core.events.subscribe('overview.changed', () => this.refreshTray()),
       core.events.subscribe('delivery.changed', ({ paused }) => {
         if (paused) {
-          this.notify('Webhook deliveries are paused', `${paused.url}: ${paused.error}. Changes wait in the outbox: fix the receiver, then resume.`, () => this.showWindow(DELIVERY_HASH));
+          // A missing signing secret is no receiver's fault: its reason names the fix itself.
+          const advice = paused.error.startsWith('Paused because') ? '' : ' Changes wait in the outbox: fix the receiver, then resume.';
+          this.notify('Webhook deliveries are paused', `${paused.url}: ${paused.error}.${advice}`, () => this.showWindow(DELIVERY_HASH));
         }
       }),
       core.pause.subscribe(() => this.refreshTray()),

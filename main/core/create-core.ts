@@ -16,6 +16,7 @@ import { ScimEndpoint } from '../http/scim-endpoint';
 import { CheckKey } from '../lib/check-key';
 import { DeliveryWorker, type DeliveryTuning } from '../delivery/delivery-worker';
 import { pausedSyncLogEntry } from '../delivery/paused-entry';
+import { SubscriptionSecrets } from '../delivery/subscription-secrets';
 import { SubscriptionService } from '../delivery/subscriptions';
 import { createWebhookSender, type SendWebhook } from '../delivery/webhook-sender';
 import { ReadCredentialService } from '../lib/read-credentials';
@@ -41,6 +42,7 @@ import type { Backoff } from '../tunnel/tunnel-runner';
 import { setAsideDatabase } from '../store/open-database';
 import { DEFAULT_SNAPSHOT_RETENTION, SNAPSHOT_FOLDER, SnapshotService, type SnapshotRetention } from '../admin/recovery/snapshot-service';
 import { openSnapshotReader } from '../store/snapshot-file';
+import { blankSnapshotSecrets } from '../store/snapshot-secrets';
 import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
 
@@ -160,6 +162,8 @@ export interface Core {
 }
 
 export const DATABASE_FILE = 'scimdesk.db';
+/** Set once the snapshots taken before the secret store kept webhook secrets hold none in clear text. */
+const SNAPSHOT_SECRETS_BLANKED = 'delivery.snapshotSecretsBlanked';
 const DEFAULT_DIRECTORY_NAME = 'ScimDesk directory';
 const CERTIFICATE_FILE = 'certificate.pfx';
 
@@ -312,19 +316,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   let knownPorts: number[] = [];
   const refreshPorts = () => void ownPorts().then((ports) => (knownPorts = ports), () => undefined);
   const sender = options.delivery?.send ?? createWebhookSender(() => knownPorts);
-  const subscriptions = new SubscriptionService({ store, now, ownPorts });
+  const webhookSecrets = new SubscriptionSecrets({ secrets, store });
+  // An installation from before kept the signing secrets in the database: moved here, before anything signs (the CLIs too).
+  const movedSecrets = await webhookSecrets.moveLegacy().catch((err: unknown) => {
+    logger.error({ err }, 'the webhook signing secrets could not be moved out of the database; trying again at the next start');
+    return 0;
+  });
+  if (movedSecrets > 0) logger.info({ moved: movedSecrets, to: secrets.description }, 'webhook signing secrets moved from the database to the secret store');
+  // Snapshots taken before then hold them too: blanked once the database holds none any more (and again whenever some were moved).
+  if ((movedSecrets > 0 || (await store.getSetting<boolean>(SNAPSHOT_SECRETS_BLANKED)) !== true) && (await store.legacySubscriptionSecrets()).length === 0) {
+    try {
+      const blanked = blankSnapshotSecrets(join(options.dataDir, SNAPSHOT_FOLDER), sqliteBinding);
+      if (blanked > 0) logger.info({ blanked }, 'clear-text webhook signing secrets blanked in earlier snapshots');
+      await store.setSetting(SNAPSHOT_SECRETS_BLANKED, true);
+    } catch (err) {
+      logger.error({ err }, 'the webhook signing secrets in earlier snapshots could not be blanked; trying again at the next start');
+    }
+  }
+  const subscriptions = new SubscriptionService({ store, secrets: webhookSecrets, now, ownPorts });
   const worker = new DeliveryWorker({
     store,
     send: sender,
+    secrets: webhookSecrets,
     now,
     ...(options.delivery?.tuning ? { tuning: options.delivery.tuning } : {}),
     onError: (err) => logger.error({ err }, 'webhook delivery failed'),
     onAttempt: () => events.emit('delivery.changed', { paused: null }),
-    onPaused: (subscription, error) => {
-      logger.warn({ subscription: subscription.id, url: subscription.url, error }, 'webhook subscription paused after repeated failures');
+    onPaused: (subscription, error, cause) => {
+      logger.warn({ subscription: subscription.id, url: subscription.url, error, cause }, 'webhook subscription paused by the worker');
       events.emit('delivery.changed', { paused: { id: subscription.id, url: subscription.url, error } });
       events.emit('overview.changed', {});
-      syncLog.record(pausedSyncLogEntry(subscription, error, now()));
+      syncLog.record(pausedSyncLogEntry(subscription, error, now(), cause));
     },
   });
 

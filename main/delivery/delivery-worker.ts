@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import type { DirectoryChange } from '../../shared/admin/change-types';
 import type { DeliveryStore, SubscriptionRecord } from '../store/directory-store';
 import { wantsChange } from './subscription-filter';
+import type { SubscriptionSecrets } from './subscription-secrets';
 import type { SendWebhook } from './webhook-sender';
 
 /** The store as the worker uses it: the outbox and the subscriptions, nothing else. */
@@ -11,8 +12,6 @@ export type DeliveryWorkerStore = Pick<DeliveryStore, 'readChanges' | 'listSubsc
 export interface DeliveryTuning {
   /** Most changes in one POST when a receiver is behind. */
   readonly batchSize: number;
-  /** Failed attempts in a row after which the subscription is paused and the admin told. */
-  readonly maxFailures: number;
   /** First retry wait; each failure doubles it (full jitter), up to backoffMaxMs. */
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
@@ -26,7 +25,6 @@ export interface DeliveryTuning {
 
 export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
   batchSize: 100,
-  maxFailures: 12,
   backoffBaseMs: 1000,
   backoffMaxMs: 3_600_000,
   pollMs: 500,
@@ -37,9 +35,14 @@ export const DEFAULT_DELIVERY_TUNING: DeliveryTuning = {
 export interface DeliveryWorkerDeps {
   readonly store: DeliveryWorkerStore;
   readonly send: SendWebhook;
+  /** The signing secrets, in the secret store (cached; a failed delivery drops the cached one). */
+  readonly secrets: Pick<SubscriptionSecrets, 'read' | 'forget' | 'description'>;
   readonly now: () => Date;
-  /** Told once when a subscription is paused after too many failures (admin event, notification, sync log). */
-  readonly onPaused: (subscription: SubscriptionRecord, error: string) => void;
+  /**
+   * Told once when the worker pauses a subscription (admin event, notification, sync log): after its own
+   * number of failures in a row, or because its signing secret is missing from the store.
+   */
+  readonly onPaused: (subscription: SubscriptionRecord, error: string, cause: PauseCause) => void;
   /** Told after every attempt, so the Delivery screen follows. */
   readonly onAttempt?: (subscriptionId: string) => void;
   readonly onError?: (error: unknown) => void;
@@ -78,12 +81,21 @@ export function signedHeaders(secret: string, id: string, at: Date, body: string
 
 type Step = 'idle' | 'sent' | 'failed';
 
+/** Why the worker paused a subscription. */
+export type PauseCause = 'failures' | 'secretMissing';
+
+/** The pause reason of a subscription whose secret is not in the store: the subscription cannot be fixed, only made again. */
+export function missingSecretReason(storeDescription: string): string {
+  return `Paused because its signing secret is missing from ${storeDescription}: remove and re-create the subscription (the receiver then needs the new secret)`;
+}
+
 /**
  * Delivers the outbox to every subscription, at least once and in sequence order: one batch in flight
  * per subscription, its range written down before it is sent (a retry, even after a kill, sends the same
  * range under the same id), the cursor moved only after a 2xx. Failures back off exponentially with
- * jitter; after `maxFailures` in a row the subscription is paused and the admin told. Subscriptions
- * are read from the store on every round, so the CLI's changes (made in another process) apply here.
+ * jitter; after its own `pauseAfter` failures in a row the subscription is paused and the admin told.
+ * Subscriptions are read from the store on every round, so the CLI's changes (made in another process)
+ * apply here. Nothing is ever sent unsigned: a subscription whose secret is missing is paused instead.
  */
 export class DeliveryWorker {
   private readonly tuning: DeliveryTuning;
@@ -132,18 +144,29 @@ export class DeliveryWorker {
    */
   async sendTest(subscription: SubscriptionRecord) {
     const id = `msg_test_${randomUUID()}`;
+    const secret = await this.deps.secrets.read(subscription.id);
+    if (secret === undefined) {
+      const error = await this.pauseForMissingSecret(subscription);
+      const entry = await this.deps.store.appendDeliveryLog(
+        { subscriptionId: subscription.id, time: this.deps.now().toISOString(), messageId: id, fromSeq: null, toSeq: null, count: 0, outcome: 'test', responseCode: null, latencyMs: 0, error },
+        this.tuning.logKept,
+      );
+      this.deps.onAttempt?.(subscription.id);
+      return entry;
+    }
     const at = this.deps.now();
     const body = JSON.stringify({ type: 'delivery.test', timestamp: at.toISOString(), data: { subscriptionId: subscription.id, changes: [] } } satisfies WebhookPayload);
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const outcome = await this.deps.send(subscription.url, body, signedHeaders(subscription.secret, id, at, body), this.tuning.timeoutMs);
+      const outcome = await this.deps.send(subscription.url, body, signedHeaders(secret, id, at, body), this.tuning.timeoutMs);
       status = outcome.status;
       if (status < 200 || status > 299) error = `HTTP ${status}${outcome.text ? `: ${outcome.text.slice(0, 200)}` : ''}`;
     } catch (thrown) {
       error = thrown instanceof Error ? thrown.message : String(thrown);
     }
+    if (error !== null) this.deps.secrets.forget(subscription.id);
     const entry = await this.deps.store.appendDeliveryLog(
       {
         subscriptionId: subscription.id,
@@ -208,6 +231,12 @@ export class DeliveryWorker {
       await store.updateSubscription(subscription.id, { deliveredSeq: last, inflightTo: null }, from);
       return 'sent';
     }
+    const secret = await this.deps.secrets.read(subscription.id);
+    if (secret === undefined) {
+      await this.pauseForMissingSecret(subscription, from);
+      this.deps.onAttempt?.(subscription.id);
+      return 'failed';
+    }
     if (subscription.inflightTo === null && !(await store.updateSubscription(subscription.id, { inflightTo: last }, from))) return 'idle';
     const id = messageId(subscription.id, from + 1, last);
     const at = this.deps.now();
@@ -217,7 +246,7 @@ export class DeliveryWorker {
     let error: string | null = null;
     let status: number | null = null;
     try {
-      const outcome = await this.deps.send(subscription.url, body, signedHeaders(subscription.secret, id, at, body), this.tuning.timeoutMs);
+      const outcome = await this.deps.send(subscription.url, body, signedHeaders(secret, id, at, body), this.tuning.timeoutMs);
       status = outcome.status;
       if (status < 200 || status > 299) error = `HTTP ${status}${outcome.text ? `: ${outcome.text.slice(0, 200)}` : ''}`;
     } catch (thrown) {
@@ -234,11 +263,13 @@ export class DeliveryWorker {
       this.deps.onAttempt?.(subscription.id);
       return 'sent';
     }
+    // The receiver may have been given a new secret: the next attempt reads the store again.
+    this.deps.secrets.forget(subscription.id);
     const failures = subscription.failures + 1;
-    if (failures >= this.tuning.maxFailures) {
+    if (failures >= subscription.pauseAfter) {
       const reason = `Paused after ${failures} failed attempts in a row; last: ${error}`;
       if (await store.updateSubscription(subscription.id, { failures, lastError: error, paused: time.toISOString(), pauseReason: reason, nextAttempt: null }, from)) {
-        this.deps.onPaused({ ...subscription, failures, paused: time.toISOString(), pauseReason: reason, lastError: error }, error);
+        this.deps.onPaused({ ...subscription, failures, paused: time.toISOString(), pauseReason: reason, lastError: error }, error, 'failures');
       }
     } else {
       const next = new Date(time.getTime() + backoffMs(failures, this.tuning, this.random)).toISOString();
@@ -246,5 +277,16 @@ export class DeliveryWorker {
     }
     this.deps.onAttempt?.(subscription.id);
     return 'failed';
+  }
+
+  /** Pauses a subscription whose signing secret is not in the store, and says how to fix it; returns the reason. */
+  private async pauseForMissingSecret(subscription: SubscriptionRecord, expectDeliveredSeq?: number): Promise<string> {
+    const reason = missingSecretReason(this.deps.secrets.description);
+    if (subscription.paused !== null && subscription.pauseReason === reason) return reason;
+    const time = this.deps.now().toISOString();
+    if (await this.deps.store.updateSubscription(subscription.id, { lastError: reason, paused: time, pauseReason: reason, nextAttempt: null }, expectDeliveredSeq)) {
+      this.deps.onPaused({ ...subscription, paused: time, pauseReason: reason, lastError: reason }, reason, 'secretMissing');
+    }
+    return reason;
   }
 }

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { CHANGE_TYPES, type ChangeType } from '../../shared/admin/change-types';
+import { DEFAULT_PAUSE_AFTER, MAX_PAUSE_AFTER } from '../../shared/admin/delivery-schemas';
 import type { DeliveryStore, OutboxBounds, StoredDeliveryAttempt, SubscriptionFilter, SubscriptionRecord } from '../store/directory-store';
+import type { SubscriptionSecrets } from './subscription-secrets';
 import { literalAddresses, ownApiRefusal } from './target-guard';
 
 /** A refused subscription request: `kind` picks the admin error code and the CLI's wording. */
@@ -30,26 +32,36 @@ export function checkSecret(secret: string): string {
   return secret;
 }
 
+export { DEFAULT_PAUSE_AFTER, MAX_PAUSE_AFTER };
+
+/** Refuses a failure limit outside 1–1000. */
+export function checkPauseAfter(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAUSE_AFTER) {
+    throw new DeliveryError('invalid', `Pause after must be a whole number of failed attempts from 1 to ${MAX_PAUSE_AFTER} (${DEFAULT_PAUSE_AFTER} unless set)`);
+  }
+  return value;
+}
+
 export interface NewSubscription {
   readonly url: string;
   readonly secret?: string | undefined;
+  /** Failed attempts in a row after which it is paused; DEFAULT_PAUSE_AFTER when left out. */
+  readonly pauseAfter?: number | undefined;
   readonly events?: ReadonlyArray<string> | undefined;
   readonly filter?: SubscriptionFilter | undefined;
 }
 
 /** A subscription as the screen and the CLI show it: the secret masked, its health at a glance. */
-export interface SubscriptionView extends Omit<SubscriptionRecord, 'secret'> {
-  readonly secretHint: string;
+export interface SubscriptionView extends SubscriptionRecord {
   /** Changes in the outbox after its cursor (some may be filtered out). */
   readonly behind: number;
   readonly health: 'caughtUp' | 'behind' | 'retrying' | 'paused';
 }
 
 export function toSubscriptionView(record: SubscriptionRecord, bounds: OutboxBounds): SubscriptionView {
-  const { secret, ...rest } = record;
   const behind = Math.max(0, bounds.head - record.deliveredSeq);
   const health = record.paused !== null ? 'paused' : record.failures > 0 ? 'retrying' : behind > 0 ? 'behind' : 'caughtUp';
-  return { ...rest, secretHint: `${SECRET_PREFIX}••••${secret.slice(-4)}`, behind, health };
+  return { ...record, behind, health };
 }
 
 export interface SubscriptionServiceDeps {
@@ -57,6 +69,8 @@ export interface SubscriptionServiceDeps {
     DeliveryStore,
     'addSubscription' | 'listSubscriptions' | 'getSubscription' | 'updateSubscription' | 'removeSubscription' | 'listDeliveryLog' | 'outboxBounds'
   >;
+  /** Where the signing secrets live (the secret store; the database keeps only their hints). */
+  readonly secrets: Pick<SubscriptionSecrets, 'save' | 'remove'>;
   readonly now: () => Date;
   /** ScimDesk's own ports (SCIM endpoint, admin API): a subscription to them on this machine is refused. */
   readonly ownPorts: () => Promise<ReadonlyArray<number>>;
@@ -66,8 +80,9 @@ export interface SubscriptionServiceDeps {
 
 /**
  * Webhook subscriptions: made, listed, paused, resumed, replayed and removed. The admin handlers and the
- * `delivery` CLI both use it; everything lives in the database, so a running service's worker sees
- * what the CLI did on its next round.
+ * `delivery` CLI both use it; everything lives in the database but the signing secrets, which live in
+ * the secret store the data folder records, so a running service's worker sees what the CLI did on its
+ * next round.
  */
 export class SubscriptionService {
   constructor(private readonly deps: SubscriptionServiceDeps) {}
@@ -77,13 +92,15 @@ export class SubscriptionService {
     const url = await this.checkUrl(input.url);
     const secret = input.secret !== undefined && input.secret !== '' ? checkSecret(input.secret) : generateSecret();
     const events = input.events && input.events.length > 0 ? checkEvents(input.events) : null;
+    const pauseAfter = input.pauseAfter === undefined ? DEFAULT_PAUSE_AFTER : checkPauseAfter(input.pauseAfter);
     const bounds = await this.deps.store.outboxBounds();
     const record: SubscriptionRecord = {
       id: `sub_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
       url: url.toString(),
       events,
       filter: input.filter && (input.filter.resourceTypes?.length || input.filter.attributes?.length) ? input.filter : null,
-      secret,
+      secretHint: `${SECRET_PREFIX}••••${secret.slice(-4)}`,
+      pauseAfter,
       created: this.deps.now().toISOString(),
       deliveredSeq: bounds.head,
       inflightTo: null,
@@ -94,7 +111,14 @@ export class SubscriptionService {
       lastError: null,
       lastSuccess: null,
     };
-    await this.deps.store.addSubscription(record);
+    // The secret first: a subscription in the database always has its secret in the store (but for a crash in between, which pauses it with the reason).
+    await this.deps.secrets.save(record.id, secret);
+    try {
+      await this.deps.store.addSubscription(record);
+    } catch (error) {
+      await this.deps.secrets.remove(record.id).catch(() => undefined);
+      throw error;
+    }
     return { subscription: toSubscriptionView(record, bounds), secret };
   }
 
@@ -107,7 +131,7 @@ export class SubscriptionService {
     return toSubscriptionView(await this.record(id), await this.deps.store.outboxBounds());
   }
 
-  /** The full record with its secret, for the worker's test event. */
+  /** The full record, for the worker's test event (the worker reads the secret from the store). */
   async record(id: string): Promise<SubscriptionRecord> {
     const record = await this.deps.store.getSubscription(id);
     if (!record) throw new DeliveryError('notFound', `No subscription ${id}`);
@@ -146,6 +170,7 @@ export class SubscriptionService {
 
   async remove(id: string): Promise<void> {
     if (!(await this.deps.store.removeSubscription(id))) throw new DeliveryError('notFound', `No subscription ${id}`);
+    await this.deps.secrets.remove(id);
   }
 
   private async checkUrl(text: string): Promise<URL> {

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATABASE_FILE, type Core } from '../core/create-core';
-import { DeliveryError } from '../delivery/subscriptions';
+import { DeliveryError, MAX_PAUSE_AFTER } from '../delivery/subscriptions';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 
 const USAGE = `ScimDesk delivery: webhook subscriptions and the change feed, for scripts and support engineers
 
 Usage:
-  npm run delivery -- subscribe --url URL [--secret-stdin] [--events T,T] [--resource-types User,Group] [--attributes A,A] [--json]
+  npm run delivery -- subscribe --url URL [--secret-stdin] [--pause-after N] [--events T,T] [--resource-types User,Group] [--attributes A,A] [--json]
   npm run delivery -- list [--json]
   npm run delivery -- log ID [--limit N] [--json]
   npm run delivery -- replay ID --from SEQ
@@ -19,8 +19,12 @@ Usage:
 
 subscribe  Makes a subscription starting at the newest change and prints its id. The signing secret
            (whsec_…) is read from standard input with --secret-stdin, or generated and printed once
-           on standard error (with --json both go to standard output as one JSON object).
-list       Every subscription with its health (caught up, behind by N, retrying, paused and why).
+           on standard error (with --json both go to standard output as one JSON object). The secret
+           is kept in the secret store of the data folder (the OS credential store, or an owner-only
+           file), never in the database. --pause-after N: failed attempts in a row (1 to 1000,
+           default 12) after which the subscription is paused; set when subscribing only.
+list       Every subscription with its health (caught up, behind by N, retrying, paused and why) and
+           after how many failed attempts in a row it pauses.
 log        The delivery log of one subscription, newest first: outcome, response code, latency, error.
 replay     Delivers again every change from SEQ on, in order, and resumes the subscription.
 feed       Prints the changes after SEQ as NDJSON (one JSON object per line), oldest first.
@@ -42,8 +46,10 @@ function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
 }
 
-function integer(value: string | undefined, name: string, min: number): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}`);
+function integer(value: string | undefined, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be a whole number of at least ${min}` : `--${name} must be a whole number from ${min} to ${max}`);
+  }
   return Number(value);
 }
 
@@ -56,7 +62,7 @@ function describe(view: Awaited<ReturnType<Core['delivery']['subscriptions']['ge
         : view.health === 'behind'
           ? `behind by ${view.behind}`
           : 'caught up';
-  return `${view.id}  ${view.url}  delivered through ${view.deliveredSeq}  ${health}`;
+  return `${view.id}  ${view.url}  delivered through ${view.deliveredSeq}  pauses after ${view.pauseAfter} failures  ${health}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -68,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       url: { type: 'string' },
       'secret-stdin': { type: 'boolean' },
+      'pause-after': { type: 'string' },
       events: { type: 'string' },
       'resource-types': { type: 'string' },
       attributes: { type: 'string' },
@@ -98,9 +105,11 @@ async function main(argv: string[]): Promise<number> {
         const resourceTypes = list(values['resource-types']);
         if (resourceTypes?.some((type) => type !== 'User' && type !== 'Group')) throw new UsageError('--resource-types takes User, Group or both');
         const attributes = list(values.attributes);
+        const pauseAfter = values['pause-after'] === undefined ? undefined : integer(values['pause-after'], 'pause-after', 1, MAX_PAUSE_AFTER);
         const made = await subscriptions.subscribe({
           url: values.url,
           secret,
+          pauseAfter,
           events: list(values.events),
           filter: { ...(resourceTypes ? { resourceTypes: resourceTypes as Array<'User' | 'Group'> } : {}), ...(attributes ? { attributes } : {}) },
         });

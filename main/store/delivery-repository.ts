@@ -16,8 +16,13 @@ export interface SubscriptionRecord {
   /** null: every type. */
   readonly events: ReadonlyArray<ChangeType> | null;
   readonly filter: SubscriptionFilter | null;
-  /** The signing secret, `whsec_` + base64 (Standard Webhooks). */
-  readonly secret: string;
+  /**
+   * How the signing secret is shown (`whsec_••••` and its last four characters). The secret itself lives
+   * in the secret store (`main/delivery/subscription-secrets.ts`), never in the database or its snapshots.
+   */
+  readonly secretHint: string;
+  /** Failed attempts in a row after which the worker pauses this subscription (1–1000; 12 unless set). */
+  readonly pauseAfter: number;
   readonly created: string;
   /** Every change up to this sequence number was delivered (or filtered out). */
   readonly deliveredSeq: number;
@@ -30,6 +35,18 @@ export interface SubscriptionRecord {
   readonly nextAttempt: string | null;
   readonly lastError: string | null;
   readonly lastSuccess: string | null;
+}
+
+/**
+ * What the `secret` column holds once the secret is in the secret store: this prefix and the hint. A value
+ * without it is a clear-text secret written by a ScimDesk from before (moved out at start).
+ */
+export const SECRET_PLACEHOLDER = 'in-secret-store:';
+
+/** A clear-text secret still in the database (an installation from before the secret store kept them). */
+export interface LegacySubscriptionSecret {
+  readonly id: string;
+  readonly secret: string;
 }
 
 export type SubscriptionUpdate = Partial<Pick<SubscriptionRecord, 'deliveredSeq' | 'inflightTo' | 'paused' | 'pauseReason' | 'failures' | 'nextAttempt' | 'lastError' | 'lastSuccess'>>;
@@ -79,6 +96,14 @@ export interface DeliveryStore {
    */
   updateSubscription(id: string, update: SubscriptionUpdate, expectDeliveredSeq?: number): Promise<boolean>;
   removeSubscription(id: string): Promise<boolean>;
+  /** Subscriptions whose secret is still in clear text in the database. */
+  legacySubscriptionSecrets(): Promise<ReadonlyArray<LegacySubscriptionSecret>>;
+  /**
+   * Replaces a clear-text secret by the placeholder (its hint), only while the column still holds `secret` (another
+   * process may have moved it already), with the freed bytes overwritten and the WAL emptied, so the
+   * secret is gone from the file and from the snapshots taken after. Returns whether it changed.
+   */
+  blankLegacySubscriptionSecret(id: string, secret: string): Promise<boolean>;
   /** Appends and keeps the newest `keep` entries of that subscription. */
   appendDeliveryLog(attempt: DeliveryAttempt, keep: number): Promise<StoredDeliveryAttempt>;
   listDeliveryLog(subscriptionId: string, limit: number): Promise<ReadonlyArray<StoredDeliveryAttempt>>;
@@ -105,14 +130,20 @@ interface SubscriptionRow {
   next_attempt: string | null;
   last_error: string | null;
   last_success: string | null;
+  pause_after: number;
 }
+
+/** The hint of a clear-text secret: what the screen showed before the secret store kept it. */
+export const secretHintOf = (secret: string): string => `whsec_••••${secret.slice(-4)}`;
 
 const toSubscription = (row: SubscriptionRow): SubscriptionRecord => ({
   id: row.id,
   url: row.url,
   events: row.events === null ? null : (JSON.parse(row.events) as ChangeType[]),
   filter: row.filter === null ? null : (JSON.parse(row.filter) as SubscriptionFilter),
-  secret: row.secret,
+  // A clear-text secret left by an older ScimDesk never leaves this module; only its hint does.
+  secretHint: row.secret.startsWith(SECRET_PLACEHOLDER) ? row.secret.slice(SECRET_PLACEHOLDER.length) : secretHintOf(row.secret),
+  pauseAfter: row.pause_after,
   created: row.created,
   deliveredSeq: row.delivered_seq,
   inflightTo: row.inflight_to,
@@ -206,13 +237,13 @@ export class DeliveryRepository {
 
   addSubscription(record: SubscriptionRecord): void {
     this.sql.run(
-      `INSERT INTO delivery_subscriptions (id, url, events, filter, secret, created, delivered_seq, inflight_to, paused, pause_reason, failures, next_attempt, last_error, last_success)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO delivery_subscriptions (id, url, events, filter, secret, created, delivered_seq, inflight_to, paused, pause_reason, failures, next_attempt, last_error, last_success, pause_after)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       record.id,
       record.url,
       record.events === null ? null : JSON.stringify(record.events),
       record.filter === null ? null : JSON.stringify(record.filter),
-      record.secret,
+      SECRET_PLACEHOLDER + record.secretHint,
       record.created,
       record.deliveredSeq,
       record.inflightTo,
@@ -222,7 +253,20 @@ export class DeliveryRepository {
       record.nextAttempt,
       record.lastError,
       record.lastSuccess,
+      record.pauseAfter,
     );
+  }
+
+  legacySubscriptionSecrets(): LegacySubscriptionSecret[] {
+    return this.sql.many<LegacySubscriptionSecret>(
+      `SELECT id, secret FROM delivery_subscriptions WHERE substr(secret, 1, ?) <> ? ORDER BY id`,
+      SECRET_PLACEHOLDER.length,
+      SECRET_PLACEHOLDER,
+    );
+  }
+
+  blankLegacySubscriptionSecret(id: string, secret: string): boolean {
+    return this.sql.run(`UPDATE delivery_subscriptions SET secret = ? WHERE id = ? AND secret = ?`, SECRET_PLACEHOLDER + secretHintOf(secret), id, secret).changes === 1;
   }
 
   listSubscriptions(): SubscriptionRecord[] {

@@ -4,6 +4,7 @@ import type { DirectoryInfoStore, ResourceStore, StoredResource } from '../scim/
 export type {
   DeliveryAttempt,
   DeliveryStore,
+  LegacySubscriptionSecret,
   ReadCredentialRecord,
   StoredDeliveryAttempt,
   SubscriptionFilter,

@@ -476,6 +476,11 @@ export const migrations: ReadonlyArray<(db: Database.Database) => void> = [
       DROP TABLE mapping_summary;
     `);
   },
+  // Each webhook subscription pauses after its own number of failed attempts in a row (it was one limit,
+  // 12, for all); existing subscriptions keep 12.
+  (db) => {
+    db.exec(`ALTER TABLE delivery_subscriptions ADD COLUMN pause_after INTEGER NOT NULL DEFAULT 12;`);
+  },
 ];
 
 /** The schema version this code writes. */

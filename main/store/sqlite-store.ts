@@ -147,6 +147,22 @@ export function createSqliteStore(file: string, options: OpenOptions = {}): Sqli
     getSubscription: (id) => settle(() => delivery.getSubscription(id)),
     updateSubscription: (id, update, expect) => settle(() => delivery.updateSubscription(id, update, expect)),
     removeSubscription: (id) => settle(() => db.transaction(() => delivery.removeSubscription(id)).immediate()),
+    legacySubscriptionSecrets: () => settle(() => delivery.legacySubscriptionSecrets()),
+    blankLegacySubscriptionSecret: (id, secret) =>
+      settle(() => {
+        // secure_delete overwrites the freed bytes of the old value, and the checkpoint copies the blanked page
+        // over the one in the file and empties the WAL: no copy of the secret is left for a snapshot to carry.
+        const before = db.pragma('secure_delete', { simple: true }) as number;
+        db.pragma('secure_delete = ON');
+        let changed: boolean;
+        try {
+          changed = delivery.blankLegacySubscriptionSecret(id, secret);
+        } finally {
+          db.pragma(`secure_delete = ${before}`);
+        }
+        if (changed && onDisk) db.pragma('wal_checkpoint(TRUNCATE)');
+        return changed;
+      }),
     appendDeliveryLog: (attempt, keep) => settle(() => delivery.appendDeliveryLog(attempt, keep)),
     listDeliveryLog: (id, limit) => settle(() => delivery.listDeliveryLog(id, limit)),
     addReadCredential: (name, hash, hint, now) => settle(() => db.transaction(() => delivery.addReadCredential(name, hash, hint, now)).immediate()),

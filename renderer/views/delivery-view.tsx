@@ -19,7 +19,7 @@ import {
 import { AddRegular, ArrowRepeatAllRegular, SendRegular } from '@fluentui/react-icons';
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { CHANGE_TYPES, type ChangeType, type SubscriptionView } from '../../shared/admin/contract';
+import { CHANGE_TYPES, DEFAULT_PAUSE_AFTER, MAX_PAUSE_AFTER, type ChangeType, type SubscriptionView } from '../../shared/admin/contract';
 import { ConfirmButton } from '../components/confirm-dialog';
 import { TableHead } from '../components/data-table';
 import { FormDialog } from '../components/form-dialog';
@@ -42,6 +42,11 @@ const useStyles = makeStyles({
   events: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(210px, 1fr))' },
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
 });
+
+/** Paused by the worker (after its failures, or for a missing signing secret), not by an administrator: worth an alert. */
+function pausedByWorker(subscription: SubscriptionView): boolean {
+  return subscription.paused !== null && /^Paused (after|because)/.test(subscription.pauseReason ?? '');
+}
 
 /** The health of a subscription in words: caught up, behind by N, retrying, or paused with the error. */
 export function HealthBadge({ subscription }: { readonly subscription: SubscriptionView }) {
@@ -67,6 +72,7 @@ function SubscribeDialog({ open, onClose }: { readonly open: boolean; readonly o
   const [users, setUsers] = useState(true);
   const [groups, setGroups] = useState(true);
   const [attributes, setAttributes] = useState('');
+  const [pauseAfter, setPauseAfter] = useState(String(DEFAULT_PAUSE_AFTER));
   const [made, setMade] = useState<{ id: string; secret: string } | null>(null);
   const reset = () => {
     setUrl('');
@@ -75,6 +81,7 @@ function SubscribeDialog({ open, onClose }: { readonly open: boolean; readonly o
     setUsers(true);
     setGroups(true);
     setAttributes('');
+    setPauseAfter(String(DEFAULT_PAUSE_AFTER));
   };
   if (made) {
     return (
@@ -87,6 +94,8 @@ function SubscribeDialog({ open, onClose }: { readonly open: boolean; readonly o
     );
   }
   const resourceTypes = [...(users ? (['User'] as const) : []), ...(groups ? (['Group'] as const) : [])];
+  const pauseAfterValue = Number(pauseAfter.trim());
+  const pauseAfterValid = /^\d+$/.test(pauseAfter.trim()) && pauseAfterValue >= 1 && pauseAfterValue <= MAX_PAUSE_AFTER;
   return (
     <FormDialog
       open={open}
@@ -95,13 +104,14 @@ function SubscribeDialog({ open, onClose }: { readonly open: boolean; readonly o
       onOpen={reset}
       onClose={onClose}
       submitLabel="Add subscription"
-      submitDisabled={url.trim() === '' || resourceTypes.length === 0}
+      submitDisabled={url.trim() === '' || resourceTypes.length === 0 || !pauseAfterValid}
       contentClassName={styles.form}
       onSubmit={() =>
         void run(async () => {
           const result = await subscribeWebhook({
             url: url.trim(),
             ...(secret.trim() ? { secret: secret.trim() } : {}),
+            pauseAfter: pauseAfterValue,
             ...(events.length > 0 ? { events } : {}),
             ...(resourceTypes.length === 1 ? { resourceTypes: [...resourceTypes] } : {}),
             ...(attributes.trim() ? { attributes: attributes.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
@@ -135,7 +145,14 @@ function SubscribeDialog({ open, onClose }: { readonly open: boolean; readonly o
       <Field label="Only updates of these attributes" hint="Comma-separated, e.g. active, department. Empty: every update.">
         <Input value={attributes} onChange={(_, data) => setAttributes(data.value)} />
       </Field>
-      <Field label="Signing secret" hint="whsec_ followed by base64. Leave empty to have one generated.">
+      <Field
+        label="Pause after failed attempts"
+        hint={`Failed deliveries in a row (1 to ${MAX_PAUSE_AFTER}) after which this subscription is paused until you resume it. Set now only: to change it, add the subscription again.`}
+        validationMessage={pauseAfterValid ? undefined : `A whole number from 1 to ${MAX_PAUSE_AFTER}`}
+      >
+        <Input value={pauseAfter} onChange={(_, data) => setPauseAfter(data.value)} inputMode="numeric" />
+      </Field>
+      <Field label="Signing secret" hint="whsec_ followed by base64. Leave empty to have one generated. Kept in the secret store, never in the database.">
         <Input value={secret} onChange={(_, data) => setSecret(data.value)} type="password" />
       </Field>
     </FormDialog>
@@ -185,6 +202,7 @@ function SubscriptionRow({ subscription }: { readonly subscription: Subscription
           {subscription.events ? subscription.events.join(', ') : 'every event'}
           {subscription.filter?.resourceTypes ? ` · ${subscription.filter.resourceTypes.join(', ')} only` : ''}
           {subscription.filter?.attributes ? ` · updates of ${subscription.filter.attributes.join(', ')}` : ''}
+          {` · pauses after ${formatNumber(subscription.pauseAfter)} failed ${subscription.pauseAfter === 1 ? 'attempt' : 'attempts'}`}
         </Text>
       </TableCell>
       <TableCell>
@@ -279,7 +297,7 @@ function DeliveryLogPanel() {
 export function DeliveryAlert() {
   const { delivery, loadDelivery, navigate } = useAppStore(useShallow((s) => ({ delivery: s.delivery, loadDelivery: s.loadDelivery, navigate: s.navigate })));
   useLoadOnShow(loadDelivery);
-  const paused = delivery.data?.subscriptions.filter((s) => s.paused !== null && s.pauseReason?.startsWith('Paused after')) ?? [];
+  const paused = delivery.data?.subscriptions.filter(pausedByWorker) ?? [];
   if (paused.length === 0) return null;
   return (
     <MessageBar intent="error" layout="multiline" data-testid="delivery-alert">
@@ -307,7 +325,7 @@ export function DeliveryView() {
   const [adding, setAdding] = useState(false);
   useLoadOnShow(loadDelivery);
   const view = delivery.data;
-  const paused = view?.subscriptions.filter((s) => s.paused !== null && s.pauseReason?.startsWith('Paused after')) ?? [];
+  const paused = view?.subscriptions.filter(pausedByWorker) ?? [];
   return (
     <Page
       title="Delivery"
@@ -324,7 +342,7 @@ export function DeliveryView() {
         <MessageBar key={s.id} intent="error" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Deliveries to {s.url} are paused</MessageBarTitle>
-            {s.pauseReason}. Changes wait in the outbox: fix the receiver, then resume.
+            {s.pauseReason}. Changes wait in the outbox{s.pauseReason?.startsWith('Paused after') ? ': fix the receiver, then resume.' : '.'}
           </MessageBarBody>
         </MessageBar>
       ))}

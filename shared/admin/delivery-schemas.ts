@@ -8,6 +8,11 @@ const subscriptionId = z.string().regex(/^sub_[0-9a-f]{16}$/, 'Not a subscriptio
 
 export const ChangeTypeSchema = z.enum(CHANGE_TYPES);
 
+/** Failed attempts in a row after which a subscription is paused, unless its subscriber chose otherwise. */
+export const DEFAULT_PAUSE_AFTER = 12;
+/** The most failed attempts in a row a subscription may wait before it is paused. */
+export const MAX_PAUSE_AFTER = 1000;
+
 /** A webhook subscription as the Delivery screen shows it: the secret masked, its health at a glance. */
 export const SubscriptionView = z.object({
   id: z.string(),
@@ -17,6 +22,8 @@ export const SubscriptionView = z.object({
     .object({ resourceTypes: z.array(z.enum(['User', 'Group'])).optional(), attributes: z.array(z.string()).optional() })
     .nullable(),
   secretHint: z.string(),
+  /** Failed attempts in a row after which the worker pauses it. */
+  pauseAfter: z.number().int(),
   created: isoTime,
   deliveredSeq: z.number().int(),
   inflightTo: z.number().int().nullable(),
@@ -71,6 +78,8 @@ export const SubscribeInput = z
     url: z.string().trim().min(1, 'Enter the receiver URL').max(2000),
     /** `whsec_` + base64; generated when left out. */
     secret: z.string().max(200).optional(),
+    /** Failed attempts in a row after which the worker pauses it (DEFAULT_PAUSE_AFTER when left out); set when subscribing only. */
+    pauseAfter: z.number().int().min(1).max(MAX_PAUSE_AFTER).optional(),
     events: z.array(ChangeTypeSchema).max(CHANGE_TYPES.length).optional(),
     resourceTypes: z.array(z.enum(['User', 'Group'])).max(2).optional(),
     attributes: z.array(z.string().min(1).max(200)).max(100).optional(),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -115,6 +115,12 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Receiver URL').fill(receiverUrl);
       await dialog.getByRole('checkbox', { name: 'user.created' }).check();
+      const pauseAfter = dialog.getByLabel('Pause after failed attempts');
+      assert.equal(await pauseAfter.inputValue(), '12', 'twelve unless set');
+      await pauseAfter.fill('0');
+      await dialog.getByText('A whole number from 1 to 1000').waitFor();
+      assert.equal(await dialog.getByRole('button', { name: 'Add subscription' }).isDisabled(), true);
+      await pauseAfter.fill('5');
       await screenshot('add');
       await dialog.getByRole('button', { name: 'Add subscription' }).click();
       const secret = (await page.getByTestId('shown-once').textContent())!.trim();
@@ -123,6 +129,12 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       await screenshot('secret-once');
       await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
       await expectText(subscriptions(), /Caught up/);
+      await expectText(subscriptions(), /pauses after 5 failed attempts/);
+      // The secret shown once is nowhere in the database (it is in the data folder's secret store).
+      for (const file of ['scimdesk.db', 'scimdesk.db-wal']) {
+        const path = join(dataDir, file);
+        if (existsSync(path)) assert.equal(readFileSync(path).includes(Buffer.from(secret)), false, `${file} holds the secret`);
+      }
 
       const created = await fetch(`${scimUrl}/Users`, {
         method: 'POST',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -175,5 +175,41 @@ describe('npm run delivery, beside a running service, without it, and across a S
     assert.match(own.stderr, /own admin API or SCIM endpoint/);
     assert.equal((await delivery(['remove', id, '--data-dir', dataDir])).status, 0);
     assert.match((await delivery(['list', '--data-dir', dataDir])).stdout, /No subscriptions/);
+  });
+
+  it('subscribes with the service stopped (--pause-after 2, the secret kept out of the database); the service then signs with it and pauses after 2 failures', async () => {
+    assert.equal(service!.child.exitCode !== null || service!.child.signalCode !== null, true, 'the service is stopped');
+    for (const wrong of ['0', '1001', 'x']) {
+      const refused = await delivery(['subscribe', '--data-dir', dataDir, '--url', url, '--pause-after', wrong]);
+      assert.equal(refused.status, 2, wrong);
+      assert.match(refused.stderr, /--pause-after must be a whole number from 1 to 1000/);
+    }
+    const made = await delivery(['subscribe', '--data-dir', dataDir, '--url', url, '--pause-after', '2', '--json']);
+    assert.equal(made.status, 0, made.stderr);
+    const { id: second, secret } = JSON.parse(made.stdout) as { id: string; secret: string };
+    assert.match(secret, /^whsec_/);
+    for (const file of ['scimdesk.db', 'scimdesk.db-wal']) {
+      const path = join(dataDir, file);
+      if (existsSync(path)) assert.equal(readFileSync(path).includes(Buffer.from(secret)), false, `${file} holds the secret`);
+    }
+    const listed = await delivery(['list', '--data-dir', dataDir]);
+    assert.match(listed.stdout, new RegExp(`${second} .* pauses after 2 failures`));
+    const json = JSON.parse((await delivery(['list', '--data-dir', dataDir, '--json'])).stdout) as Array<{ id: string; pauseAfter: number; secretHint: string }>;
+    assert.deepEqual(json.map((view) => [view.id, view.pauseAfter, view.secretHint]), [[second, 2, `whsec_••••${secret.slice(-4)}`]]);
+
+    receiver.secret = secret;
+    receiver.plan = ['fail', 'fail'];
+    const before = receiver.received.length;
+    service = await serve(dataDir);
+    const created = await fetch(`${service.tenantUrl}/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ userName: 'after-cli@contoso.com' }),
+    });
+    assert.equal(created.status, 201);
+    await eventually(async () => assert.match((await delivery(['list', '--data-dir', dataDir])).stdout, /paused: Paused after 2 failed attempts in a row/), 30_000);
+    const sent = receiver.received.slice(before);
+    assert.equal(sent.length, 2, 'two attempts, then paused');
+    assert.ok(sent.every((r) => r.signatureValid), 'signed with the secret the CLI put in the secret store');
   });
 });

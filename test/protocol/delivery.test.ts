@@ -9,7 +9,7 @@ import { startTestCore, type TestCore } from '../support/start-test-core';
 import { TestReceiver, verifyWebhook } from '../support/webhook-receiver';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const FAST = { pollMs: 20, backoffBaseMs: 20, backoffMaxMs: 150, timeoutMs: 400, batchSize: 4, maxFailures: 100 };
+const FAST = { pollMs: 20, backoffBaseMs: 20, backoffMaxMs: 150, timeoutMs: 400, batchSize: 4 };
 
 async function json(response: Response): Promise<Record<string, unknown>> {
   return (await response.json()) as Record<string, unknown>;
@@ -105,11 +105,11 @@ describe('webhook delivery (a receiver that fails, times out and answers slowly)
     failing.plan = ['fail', 'fail', 'fail', 'fail'];
     const events: unknown[] = [];
     const unsubscribe = t.core.events.subscribe('delivery.changed', (payload) => payload.paused && events.push(payload.paused));
-    const slow = await startTestCore({ delivery: { tuning: { ...FAST, maxFailures: 3 } } });
+    const slow = await startTestCore({ delivery: { tuning: FAST } });
     try {
       const pausedEvents: string[] = [];
       slow.core.events.subscribe('delivery.changed', (payload) => payload.paused && pausedEvents.push(payload.paused.error));
-      const { subscription } = await slow.core.delivery.subscriptions.subscribe({ url, secret });
+      const { subscription } = await slow.core.delivery.subscriptions.subscribe({ url, secret, pauseAfter: 3 });
       await slow.scim('/Users', { method: 'POST', body: JSON.stringify({ userName: 'p@contoso.com' }) });
       await eventually(async () => assert.notEqual((await slow.core.delivery.subscriptions.get(subscription.id)).paused, null), 10_000);
       const view = await slow.core.delivery.subscriptions.get(subscription.id);
@@ -138,6 +138,38 @@ describe('webhook delivery (a receiver that fails, times out and answers slowly)
       await failing.stop();
     }
     assert.deepEqual(events, [], 'another core is not told');
+  });
+
+  it('pauses each subscription after its own number of failures in a row (2 and 5), and refuses a limit outside 1–1000', async () => {
+    const short = new TestReceiver();
+    const long = new TestReceiver();
+    const urls = [await short.start(), await long.start()];
+    short.plan = Array.from({ length: 20 }, () => 'fail' as const);
+    long.plan = Array.from({ length: 20 }, () => 'fail' as const);
+    try {
+      const a = await t.core.delivery.subscriptions.subscribe({ url: urls[0]!, pauseAfter: 2 });
+      const b = await t.core.delivery.subscriptions.subscribe({ url: urls[1]!, pauseAfter: 5 });
+      assert.deepEqual([a.subscription.pauseAfter, b.subscription.pauseAfter], [2, 5]);
+      await t.scim('/Users', { method: 'POST', body: JSON.stringify({ userName: 'limits@contoso.com' }) });
+      for (const [made, count] of [[a, 2], [b, 5]] as const) {
+        await eventually(async () => assert.equal((await t.core.delivery.subscriptions.get(made.subscription.id)).health, 'paused'), 10_000);
+        assert.match((await t.core.delivery.subscriptions.get(made.subscription.id)).pauseReason ?? '', new RegExp(`^Paused after ${count} failed attempts in a row`));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal(short.received.length, 2, 'the first receiver got its 2 attempts');
+      assert.equal(long.received.length, 5, 'the second receiver got its 5 attempts');
+      const listed = await t.core.delivery.subscriptions.list();
+      assert.deepEqual(listed.filter((v) => v.id === a.subscription.id || v.id === b.subscription.id).map((v) => v.pauseAfter), [2, 5]);
+      const plain = await t.core.delivery.subscriptions.subscribe({ url: 'http://127.0.0.1:9/default' });
+      assert.equal(plain.subscription.pauseAfter, 12, 'twelve unless set');
+      for (const pauseAfter of [0, 1001, 2.5]) {
+        await assert.rejects(t.core.delivery.subscriptions.subscribe({ url: 'http://127.0.0.1:9/x', pauseAfter }), (error: Error) => error instanceof DeliveryError && /from 1 to 1000/.test(error.message));
+      }
+      for (const made of [a, b, plain]) await t.core.delivery.subscriptions.remove(made.subscription.id);
+    } finally {
+      await short.stop();
+      await long.stop();
+    }
   });
 
   it("refuses a subscription to ScimDesk's own SCIM endpoint or admin API, by address and by a name that resolves to this machine", async () => {

@@ -54,6 +54,8 @@ export class TestReceiver {
   plan: Behaviour[] = [];
   slowMs = 150;
   secret = '';
+  /** Refuse (500) a request whose signature does not check out, as a real receiver does; the plan is not used up. */
+  rejectBadSignatures = false;
   private server: Server | undefined;
   private readonly hanging = new Set<IncomingMessage>();
 
@@ -61,15 +63,16 @@ export class TestReceiver {
     this.server = createServer((request, response) => {
       void (async () => {
         const body = await readBody(request);
-        const behaviour = this.plan.shift() ?? 'ok';
         const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : v]));
+        const signatureValid = verifyWebhook(this.secret, headers, body, Math.floor(Date.now() / 1000));
+        const behaviour = this.rejectBadSignatures && !signatureValid ? 'fail' : (this.plan.shift() ?? 'ok');
         const parsed = JSON.parse(body) as { type: string; data: { changes: DirectoryChange[] } };
         this.received.push({
           id: String(headers['webhook-id']),
           timestamp: Number(headers['webhook-timestamp']),
           type: parsed.type,
           changes: parsed.data.changes,
-          signatureValid: verifyWebhook(this.secret, headers, body, Math.floor(Date.now() / 1000)),
+          signatureValid,
           answered: behaviour,
           raw: { headers, body },
         });

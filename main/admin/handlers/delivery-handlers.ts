@@ -49,12 +49,13 @@ export function createDeliveryHandlers(deps: DeliveryHandlerDeps): Handlers<Deli
         subscriptions.subscribe({
           url: input.url,
           secret: input.secret,
+          pauseAfter: input.pauseAfter,
           events: input.events,
           filter: { ...(input.resourceTypes ? { resourceTypes: input.resourceTypes } : {}), ...(input.attributes ? { attributes: input.attributes } : {}) },
         }),
       );
       // The audit names the receiver, never the secret.
-      await audit(context, 'subscribeWebhook', `Webhook subscription ${made.subscription.id} to ${made.subscription.url}`, { after: { url: made.subscription.url, events: made.subscription.events } });
+      await audit(context, 'subscribeWebhook', `Webhook subscription ${made.subscription.id} to ${made.subscription.url}`, { after: { url: made.subscription.url, events: made.subscription.events, pauseAfter: made.subscription.pauseAfter } });
       changed();
       return { subscription: { ...made.subscription, events: made.subscription.events ? [...made.subscription.events] : null, filter: made.subscription.filter as never }, secret: made.secret };
     },

@@ -223,8 +223,13 @@ describe('the desktop host', () => {
       assert.ok(notification?.shown);
       assert.match(notification.options.body, /hr\.contoso\.local.*HTTP 503/);
       assert.equal(s.fake.notifications.filter((n) => n.options.title === 'Webhook deliveries are paused').length, 1, 'a delivery that went through says nothing');
+      assert.match(notification.options.body, /fix the receiver, then resume/);
       notification.emit('click');
       assert.equal(window.loaded.at(-1), APP_URL + DELIVERY_HASH);
+      const reason = 'Paused because its signing secret is missing from Windows Credential Manager: remove and re-create the subscription';
+      core.events.emit('delivery.changed', { paused: { id: 'sub_0123456789abcdef', url: 'https://hr.contoso.local/hook', error: reason } });
+      const missing = s.fake.notifications.filter((n) => n.options.title === 'Webhook deliveries are paused').at(-1)!;
+      assert.equal(missing.options.body, `https://hr.contoso.local/hook: ${reason}.`, 'the fix is the reason’s own, not the receiver’s');
     });
 
     it("sends the core's events to the window's page", () => {

@@ -70,7 +70,9 @@ describe('migrations', () => {
     const raw = new Database(file);
     // The search index's triggers call the connection's case folding (open-database.ts).
     raw.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
-    const previous = SCHEMA_VERSION - 1;
+    // The database as it was before the migration that added the marks (later migrations run on open too).
+    const previous = migrations.findIndex((step) => String(step).includes('CREATE TABLE mapping_dirty'));
+    assert.ok(previous > 0);
     for (const step of migrations.slice(0, previous)) step(raw);
     raw.pragma(`user_version = ${previous}`);
     const time = '2025-01-01T00:00:00.000Z';
@@ -89,6 +91,21 @@ describe('migrations', () => {
     db.prepare(`UPDATE users SET doc = '{"userName":"a"}' WHERE id = 'u1'`).run();
     const stamps = db.prepare(`SELECT stamp FROM mapping_dirty WHERE kind = 'User' ORDER BY seq`).all() as Array<{ stamp: number }>;
     assert.ok(stamps[0]!.stamp > 0 && stamps[1]!.stamp === 0, JSON.stringify(stamps));
+    db.close();
+  });
+
+  it('gives the webhook subscriptions of an earlier version the failure limit of 12 they had', () => {
+    const file = join(dir, 'pause-after.db');
+    const raw = new Database(file);
+    raw.function('scim_fold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? foldCase(value) : value));
+    const previous = migrations.findIndex((step) => String(step).includes('ADD COLUMN pause_after'));
+    assert.ok(previous > 0);
+    for (const step of migrations.slice(0, previous)) step(raw);
+    raw.pragma(`user_version = ${previous}`);
+    raw.prepare(`INSERT INTO delivery_subscriptions (id, url, secret, created, delivered_seq) VALUES ('sub_1', 'http://127.0.0.1:9/', 'whsec_x', '2026-01-01', 0)`).run();
+    raw.close();
+    const db = openDatabase(file);
+    assert.deepEqual(db.prepare(`SELECT id, pause_after FROM delivery_subscriptions`).all(), [{ id: 'sub_1', pause_after: 12 }]);
     db.close();
   });
 

@@ -116,7 +116,7 @@ describe('the change outbox', () => {
   it('prunes by age and count from the head only, never past what a consumer has not acknowledged, and never reuses a number', async () => {
     for (let i = 0; i < 10; i++) await store.createResource('User', { doc: { userName: `u${i}@contoso.com` } }, now);
     await store.addSubscription({
-      id: 'sub', url: 'http://127.0.0.1:1/', events: null, filter: null, secret: 'whsec_AAAA', created: now.toISOString(), deliveredSeq: 4,
+      id: 'sub', url: 'http://127.0.0.1:1/', events: null, filter: null, secretHint: 'whsec_••••AAAA', pauseAfter: 12, created: now.toISOString(), deliveredSeq: 4,
       inflightTo: null, paused: null, pauseReason: null, failures: 0, nextAttempt: null, lastError: null, lastSuccess: null,
     });
     const later = new Date(now.getTime() + 40 * 86_400_000);
