@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { TestReceiver } from '../support/webhook-receiver';
 import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * The Delivery screen as an admin meets it, against `serve`: a webhook subscription added (its secret
@@ -55,7 +56,7 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       receiverUrl = await receiver.start();
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-delivery-'));
       const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-      serve = spawn(process.execPath, ['--import', 'tsx', 'main/service/cli.ts', 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
+      serve = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
         cwd: ROOT,
         env,
         stdio: ['pipe', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import { generateSecret } from '../../main/delivery/subscriptions';
 import type { DirectoryChange } from '../../shared/admin/change-types';
 import { eventually } from '../support/eventually';
 import { TestReceiver } from '../support/webhook-receiver';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `npm run delivery -- …` as a script or a support engineer runs it, beside a running `serve` and with
@@ -15,8 +16,8 @@ import { TestReceiver } from '../support/webhook-receiver';
  * lost, and what is sent twice goes under the same webhook-id.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
-const DELIVERY = ['--import', 'tsx', join(ROOT, 'main', 'service', 'delivery-cli.ts')];
-const SERVE = ['--import', 'tsx', join(ROOT, 'main', 'service', 'cli.ts'), 'serve'];
+const DELIVERY = cliCommand('delivery-cli');
+const SERVE = [...cliCommand('cli'), 'serve'];
 
 interface Run {
   readonly status: number | null;
