@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { lock } from 'proper-lockfile';
 
 /**
  * Where secrets live (certificate passphrase; later the Graph client secret).
@@ -20,7 +21,10 @@ export interface SecretStore {
 /**
  * Secrets in a JSON file with owner-only permissions (0600 on POSIX; on
  * Windows the per-user %APPDATA% folder's ACL already limits it to the user).
- * Written atomically so a crash never leaves half a file.
+ * Written atomically so a crash never leaves half a file, and changed under a
+ * lock held across processes: the service and a CLI (a webhook subscribed from
+ * the command line, an OAuth client created) both read, change and write the
+ * one file, and without the lock one of two writes at the same moment was lost.
  */
 export class FileSecretStore implements SecretStore {
   readonly description: string;
@@ -34,13 +38,28 @@ export class FileSecretStore implements SecretStore {
   }
 
   async set(name: string, value: string): Promise<void> {
-    this.write({ ...this.read(), [name]: value });
+    await this.change((secrets) => {
+      secrets[name] = value;
+    });
   }
 
   async delete(name: string): Promise<void> {
-    const secrets = this.read();
-    delete secrets[name];
-    this.write(secrets);
+    await this.change((secrets) => {
+      delete secrets[name];
+    });
+  }
+
+  /** Reads, changes and writes the file while holding its lock (proper-lockfile: a lock folder beside it, stale after 10 s). */
+  private async change(edit: (secrets: Record<string, string>) => void): Promise<void> {
+    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+    const release = await lock(this.file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 20, maxTimeout: 200 } });
+    try {
+      const secrets = this.read();
+      edit(secrets);
+      this.write(secrets);
+    } finally {
+      await release();
+    }
   }
 
   private read(): Record<string, string> {
@@ -49,8 +68,8 @@ export class FileSecretStore implements SecretStore {
   }
 
   private write(secrets: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const temp = `${this.file}.tmp`;
+    // Its own name: another process's temporary file is never overwritten or renamed in its place.
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     writeFileSync(temp, JSON.stringify(secrets), { mode: 0o600 });
     chmodSync(temp, 0o600);
     renameSync(temp, this.file);

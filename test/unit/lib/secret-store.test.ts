@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { eventually } from '../../support/eventually';
 import { chooseSecretStore, FileSecretStore, KeyringSecretStore, type KeyringEntry } from '../../../main/lib/secret-store';
 
 /** An OS credential store in memory, standing in for @napi-rs/keyring. */
@@ -33,6 +36,33 @@ describe('secret stores', () => {
     await store.delete('graph.clientSecret');
     assert.equal(await store.get('graph.clientSecret'), undefined);
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), {});
+  });
+
+  it('loses no secret when several processes write the file at the same moment', async () => {
+    const file = join(dir, 'shared-secrets.json');
+    const race = mkdtempSync(join(dir, 'race-'));
+    const module = pathToFileURL(join(import.meta.dirname, '..', '..', '..', 'main', 'lib', 'secret-store.ts')).href;
+    // Each process says it is ready, waits for the others, then writes its own 100 names as fast as it
+    // can. Without the lock most were lost (measured: 4 processes kept 137 of 400).
+    const writer = (n: number) =>
+      new Promise<number | null>((resolve) => {
+        const code = `
+          const { writeFileSync, existsSync } = await import('node:fs');
+          const { FileSecretStore } = await import(${JSON.stringify(module)});
+          const store = new FileSecretStore(${JSON.stringify(file)});
+          writeFileSync(${JSON.stringify(join(race, 'ready-'))} + ${n}, '');
+          while (!existsSync(${JSON.stringify(join(race, 'go'))})) await new Promise((r) => setTimeout(r, 2));
+          for (let i = 0; i < 100; i++) await store.set('p${n}.' + i, 'v' + i);`;
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: 'inherit' });
+        child.once('exit', resolve);
+      });
+    const exits = Promise.all([0, 1, 2, 3].map(writer));
+    await eventually(() => assert.equal(readdirSync(race).length, 4), 60_000);
+    writeFileSync(join(race, 'go'), '');
+    assert.deepEqual(await exits, [0, 0, 0, 0]);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+    assert.equal(Object.keys(kept).length, 400, `kept ${Object.keys(kept).length} of 400`);
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('shared-secrets.json.')), [], 'no temporary file or lock left behind');
   });
 
   it('uses the OS credential store when it answers, one namespace per data folder', async () => {
