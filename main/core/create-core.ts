@@ -43,6 +43,7 @@ import { DEFAULT_SNAPSHOT_RETENTION, SNAPSHOT_FOLDER, SnapshotService, type Snap
 import { openSnapshotReader } from '../store/snapshot-file';
 import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
+import { claimRunMarker, type HostKind, type RunMarkerClaim } from '../lib/run-marker';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export { accountName, DataFolderError } from '../lib/data-folder';
@@ -92,6 +93,11 @@ export interface CoreOptions {
    * the Overview leads the admin to generate it where it is shown.
    */
   readonly issueFirstToken?: boolean;
+  /**
+   * Which host starts this core (the service by default), written in the data folder's run marker while
+   * it runs, so that a command which must not run beside it (`snapshot restore`) can say which one to stop.
+   */
+  readonly hostKind?: HostKind;
   /** How tunnels are made (the real ngrok SDK, cloudflared and hyco-https by default; fakes in tests). */
   readonly tunnels?: Partial<TunnelProviders>;
   /** The tunnel's retry waits and the check from outside's time limit per step (tests shorten them). */
@@ -391,6 +397,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
+  let runMarker: RunMarkerClaim | undefined;
   let portsTimer: NodeJS.Timeout | undefined;
   let mappingTimer: NodeJS.Timeout | undefined;
   let mappingCatchUp: Promise<unknown> | undefined;
@@ -445,6 +452,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     delivery: { subscriptions, worker, readCredentials },
     schemas: () => schemas,
     async start() {
+      // First: from here on the database may be written, whatever becomes of the rest of the start.
+      runMarker ??= claimRunMarker(options.dataDir, options.hostKind ?? 'service');
       if (!(await store.getDirectory())) {
         await store.saveDirectory(
           { name: DEFAULT_DIRECTORY_NAME, description: '', onInactive: 'suspend', onDelete: { mode: 'hard' }, duplicateExternalIds: 'refuse' },
@@ -487,6 +496,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await syncLog.flush();
       await store.close();
       await files?.close();
+      runMarker?.release();
     },
   };
 }
