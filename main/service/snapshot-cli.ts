@@ -67,11 +67,11 @@ function writeFiles(out: string, files: ReadonlyArray<ExportFile>): string[] {
 }
 
 /** Why a restore cannot run beside this host, and what to do instead. */
-export function runningRefusal(running: Pick<RunningHost, 'host' | 'pid' | 'startedAt'> | undefined): string {
+function runningRefusal(running: Pick<RunningHost, 'host' | 'pid' | 'startedAt'> | undefined): string {
   const since = running ? ` (process ${running.pid}${running.startedAt ? `, started ${running.startedAt}` : ''})` : '';
   return running?.host === 'desktop'
-    ? `The ScimDesk desktop app is running on this data folder${since}: restore from its Recycle bin & snapshots screen, or quit it first (tray icon › Quit ScimDesk), then run this again.`
-    : `The ScimDesk service for this data folder is running${since}: restore from its admin UI (Recycle bin & snapshots), or stop it first (Ctrl+C where it runs, or stop its scheduled task or systemd unit), then run this again.`;
+    ? `The ScimDesk desktop app is running on this data folder: restore from its Recycle bin & snapshots screen, or quit it first (tray icon › Quit ScimDesk), then run this again${since}.`
+    : `The ScimDesk service for this data folder is running: restore from its admin UI (Recycle bin & snapshots), or stop it first (Ctrl+C where it runs, or its scheduled task or systemd unit), then run this again${since}.`;
 }
 
 async function restore(id: string, dataDir: string, spell: SpellSnapshot, serviceRunning: (core: Core) => Promise<boolean>): Promise<void> {
