@@ -9,6 +9,7 @@ const COMMAND_SWITCHES: Readonly<Record<string, CliCommand>> = {
   '--snapshot': 'snapshot',
   '--support-bundle': 'support-bundle',
   '--reach': 'reach',
+  '--graph': 'graph',
   '--delivery': 'delivery',
 };
 

@@ -10,6 +10,7 @@ import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
+import { runGraphCli } from './graph-command';
 import { runReachCli } from './reach-command';
 import { runScriptCommand } from './script-command';
 import { runSnapshotCli } from './snapshot-cli';
@@ -18,7 +19,7 @@ import { runSupportBundleCli } from './support-bundle-command';
 import { runTokenClient } from './token-client-cli';
 
 /** The commands of the headless host. */
-export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot' | 'support-bundle' | 'reach' | 'delivery';
+export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot' | 'support-bundle' | 'reach' | 'graph' | 'delivery';
 
 /**
  * Where the headless commands run: `npm run serve` in a checkout, `ScimDesk.exe --serve` in the
@@ -59,6 +60,7 @@ Usage:
   ${host.spell('snapshot', 'list|take|restore ID|export ID|now --format csv|json --out DIR [--data-dir D]')}
   ${host.spell('support-bundle', '[--data-dir D] [--out FILE] [--cycles N]')}
   ${host.spell('reach', 'check [--data-dir D] [--url URL] [--from internet|network] [--token-stdin]')}
+  ${host.spell('graph', 'connect|test|compare|fix|jobs|restart|snapshots ... [--data-dir D]')}
   ${host.spell('delivery', 'subscribe|list|log|replay|pause|resume|remove|feed ... [--data-dir D]')}
 
 Each command's --help says more (e.g. \`${host.spell('delivery', '--help')}\`).
@@ -366,6 +368,7 @@ const OWN_COMMANDS: Partial<Record<CliCommand, (args: readonly string[], spell: 
   snapshot: (args, spell) => runSnapshotCli(args, spell, serviceRunning),
   'support-bundle': runSupportBundleCli,
   reach: runReachCli,
+  graph: (args, spell, host) => runGraphCli(args, spell, (serveArgs) => host.spell('serve', serveArgs)),
   // Still a script (it runs when imported, and ends the process itself): see script-command.ts.
   delivery: (args, _spell, host) => runScriptCommand(() => import('./delivery-cli'), args, host),
 };

@@ -8,8 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
 
 /**
- * The support engineer's commands in the installed app: `ScimDesk.exe --support-bundle|--reach|--delivery|--token client`
- * against `npm run support-bundle|reach|delivery|token`. The installed app runs them through the seam the Electron
+ * The support engineer's commands in the installed app: `ScimDesk.exe --support-bundle|--reach|--graph|--delivery|--token client`
+ * against `npm run support-bundle|reach|graph|delivery|token`. The installed app runs them through the seam the Electron
  * shell calls (test/fixtures/scripts/packaged-entry.ts stands in for the shell), on a real data folder, and must take
  * the same flags, print the same lines and end with the same exit codes; only the spelling of commands differs.
  */
@@ -17,6 +17,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const NPM_SCRIPTS: Record<string, string> = {
   'support-bundle': 'main/service/support-bundle-cli.ts',
   reach: 'main/service/reach-cli.ts',
+  graph: 'main/service/graph-cli.ts',
   delivery: 'main/service/delivery-cli.ts',
   token: 'main/service/cli.ts',
 };
@@ -82,7 +83,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe('ScimDesk.exe --support-bundle, --reach, --delivery and --token client (the installed app) against npm run', () => {
+describe('ScimDesk.exe --support-bundle, --reach, --graph, --delivery and --token client (the installed app) against npm run', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-packaged-commands-'));
 
   before(async () => {
@@ -130,6 +131,32 @@ describe('ScimDesk.exe --support-bundle, --reach, --delivery and --token client 
     assert.equal(normalise(bad.exe.stderr, dataDir), normalise(bad.npm.stderr, dataDir));
   });
 
+  it('--graph runs Compare & Fix with the same answers and exit codes, its hints naming the installed switch', async () => {
+    const compare = await both('graph', ['compare', '--data-dir', dataDir]);
+    assert.deepEqual([compare.npm.status, compare.exe.status], [1, 1]);
+    assert.ok(compare.exe.stderr.includes(`  ScimDesk.exe --graph connect --data-dir ${JSON.stringify(dataDir)} --tenant-id T --client-id C --client-secret-stdin`), compare.exe.stderr);
+    assert.equal(normalise(compare.exe.stderr, dataDir), normalise(compare.npm.stderr, dataDir));
+
+    const snapshots = await both('graph', ['snapshots', '--data-dir', dataDir]);
+    assert.deepEqual([snapshots.npm.status, snapshots.exe.status], [0, 0]);
+    assert.equal(snapshots.exe.stdout.trim(), 'No snapshots yet: `ScimDesk.exe --graph compare` fetches one.');
+
+    const noPlan = await both('graph', ['fix', '--plan', 'nope.json', '--dry-run', '--data-dir', dataDir]);
+    assert.deepEqual([noPlan.npm.status, noPlan.exe.status], [2, 2]);
+    assert.match(noPlan.exe.stderr, /Write one with `ScimDesk\.exe --graph compare --out nope\.json`/);
+
+    const bad = await both('graph', ['compare', '--data-dir', dataDir, '--undo', 'x']);
+    assert.deepEqual([bad.npm.status, bad.exe.status], [2, 2]);
+    assert.match(bad.exe.stderr, /^Usage: ScimDesk\.exe --graph <command> \[--data-dir D\] \[options\]$/m);
+    assert.match(bad.exe.stderr, /^ {2}ScimDesk\.exe --graph compare --data-dir D --json > report\.json$/m);
+    assert.doesNotMatch(bad.exe.stderr, /npm run/);
+    assert.match(bad.npm.stderr, /^ {2}npm run -s graph -- compare --data-dir D --json > report\.json {5}\(-s: without npm's banner on stdout\)$/m);
+
+    const missing = await both('graph', ['jobs', '--data-dir', join(dataDir, 'nothing-here')]);
+    assert.deepEqual([missing.npm.status, missing.exe.status], [1, 1]);
+    assert.match(missing.exe.stderr, /Start the service once \(`ScimDesk\.exe --serve --data-dir ".*nothing-here"`\)/);
+  });
+
   it('--delivery subscribes, lists, pauses and removes a webhook subscription in the same data folder, with the same lines and exit codes', async () => {
     const made = await run('exe', 'delivery', ['subscribe', '--url', 'http://127.0.0.1:9/hook', '--data-dir', dataDir, '--json']);
     assert.equal(made.status, 0, made.stderr);
@@ -175,7 +202,7 @@ describe('ScimDesk.exe --support-bundle, --reach, --delivery and --token client 
   it('lists every switch in the headless usage text and the README, each parsing back to its command', async () => {
     const usage = await run('exe', 'token', ['--help']);
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const command of ['support-bundle', 'reach', 'delivery']) {
+    for (const command of ['support-bundle', 'reach', 'graph', 'delivery']) {
       assert.match(usage.stdout, new RegExp(`^ {2}ScimDesk\\.exe --${command} `, 'm'));
       assert.match(readme, new RegExp(`ScimDesk\\.exe --${command} `), `README: ScimDesk.exe --${command}`);
     }
