@@ -352,20 +352,11 @@ async function diagnose(values: ReturnType<typeof parse>['values'], common: Comm
 }
 
 /**
- * Whether a service of this data folder answers on the admin port it recorded: the check that
- * predates the run marker (snapshot-cli.ts reads that first), kept for a service that wrote none.
- */
-async function serviceRunning(core: Core): Promise<boolean> {
-  const port = await core.store.getSetting<number | null>(ADMIN_PORT_SETTING);
-  return typeof port === 'number' && (await adminAnswers(port));
-}
-
-/**
  * The commands with their own flags, usage text and exit codes, each in its own module: the runner
  * gets the arguments after the command and the host's spelling of it, and returns the exit code.
  */
 const OWN_COMMANDS: Partial<Record<CliCommand, (args: readonly string[], spell: (args: string) => string, host: CliHost) => Promise<number>>> = {
-  snapshot: (args, spell) => runSnapshotCli(args, spell, serviceRunning),
+  snapshot: runSnapshotCli,
   'support-bundle': runSupportBundleCli,
   reach: runReachCli,
   graph: (args, spell, host) => runGraphCli(args, spell, (serveArgs) => host.spell('serve', serveArgs)),

@@ -67,14 +67,14 @@ function writeFiles(out: string, files: ReadonlyArray<ExportFile>): string[] {
 }
 
 /** Why a restore cannot run beside this host, and what to do instead. */
-function runningRefusal(running: Pick<RunningHost, 'host' | 'pid' | 'startedAt'> | undefined): string {
-  const since = running ? ` (process ${running.pid}${running.startedAt ? `, started ${running.startedAt}` : ''})` : '';
-  return running?.host === 'desktop'
+function runningRefusal(running: RunningHost): string {
+  const since = ` (process ${running.pid}${running.startedAt ? `, started ${running.startedAt}` : ''})`;
+  return running.host === 'desktop'
     ? `The ScimDesk desktop app is running on this data folder: restore from its Recycle bin & snapshots screen, or quit it first (tray icon › Quit ScimDesk), then run this again${since}.`
     : `The ScimDesk service for this data folder is running: restore from its admin UI (Recycle bin & snapshots), or stop it first (Ctrl+C where it runs, or its scheduled task or systemd unit), then run this again${since}.`;
 }
 
-async function restore(id: string, dataDir: string, spell: SpellSnapshot, serviceRunning: (core: Core) => Promise<boolean>): Promise<void> {
+async function restore(id: string, dataDir: string, spell: SpellSnapshot): Promise<void> {
   const snapshot = listSnapshots(join(dataDir, SNAPSHOT_FOLDER)).find((info) => info.id === id);
   if (!snapshot) throw new CommandError(`No snapshot "${id}" in ${join(dataDir, SNAPSHOT_FOLDER)}. \`${spell('list')}\` lists them.`);
   // Every host's core leaves its marker while it runs (the desktop app has no admin port to probe):
@@ -85,7 +85,6 @@ async function restore(id: string, dataDir: string, spell: SpellSnapshot, servic
   if ('core' in opened) {
     const { core } = opened;
     try {
-      if (await serviceRunning(core)) throw new CommandError(runningRefusal(undefined));
       const result = await core.admin.handlers['snapshots.restore']({ id }, { actor: cliActor() });
       console.log(`Restored the snapshot of ${result.restored.time} (${result.restored.reason}): ${countsLine(result)}.`);
       console.log(`The state before is snapshot ${result.before.id}: \`${spell(`restore ${result.before.id}`)}\` undoes this restore.`);
@@ -142,7 +141,7 @@ async function exportCommand(source: string, format: string | undefined, out: st
  * service running (list, take, export) or stopped (restore, which refuses while it runs). Returns
  * the exit code: 0 done, 1 refused or failed, 2 a usage mistake.
  */
-export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapshot, serviceRunning: (core: Core) => Promise<boolean>): Promise<number> {
+export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapshot): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -177,7 +176,7 @@ export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapsh
       }
     } else if (action === 'restore') {
       if (!id) throw new UsageError('restore needs the snapshot ID (see `list`)');
-      await restore(id, dataDir, spell, serviceRunning);
+      await restore(id, dataDir, spell);
     } else if (action === 'export') {
       if (!id) throw new UsageError('export needs a snapshot ID or now');
       await exportCommand(id, values.format, values.out, dataDir);

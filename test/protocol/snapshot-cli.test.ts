@@ -111,23 +111,15 @@ describe('the snapshot command', () => {
     assert.match(usage.stderr, /export needs --format csv or --format json/);
   });
 
-  it('refuses to restore while the service runs on the data folder', async () => {
+  it('refuses to restore while the service runs on the data folder, naming it', async () => {
     const dataDir = join(root, 'running');
     const id = await folderWithSnapshot(dataDir, 1);
     const a = await startTestAdmin({ core: { dataDir } });
     try {
-      // As `serve` records it: the port its admin UI answers on.
-      await a.core.store.setSetting('admin.port', a.adminPort);
-      // Spawned without blocking: the admin UI of this process must answer the command's probe.
-      const child = spawn(process.execPath, [...CLI, 'snapshot', 'restore', id, '--data-dir', dataDir], { stdio: 'pipe' });
-      const result = { stdout: '', stderr: '', status: null as number | null };
-      child.stdout.on('data', (chunk: Buffer) => (result.stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
-      result.status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      assert.equal(result.status, 1, result.stdout + result.stderr);
-      assert.match(result.stderr, /service for this data folder is running: restore from its admin UI/);
+      const refused = await runBeside('snapshot', 'restore', id, '--data-dir', dataDir);
+      assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, new RegExp(`^Error: The ScimDesk service for this data folder is running: restore from its admin UI \\(Recycle bin & snapshots\\), or stop it first .*, then run this again \\(process ${process.pid}, started [^)]+\\)\\.$`, 'm'));
     } finally {
-      await a.core.store.setSetting('admin.port', null);
       await a.stop();
     }
   });
