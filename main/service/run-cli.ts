@@ -365,13 +365,13 @@ const OWN_COMMANDS: Partial<Record<CliCommand, (args: readonly string[], spell: 
 };
 
 async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
-  const own = OWN_COMMANDS[argv[0] as CliCommand];
+  const first = argv[0] as CliCommand;
+  const own = Object.hasOwn(OWN_COMMANDS, first) ? OWN_COMMANDS[first] : undefined;
   if (own) {
-    const command = argv[0] as CliCommand;
-    const code = await own(argv.slice(1), (args) => host.spell(command, args), host);
+    const code = await own(argv.slice(1), (args) => host.spell(first, args), host);
     // Snapshot's commands end by themselves; the others were scripts that ended with process.exit,
     // and keep ending so (a keep-alive socket or a library's timer must not keep them running).
-    if (code === 0 && command === 'snapshot') return 'done';
+    if (code === 0 && first === 'snapshot') return 'done';
     host.exit(code);
     return new Promise<never>(() => undefined);
   }
@@ -406,8 +406,9 @@ function dataDirFlag(argv: ReadonlyArray<string>): string {
 }
 
 /**
- * Runs one headless command (`serve`, `token <action>`, `admin-link`) with its flags, as the
- * admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
+ * Runs one headless command (`serve`, `token <action>`, `admin-link`, `diagnose`, and those with
+ * their own module: `snapshot`, `support-bundle`, `reach`, `graph`, `delivery`) with its flags, as
+ * the admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
  * lines (it runs until SIGINT/SIGTERM, then ends the process through `host.exit`), or with 'done'
  * when a command has printed its answer. A mistake in the arguments ends the process with 2 and
  * the usage text, any other failure with 1.
