@@ -497,6 +497,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await store.close();
       await files?.close();
       runMarker?.release();
+      runMarker = undefined;
     },
   };
 }
