@@ -141,6 +141,7 @@ export class DesktopShell {
       ...(this.args.publicUrl !== undefined ? { publicUrl: this.args.publicUrl } : {}),
       ...(this.args.sqliteBinding !== undefined ? { sqliteBinding: this.args.sqliteBinding } : {}),
       issueFirstToken: false,
+      hostKind: 'desktop',
     });
     this.core = core;
     const wanted = await core.endpoint.settings();

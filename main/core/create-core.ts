@@ -45,6 +45,7 @@ import { openSnapshotReader } from '../store/snapshot-file';
 import { blankSnapshotSecrets } from '../store/snapshot-secrets';
 import { ExportService } from '../exports/export-service';
 import { StoreOpenError } from '../store/store-errors';
+import { claimRunMarker, type HostKind, type RunMarkerClaim } from '../lib/run-marker';
 
 export { DEFAULT_HOST, DEFAULT_PORT, type EndpointState } from '../http/scim-endpoint';
 export { accountName, DataFolderError } from '../lib/data-folder';
@@ -94,6 +95,11 @@ export interface CoreOptions {
    * the Overview leads the admin to generate it where it is shown.
    */
   readonly issueFirstToken?: boolean;
+  /**
+   * Which host starts this core (the service by default), written in the data folder's run marker while
+   * it runs, so that a command which must not run beside it (`snapshot restore`) can say which one to stop.
+   */
+  readonly hostKind?: HostKind;
   /** How tunnels are made (the real ngrok SDK, cloudflared and hyco-https by default; fakes in tests). */
   readonly tunnels?: Partial<TunnelProviders>;
   /** The tunnel's retry waits and the check from outside's time limit per step (tests shorten them). */
@@ -413,6 +419,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const adminLayer = admin;
 
   let maintenance: NodeJS.Timeout | undefined;
+  let runMarker: RunMarkerClaim | undefined;
   let portsTimer: NodeJS.Timeout | undefined;
   let mappingTimer: NodeJS.Timeout | undefined;
   let mappingCatchUp: Promise<unknown> | undefined;
@@ -467,6 +474,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     delivery: { subscriptions, worker, readCredentials },
     schemas: () => schemas,
     async start() {
+      // First: from here on the database may be written, whatever becomes of the rest of the start.
+      runMarker ??= claimRunMarker(options.dataDir, options.hostKind ?? 'service');
       if (!(await store.getDirectory())) {
         await store.saveDirectory(
           { name: DEFAULT_DIRECTORY_NAME, description: '', onInactive: 'suspend', onDelete: { mode: 'hard' }, duplicateExternalIds: 'refuse' },
@@ -509,6 +518,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await syncLog.flush();
       await store.close();
       await files?.close();
+      runMarker?.release();
+      runMarker = undefined;
     },
   };
 }

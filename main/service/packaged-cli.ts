@@ -7,6 +7,10 @@ const COMMAND_SWITCHES: Readonly<Record<string, CliCommand>> = {
   '--token': 'token',
   '--diagnose': 'diagnose',
   '--snapshot': 'snapshot',
+  '--support-bundle': 'support-bundle',
+  '--reach': 'reach',
+  '--graph': 'graph',
+  '--delivery': 'delivery',
 };
 
 /**
@@ -50,7 +54,7 @@ export function packagedHost(options: PackagedCliOptions): CliHost {
 }
 
 /**
- * Runs the headless command `packagedCliArgs` found exactly as `npm run serve|token|admin-link`
+ * Runs the headless command `packagedCliArgs` found exactly as `npm run serve|token|admin-link|…`
  * does (the same code, flags, output lines and exit codes), naming the installed executable in
  * its hints. With `serve` it resolves once the service listens, and the service runs until
  * SIGINT/SIGTERM; every other command quits the app through `options.exit` once its answer is

@@ -10,12 +10,16 @@ import { closeServer, describeListenError, listenOn } from '../lib/listen';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
+import { runGraphCli } from './graph-command';
+import { runReachCli } from './reach-command';
+import { runScriptCommand } from './script-command';
 import { runSnapshotCli } from './snapshot-cli';
 import { describeStartupProblem } from './startup-problems';
+import { runSupportBundleCli } from './support-bundle-command';
 import { runTokenClient } from './token-client-cli';
 
 /** The commands of the headless host. */
-export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot';
+export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot' | 'support-bundle' | 'reach' | 'graph' | 'delivery';
 
 /**
  * Where the headless commands run: `npm run serve` in a checkout, `ScimDesk.exe --serve` in the
@@ -36,8 +40,6 @@ export interface CliHost {
    * first, and quit Electron, which keeps running after the script's work is done.
    */
   exit(code: number): void;
-  /** Commands only this host has, listed after the shared ones (`npm run reach` in a checkout). */
-  readonly moreUsage?: readonly string[];
 }
 
 /** What a command left running: the service (`serve`), or nothing (it printed its answer). */
@@ -55,7 +57,13 @@ Usage:
   ${host.spell('token', 'status [--data-dir D]')}
   ${host.spell('token', 'client create|list|rotate ID|revoke ID [--lifetime-days N] [--data-dir D]')}
   ${host.spell('diagnose', '[--data-dir D] [--json]')}
-  ${host.spell('snapshot', 'list|take|restore ID|export ID|now --format csv|json --out DIR [--data-dir D]')}${(host.moreUsage ?? []).map((line) => `\n  ${line}`).join('')}
+  ${host.spell('snapshot', 'list|take|restore ID|export ID|now --format csv|json --out DIR [--data-dir D]')}
+  ${host.spell('support-bundle', '[--data-dir D] [--out FILE] [--cycles N]')}
+  ${host.spell('reach', 'check [--data-dir D] [--url URL] [--from internet|network] [--token-stdin]')}
+  ${host.spell('graph', 'connect|test|compare|fix|jobs|restart|snapshots ... [--data-dir D]')}
+  ${host.spell('delivery', 'subscribe|list|log|replay|pause|resume|remove|feed ... [--data-dir D]')}
+
+Each command's --help says more (e.g. \`${host.spell('delivery', '--help')}\`).
 
 --start-empty: only when the database is not a valid ScimDesk database (empty, damaged, another
 program's): move it aside (never deleted) and start with an empty directory.
@@ -138,6 +146,7 @@ async function serve(values: ReturnType<typeof parse>['values'], common: CommonA
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) throw new UsageError(`--public-url must be an http(s) URL, got "${publicUrl}"`);
   const core = await createCore({
     dataDir: common.dataDir,
+    hostKind: 'service',
     ...(values['start-empty'] ? { invalidDatabase: 'setAside' as const } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}),
@@ -342,17 +351,27 @@ async function diagnose(values: ReturnType<typeof parse>['values'], common: Comm
   }
 }
 
-/** Whether the service of this data folder runs: its admin UI answers on the port it recorded. */
-async function serviceRunning(core: Core): Promise<boolean> {
-  const port = await core.store.getSetting<number | null>(ADMIN_PORT_SETTING);
-  return typeof port === 'number' && (await adminAnswers(port));
-}
+/**
+ * The commands with their own flags, usage text and exit codes, each in its own module: the runner
+ * gets the arguments after the command and the host's spelling of it, and returns the exit code.
+ */
+const OWN_COMMANDS: Partial<Record<CliCommand, (args: readonly string[], spell: (args: string) => string, host: CliHost) => Promise<number>>> = {
+  snapshot: runSnapshotCli,
+  'support-bundle': runSupportBundleCli,
+  reach: runReachCli,
+  graph: (args, spell, host) => runGraphCli(args, spell, (serveArgs) => host.spell('serve', serveArgs)),
+  // Still a script (it runs when imported, and ends the process itself): see script-command.ts.
+  delivery: (args, _spell, host) => runScriptCommand(() => import('./delivery-cli'), args, host),
+};
 
 async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {
-  // Its own flags and sub-commands (snapshot-cli.ts), and its own exit codes.
-  if (argv[0] === 'snapshot') {
-    const code = await runSnapshotCli(argv.slice(1), (args) => host.spell('snapshot', args), serviceRunning);
-    if (code === 0) return 'done';
+  const first = argv[0] as CliCommand;
+  const own = Object.hasOwn(OWN_COMMANDS, first) ? OWN_COMMANDS[first] : undefined;
+  if (own) {
+    const code = await own(argv.slice(1), (args) => host.spell(first, args), host);
+    // Snapshot's commands end by themselves; the others were scripts that ended with process.exit,
+    // and keep ending so (a keep-alive socket or a library's timer must not keep them running).
+    if (code === 0 && first === 'snapshot') return 'done';
     host.exit(code);
     return new Promise<never>(() => undefined);
   }
@@ -387,8 +406,9 @@ function dataDirFlag(argv: ReadonlyArray<string>): string {
 }
 
 /**
- * Runs one headless command (`serve`, `token <action>`, `admin-link`) with its flags, as the
- * admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
+ * Runs one headless command (`serve`, `token <action>`, `admin-link`, `diagnose`, and those with
+ * their own module: `snapshot`, `support-bundle`, `reach`, `graph`, `delivery`) with its flags, as
+ * the admin typed it on `host`. Resolves with 'serving' once the service listens and has printed its
  * lines (it runs until SIGINT/SIGTERM, then ends the process through `host.exit`), or with 'done'
  * when a command has printed its answer. A mistake in the arguments ends the process with 2 and
  * the usage text, any other failure with 1.

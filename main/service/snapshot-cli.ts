@@ -8,6 +8,7 @@ import { DATABASE_FILE, type Core } from '../core/create-core';
 import { setAsideDatabase } from '../store/open-database';
 import { openSnapshotReader } from '../store/snapshot-file';
 import { StoreOpenError } from '../store/store-errors';
+import { findRunningHost, type RunningHost } from '../lib/run-marker';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { cliActor } from './os-account';
@@ -26,8 +27,9 @@ Usage:
 
 list     The snapshots in the data folder's ${SNAPSHOT_FOLDER} folder, newest first, with their counts.
 take     Takes a snapshot now (SQLite's online backup: safe while the service runs).
-restore  Only while the service is stopped (the admin UI restores while it runs). Replaces users, groups,
-         memberships and the recycle bin with the snapshot's, after a snapshot of the current state.
+restore  Only while neither the service nor the desktop app runs on the data folder (their admin UI
+         restores while they run). Replaces users, groups, memberships and the recycle bin with the
+         snapshot's, after a snapshot of the current state.
          When the database itself cannot be opened (damaged), it is moved aside (never deleted) to
          ${DATABASE_FILE}.invalid-<time> and the whole snapshot becomes the database, tokens and settings included.
 export   Users, groups and memberships of a snapshot (or of now) as three Excel-safe CSV files or one JSON
@@ -64,16 +66,25 @@ function writeFiles(out: string, files: ReadonlyArray<ExportFile>): string[] {
   });
 }
 
-async function restore(id: string, dataDir: string, spell: SpellSnapshot, serviceRunning: (core: Core) => Promise<boolean>): Promise<void> {
+/** Why a restore cannot run beside this host, and what to do instead. */
+function runningRefusal(running: RunningHost): string {
+  const since = ` (process ${running.pid}${running.startedAt ? `, started ${running.startedAt}` : ''})`;
+  return running.host === 'desktop'
+    ? `The ScimDesk desktop app is running on this data folder: restore from its Recycle bin & snapshots screen, or quit it first (tray icon › Quit ScimDesk), then run this again${since}.`
+    : `The ScimDesk service for this data folder is running: restore from its admin UI (Recycle bin & snapshots), or stop it first (Ctrl+C where it runs, or its scheduled task or systemd unit), then run this again${since}.`;
+}
+
+async function restore(id: string, dataDir: string, spell: SpellSnapshot): Promise<void> {
   const snapshot = listSnapshots(join(dataDir, SNAPSHOT_FOLDER)).find((info) => info.id === id);
   if (!snapshot) throw new CommandError(`No snapshot "${id}" in ${join(dataDir, SNAPSHOT_FOLDER)}. \`${spell('list')}\` lists them.`);
+  // Every host's core leaves its marker while it runs (the desktop app has no admin port to probe):
+  // checked before the database is opened, so a damaged one is not replaced under a running app either.
+  const running = findRunningHost(dataDir);
+  if (running) throw new CommandError(runningRefusal(running));
   const opened = await openOrDamaged(dataDir);
   if ('core' in opened) {
     const { core } = opened;
     try {
-      if (await serviceRunning(core)) {
-        throw new CommandError('The ScimDesk service for this data folder is running: restore from its admin UI (Recycle bin & snapshots), or stop it first.');
-      }
       const result = await core.admin.handlers['snapshots.restore']({ id }, { actor: cliActor() });
       console.log(`Restored the snapshot of ${result.restored.time} (${result.restored.reason}): ${countsLine(result)}.`);
       console.log(`The state before is snapshot ${result.before.id}: \`${spell(`restore ${result.before.id}`)}\` undoes this restore.`);
@@ -130,7 +141,7 @@ async function exportCommand(source: string, format: string | undefined, out: st
  * service running (list, take, export) or stopped (restore, which refuses while it runs). Returns
  * the exit code: 0 done, 1 refused or failed, 2 a usage mistake.
  */
-export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapshot, serviceRunning: (core: Core) => Promise<boolean>): Promise<number> {
+export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapshot): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -165,7 +176,7 @@ export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapsh
       }
     } else if (action === 'restore') {
       if (!id) throw new UsageError('restore needs the snapshot ID (see `list`)');
-      await restore(id, dataDir, spell, serviceRunning);
+      await restore(id, dataDir, spell);
     } else if (action === 'export') {
       if (!id) throw new UsageError('export needs a snapshot ID or now');
       await exportCommand(id, values.format, values.out, dataDir);

@@ -37,8 +37,6 @@ function normalise(text: string, dir?: string): string {
   return out
     // Where the admin UI is not built, each host says how to get it in its own words.
     .replace(/^ {2}The admin UI is not built yet: .*$|^ {2}The admin UI is missing from this installation .*$/gm, '  <no admin UI>')
-    // The check from outside is a checkout command (`npm run reach`): the installed app has no switch for it yet.
-    .replace(/^ {2}npm run reach -- .*\n/gm, '')
     .replace(/npm run ([a-z-]+)(?: -- )?/g, '<$1> ')
     .replace(/ScimDesk\.exe --([a-z-]+) ?/g, '<$1> ')
     .replace(/scimdesk_[A-Za-z0-9_-]{43}/g, '<token>')

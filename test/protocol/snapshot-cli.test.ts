@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createCore } from '../../main/core/create-core';
+import { runDesktopApp } from '../../main/app/desktop-app';
+import { RUNNING_FOLDER } from '../../main/lib/run-marker';
 import { createSqliteStore } from '../../main/store/sqlite-store';
+import { createFakeElectron } from '../support/fake-electron';
 import { startTestAdmin } from '../support/start-test-admin';
 
 /**
@@ -20,6 +23,27 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 function run(...args: string[]) {
   return spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+}
+
+/** Runs the command without blocking this process (a core it must see as running lives here). */
+function runBeside(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...CLI, ...args], { stdio: 'pipe' });
+  const result = { stdout: '', stderr: '', status: null as number | null };
+  child.stdout.on('data', (chunk: Buffer) => (result.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('exit', (status) => resolve({ ...result, status })));
+}
+
+async function eventually<T>(check: () => T, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
 }
 
 const user = (userName: string) => ({ doc: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, active: true } });
@@ -87,25 +111,70 @@ describe('the snapshot command', () => {
     assert.match(usage.stderr, /export needs --format csv or --format json/);
   });
 
-  it('refuses to restore while the service runs on the data folder', async () => {
+  it('refuses to restore while the service runs on the data folder, naming it', async () => {
     const dataDir = join(root, 'running');
     const id = await folderWithSnapshot(dataDir, 1);
     const a = await startTestAdmin({ core: { dataDir } });
     try {
-      // As `serve` records it: the port its admin UI answers on.
-      await a.core.store.setSetting('admin.port', a.adminPort);
-      // Spawned without blocking: the admin UI of this process must answer the command's probe.
-      const child = spawn(process.execPath, [...CLI, 'snapshot', 'restore', id, '--data-dir', dataDir], { stdio: 'pipe' });
-      const result = { stdout: '', stderr: '', status: null as number | null };
-      child.stdout.on('data', (chunk: Buffer) => (result.stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (result.stderr += chunk.toString()));
-      result.status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      assert.equal(result.status, 1, result.stdout + result.stderr);
-      assert.match(result.stderr, /service for this data folder is running: restore from its admin UI/);
+      const refused = await runBeside('snapshot', 'restore', id, '--data-dir', dataDir);
+      assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, new RegExp(`^Error: The ScimDesk service for this data folder is running: restore from its admin UI \\(Recycle bin & snapshots\\), or stop it first .*, then run this again \\(process ${process.pid}, started [^)]+\\)\\.$`, 'm'));
     } finally {
-      await a.core.store.setSetting('admin.port', null);
       await a.stop();
     }
+  });
+
+  it('refuses to restore while the desktop app runs on the data folder (it has no admin port), and restores once it quits', async () => {
+    const dataDir = join(root, 'desktop');
+    const id = await folderWithSnapshot(dataDir, 2);
+    const rendererDir = join(root, 'desktop-renderer');
+    // The desktop host itself, on a fake Electron (test/support/fake-electron.ts), starting its core as it does.
+    const fake = createFakeElectron();
+    const shell = runDesktopApp(fake.electron, {
+      argv: ['/repo/dist/main/app/main.js', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--hidden'],
+      env: {},
+      platform: 'win32',
+      execPath: '/electron/electron.exe',
+      paths: { rendererDir, preload: '/repo/dist/main/preload/preload.cjs', entry: '/repo/dist/main/app/main.js' },
+      log: () => undefined,
+    });
+    assert.ok(shell);
+    try {
+      fake.makeReady();
+      await eventually(() => assert.equal(fake.trays.length, 1, 'the core started'));
+      const store = createSqliteStore(join(dataDir, 'scimdesk.db'), { checkpointWorker: false });
+      assert.notEqual(typeof (await store.getSetting('admin.port')), 'number', 'no admin port recorded: the port probe cannot see it');
+      await store.close();
+
+      const refused = await runBeside('snapshot', 'restore', id, '--data-dir', dataDir);
+      assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, new RegExp(`^Error: The ScimDesk desktop app is running on this data folder: restore from its Recycle bin & snapshots screen, or quit it first \\(tray icon › Quit ScimDesk\\), then run this again \\(process ${process.pid}, started \\d{4}-[\\d-]+T[\\d:.]+Z\\)\\.$`, 'm'));
+      assert.doesNotMatch(refused.stdout, /Restored/);
+
+      fake.trays[0]!.click('Quit ScimDesk');
+      await eventually(() => assert.equal(fake.exited(), true));
+    } finally {
+      await shell.stop();
+    }
+    const restored = await runBeside('snapshot', 'restore', id, '--data-dir', dataDir);
+    assert.equal(restored.status, 0, restored.stdout + restored.stderr);
+    assert.match(restored.stdout, /Restored the snapshot of .* \(before the test\): 2 users/);
+  });
+
+  it('restores when a marker is left by a core that was killed (its process is gone), and removes that marker', async () => {
+    const dataDir = join(root, 'killed');
+    const id = await folderWithSnapshot(dataDir, 1);
+    // A pid that was a process and is no more.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const pid = Number(gone.stdout);
+    assert.ok(pid > 0);
+    mkdirSync(join(dataDir, RUNNING_FOLDER), { recursive: true });
+    const marker = join(dataDir, RUNNING_FOLDER, `${pid}-0badf00d.json`);
+    writeFileSync(marker, JSON.stringify({ host: 'desktop', pid, startedAt: new Date().toISOString() }));
+    const restored = await runBeside('snapshot', 'restore', id, '--data-dir', dataDir);
+    assert.equal(restored.status, 0, restored.stdout + restored.stderr);
+    assert.match(restored.stdout, /Restored the snapshot/);
+    assert.equal(existsSync(marker), false, 'the stale marker was cleared');
   });
 
   it('exports a snapshot and now as files in --out, owner-only', async () => {

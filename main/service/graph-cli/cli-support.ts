@@ -5,7 +5,7 @@ import type { Core } from '../../core/create-core';
 import { callAdmin } from '../../admin/dispatch';
 import { defaultDataDir } from '../default-data-dir';
 
-/** What every `npm run graph` command shares: exit codes, errors, argument parsing and the admin call. */
+/** What every `graph` command shares: exit codes, errors, argument parsing, the admin call and the host's spelling. */
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, cannotCompare: 3, refused: 4, failOn: 5 } as const;
 
@@ -90,8 +90,11 @@ export function list(raw: string | ReadonlyArray<string> | undefined): string[] 
   return parts.flatMap((part) => part.split(',')).map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** How this command is run again for the same data folder (in hints). */
-export function again(command: string, dataDir: string): string {
+/** How the host spells `graph <args>` (`npm run graph -- …`, `ScimDesk.exe --graph …`). */
+export type SpellGraph = (args: string) => string;
+
+/** How this command is run again for the same data folder on this host (in hints). */
+export function again(spell: SpellGraph, command: string, dataDir: string): string {
   const folder = dataDir === defaultDataDir() ? '' : ` --data-dir ${JSON.stringify(dataDir)}`;
-  return `npm run graph -- ${command}${folder}`;
+  return spell(`${command}${folder}`);
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { CATEGORIES, ReportRow, type Category } from '../../../shared/admin/report-schemas';
 import type { Core } from '../../core/create-core';
 import { plural } from '../../../shared/plural';
-import { CommandError, EXIT, ROWS_PAGE, UsageError, type Values, again, call, list } from './cli-support';
+import { CommandError, EXIT, ROWS_PAGE, UsageError, type SpellGraph, type Values, again, call, list } from './cli-support';
 import { CompareReportJson, toReportJson } from './report-file';
 
 /** `compare`: fetch (or read a snapshot or CSV), compare, print the counts or the report file; `--fail-on` for scheduled checks. */
@@ -23,7 +23,7 @@ export function printCounts(json: CompareReportJson): void {
   console.log(lines.join('\n'));
 }
 
-export async function compare(core: Core, values: Values, dataDir: string): Promise<number> {
+export async function compare(core: Core, values: Values, dataDir: string, spell: SpellGraph): Promise<number> {
   if (values.snapshot && values.csv) throw new UsageError('Choose --snapshot or --csv, not both');
   const failOn = list(values['fail-on']);
   const unknown = failOn.filter((c) => !(CATEGORIES as ReadonlyArray<string>).includes(c));
@@ -33,7 +33,7 @@ export async function compare(core: Core, values: Values, dataDir: string): Prom
   if (values.snapshot) {
     snapshotId = values.snapshot;
     if (!(await call(core, 'graph.snapshots', {})).items.some((s) => s.id === snapshotId)) {
-      throw new CommandError(`No snapshot ${snapshotId} in ${dataDir}. \`${again('snapshots', dataDir)}\` lists them.`);
+      throw new CommandError(`No snapshot ${snapshotId} in ${dataDir}. \`${again(spell, 'snapshots', dataDir)}\` lists them.`);
     }
   } else if (values.csv) {
     const file = values.csv;
@@ -75,9 +75,9 @@ export async function compare(core: Core, values: Values, dataDir: string): Prom
   } else {
     printCounts(json);
     if (values.out) {
-      console.log(`\nWrote the report to ${values.out}. Preview the fixes: ${again(`fix --plan ${JSON.stringify(values.out)} --dry-run`, dataDir)}`);
+      console.log(`\nWrote the report to ${values.out}. Preview the fixes: ${again(spell, `fix --plan ${JSON.stringify(values.out)} --dry-run`, dataDir)}`);
     } else {
-      console.log(`\nWrite the report with --out FILE (or print it with --json), then preview the fixes with \`npm run graph -- fix --plan FILE --dry-run\`.`);
+      console.log(`\nWrite the report with --out FILE (or print it with --json), then preview the fixes with \`${spell('fix --plan FILE --dry-run')}\`.`);
     }
   }
   if (values.out && values.json) console.error(`Wrote the report to ${values.out}`);

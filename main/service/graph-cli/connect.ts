@@ -5,7 +5,7 @@ import { GraphConnectInput, type ConnectionReport } from '../../../shared/admin/
 import type { Core } from '../../core/create-core';
 import { CertificateMaterialError, pemToClientCertificate, pfxToClientCertificate, type CertificateInfo } from '../../graph/certificate-pem';
 import { plural } from '../../../shared/plural';
-import { CommandError, EXIT, UsageError, type Values, again, call } from './cli-support';
+import { CommandError, EXIT, UsageError, type SpellGraph, type Values, again, call } from './cli-support';
 
 /** `connect` (the secret read from stdin, never from the command line) and `test` (sign-in and each permission). */
 
@@ -14,7 +14,7 @@ import { CommandError, EXIT, UsageError, type Values, again, call } from './cli-
  * typed at a terminal without echo. Never from the command line, where it would
  * land in the shell history and the process list.
  */
-export async function readSecretFromStdin(what: string): Promise<string> {
+export async function readSecretFromStdin(what: string, spell: SpellGraph): Promise<string> {
   const stdin = process.stdin;
   let value: string;
   if (stdin.isTTY) {
@@ -25,7 +25,7 @@ export async function readSecretFromStdin(what: string): Promise<string> {
     value = Buffer.concat(chunks).toString('utf8');
   }
   value = value.trim();
-  if (value === '') throw new CommandError(`No ${what.toLowerCase()} on stdin. Pipe it in, e.g. printf '%s' "$SECRET" | npm run graph -- connect ...`, EXIT.usage);
+  if (value === '') throw new CommandError(`No ${what.toLowerCase()} on stdin. Pipe it in, e.g. printf '%s' "$SECRET" | ${spell('connect')} ...`, EXIT.usage);
   return value;
 }
 
@@ -76,7 +76,7 @@ export function describeIssues(issues: ReadonlyArray<{ readonly path: ReadonlyAr
   return issues.map((issue) => `${CONNECT_FLAGS[String(issue.path[0])] ?? 'connect'}: ${issue.message}`).join('; ');
 }
 
-export async function connect(core: Core, values: Values, dataDir: string): Promise<number> {
+export async function connect(core: Core, values: Values, dataDir: string, spell: SpellGraph): Promise<number> {
   const tenantId = values['tenant-id'];
   const clientId = values['client-id'];
   if (!tenantId) throw new UsageError('connect needs --tenant-id (the Directory (tenant) ID or a domain such as contoso.onmicrosoft.com)');
@@ -109,13 +109,13 @@ export async function connect(core: Core, values: Values, dataDir: string): Prom
   let auth: GraphConnectInput['auth'];
   let certificate: CertificateInfo | null = null;
   if (values['client-secret-stdin']) {
-    auth = { kind: 'secret', clientSecret: await readSecretFromStdin('Client secret') };
+    auth = { kind: 'secret', clientSecret: await readSecretFromStdin('Client secret', spell) };
   } else if (values['certificate-file']) {
     const file = values['certificate-file'];
     if (!existsSync(file)) throw new CommandError(`No certificate file ${file}`, EXIT.usage);
     const bytes = readFileSync(file);
     const isPem = bytes.toString('latin1').includes('-----BEGIN');
-    const password = values['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password') : undefined;
+    const password = values['certificate-password-stdin'] ? await readSecretFromStdin('Certificate password', spell) : undefined;
     // Checked now, so a wrong file or password is said here rather than at the first sign-in.
     try {
       certificate = isPem ? pemToClientCertificate(bytes.toString('utf8'), password).info : pfxToClientCertificate(bytes, password ?? '').info;
@@ -159,7 +159,7 @@ export async function connect(core: Core, values: Values, dataDir: string): Prom
   const credential = connection.auth === 'secret' ? 'client secret' : `certificate (${connection.certificateFormat?.toUpperCase() ?? ''})`;
   lines.push(`  Credential:             ${credential}${kept ? ' (the stored one, unchanged)' : ''}, kept in ${saved.secretStore}`);
   if (certificate) lines.push(`  Certificate:            ${certificate.subject}, thumbprint ${certificate.thumbprint}, valid until ${certificate.notAfter}`);
-  lines.push(`Next: ${again('test', dataDir)}`);
+  lines.push(`Next: ${again(spell, 'test', dataDir)}`);
   console.log(lines.join('\n'));
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import type { Core } from '../../core/create-core';
 import { RECOMMENDED_RESET_SCOPE, RESET_SCOPE_MEANING, RESET_SCOPES, ResetScopeRefusedError, toResetScope, type ResetScope } from '../../graph/reset-scope';
 import { plural } from '../../../shared/plural';
-import { EXIT, UsageError, type Values, again, call, list } from './cli-support';
+import { EXIT, UsageError, type SpellGraph, type Values, again, call, list } from './cli-support';
 
 /** The Entra-side commands: `jobs`, `restart` (wiping scopes only with --insist) and `snapshots`. */
 
@@ -21,9 +21,9 @@ export async function jobs(core: Core, values: Values): Promise<number> {
   return EXIT.ok;
 }
 
-export async function restart(core: Core, values: Values, dataDir: string): Promise<number> {
+export async function restart(core: Core, values: Values, dataDir: string, spell: SpellGraph): Promise<number> {
   const jobId = values['job-id'];
-  if (!jobId) throw new UsageError(`restart needs --job-id (\`${again('jobs', dataDir)}\` lists the jobs)`);
+  if (!jobId) throw new UsageError(`restart needs --job-id (\`${again(spell, 'jobs', dataDir)}\` lists the jobs)`);
   const scopes = list(values.scope);
   if (scopes.length === 0) throw new UsageError(`restart needs --scope, e.g. ${RECOMMENDED_RESET_SCOPE.join(',')} (what the admin center's Restart does). Known: ${RESET_SCOPES.join(', ')}`);
   const unknown = scopes.filter((s) => !(RESET_SCOPES as ReadonlyArray<string>).includes(s));
@@ -39,7 +39,7 @@ export async function restart(core: Core, values: Values, dataDir: string): Prom
     const explained = error.scopes.includes('Full') ? [...new Set<ResetScope>(['ConnectorDataStore', 'Escrows', 'Watermark', 'QuarantineState', ...error.scopes])] : error.scopes;
     for (const scope of explained) lines.push(`  ${scope}: ${RESET_SCOPE_MEANING[scope]}`);
     lines.push(
-      `Nothing was sent to Entra. Add --insist only if you mean it (fix the identifiers first: ${again('compare', dataDir)}),`,
+      `Nothing was sent to Entra. Add --insist only if you mean it (fix the identifiers first: ${again(spell, 'compare', dataDir)}),`,
       `or restart without it: --scope ${RECOMMENDED_RESET_SCOPE.join(',')} (the admin center's Restart; keeps the saved identifiers).`,
     );
     console.error(lines.join('\n'));
@@ -51,9 +51,9 @@ export async function restart(core: Core, values: Values, dataDir: string): Prom
   return EXIT.ok;
 }
 
-export async function snapshots(core: Core): Promise<number> {
+export async function snapshots(core: Core, spell: SpellGraph): Promise<number> {
   const found = (await call(core, 'graph.snapshots', {})).items;
-  if (found.length === 0) console.log('No snapshots yet: `npm run graph -- compare` fetches one.');
+  if (found.length === 0) console.log(`No snapshots yet: \`${spell('compare')}\` fetches one.`);
   for (const s of found) console.log(`${s.id}  ${s.label}: ${plural(s.users, 'user')}, ${plural(s.groups, 'group')}${s.scopeKnown ? '' : ', scope unknown'}`);
   return EXIT.ok;
 }

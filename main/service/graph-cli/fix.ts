@@ -7,7 +7,7 @@ import { buildFixPlan, type FixPlan } from '../../reconcile/fix-plan';
 import { StoreConflictError } from '../../store/store-errors';
 import { plural } from '../../../shared/plural';
 import { PLAN_FORMAT, fromReportJson, readPlanFile } from './report-file';
-import { EXIT, UsageError, type Values, again, call, list } from './cli-support';
+import { EXIT, UsageError, type SpellGraph, type Values, again, call, list } from './cli-support';
 
 /** `fix`: a plan from a report file (dry run or apply in one transaction), `--undo` and `--list`. */
 
@@ -41,7 +41,7 @@ export function describePlan(plan: FixPlan, source: string): string[] {
   return lines;
 }
 
-export async function fix(core: Core, values: Values, dataDir: string): Promise<number> {
+export async function fix(core: Core, values: Values, dataDir: string, spell: SpellGraph): Promise<number> {
   const modes = [values.plan !== undefined, values.undo !== undefined, values.list === true].filter(Boolean).length;
   if (modes !== 1) throw new UsageError('fix needs one of --plan F (with --dry-run or --apply), --undo BATCH_ID or --list');
 
@@ -67,7 +67,7 @@ export async function fix(core: Core, values: Values, dataDir: string): Promise<
 
   const file = values.plan!;
   if (values['dry-run'] === values.apply) throw new UsageError('fix --plan needs exactly one of --dry-run (show the changes) and --apply (make them)');
-  const { report: json, approve: approvedInFile } = readPlanFile(file);
+  const { report: json, approve: approvedInFile } = readPlanFile(file, spell);
   const approve = [...new Set([...approvedInFile, ...list(values.approve)])];
   const known = new Set([...json.users, ...json.groups].map((r) => r.localId).filter((id): id is string => id !== null));
   const strangers = approve.filter((id) => !known.has(id));
@@ -86,7 +86,7 @@ export async function fix(core: Core, values: Values, dataDir: string): Promise<
 
   if (values['dry-run']) {
     const approveFlag = approve.length > 0 ? ` --approve ${approve.join(',')}` : '';
-    console.log(`\nDry run: nothing was written.${plan.actions.length > 0 ? ` Apply with: ${again(`fix --plan ${JSON.stringify(file)} --apply${approveFlag}`, dataDir)}` : ''}`);
+    console.log(`\nDry run: nothing was written.${plan.actions.length > 0 ? ` Apply with: ${again(spell, `fix --plan ${JSON.stringify(file)} --apply${approveFlag}`, dataDir)}` : ''}`);
     return EXIT.ok;
   }
 
@@ -98,13 +98,13 @@ export async function fix(core: Core, values: Values, dataDir: string): Promise<
     // A plan built here from a report file (no contract method takes one): applied by the same session the screen's Apply uses.
     const batch = await core.admin.entra.session.applyPlan(plan, cliActor(), `command line, ${basename(file)}`);
     console.log(`\nApplied fix batch ${batch.id}: ${plural(batch.changes.length, 'record')} changed in one transaction, each with an audit entry (actor ${batch.actor}).`);
-    console.log(`Undo it with: ${again(`fix --undo ${batch.id}`, dataDir)}`);
+    console.log(`Undo it with: ${again(spell, `fix --undo ${batch.id}`, dataDir)}`);
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof StoreConflictError)) throw error;
     const lines = [`\nRefused: ${error.message}. Records changed since the report:`];
     for (const conflict of error.conflicts) lines.push(`  - ${conflict}`);
-    lines.push(`Compare again (${again('compare --out FILE', dataDir)}) and build the plan from the new report.`);
+    lines.push(`Compare again (${again(spell, 'compare --out FILE', dataDir)}) and build the plan from the new report.`);
     console.error(lines.join('\n'));
     return EXIT.refused;
   }

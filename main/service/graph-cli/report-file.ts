@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ReportSummary } from '../../../shared/admin/entra-schemas';
 import { Candidate, CategoryCounts, CompareReport, CompareSource, ReportRow, type ReasonCode } from '../../../shared/admin/report-schemas';
 import { buildFixPlan } from '../../reconcile/fix-plan';
-import { CommandError, EXIT } from './cli-support';
+import { CommandError, EXIT, type SpellGraph } from './cli-support';
 
 /** The report file `compare --out` writes and `fix --plan` reads: the shared report row, in the file's documented order. */
 
@@ -159,8 +159,8 @@ export function fromReportJson(json: CompareReportJson): CompareReport {
 }
 
 /** Reads a plan file: a compare report, or a file written by `fix --plan-out` (report and approvals). */
-export function readPlanFile(file: string): { report: CompareReportJson; approve: string[] } {
-  if (!existsSync(file)) throw new CommandError(`No plan file ${file}. Write one with \`npm run graph -- compare --out ${file}\`.`, EXIT.usage);
+export function readPlanFile(file: string, spell: SpellGraph): { report: CompareReportJson; approve: string[] } {
+  if (!existsSync(file)) throw new CommandError(`No plan file ${file}. Write one with \`${spell(`compare --out ${file}`)}\`.`, EXIT.usage);
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));

@@ -11,6 +11,13 @@ describe('packagedCliArgs', () => {
     assert.deepEqual(packagedCliArgs(['--snapshot', 'restore', '2026-03-01T02-00-00-000Z-daily', '--data-dir', 'D']), ['snapshot', 'restore', '2026-03-01T02-00-00-000Z-daily', '--data-dir', 'D']);
   });
 
+  it('has a switch for each support command the npm scripts have', () => {
+    assert.deepEqual(packagedCliArgs(['--support-bundle', '--out', 'C:\\Temp\\b.zip', '--cycles', '5']), ['support-bundle', '--out', 'C:\\Temp\\b.zip', '--cycles', '5']);
+    assert.deepEqual(packagedCliArgs(['--delivery', 'subscribe', '--url', 'https://hooks.example/in', '--json']), ['delivery', 'subscribe', '--url', 'https://hooks.example/in', '--json']);
+    assert.deepEqual(packagedCliArgs(['--data-dir', 'D', '--reach', 'check', '--from', 'network']), ['reach', '--data-dir', 'D', 'check', '--from', 'network']);
+    assert.deepEqual(packagedCliArgs(['--token', 'client', 'create']), ['token', 'client', 'create']);
+  });
+
   it('finds the switch anywhere among the flags', () => {
     assert.deepEqual(packagedCliArgs(['--data-dir', 'D', '--serve', '--port', '0']), ['serve', '--data-dir', 'D', '--port', '0']);
   });
@@ -34,7 +41,11 @@ describe('packagedHost', () => {
     assert.equal(host.spell('serve'), 'ScimDesk.exe --serve');
     assert.equal(host.spell('token', 'rotate'), 'ScimDesk.exe --token rotate');
     assert.equal(host.spell('admin-link', '--data-dir "C:\\ProgramData\\ScimDesk"'), 'ScimDesk.exe --admin-link --data-dir "C:\\ProgramData\\ScimDesk"');
+    assert.equal(host.spell('support-bundle', '--cycles 5'), 'ScimDesk.exe --support-bundle --cycles 5');
     // Each spelling must parse back to the command it names.
     assert.deepEqual(packagedCliArgs(host.spell('token', 'rotate').split(' ').slice(1)), ['token', 'rotate']);
+    for (const command of ['support-bundle', 'reach', 'delivery', 'snapshot', 'diagnose'] as const) {
+      assert.deepEqual(packagedCliArgs(host.spell(command, 'list').split(' ').slice(1)), [command, 'list']);
+    }
   });
 });
