@@ -12,7 +12,7 @@ import { openDataFolder } from './open-data-folder';
 import { adminUiActor, cliActor } from './os-account';
 import { runGraphCli } from './graph-command';
 import { runReachCli } from './reach-command';
-import { runScriptCommand } from './script-command';
+import { runDeliveryCli } from './delivery-command';
 import { runSnapshotCli } from './snapshot-cli';
 import { describeStartupProblem } from './startup-problems';
 import { runSupportBundleCli } from './support-bundle-command';
@@ -360,8 +360,7 @@ const OWN_COMMANDS: Partial<Record<CliCommand, (args: readonly string[], spell: 
   'support-bundle': runSupportBundleCli,
   reach: runReachCli,
   graph: (args, spell, host) => runGraphCli(args, spell, (serveArgs) => host.spell('serve', serveArgs)),
-  // Still a script (it runs when imported, and ends the process itself): see script-command.ts.
-  delivery: (args, _spell, host) => runScriptCommand(() => import('./delivery-cli'), args, host),
+  delivery: runDeliveryCli,
 };
 
 async function main(argv: readonly string[], host: CliHost): Promise<CliOutcome> {

@@ -165,7 +165,7 @@ describe('ScimDesk.exe --support-bundle, --reach, --graph, --delivery and --toke
 
     const listed = await both('delivery', ['list', '--data-dir', dataDir]);
     assert.deepEqual([listed.npm.status, listed.exe.status], [0, 0]);
-    assert.match(listed.exe.stdout, new RegExp(`^${id} {2}http://127\\.0\\.0\\.1:9/hook {2}delivered through \\d+ {2}caught up$`, 'm'));
+    assert.match(listed.exe.stdout, new RegExp(`^${id} {2}http://127\\.0\\.0\\.1:9/hook {2}delivered through \\d+ {2}pauses after 12 failures {2}caught up$`, 'm'));
     assert.equal(listed.exe.stdout, listed.npm.stdout);
 
     const paused = await run('exe', 'delivery', ['pause', id, '--data-dir', dataDir]);
@@ -181,7 +181,7 @@ describe('ScimDesk.exe --support-bundle, --reach, --graph, --delivery and --toke
     assert.equal(normalise(bad.exe.stderr, dataDir), normalise(bad.npm.stderr, dataDir));
   });
 
-  it('--delivery names the installed switch in its usage text', { todo: 'delivery-cli.ts (another engineer\'s) must export a runner taking the spelling: see the report' }, async () => {
+  it('--delivery names the installed switch in its usage text', async () => {
     const help = await run('exe', 'delivery', ['--help']);
     assert.equal(help.status, 0);
     assert.match(help.stdout, /^ {2}ScimDesk\.exe --delivery list/m);

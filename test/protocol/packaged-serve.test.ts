@@ -5,6 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `ScimDesk.exe --serve` against `npm run serve`: the installed app runs the headless commands
@@ -14,7 +15,7 @@ import { after, describe, it } from 'node:test';
  * `ScimDesk.exe --token rotate` here), so both outputs are compared with the spelling taken out.
  */
 const HOSTS = {
-  npm: ['--import', 'tsx', 'main/service/cli.ts'],
+  npm: cliCommand('cli'),
   exe: ['--import', 'tsx', 'test/fixtures/scripts/packaged-entry.ts'],
 } as const;
 type Host = keyof typeof HOSTS;

@@ -5,12 +5,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * The headless host as an admin or a script runs it: `serve` prints the lines
  * scripts rely on, `token` works beside the running service, signals stop it.
  */
-const CLI = ['--import', 'tsx', 'main/service/cli.ts'];
+const CLI = cliCommand('cli');
 const dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-cli-'));
 
 function serve(): { child: ChildProcessWithoutNullStreams; lines: Promise<Map<string, string>>; output: () => string } {

@@ -10,6 +10,7 @@ import { RUNNING_FOLDER } from '../../main/lib/run-marker';
 import { createSqliteStore } from '../../main/store/sqlite-store';
 import { createFakeElectron } from '../support/fake-electron';
 import { startTestAdmin } from '../support/start-test-admin';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * `npm run snapshot -- list|take|restore|export` (main/service/snapshot-cli.ts through cli.ts, as
@@ -17,7 +18,7 @@ import { startTestAdmin } from '../support/start-test-admin';
  * written to a folder, and the start-up message of a damaged database naming the snapshots and
  * the exact command that restores one.
  */
-const CLI = ['--import', 'tsx', 'main/service/cli.ts'];
+const CLI = cliCommand('cli');
 const root = mkdtempSync(join(tmpdir(), 'scimdesk-snapshot-cli-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 

@@ -11,6 +11,7 @@ import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
 import { readScim, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
+import { cliCommand } from '../support/cli-command';
 
 /**
  * The support bundle (issue 14), end to end: users provisioned through real SCIM requests with
@@ -74,7 +75,7 @@ function findIn(files: Record<string, Uint8Array>, values: ReadonlyArray<string>
 
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/service/support-bundle-cli.ts', ...args], { cwd: ROOT, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SCIMDESK_'))) });
+    const child = spawn(process.execPath, [...cliCommand('support-bundle-cli'), ...args], { cwd: ROOT, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SCIMDESK_'))) });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
