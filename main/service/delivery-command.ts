@@ -5,6 +5,7 @@ import { DATABASE_FILE, type Core } from '../core/create-core';
 import { DeliveryError, MAX_PAUSE_AFTER } from '../delivery/subscriptions';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
+import { UsageError, withUsage } from './usage-error';
 
 /** How the host spells `delivery <args>` (`npm run delivery -- …`, `ScimDesk.exe --delivery …`). */
 export type SpellDelivery = (args: string) => string;
@@ -39,7 +40,6 @@ picks up what this changed within a second.
 The data folder defaults to ${defaultDataDir()} (environment: SCIMDESK_DATA_DIR).`;
 }
 
-class UsageError extends Error {}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -185,16 +185,10 @@ async function main(argv: readonly string[], spell: SpellDelivery): Promise<numb
  */
 export async function runDeliveryCli(argv: readonly string[], spell: SpellDelivery): Promise<number> {
   try {
-    return await main(argv, spell);
+    return await withUsage(() => main(argv, spell), () => deliveryUsage(spell));
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`Error: ${(error as Error).message}\n\n${deliveryUsage(spell)}`);
-      return 2;
-    }
-    if (error instanceof DeliveryError) {
-      console.error(`Error: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    if (!(error instanceof DeliveryError)) throw error;
+    console.error(`Error: ${error.message}`);
+    return 1;
   }
 }

@@ -13,6 +13,7 @@ import { COMMAND_OPTIONS, CommandError, EXIT, UsageError, type SpellGraph, type 
 import { connect, testConnection } from './graph-cli/connect';
 import { jobs, restart, snapshots } from './graph-cli/entra';
 import { compare } from './graph-cli/compare';
+import { isUsageMistake } from './usage-error';
 
 /**
  * `graph <command>` (`npm run graph -- …`, `ScimDesk.exe --graph …`): Compare & Fix from the command line (issue 6,
@@ -166,8 +167,7 @@ export async function runGraphCli(argv: readonly string[], spell: SpellGraph, sp
   try {
     return await main(argv, spell, spellServe);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (isUsageMistake(error)) {
       console.error(`Error: ${(error as Error).message}\n\n${graphUsage(spell)}`);
       return EXIT.usage;
     }

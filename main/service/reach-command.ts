@@ -6,6 +6,7 @@ import type { CheckFrom, OutsideCheckResult } from '../tunnel/outside-check';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { cliActor } from './os-account';
+import { UsageError, withUsage } from './usage-error';
 
 /** How the host spells `reach <args>` (`npm run reach -- …`, `ScimDesk.exe --reach …`). */
 export type SpellReach = (args: string) => string;
@@ -30,7 +31,6 @@ check   Calls the Tenant URL the way Entra's Test Connection does (a query for a
 The data folder defaults to ${defaultDataDir()} (environment: SCIMDESK_DATA_DIR).`;
 }
 
-class UsageError extends Error {}
 
 const MARK: Record<OutsideCheckResult['steps'][number]['status'], string> = { pass: '✔', warn: '!', fail: '✖', skipped: '–' };
 
@@ -110,13 +110,5 @@ async function main(argv: readonly string[], spell: SpellReach): Promise<number>
  * thrown, for the host to word it.
  */
 export async function runReachCli(argv: readonly string[], spell: SpellReach): Promise<number> {
-  try {
-    return await main(argv, spell);
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`Error: ${(error as Error).message}\n\n${reachUsage(spell)}`);
-      return 2;
-    }
-    throw error;
-  }
+  return withUsage(() => main(argv, spell), () => reachUsage(spell));
 }

@@ -17,6 +17,7 @@ import { runSnapshotCli } from './snapshot-cli';
 import { describeStartupProblem } from './startup-problems';
 import { runSupportBundleCli } from './support-bundle-command';
 import { runTokenClient } from './token-client-cli';
+import { UsageError } from './usage-error';
 
 /** The commands of the headless host. */
 export type CliCommand = 'serve' | 'token' | 'admin-link' | 'diagnose' | 'snapshot' | 'support-bundle' | 'reach' | 'graph' | 'delivery';
@@ -78,7 +79,6 @@ The data folder defaults to ${defaultDataDir()}
 /** Where the running service records its admin port, for `admin-link`. */
 const ADMIN_PORT_SETTING = 'admin.port';
 
-class UsageError extends Error {}
 /** A command that cannot be done as things are (not a usage mistake): said without the usage text. */
 class CommandError extends Error {}
 

@@ -12,6 +12,7 @@ import { findRunningHost, type RunningHost } from '../lib/run-marker';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { cliActor } from './os-account';
+import { isUsageMistake, UsageError } from './usage-error';
 
 /** How the host spells `snapshot <args>` (`npm run snapshot -- …`, `ScimDesk.exe --snapshot …`). */
 export type SpellSnapshot = (args: string) => string;
@@ -38,7 +39,6 @@ export   Users, groups and memberships of a snapshot (or of now) as three Excel-
 The data folder defaults to ${defaultDataDir()} (environment: SCIMDESK_DATA_DIR).`;
 }
 
-class UsageError extends Error {}
 class CommandError extends Error {}
 
 function countsLine(info: Pick<SnapshotInfo, 'counts'>): string {
@@ -183,7 +183,7 @@ export async function runSnapshotCli(argv: readonly string[], spell: SpellSnapsh
     } else throw new UsageError(`Unknown snapshot command "${action}"`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageMistake(error)) {
       console.error(`Error: ${(error as Error).message}\n\n${snapshotUsage(spell)}`);
       return 2;
     }

@@ -7,6 +7,7 @@ import { SUPPORT_BUNDLE_MAX_CYCLES } from '../../shared/admin/support-schemas';
 import { defaultDataDir } from './default-data-dir';
 import { openDataFolder } from './open-data-folder';
 import { cliActor } from './os-account';
+import { UsageError, withUsage } from './usage-error';
 
 /** How the host spells `support-bundle <args>` (`npm run support-bundle -- …`, `ScimDesk.exe --support-bundle …`). */
 export type SpellSupportBundle = (args: string) => string;
@@ -27,7 +28,6 @@ in the running service's memory only: the admin UI's Settings > Support bundle i
 The data folder defaults to ${defaultDataDir()} (environment: SCIMDESK_DATA_DIR).`;
 }
 
-class UsageError extends Error {}
 
 async function writeBundle(argv: readonly string[], spell: SpellSupportBundle): Promise<number> {
   const { values } = parseArgs({
@@ -72,13 +72,5 @@ async function writeBundle(argv: readonly string[], spell: SpellSupportBundle): 
  * (a damaged database gets the same advice as every other command).
  */
 export async function runSupportBundleCli(argv: readonly string[], spell: SpellSupportBundle): Promise<number> {
-  try {
-    return await writeBundle(argv, spell);
-  } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`Error: ${(error as Error).message}\n\n${supportBundleUsage(spell)}`);
-      return 2;
-    }
-    throw error;
-  }
+  return withUsage(() => writeBundle(argv, spell), () => supportBundleUsage(spell));
 }

@@ -21,8 +21,7 @@ export function call<M extends MethodName>(core: Core, method: M, input: MethodI
   return callAdmin(core.admin.handlers, method, input, { actor: cliActor() });
 }
 
-/** A usage mistake: said with the usage text, exit 2. */
-export class UsageError extends Error {}
+export { UsageError } from '../usage-error';
 /** A command that cannot be done as things are: said without the usage text. */
 export class CommandError extends Error {
   constructor(
