@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   clearScreenshots,
   ensureRendererBuilt,
   eventually,
   expectText,
   openBrowser,
-  ROOT,
   rowNames,
   settleAnimations,
   SHOTS,
@@ -21,8 +19,7 @@ import {
   WAIT_MS,
   type BrowserSession,
 } from './support/browser';
-import { stopServe } from './support/serve';
-import { cliCommand } from '../support/cli-command';
+import { startServe, stopServe, type Serve } from './support/serve';
 
 /**
  * The admin UI as a new administrator meets it: the real `serve` command
@@ -100,54 +97,6 @@ const NICKNAMED = new Set(['Henrietta', 'Irvin', 'Lynne']);
 /** The user whose Object ID the admin repairs. */
 const REPAIRED = 'henrietta.mueller@contoso.com';
 const DISABLED = 'debra.berger@contoso.com';
-
-interface Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly endpoint: string;
-  readonly firstToken: string;
-  readonly loginUrl: string;
-  readonly dataFolder: string;
-  readonly output: () => string;
-}
-
-/** Starts `serve` as an admin does and reads the lines it prints. */
-function startServe(dataDir: string): Promise<Serve> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-  const child = spawn(
-    process.execPath,
-    [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'],
-    { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  let text = '';
-  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  // A crashed test run must not leave the service behind.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  return new Promise<Serve>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${text}`)), 30_000);
-    const onExit = (code: number | null) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before it was ready:\n${text}`));
-    };
-    child.once('exit', onExit);
-    child.stdout.on('data', () => {
-      if (!text.includes('Press Ctrl+C')) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      const line = (label: string) => new RegExp(`^${label.replace(/[()]/g, '\\$&')}: (\\S+)`, 'm').exec(text)?.[1];
-      const endpoint = line('SCIM endpoint');
-      const firstToken = line('Secret token (shown once)');
-      const loginUrl = line('Admin UI');
-      const dataFolder = /^Data folder: (.+)$/m.exec(text)?.[1];
-      if (!endpoint || !firstToken || !loginUrl || !dataFolder) reject(new Error(`serve did not print the expected lines:\n${text}`));
-      else resolve({ child, endpoint, firstToken, loginUrl, dataFolder, output: () => text });
-    });
-  });
-}
-
-/** SIGTERM, then SIGKILL if the service has not stopped within 10 s. */
 
 /** Records of an RFC 4180 text (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -374,7 +323,8 @@ describe('admin UI in Chromium against serve mode', { timeout: 180_000 }, () => 
 
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-'));
       serve = await startServe(dataDir);
-      token = serve.firstToken;
+      assert.ok(serve.token, 'a first start prints the token once');
+      token = serve.token;
       // Before Entra: the admin tries the endpoint with curl (no ADSCIMVersion header), a query and the schemas.
       assert.equal((await scim(`/Users?filter=userName+eq+%22${randomUUID()}%22`, {}, token, false)).status, 200);
       assert.equal((await scim('/Schemas', {}, token, false)).status, 200);

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { TestReceiver } from '../support/webhook-receiver';
-import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
-import { cliCommand } from '../support/cli-command';
+import { clearScreenshots, ensureRendererBuilt, eventually, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
 
 /**
  * The Delivery screen as an admin meets it, against `serve`: a webhook subscription added (its secret
@@ -21,13 +20,12 @@ const STEP_MS = 60_000;
 
 describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => {
   let dataDir = '';
-  let serve: ChildProcessWithoutNullStreams | undefined;
+  let serve: Serve | undefined;
   let session: BrowserSession | undefined;
   let page: Page;
   let loginUrl = '';
   let scimUrl = '';
   let token = '';
-  let output = '';
   let shot = 500;
   const receiver = new TestReceiver();
   let receiverUrl = '';
@@ -55,26 +53,11 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
       ensureRendererBuilt();
       receiverUrl = await receiver.start();
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-delivery-'));
-      const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
-      serve = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', '0', '--admin-port', '0'], {
-        cwd: ROOT,
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      serve.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      process.once('exit', () => serve?.kill('SIGKILL'));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 60 s:\n${output}`)), 60_000);
-        serve!.stdout.on('data', () => {
-          if (!output.includes('Press Ctrl+C')) return;
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      loginUrl = /^Admin UI: (\S+)$/m.exec(output)![1]!;
-      scimUrl = /^SCIM endpoint: (\S+)$/m.exec(output)![1]!;
-      token = /^Secret token \(shown once\): (\S+)$/m.exec(output)![1]!;
+      serve = await startServe(dataDir);
+      loginUrl = serve.loginUrl;
+      scimUrl = serve.endpoint;
+      assert.ok(serve.token, 'a first start prints the token once');
+      token = serve.token;
       session = await openBrowser();
       page = session.page;
     },
@@ -84,16 +67,7 @@ describe('Delivery in Chromium against serve mode', { timeout: 240_000 }, () => 
   after(
     async () => {
       await session?.close();
-      if (serve && serve.exitCode === null) {
-        await new Promise((resolve) => {
-          const timer = setTimeout(() => serve!.kill('SIGKILL'), 10_000);
-          serve!.once('exit', () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          });
-          serve!.kill('SIGTERM');
-        });
-      }
+      if (serve) await stopServe(serve.child);
       await receiver.stop();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,8 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { cloudflareToken, installFakeCloudflared, type FakeCloudflared } from '../support/fake-cloudflared';
 import { issueTestCertificate, toPfx } from '../support/test-certificates';
-import { clearScreenshots, ensureRendererBuilt, expectText, openBrowser, ROOT, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
-import { cliCommand } from '../support/cli-command';
+import { clearScreenshots, ensureRendererBuilt, expectText, openBrowser, settleAnimations, SHOTS, skipWithoutChromium, textOf, type BrowserSession } from './support/browser';
+import { startServe, stopServe, type Serve } from './support/serve';
 
 /**
  * Settings → Reachability and the Overview's reachability warning as an admin meets them: `serve`
@@ -33,13 +32,11 @@ async function freePort(): Promise<number> {
 describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, () => {
   let dataDir = '';
   let fake: FakeCloudflared | undefined;
-  let serve: ChildProcessWithoutNullStreams | undefined;
+  let serve: Serve | undefined;
   let session: BrowserSession | undefined;
   let page: Page;
   let port = 0;
   let loginUrl = '';
-  /** Everything serve printed. */
-  let output = '';
   let shot = 300;
 
   const screenshot = async (name: string) => {
@@ -70,27 +67,11 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
       dataDir = mkdtempSync(join(tmpdir(), 'scimdesk-e2e-reach-'));
       fake = installFakeCloudflared();
       port = await freePort();
-      const env = Object.fromEntries(
-        Object.entries(fake.env({ FAKE_CLOUDFLARED_HOSTNAME: 'scim.contoso.example', FAKE_CLOUDFLARED_SERVICE: `http://localhost:${port}` })).filter(([key]) => !key.startsWith('SCIMDESK_')),
-      );
-      serve = spawn(process.execPath, [...cliCommand('cli'), 'serve', '--data-dir', dataDir, '--host', '127.0.0.1', '--port', String(port), '--admin-port', '0'], {
-        cwd: ROOT,
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
+      serve = await startServe(dataDir, {
+        port,
+        env: fake.env({ FAKE_CLOUDFLARED_HOSTNAME: 'scim.contoso.example', FAKE_CLOUDFLARED_SERVICE: `http://localhost:${port}` }),
       });
-      serve.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      serve.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const killOnExit = () => serve?.kill('SIGKILL');
-      process.once('exit', killOnExit);
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve printed no "Press Ctrl+C" line within 30 s:\n${output}`)), 30_000);
-        serve!.stdout.on('data', () => {
-          if (!output.includes('Press Ctrl+C')) return;
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-      loginUrl = /^Admin UI: (\S+)$/m.exec(output)![1]!;
+      loginUrl = serve.loginUrl;
       session = await openBrowser();
       page = session.page;
     },
@@ -100,16 +81,7 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
   after(
     async () => {
       await session?.close();
-      if (serve && serve.exitCode === null) {
-        await new Promise((resolve) => {
-          const timer = setTimeout(() => serve!.kill('SIGKILL'), 10_000);
-          serve!.once('exit', () => {
-            clearTimeout(timer);
-            resolve(undefined);
-          });
-          serve!.kill('SIGTERM');
-        });
-      }
+      if (serve) await stopServe(serve.child);
       fake?.remove();
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
@@ -146,7 +118,7 @@ describe('Reachability in Chromium against serve mode', { timeout: 240_000 }, ()
       await expectText(panel().getByTestId('tunnel-url'), 'https://scim.contoso.example');
       await expectText(panel().getByTestId('reach-tenant-url'), 'https://scim.contoso.example/scim/v2');
       assert.equal(fake!.invocations().at(-1)?.tokenInEnv, true);
-      assert.match(output, /^Tunnel online: Tenant URL https:\/\/scim\.contoso\.example\/scim\/v2$/m, 'serve says so too');
+      assert.match(serve!.output(), /^Tunnel online: Tenant URL https:\/\/scim\.contoso\.example\/scim\/v2$/m, 'serve says so too');
       // The check after every start: the admin has not created the DNS record yet (.example names have none).
       const results = panel().getByTestId('check-results');
       await expectText(results.locator('.fui-MessageBarTitle'), 'Entra could not get through: Name (DNS)');
