@@ -2,11 +2,9 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { SecretStore } from '../lib/secret-store';
 import { isGuid } from '../../shared/guid';
-import type { CertificateInfo } from './certificate-pem';
 import { createGraphClient, type GraphClientBundle } from './create-graph-client';
-import { explainEntraErrorCode, type EntraErrorExplanation } from './entra-error-codes';
 import { resolveGraphEndpoints, type GraphCloud, type GraphConnection } from './graph-config';
-import { abortError, explainTokenError, GraphRequestError, type TokenFailure } from './graph-errors';
+import { abortError, explainTokenError, GraphRequestError } from './graph-errors';
 import { graphCall, graphPages, odataString, q, type GraphCallOptions } from './graph-paging';
 import { consentStep, GRAPH_PERMISSIONS, grantingRole, type GraphPermission, type GraphPermissionName } from './graph-permissions';
 import type {

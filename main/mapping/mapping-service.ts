@@ -1,5 +1,4 @@
 import { AttributeRule, type Diagnostic, type MappingView, type PresetId, type SetupSheet } from '../../shared/admin/mapping-schemas';
-import type { ResourceDoc } from '../scim/resource/resource-doc';
 import type { ResourceKind } from '../scim/schema/attribute-def';
 import type { ResourceSchema } from '../scim/schema/resource-schema';
 import { AttributeRules } from './attribute-rules';

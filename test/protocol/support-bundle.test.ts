@@ -10,7 +10,7 @@ import type { MethodOutput } from '../../shared/admin/contract';
 import { createCloudflareTunnel } from '../../main/tunnel/cloudflare-tunnel';
 import { cloudflareToken } from '../support/fake-cloudflared';
 import { startTestAdmin, type TestAdmin } from '../support/start-test-admin';
-import { readScim, URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
+import { URN_ENTERPRISE, URN_GROUP, URN_USER, type Json } from './protocol-helpers';
 import { cliCommand } from '../support/cli-command';
 
 /**

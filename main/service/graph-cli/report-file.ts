@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ReportSummary } from '../../../shared/admin/entra-schemas';
 import { Candidate, CategoryCounts, CompareReport, CompareSource, ReportRow, type ReasonCode } from '../../../shared/admin/report-schemas';
-import { buildFixPlan } from '../../reconcile/fix-plan';
 import { CommandError, EXIT, type SpellGraph } from './cli-support';
 
 /** The report file `compare --out` writes and `fix --plan` reads: the shared report row, in the file's documented order. */
