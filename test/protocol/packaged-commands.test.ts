@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { unzipSync } from 'fflate';
+import { cliCommand, type CliEntry } from '../support/cli-command';
 
 /**
  * The support engineer's commands in the installed app: `ScimDesk.exe --support-bundle|--reach|--graph|--delivery|--token client`
@@ -14,12 +15,13 @@ import { unzipSync } from 'fflate';
  * the same flags, print the same lines and end with the same exit codes; only the spelling of commands differs.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
-const NPM_SCRIPTS: Record<string, string> = {
-  'support-bundle': 'main/service/support-bundle-cli.ts',
-  reach: 'main/service/reach-cli.ts',
-  graph: 'main/service/graph-cli.ts',
-  delivery: 'main/service/delivery-cli.ts',
-  token: 'main/service/cli.ts',
+/** The main/service script each npm command runs (package.json's scripts). */
+const NPM_SCRIPTS: Record<string, CliEntry> = {
+  'support-bundle': 'support-bundle-cli',
+  reach: 'reach-cli',
+  graph: 'graph-cli',
+  delivery: 'delivery-cli',
+  token: 'cli',
 };
 type Host = 'npm' | 'exe';
 
@@ -34,7 +36,7 @@ function run(host: Host, command: string, args: ReadonlyArray<string>, input = '
   const script = NPM_SCRIPTS[command]!;
   const argv =
     host === 'npm'
-      ? ['--import', 'tsx', script, ...(script.endsWith('/cli.ts') ? [command] : []), ...args]
+      ? [...cliCommand(script), ...(script === 'cli' ? [command] : []), ...args]
       : ['--import', 'tsx', 'test/fixtures/scripts/packaged-entry.ts', `--${command}`, ...args];
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SCIMDESK_')));
   const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
